@@ -1,0 +1,64 @@
+"""``scratchnet.autograd``: gradients without touching ``.grad``, as ``torch.autograd``.
+
+>>> import scratchnet as sn
+>>> x = sn.tensor(3.0, requires_grad=True)
+>>> (dx,) = sn.autograd.grad(x ** 3, x, create_graph=True)   # 3x^2 = 27
+>>> (dxx,) = sn.autograd.grad(dx, x)                          # 6x = 18
+>>> dx.item(), dxx.item()
+(27.0, 18.0)
+"""
+
+from .tensor import Function, Tensor, _grad_output, run_backward
+
+
+def _as_tuple(x):
+    return (x,) if isinstance(x, Tensor) else tuple(x)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """The gradients of ``outputs`` with respect to ``inputs`` (a tuple, one per input).
+
+    ``grad_outputs`` is the vector of the vector-Jacobian product (needed for non-scalar outputs).
+    With ``create_graph=True`` the backward pass is recorded, so the result can be differentiated
+    again (Hessian-vector products, gradient penalties).
+    """
+    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    grad_outputs = _as_tuple(grad_outputs) if isinstance(grad_outputs, (Tensor, list, tuple)) else (grad_outputs,)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad requires one grad_output per output: got {len(grad_outputs)} for {len(outputs)} outputs")
+    for i, o in enumerate(outputs):
+        if not o.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+    for t in inputs:
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    grad_outputs = [_grad_output(o, g) for o, g in zip(outputs, grad_outputs)]
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    found = run_backward(outputs, grad_outputs, inputs=inputs, retain_graph=retain_graph, create_graph=create_graph)
+    result = []
+    for t in inputs:
+        if id(t) not in found:
+            if not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior."
+                )
+            result.append(None)
+        else:
+            g = found[id(t)][1]
+            result.append(g if create_graph else g.detach())
+    return tuple(result)
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
+    """``torch.autograd.backward``: accumulate into ``.grad`` from several outputs at once."""
+    tensors = _as_tuple(tensors)
+    grad_tensors = (None,) * len(tensors) if grad_tensors is None else _as_tuple(grad_tensors)
+    grads = [_grad_output(t, g) for t, g in zip(tensors, grad_tensors)]
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    run_backward(tensors, grads, retain_graph=retain_graph, create_graph=create_graph)
+
+
+__all__ = ["Function", "backward", "grad"]

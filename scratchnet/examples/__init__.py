@@ -1,0 +1,1 @@
+"""Runnable examples from the seed tutorials."""

@@ -1,0 +1,372 @@
+"""The parity registry: every scratchnet op with how to call it, what inputs to draw, and where.
+
+Because scratchnet mirrors torch name for name, one call works on both engines: each case's
+``fn(lib, *inputs, **params)`` runs with ``lib`` = scratchnet or torch. ``draw`` is a hypothesis
+strategy giving an :class:`Example` (input shapes and keyword arguments); values come from a
+seeded generator and pass through ``domain`` (keep log's input positive, relu's away from its
+kink, a max's elements distinct), so a finite difference never straddles a kink.
+
+Adding an op: write it, then add one ``Case`` here. ``test_registry_is_complete`` fails until you do.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+# ----------------------------------------------------------------------------------------------
+# Examples and value domains
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Example:
+    shapes: list  # one shape per differentiable input
+    params: dict = field(default_factory=dict)  # keyword arguments: dims, sizes, constant arrays
+    seed: int = 0
+
+
+def gaussian(x, rng):
+    return x
+
+
+def positive(x, rng):
+    return np.abs(x) + 0.5
+
+
+def away_from_zero(x, rng):
+    """|x| >= 0.1: off the kink of relu, abs, leaky_relu."""
+    return np.sign(x + (x == 0)) * (np.abs(x) + 0.1)
+
+
+def distinct(x, rng):
+    """Distinct values at least 0.05 apart (no ties for max/min/argmax, none created by eps)."""
+    return (rng.permutation(x.size).reshape(x.shape) - x.size / 2) * 0.05 + 0.01
+
+
+def on_grid(offset):
+    """Values on a 0.1-spaced grid shifted by ``offset``: two inputs on grids 0.05 apart never tie."""
+    return lambda x, rng: np.round(np.clip(x, -3, 3) * 10) / 10 + offset
+
+
+# ----------------------------------------------------------------------------------------------
+# Shape strategies
+# ----------------------------------------------------------------------------------------------
+
+seeds = st.integers(0, 2**32 - 1)
+shape = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
+shape_nd = hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=4)
+at_least_two = hnp.array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=4)  # var needs 2 per group
+
+
+@st.composite
+def unary(draw, shapes=shape, **params):
+    return Example([draw(shapes)], {k: draw(v) for k, v in params.items()}, draw(seeds))
+
+
+@st.composite
+def broadcast_pair(draw, **params):
+    pair = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=4))
+    return Example(list(pair.input_shapes), {k: draw(v) for k, v in params.items()}, draw(seeds))
+
+
+@st.composite
+def reduction(draw, allow_none=True, tuple_dims=True, keepdim=True, shapes=shape_nd, **extra):
+    s = draw(shapes)
+    n = len(s)
+    options = [st.integers(-n, n - 1)]
+    if allow_none:
+        options.append(st.none())
+    if tuple_dims:
+        options.append(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True).map(tuple))
+    params = {"dim": draw(st.one_of(*options))}
+    if keepdim:
+        params["keepdim"] = draw(st.booleans())
+    params.update({k: draw(v) for k, v in extra.items()})
+    return Example([s], params, draw(seeds))
+
+
+@st.composite
+def matmul_shapes(draw):
+    """torch's matmul cases: vector-vector, matrix-vector, vector-matrix, matrix, batched."""
+    n, k, m = (draw(st.integers(1, 4)) for _ in range(3))
+    kind = draw(st.sampled_from(["1x1", "2x1", "1x2", "2x2", "batched", "batch-1d"]))
+    if kind == "1x1":
+        shapes = [(k,), (k,)]
+    elif kind == "2x1":
+        shapes = [(n, k), (k,)]
+    elif kind == "1x2":
+        shapes = [(k,), (k, m)]
+    elif kind == "2x2":
+        shapes = [(n, k), (k, m)]
+    else:
+        batch = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=1, max_dims=2, max_side=3))
+        a, b = batch.input_shapes
+        shapes = [a + (n, k), b + (k, m)] if kind == "batched" else [a + (n, k), (k,)]
+    return Example(shapes, {}, draw(seeds))
+
+
+@st.composite
+def reshape_target(draw):
+    s = draw(shape_nd)
+    size = int(np.prod(s))
+    factors = [f for f in range(1, size + 1) if size % f == 0]
+    a = draw(st.sampled_from(factors))
+    target = draw(st.sampled_from([(a, size // a), (size,), (size // a, a, 1), (-1, a), (a, -1)]))
+    return Example([s], {"shape": target}, draw(seeds))
+
+
+@st.composite
+def permutation(draw):
+    s = draw(shape_nd)
+    return Example([s], {"dims": tuple(draw(st.permutations(range(len(s)))))}, draw(seeds))
+
+
+@st.composite
+def transpose_dims(draw):
+    s = draw(shape_nd)
+    n = len(s)
+    return Example([s], {"dim0": draw(st.integers(-n, n - 1)), "dim1": draw(st.integers(-n, n - 1))}, draw(seeds))
+
+
+@st.composite
+def expand_target(draw):
+    s = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3))
+    lead = draw(st.lists(st.integers(1, 3), max_size=2))
+    target = list(lead) + [draw(st.sampled_from([-1, n])) if n != 1 else draw(st.integers(1, 3)) for n in s]
+    if not target:
+        target = [draw(st.integers(1, 3))]  # torch's expand needs at least one size
+    return Example([s], {"sizes": tuple(target)}, draw(seeds))
+
+
+@st.composite
+def squeeze_dims(draw):
+    s = draw(hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=2))
+    n = len(s)
+    dim = draw(st.one_of(st.none(), st.integers(-n, n - 1), st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True).map(tuple)))
+    return Example([s], {"dim": dim}, draw(seeds))
+
+
+@st.composite
+def index_example(draw):
+    """Basic indices (ints, slices, None, Ellipsis), integer arrays (repeats allowed), bool masks."""
+    s = draw(shape_nd)
+    kind = draw(st.sampled_from(["basic", "int-array", "mask", "mixed"]))
+    if kind == "basic":
+        index = draw(hnp.basic_indices(s, min_dims=0, allow_newaxis=True, allow_ellipsis=True).filter(positive_steps))
+    elif kind == "int-array":
+        index = np.array(draw(st.lists(st.integers(-s[0], s[0] - 1), min_size=1, max_size=5)), dtype=np.int64)
+    elif kind == "mask":
+        index = np.array(draw(st.lists(st.booleans(), min_size=s[0], max_size=s[0])), dtype=bool)
+    else:
+        rows = np.array(draw(st.lists(st.integers(0, s[0] - 1), min_size=1, max_size=4)), dtype=np.int64)
+        index = (rows, slice(None, None, draw(st.sampled_from([1, 2, 3])))) if len(s) > 1 else rows
+    return Example([s], {"index": index}, draw(seeds))
+
+
+def positive_steps(index):
+    """torch refuses negative slice steps ("step must be greater than zero"), and so does scratchnet."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(not isinstance(p, slice) or p.step is None or p.step > 0 for p in parts)
+
+
+@st.composite
+def flatten_dims(draw):
+    s = draw(shape_nd)
+    n = len(s)
+    start = draw(st.integers(0, n - 1))
+    end = draw(st.integers(start, n - 1))
+    negative = draw(st.booleans())
+    return Example([s], {"start_dim": start - n * negative, "end_dim": end - n * draw(st.booleans())}, draw(seeds))
+
+
+@st.composite
+def unsqueeze_dim(draw):
+    s = draw(shape)
+    return Example([s], {"dim": draw(st.integers(-len(s) - 1, len(s)))}, draw(seeds))
+
+
+@st.composite
+def cat_example(draw, stack=False):
+    count = draw(st.integers(1, 3))
+    s = list(draw(shape_nd))
+    dim = draw(st.integers(0, len(s) if stack else len(s) - 1))
+    shapes = []
+    for _ in range(count):
+        t = list(s)
+        if not stack:
+            t[dim] = draw(st.integers(1, 3))
+        shapes.append(tuple(t))
+    return Example(shapes, {"dim": dim - (len(s) + 1 if stack else len(s)) * draw(st.integers(0, 1))}, draw(seeds))
+
+
+@st.composite
+def where_example(draw):
+    triple = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3))
+    c, a, b = triple.input_shapes
+    condition = draw(hnp.arrays(bool, c))
+    return Example([a, b], {"condition": condition}, draw(seeds))
+
+
+@st.composite
+def clamp_example(draw):
+    bound = st.integers(-15, 15).map(lambda k: k / 10)
+    lo, hi = draw(st.one_of(st.none(), bound)), draw(st.one_of(st.none(), bound))
+    if lo is None and hi is None:
+        lo = draw(bound)
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = hi, lo
+    return Example([draw(shape)], {"min": lo, "max": hi}, draw(seeds))
+
+
+@st.composite
+def dim_of(draw, shapes=shape_nd, **params):
+    s = draw(shapes)
+    params = {k: draw(v) for k, v in params.items()}
+    return Example([s], {"dim": draw(st.integers(-len(s), len(s) - 1)), **params}, draw(seeds))
+
+
+@st.composite
+def one_hot_example(draw):
+    s = draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=4))
+    classes = draw(st.integers(1, 5))
+    labels = draw(hnp.arrays(np.int64, s, elements=st.integers(0, classes - 1)))
+    return Example([], {"labels": labels, "num_classes": draw(st.sampled_from([classes, -1]))}, draw(seeds))
+
+
+# ----------------------------------------------------------------------------------------------
+# The registry
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    name: str  # the op's public name in scratchnet
+    fn: Callable  # fn(lib, *inputs, **params) -> Tensor or tuple; lib is scratchnet or torch
+    draw: st.SearchStrategy
+    domain: Callable = gaussian
+    grad: bool = True  # False: forward only (comparisons, argmax, one_hot)
+    tol32: float = 1e-5  # rtol/atol of float32 forward; backward gets 10x
+    fd: bool = True  # finite differences apply
+
+    def __repr__(self):
+        return self.name
+
+
+def F(lib):
+    return lib.nn.functional
+
+
+def const(lib, array):
+    """A constant (index array, mask) as the engine's tensor."""
+    return lib.tensor(array) if isinstance(array, np.ndarray) else array
+
+
+def index_for(lib, index):
+    if isinstance(index, tuple):
+        return tuple(const(lib, i) for i in index)
+    return const(lib, index)
+
+
+small = st.floats(0.01, 0.5)
+
+CASES = [
+    # arithmetic (operators, both orders, with scalars)
+    Case("add", lambda lib, a, b: a + b, broadcast_pair()),
+    Case("sub", lambda lib, a, b: a - b, broadcast_pair()),
+    Case("mul", lambda lib, a, b: a * b, broadcast_pair()),
+    Case("div", lambda lib, a, b: a / b, broadcast_pair(), domain=away_from_zero),
+    Case("neg", lambda lib, a: -a, unary()),
+    Case("add-alpha", lambda lib, a, b, alpha: lib.add(a, b, alpha=alpha), broadcast_pair(alpha=st.sampled_from([0.5, 2.0, -1.0]))),
+    Case("scalar-ops", lambda lib, a, s: ((s - a) * s + a / s - s / (a * a + 1)) ** 2 + s**a, unary(s=st.sampled_from([0.5, 2.0, 3.0]))),
+    Case("pow", lambda lib, a, p: a**p, unary(p=st.sampled_from([2, 3, 0.5, -1.0, 1.5, 0])), domain=positive),
+    Case("pow-tensor", lambda lib, a, b: a**b, broadcast_pair(), domain=positive),
+    # unary math
+    Case("exp", lambda lib, a: lib.exp(a), unary()),
+    Case("log", lambda lib, a: lib.log(a), unary(), domain=positive),
+    Case("sqrt", lambda lib, a: lib.sqrt(a), unary(), domain=positive),
+    Case("abs", lambda lib, a: lib.abs(a), unary(), domain=away_from_zero),
+    Case("sin", lambda lib, a: lib.sin(a), unary()),
+    Case("cos", lambda lib, a: lib.cos(a), unary()),
+    Case("sign", lambda lib, a: lib.sign(a), unary(), domain=away_from_zero, grad=False),
+    Case("clamp", lambda lib, a, min, max: lib.clamp(a, min=min, max=max), clamp_example(), domain=on_grid(0.05)),
+    Case("maximum", lambda lib, a, b: lib.maximum(a, b), broadcast_pair(), domain=[on_grid(0.0), on_grid(0.05)]),
+    Case("minimum", lambda lib, a, b: lib.minimum(a, b), broadcast_pair(), domain=[on_grid(0.0), on_grid(0.05)]),
+    Case("where", lambda lib, a, b, condition: lib.where(const(lib, condition), a, b), where_example()),
+    Case("to", lambda lib, a, dtype: a.to(getattr(lib, dtype)) * 2, unary(dtype=st.sampled_from(["float32", "float64"])), fd=False),  # float32 rounding defeats a difference quotient
+    # activations
+    Case("sigmoid", lambda lib, a: lib.sigmoid(a * 4), unary()),
+    Case("tanh", lambda lib, a: lib.tanh(a), unary()),
+    Case("relu", lambda lib, a: lib.relu(a), unary(), domain=away_from_zero),
+    Case("leaky_relu", lambda lib, a, slope: F(lib).leaky_relu(a, slope), unary(slope=small), domain=away_from_zero),
+    Case("gelu", lambda lib, a, approximate: F(lib).gelu(a, approximate=approximate), unary(approximate=st.sampled_from(["none", "tanh"]))),
+    Case("softmax", lambda lib, a, dim: lib.softmax(a * 3, dim=dim), dim_of()),
+    Case("log_softmax", lambda lib, a, dim: lib.log_softmax(a * 3, dim=dim), dim_of()),
+    # reductions
+    Case("sum", lambda lib, a, dim, keepdim: a.sum(dim=dim, keepdim=keepdim) if dim is not None else a.sum(), reduction()),
+    Case("mean", lambda lib, a, dim, keepdim: a.mean(dim=dim, keepdim=keepdim) if dim is not None else a.mean(), reduction()),
+    Case("max", lambda lib, a, dim, keepdim: a.max() if dim is None else tuple(a.max(dim=dim, keepdim=keepdim)), reduction(tuple_dims=False), domain=distinct),
+    Case("min", lambda lib, a, dim, keepdim: a.min() if dim is None else tuple(a.min(dim=dim, keepdim=keepdim)), reduction(tuple_dims=False), domain=distinct),
+    Case("amax", lambda lib, a, dim, keepdim: lib.amax(a, dim=dim, keepdim=keepdim), reduction(allow_none=False), domain=distinct),
+    Case("amin", lambda lib, a, dim, keepdim: lib.amin(a, dim=dim, keepdim=keepdim), reduction(allow_none=False), domain=distinct),
+    Case("var", lambda lib, a, dim, keepdim, correction: a.var(dim=dim, keepdim=keepdim, correction=correction), reduction(allow_none=False, shapes=at_least_two, correction=st.sampled_from([0, 1])), tol32=1e-4),
+    Case("std", lambda lib, a, dim, keepdim: a.std(dim=dim, keepdim=keepdim), reduction(allow_none=False, shapes=at_least_two), tol32=1e-4),
+    Case("argmax", lambda lib, a, dim, keepdim: lib.argmax(a) if dim is None else lib.argmax(a, dim=dim, keepdim=keepdim), reduction(tuple_dims=False), domain=distinct, grad=False),
+    Case("argmin", lambda lib, a, dim, keepdim: lib.argmin(a) if dim is None else lib.argmin(a, dim=dim, keepdim=keepdim), reduction(tuple_dims=False), domain=distinct, grad=False),
+    # comparisons
+    Case("comparisons", lambda lib, a, b: (a == b, a != b, a < b, a <= b, a > b, a >= b), broadcast_pair(), domain=[on_grid(0.0), on_grid(0.0)], grad=False),
+    Case("logical", lambda lib, a, b: ((a > 0) & (b > 0), (a > 0) | (b > 0), ~(a > 0), lib.isnan(a / b), lib.isfinite(a / b)), broadcast_pair(), domain=[on_grid(0.05), on_grid(0.0)], grad=False),
+    # matmul
+    Case("matmul", lambda lib, a, b: a @ b, matmul_shapes(), tol32=1e-5),
+    Case("mm", lambda lib, a, b: lib.mm(a, b), matmul_shapes().filter(lambda e: all(len(s) == 2 for s in e.shapes))),
+    # shapes
+    Case("reshape", lambda lib, a, shape: a.reshape(shape), reshape_target()),
+    Case("view", lambda lib, a, shape: a.view(*shape), reshape_target()),
+    Case("flatten", lambda lib, a, start_dim, end_dim: lib.flatten(a, start_dim, end_dim), flatten_dims()),
+    Case("squeeze", lambda lib, a, dim: a.squeeze() if dim is None else a.squeeze(dim), squeeze_dims()),
+    Case("unsqueeze", lambda lib, a, dim: a.unsqueeze(dim), unsqueeze_dim()),
+    Case("transpose", lambda lib, a, dim0, dim1: a.transpose(dim0, dim1), transpose_dims()),
+    Case("t", lambda lib, a: a.t(), unary(hnp.array_shapes(min_dims=0, max_dims=2, max_side=4))),
+    Case("T", lambda lib, a: a.T if a.ndim == 2 else a.permute(*reversed(range(a.ndim))), unary(shape_nd)),
+    Case("permute", lambda lib, a, dims: a.permute(*dims), permutation()),
+    Case("expand", lambda lib, a, sizes: a.expand(*sizes), expand_target()),
+    Case("broadcast_to", lambda lib, a, sizes: lib.broadcast_to(a, tuple(a.shape[i - len(sizes)] if n == -1 else n for i, n in enumerate(sizes))), expand_target()),
+    Case("getitem", lambda lib, a, index: a[index_for(lib, index)], index_example()),
+    Case("split", lambda lib, a, size, dim: a.split(size, dim=dim), dim_of(size=st.integers(1, 3))),
+    Case("chunk", lambda lib, a, chunks, dim: a.chunk(chunks, dim=dim), dim_of(chunks=st.integers(1, 3)).filter(lambda e: e.params["chunks"] <= 1 or e.shapes[0][e.params["dim"]] % e.params["chunks"] == 0)),
+    Case("unbind", lambda lib, a, dim: a.unbind(dim), dim_of()),
+    Case("cat", lambda lib, *ts, dim: lib.cat(ts, dim=dim), cat_example()),
+    Case("stack", lambda lib, *ts, dim: lib.stack(ts, dim=dim), cat_example(stack=True)),
+    Case("clone", lambda lib, a: a.clone() * 2, unary()),
+    Case("one_hot", lambda lib, labels, num_classes: F(lib).one_hot(const(lib, labels), num_classes), one_hot_example(), grad=False),
+]
+
+
+#: Public names covered by a case of another name (operators, aliases, families).
+COVERED_BY = {
+    "pow": "pow", "__pow__": "pow", "__rpow__": "scalar-ops", "__radd__": "scalar-ops",
+    "__rsub__": "scalar-ops", "__rmul__": "scalar-ops", "__rtruediv__": "scalar-ops",
+    "__add__": "add", "__sub__": "sub", "__mul__": "mul", "__truediv__": "div", "__neg__": "neg",
+    "__abs__": "abs", "__matmul__": "matmul", "__rmatmul__": "matmul", "__getitem__": "getitem",
+    "eq": "comparisons", "ne": "comparisons", "lt": "comparisons", "le": "comparisons",
+    "gt": "comparisons", "ge": "comparisons", "__eq__": "comparisons", "__ne__": "comparisons",
+    "__lt__": "comparisons", "__le__": "comparisons", "__gt__": "comparisons", "__ge__": "comparisons",
+    "logical_and": "logical", "logical_or": "logical", "logical_not": "logical", "isnan": "logical",
+    "isfinite": "logical", "__and__": "logical", "__or__": "logical", "__invert__": "logical",
+    "clip": "clamp", "expand_as": "expand", "view_as": "view", "reshape_as": "reshape",
+    "float": "to", "double": "to", "type_as": "to", "broadcast_tensors": "broadcast_to",
+}
+
+#: Public names that are not differentiable ops, with the reason (tested elsewhere).
+NOT_OPS = {
+    "allclose": "returns a Python bool", "equal": "returns a Python bool",
+    "contiguous": "identity: NumPy arrays need no contiguity for scratchnet's ops",
+    "__setitem__": "in-place assignment outside the graph (tests/test_engine.py)",
+    "setitem": "in-place assignment outside the graph (tests/test_engine.py)",
+    "long": "integer cast, no gradient", "int": "integer cast, no gradient", "bool": "cast to bool, no gradient",
+    "cpu": "identity on the CPU engine",
+}
+
+BY_NAME = {case.name: case for case in CASES}
