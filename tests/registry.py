@@ -236,6 +236,81 @@ def one_hot_example(draw):
     return Example([], {"labels": labels, "num_classes": draw(st.sampled_from([classes, -1]))}, draw(seeds))
 
 
+@st.composite
+def conv_example(draw, bias=True):
+    """A valid convolution: batch, channels, groups, size, kernel, stride, padding, dilation."""
+    groups = draw(st.integers(1, 3))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    use_string = draw(st.sampled_from([None, None, None, "valid", "same"]))
+    stride = (1, 1) if use_string == "same" else (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = use_string or (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    pads = (0, 0) if use_string else padding
+    size = [draw(st.integers(max(1, d * (k - 1) + 1 - 2 * p), 7)) for k, d, p in zip(kernel, dilation, pads)]
+    n = draw(st.integers(1, 2))
+    shapes = [(n, c_in, *size), (c_out, c_in // groups, *kernel)] + ([(c_out,)] if bias else [])
+    params = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    return Example(shapes, params, draw(seeds))
+
+
+@st.composite
+def pool_example(draw, dilation=True):
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = draw(st.one_of(st.none(), st.tuples(st.integers(1, 3), st.integers(1, 3))))
+    padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
+    dil = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if dilation else (1, 1)
+    size = [draw(st.integers(max(1, d * (k - 1) + 1 - 2 * p), 7)) for k, d, p in zip(kernel, dil, padding)]
+    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 3)), *size)
+    params = dict(kernel_size=kernel, stride=stride, padding=padding, ceil_mode=draw(st.booleans()))
+    if dilation:
+        params["dilation"] = dil
+    else:
+        params["count_include_pad"] = draw(st.booleans())
+    return Example([shape], params, draw(seeds))
+
+
+def every_window_sees_input(example):
+    """A max-pool window over padding alone has no maximum (torch's backward corrupts memory there;
+    scratchnet refuses it, see tests/test_layers.py)."""
+    import scratchnet
+
+    try:
+        scratchnet.nn.functional.max_pool2d(scratchnet.zeros(*example.shapes[0]), **example.params)
+    except RuntimeError:
+        return False
+    return True
+
+
+@st.composite
+def linear_example(draw):
+    lead = draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=3))
+    n_in, n_out = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    shapes = [lead + (n_in,), (n_out, n_in)] + ([(n_out,)] if draw(st.booleans()) else [])
+    return Example(shapes, {}, draw(seeds))
+
+
+@st.composite
+def batch_norm_example(draw):
+    n, c = draw(st.integers(2, 4)), draw(st.integers(1, 3))
+    spatial = draw(st.sampled_from([(), (3,), (2, 3)]))
+    params = dict(training=draw(st.booleans()), momentum=draw(st.sampled_from([0.1, 0.5])), eps=draw(st.sampled_from([1e-5, 1e-3])))
+    return Example([(n, c, *spatial), (c,), (c,)], params, draw(seeds))
+
+
+@st.composite
+def pad_example(draw):
+    s = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=4))
+    dims = draw(st.integers(1, len(s)))
+    widths = []
+    for d in range(dims):
+        size = s[len(s) - 1 - d]
+        a = draw(st.integers(-(size // 2), 2))
+        b = draw(st.integers(-(size - abs(min(a, 0)) - 1) if a < 0 else -(size - 1), 2))
+        widths += [a, b]
+    return Example([s], {"pad": tuple(widths), "value": draw(st.sampled_from([0.0, 1.5]))}, draw(seeds))
+
+
 # ----------------------------------------------------------------------------------------------
 # The registry
 # ----------------------------------------------------------------------------------------------
@@ -340,8 +415,33 @@ CASES = [
     Case("cat", lambda lib, *ts, dim: lib.cat(ts, dim=dim), cat_example()),
     Case("stack", lambda lib, *ts, dim: lib.stack(ts, dim=dim), cat_example(stack=True)),
     Case("clone", lambda lib, a: a.clone() * 2, unary()),
+    # layers' ops
+    Case("conv2d", lambda lib, x, w, b, **kw: F(lib).conv2d(x, w, b, **kw), conv_example(), tol32=1e-4),
+    Case("conv2d-no-bias", lambda lib, x, w, **kw: F(lib).conv2d(x, w, **kw), conv_example(bias=False), tol32=1e-4),
+    Case("max_pool2d", lambda lib, x, **kw: F(lib).max_pool2d(x, **kw), pool_example().filter(every_window_sees_input), domain=distinct),
+    Case("max_pool2d-indices", lambda lib, x, **kw: tuple(F(lib).max_pool2d(x, return_indices=True, **kw)), pool_example().filter(every_window_sees_input), domain=distinct),
+    Case("avg_pool2d", lambda lib, x, **kw: F(lib).avg_pool2d(x, **kw), pool_example(dilation=False)),
+    Case("adaptive_avg_pool2d", lambda lib, x, size: F(lib).adaptive_avg_pool2d(x, size), unary(hnp.array_shapes(min_dims=4, max_dims=4, max_side=6), size=st.tuples(st.integers(1, 4), st.integers(1, 4)))),
+    Case("linear", lambda lib, *xs: F(lib).linear(*xs), linear_example()),
+    Case("batch_norm", lambda lib, x, w, b, training, momentum, eps: F(lib).batch_norm(x, lib.zeros(x.shape[1], dtype=x.dtype), lib.ones(x.shape[1], dtype=x.dtype) * 1.5, w, b, training, momentum, eps), batch_norm_example(), tol32=1e-4),
+    Case("dropout", lambda lib, x, p: _seeded(lib, F(lib).dropout, x, p), unary(p=st.sampled_from([0.0, 0.3, 0.5])), fd=True),
+    Case("pad", lambda lib, x, pad, value: F(lib).pad(x, pad, value=value), pad_example()),
     Case("one_hot", lambda lib, labels, num_classes: F(lib).one_hot(const(lib, labels), num_classes), one_hot_example(), grad=False),
 ]
+
+
+def _seeded(lib, dropout, x, p):
+    """Dropout with the same mask on both engines: the mask comes from a fixed-seed generator and
+    is applied as ``x * mask / (1 - p)``, the definition both engines implement; in scratchnet the
+    op itself runs, reseeded so the finite-difference check sees one mask throughout."""
+    if lib.__name__ == "scratchnet":
+        lib.manual_seed(1234)
+        return dropout(x, p)
+    import scratchnet
+
+    scratchnet.manual_seed(1234)
+    keep = scratchnet.rand(*x.shape).numpy() >= p if p > 0 else np.ones(x.shape, bool)
+    return x * lib.tensor((keep / (1 - p)).astype(str(x.dtype).replace("torch.", "")))
 
 
 #: Public names covered by a case of another name (operators, aliases, families).
@@ -357,6 +457,7 @@ COVERED_BY = {
     "isfinite": "logical", "__and__": "logical", "__or__": "logical", "__invert__": "logical",
     "clip": "clamp", "expand_as": "expand", "view_as": "view", "reshape_as": "reshape",
     "float": "to", "double": "to", "type_as": "to", "broadcast_tensors": "broadcast_to",
+
 }
 
 #: Public names that are not differentiable ops, with the reason (tested elsewhere).

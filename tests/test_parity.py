@@ -138,7 +138,14 @@ def test_every_function_is_exercised(monkeypatch):
                 arrays = make_inputs(case, example, "float64")
                 inputs, outs = run(case, scratchnet, arrays, example, requires_grad=case.grad)
                 outs = [o for o in outs if o.requires_grad]
-                if outs:
-                    scratchnet.autograd.grad([o.sum() for o in outs], inputs, allow_unused=True, create_graph=True)
+                if not outs:
+                    continue
+                # upstream gradients that require grad: the double backward then reaches every
+                # Function that a backward pass uses (as gradgradcheck differentiates them too)
+                vs = [scratchnet.ones_like(o, requires_grad=True) for o in outs]
+                grads = scratchnet.autograd.grad(outs, inputs, vs, allow_unused=True, create_graph=True)
+                second = [(g * g).sum() for g in grads if g is not None and g.requires_grad]
+                if second:
+                    scratchnet.autograd.grad(second, inputs + vs, allow_unused=True)
     unused = sorted(c.__name__ for c in _function_classes() - used)
     assert not unused, f"Functions no registry case runs: {unused}"

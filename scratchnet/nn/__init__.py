@@ -1,3 +1,8 @@
-"""``scratchnet.nn``: functional ops now; modules and layers arrive with the layers issue."""
+"""``scratchnet.nn``: Module, Parameter, containers, layers, init and functional, as ``torch.nn``."""
 
-from . import functional
+from . import functional, init
+from .layers import (
+    GELU, AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten,
+    Identity, LeakyReLU, Linear, LogSoftmax, MaxPool2d, ReLU, Sigmoid, Softmax, Tanh,
+)
+from .module import Module, ModuleList, Parameter, Sequential

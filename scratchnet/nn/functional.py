@@ -1,12 +1,21 @@
-"""``scratchnet.nn.functional``: the ops under torch.nn.functional's names.
+"""``scratchnet.nn.functional``: the ops under torch.nn.functional's names and signatures.
 
 >>> import scratchnet as sn
 >>> import scratchnet.nn.functional as F
 >>> F.softmax(sn.tensor([[1.0, 2.0]]), dim=1).sum().item()
 1.0
+>>> F.conv2d(sn.ones(1, 1, 28, 28), sn.ones(20, 1, 5, 5)).shape
+scratchnet.Size([1, 20, 24, 24])
 """
 
 from ..ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
+from ..ops.conv import conv2d
+from ..ops.layers import batch_norm, dropout, linear, pad
+from ..ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from ..ops.shape import one_hot
 
-__all__ = ["gelu", "leaky_relu", "log_softmax", "one_hot", "relu", "sigmoid", "softmax", "tanh"]
+__all__ = [
+    "adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "conv2d", "dropout", "gelu",
+    "leaky_relu", "linear", "log_softmax", "max_pool2d", "one_hot", "pad", "relu", "sigmoid",
+    "softmax", "tanh",
+]

@@ -5,13 +5,16 @@ its forward and backward against PyTorch and its gradient against finite differe
 """
 
 from ..tensor import Tensor
-from . import activation, math, reduce, shape
+from . import activation, conv, layers, math, pool, reduce, shape
 from .activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
 from .math import (
     abs, add, allclose, clamp, cos, div, eq, equal, exp, ge, gt, isfinite, isnan, le, log,
     logical_and, logical_not, logical_or, lt, matmul, maximum, minimum, mm, mul, ne, neg, pow,
     sign, sin, sqrt, sub, to, where,
 )
+from .conv import conv2d
+from .layers import batch_norm, dropout, linear, pad
+from .pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .reduce import amax, amin, argmax, argmin, max, mean, min, std, sum, var
 from .shape import (
     broadcast_tensors, broadcast_to, cat, chunk, clone, contiguous, expand, expand_as, flatten,

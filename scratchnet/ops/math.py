@@ -54,18 +54,21 @@ class Cast(Function):
         return grad.to(ctx.in_dtype)
 
 
-def to(input, *args, dtype=None, **kwargs):
-    """``tensor.to(dtype)`` (and ``.to('cpu')``); there is no GPU in the NumPy engine."""
-    for a in args:
-        if isinstance(a, str) or a is None:
-            if a not in (None, "cpu") and not str(a).startswith("cpu"):
-                raise RuntimeError(f"scratchnet runs on the CPU (NumPy); cannot move a tensor to {a!r}")
-        else:
+def to(input, *args, dtype=None, device=None, **kwargs):
+    """``tensor.to(dtype)``, ``.to('cpu')``, ``.to(other)``; there is no GPU in the NumPy engine."""
+    from ..tensor import check_dtype
+
+    for a in args + ((device,) if device is not None else ()):
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, str) and (a == "cpu" or a.startswith("cpu:")):
+            continue
+        elif isinstance(a, str) and a.split(":")[0] in ("cuda", "mps", "xpu", "meta"):
+            raise RuntimeError(f"scratchnet runs on the CPU (NumPy); cannot move a tensor to {a!r}")
+        elif a is not None:
             dtype = a
     if dtype is None or xp.dtype(dtype) == input.dtype:
         return input
-    from ..tensor import check_dtype
-
     return Cast.apply(input, dtype=check_dtype(dtype))
 
 

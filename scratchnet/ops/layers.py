@@ -1,0 +1,111 @@
+"""The ops behind common layers: linear, batch_norm, dropout, pad.
+
+linear and batch_norm are compositions of differentiable ops (their backward, and second
+derivatives, follow from those); pad is a Function whose backward is pad with the opposite widths.
+
+>>> import scratchnet as sn
+>>> x = sn.ones(2, 3)
+>>> linear(x, sn.ones(4, 3), sn.zeros(4)).tolist()
+[[3.0, 3.0, 3.0, 3.0], [3.0, 3.0, 3.0, 3.0]]
+"""
+
+import builtins
+
+from ..backend import rng, xp
+from ..tensor import Function, Tensor, no_grad
+
+
+def linear(input, weight, bias=None):
+    """``x @ weight.T + bias``, as ``F.linear``: weight is (out_features, in_features)."""
+    if input.shape[-1] != weight.shape[-1]:
+        rows = int(xp.prod(input.shape[:-1])) if input.ndim > 1 else 1
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
+            f"{weight.shape[-1]}x{weight.shape[0]}): linear expects the input's last dim "
+            f"({input.shape[-1]}) to equal in_features ({weight.shape[-1]})"
+        )
+    out = input @ weight.T
+    return out if bias is None else out + bias
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """``F.batch_norm`` over dim 1 of a (N, C) or (N, C, ...) input.
+
+    Training normalises with the batch's mean and biased variance and updates the running
+    estimates in place with the unbiased variance (n / (n - 1)), as torch; eval uses them.
+    """
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm expects a (N, C) or (N, C, ...) input, got {input.ndim}-D")
+    channels = input.shape[1]
+    dims = (0,) + tuple(range(2, input.ndim))
+    shape = (1, channels) + (1,) * (input.ndim - 2)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (channels,):
+            raise RuntimeError(f"batch_norm: {name} should contain {channels} elements not {t.numel()}")
+    if training:
+        count = input.numel() // channels
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(input.shape)}")
+        mean = input.mean(dim=dims, keepdim=True)
+        var = input.var(dim=dims, keepdim=True, correction=0)
+        if running_mean is not None:
+            with no_grad():
+                running_mean.copy_(running_mean * (1 - momentum) + mean.reshape(channels) * momentum)
+                running_var.copy_(running_var * (1 - momentum) + var.reshape(channels) * (momentum * count / (count - 1)))
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("batch_norm in eval mode needs running_mean and running_var")
+        mean, var = running_mean.reshape(shape), running_var.reshape(shape)
+    out = (input - mean) / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) (training only).
+
+    The mask is drawn from scratchnet's generator (seed it with ``manual_seed``).
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    keep = rng().random(input.shape) >= p
+    return input * Tensor._make((keep / (1.0 - p)).astype(input.dtype))
+
+
+class Pad(Function):
+    backward_name = "ConstantPadNdBackward0"
+
+    def forward(ctx, x, pads, value):
+        ctx.pads = pads
+        widths = [(0, 0)] * (x.ndim - len(pads) // 2) + [(pads[2 * i], pads[2 * i + 1]) for i in reversed(range(len(pads) // 2))]
+        crop = tuple(slice(-builtins.min(a, 0), x.shape[d] + builtins.min(b, 0)) for d, (a, b) in enumerate(widths))
+        grow = [(builtins.max(a, 0), builtins.max(b, 0)) for a, b in widths]
+        return xp.pad(x[crop], grow, constant_values=value)
+
+    def backward(ctx, grad):
+        return pad(grad, tuple(-p for p in ctx.pads))  # cropping undoes padding, and the reverse
+
+
+def pad(input, pad, mode="constant", value=None):
+    """``F.pad`` (constant mode): ``pad`` lists (before, after) widths from the last dim backwards;
+    negative widths crop."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad: only mode='constant' is implemented, got {mode!r}")
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2 or len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number of dims ({input.ndim}), got {len(pad)}")
+    for i in range(len(pad) // 2):
+        d = input.ndim - 1 - i
+        if input.shape[d] + pad[2 * i] + pad[2 * i + 1] < 0:
+            raise RuntimeError(f"pad: the padded size of dim {d} would be negative ({input.shape[d]} + {pad[2 * i]} + {pad[2 * i + 1]})")
+    return Pad.apply(input, pads=pad, value=0.0 if value is None else value)
+
+
+__all__ = ["batch_norm", "dropout", "linear", "pad"]

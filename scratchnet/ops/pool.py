@@ -1,0 +1,257 @@
+"""Pooling: max_pool2d, avg_pool2d, adaptive_avg_pool2d.
+
+A pooling window visits the same strided slices of the padded input as a convolution's kernel
+taps (:func:`scratchnet.ops.conv.taps`), so pooling is a loop over taps on whole arrays: max keeps
+a running maximum and which tap won (``np.maximum``-style with ``out=`` buffers); avg sums and
+divides. Their backward scatters the gradient back through the same slices.
+
+Each pool and its backward form a pair of Functions whose backwards are each other, so second
+derivatives work: ``MaxPool2d`` / ``MaxPoolGrad`` and ``AvgPool2d`` / ``AvgPoolGrad``.
+
+>>> import scratchnet as sn
+>>> x = sn.arange(16.0).reshape(1, 1, 4, 4)
+>>> max_pool2d(x, 2).tolist()
+[[[[5.0, 7.0], [13.0, 15.0]]]]
+>>> avg_pool2d(x, 2).tolist()
+[[[[2.5, 4.5], [10.5, 12.5]]]]
+"""
+
+from ..backend import FLOAT_DTYPES, xp
+from ..tensor import Function, Tensor
+from .conv import Geometry, pair, taps
+
+
+def pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name):
+    """Check a pooling's arguments as torch does; returns (kernel, out_size, geometry, padded size)."""
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"{name}: Expected 3D or 4D (batch mode) tensor for input, got size {list(input.shape)}")
+    if input.dtype not in FLOAT_DTYPES:
+        raise RuntimeError(f"{name} expects a float tensor, got {input.dtype}")
+    kernel = pair(kernel_size, "kernel_size")
+    stride = kernel if stride is None or stride == () or stride == [] else pair(stride, "stride")
+    padding, dilation = pair(padding, "padding"), pair(dilation, "dilation")
+    if any(k <= 0 for k in kernel) or any(s <= 0 for s in stride) or any(d <= 0 for d in dilation):
+        raise RuntimeError(f"{name}: kernel_size, stride and dilation must be greater than zero, got kernel_size={kernel}, stride={stride}, dilation={dilation}")
+    effective = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    for p, k, e in zip(padding, kernel, effective):
+        if p < 0 or p > k // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} and dilation={dilation[0]}")
+    h, w = input.shape[-2:]
+    out_size = []
+    for size, p, e, s in zip((h, w), padding, effective, stride):
+        span = size + 2 * p - e
+        n = (-(-span // s) if ceil_mode else span // s) + 1
+        if ceil_mode and (n - 1) * s >= size + p:  # the last window must start inside the input or left pad
+            n -= 1
+        out_size.append(n)
+    if min(out_size) <= 0:
+        raise RuntimeError(
+            f"Given input size: ({'x'.join(str(v) for v in input.shape[-3:])}). Calculated output size: "
+            f"({input.shape[-3]}x{out_size[0]}x{out_size[1]}). Output size is too small"
+        )
+    if name == "max_pool2d":
+        for axis, (size, p, k, d, s, n) in enumerate(zip((h, w), padding, kernel, dilation, stride, out_size)):
+            empty = [o for o in range(n) if not any(0 <= o * s - p + t * d < size for t in range(k))]
+            if empty:  # its maximum would be -inf; torch's backward corrupts memory there
+                raise RuntimeError(
+                    f"max_pool2d: window {empty[0]} along dim {axis + 2} covers only padding (input size "
+                    f"{size}, padding {p}, kernel {k}, dilation {d}, stride {s}); use less padding or dilation"
+                )
+    # ceil_mode windows may hang past the padding: pad enough to hold them
+    padded = tuple(max(size + 2 * p, (n - 1) * s + e) for size, p, n, s, e in zip((h, w), padding, out_size, stride, effective))
+    pads = tuple((p, full - size - p) for p, full, size in zip(padding, padded, (h, w)))
+    return kernel, tuple(out_size), Geometry(stride, pads, dilation), padded
+
+
+def _padded(x, geometry, fill):
+    (pt, pb), (pl, pr) = geometry.padding
+    n, c, h, w = x.shape
+    out = xp.full((n, c, h + pt + pb, w + pl + pr), fill, dtype=x.dtype)
+    out[:, :, pt : pt + h, pl : pl + w] = x
+    return out
+
+
+def _crop(x_padded, shape, geometry):
+    (pt, _), (pl, _) = geometry.padding
+    return x_padded[:, :, pt : pt + shape[2], pl : pl + shape[3]]
+
+
+# --- max ---------------------------------------------------------------------------------------
+
+
+class MaxPool2d(Function):
+    backward_name = "MaxPool2DWithIndicesBackward0"
+
+    def forward(ctx, x, kernel, out_size, geometry):
+        xpad = _padded(x, geometry, -xp.inf)
+        out = arg = better = None
+        for k, (rows, cols) in enumerate(taps(kernel, out_size, geometry)):
+            window = xpad[:, :, rows, cols]
+            if out is None:
+                out = window.copy()
+                arg = xp.zeros(out.shape, dtype=xp.int16 if len(kernel) and kernel[0] * kernel[1] < 2**15 else xp.int32)
+                better = xp.empty(out.shape, dtype=bool)
+                continue
+            xp.greater(window, out, out=better)  # strict: the first maximum wins, as torch
+            xp.copyto(out, window, where=better)
+            xp.copyto(arg, k, where=better)
+        ctx.arg, ctx.kernel, ctx.geometry, ctx.in_shape = arg, kernel, geometry, x.shape
+        return out
+
+    def backward(ctx, grad):
+        return MaxPoolGrad.apply(grad, arg=ctx.arg, kernel=ctx.kernel, geometry=ctx.geometry, in_shape=ctx.in_shape)
+
+
+class MaxPoolGrad(Function):
+    """Scatter each output's gradient to the input element that won its window."""
+
+    backward_name = "MaxPool2DWithIndicesBackwardBackward0"
+
+    def forward(ctx, grad, arg, kernel, geometry, in_shape):
+        ctx.arg, ctx.kernel, ctx.geometry = arg, kernel, geometry
+        n, c, h, w = in_shape
+        (pt, pb), (pl, pr) = geometry.padding
+        gpad = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=grad.dtype)
+        picked = xp.empty(grad.shape, dtype=grad.dtype)
+        for k, (rows, cols) in enumerate(taps(kernel, grad.shape[2:], geometry)):
+            xp.multiply(grad, arg == k, out=picked)
+            gpad[:, :, rows, cols] += picked
+        return _crop(gpad, in_shape, geometry)
+
+    def backward(ctx, gg):
+        return MaxPoolGather.apply(gg, arg=ctx.arg, kernel=ctx.kernel, geometry=ctx.geometry)
+
+
+class MaxPoolGather(Function):
+    """Read, for each window, the element that won it (the adjoint of MaxPoolGrad)."""
+
+    backward_name = "MaxPool2DWithIndicesBackward0"
+
+    def forward(ctx, x, arg, kernel, geometry):
+        ctx.arg, ctx.kernel, ctx.geometry, ctx.in_shape = arg, kernel, geometry, x.shape
+        xpad = _padded(x, geometry, 0.0)
+        out = xp.zeros(arg.shape, dtype=x.dtype)
+        for k, (rows, cols) in enumerate(taps(kernel, arg.shape[2:], geometry)):
+            out += xpad[:, :, rows, cols] * (arg == k)
+        return out
+
+    def backward(ctx, grad):
+        return MaxPoolGrad.apply(grad, arg=ctx.arg, kernel=ctx.kernel, geometry=ctx.geometry, in_shape=ctx.in_shape)
+
+
+def _batched(input, fn):
+    """Run a 4-D pooling on a 3-D (unbatched) input too."""
+    if input.ndim == 3:
+        out = fn(input.unsqueeze(0))
+        return tuple(o.squeeze(0) for o in out) if isinstance(out, tuple) else out.squeeze(0)
+    return fn(input)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """``F.max_pool2d``: the maximum of each window; ``stride`` defaults to ``kernel_size``."""
+    kernel, out_size, geometry, _ = pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
+
+    def pool(x):
+        out = MaxPool2d.apply(x, kernel=kernel, out_size=out_size, geometry=geometry)
+        if not return_indices:
+            return out
+        probe = MaxPool2d()  # which tap won each window, as a plain computation
+        probe.forward(x.array, kernel, out_size, geometry)
+        return out, _flat_indices(probe.arg, x.shape, kernel, geometry)
+
+    return _batched(input, pool)
+
+
+def _flat_indices(arg, in_shape, kernel, geometry):
+    """torch's return_indices: the winner's position in the flattened H*W input plane (int64)."""
+    oh, ow = arg.shape[2:]
+    (sh, sw), (dh, dw) = geometry.stride, geometry.dilation
+    (pt, _), (pl, _) = geometry.padding
+    rows = xp.arange(oh).reshape(-1, 1) * sh - pt + (arg // kernel[1]) * dh
+    cols = xp.arange(ow).reshape(1, -1) * sw - pl + (arg % kernel[1]) * dw
+    return Tensor._make((rows * in_shape[3] + cols).astype(xp.int64))
+
+
+# --- average -------------------------------------------------------------------------------------
+
+
+def _divisor(in_hw, out_size, kernel, geometry, count_include_pad, divisor_override):
+    """What each window's sum is divided by, as torch: (OH, OW) or a number."""
+    if divisor_override:
+        return float(divisor_override)
+    (pt, pb), (pl, pr) = geometry.padding
+    h, w = in_hw
+    frame = xp.zeros((h + pt + pb, w + pl + pr))
+    if count_include_pad:  # the input and its declared padding count; ceil_mode overhang does not
+        p_h, p_w = geometry.padding[0][0], geometry.padding[1][0]
+        frame[: h + 2 * p_h, : w + 2 * p_w] = 1
+    else:
+        frame[pt : pt + h, pl : pl + w] = 1
+    counts = sum(frame[rows, cols] for rows, cols in taps(kernel, out_size, geometry))
+    return counts
+
+
+class AvgPool2d(Function):
+    def forward(ctx, x, kernel, out_size, geometry, divisor):
+        ctx.kernel, ctx.geometry, ctx.divisor, ctx.in_shape = kernel, geometry, divisor, x.shape
+        xpad = _padded(x, geometry, 0.0)
+        out = xp.zeros((*x.shape[:2], *out_size), dtype=x.dtype)
+        for rows, cols in taps(kernel, out_size, geometry):
+            out += xpad[:, :, rows, cols]
+        out /= xp.asarray(divisor, dtype=x.dtype)
+        return out
+
+    def backward(ctx, grad):
+        return AvgPoolGrad.apply(grad, kernel=ctx.kernel, geometry=ctx.geometry, divisor=ctx.divisor, in_shape=ctx.in_shape)
+
+
+class AvgPoolGrad(Function):
+    """Spread each window's gradient evenly over the elements it averaged."""
+
+    backward_name = "AvgPool2DBackwardBackward0"
+
+    def forward(ctx, grad, kernel, geometry, divisor, in_shape):
+        ctx.kernel, ctx.geometry, ctx.divisor, ctx.out_size = kernel, geometry, divisor, grad.shape[2:]
+        n, c, h, w = in_shape
+        (pt, pb), (pl, pr) = geometry.padding
+        gpad = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=grad.dtype)
+        share = grad / xp.asarray(divisor, dtype=grad.dtype)
+        for rows, cols in taps(kernel, grad.shape[2:], geometry):
+            gpad[:, :, rows, cols] += share
+        return _crop(gpad, in_shape, geometry)
+
+    def backward(ctx, gg):
+        return AvgPool2d.apply(gg, kernel=ctx.kernel, out_size=ctx.out_size, geometry=ctx.geometry, divisor=ctx.divisor)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+    """``F.avg_pool2d``: the mean of each window (padding counted unless ``count_include_pad=False``)."""
+    kernel, out_size, geometry, _ = pool_geometry(input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
+    divisor = _divisor(input.shape[-2:], out_size, kernel, geometry, count_include_pad, divisor_override)
+    return _batched(input, lambda x: AvgPool2d.apply(x, kernel=kernel, out_size=out_size, geometry=geometry, divisor=divisor))
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """``F.adaptive_avg_pool2d``: average over windows [floor(i*H/OH), ceil((i+1)*H/OH)).
+
+    Written as two matrix products with averaging matrices, P_h @ x @ P_w^T, so its backward and
+    second derivative come from matmul's.
+    """
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_avg_pool2d: Expected 3D or 4D tensor, got size {list(input.shape)}")
+    size = pair(output_size, "output_size") if not isinstance(output_size, (tuple, list)) or None not in output_size else tuple(output_size)
+    h, w = input.shape[-2:]
+    size = tuple(s if s is not None else full for s, full in zip(size, (h, w)))
+    if min(size) <= 0:
+        raise RuntimeError(f"adaptive_avg_pool2d: output_size must be positive, got {size}")
+    ph = Tensor._make(_averaging_matrix(h, size[0], input.dtype))
+    pw = Tensor._make(_averaging_matrix(w, size[1], input.dtype))
+    return ph @ input @ pw.T
+
+
+def _averaging_matrix(n, out, dtype):
+    m = xp.zeros((out, n), dtype=dtype)
+    for i in range(out):
+        start, end = (i * n) // out, -(-((i + 1) * n) // out)
+        m[i, start:end] = 1.0 / (end - start)
+    return m
