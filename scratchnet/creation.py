@@ -28,6 +28,12 @@ def _make(array, dtype, requires_grad):
     return Tensor(array.astype(dtype, copy=False), requires_grad=requires_grad)
 
 
+def _filled(fill, size, dtype, requires_grad):
+    """A new tensor made directly in its dtype (no float64 intermediate)."""
+    dtype = get_default_dtype() if dtype is None else check_dtype(dtype)
+    return Tensor(fill(size, dtype=dtype), requires_grad=requires_grad)
+
+
 def tensor(data, dtype=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a Tensor)."""
     if isinstance(data, Tensor):
@@ -48,15 +54,15 @@ def from_numpy(array):
 
 
 def zeros(*size, dtype=None, requires_grad=False):
-    return _make(xp.zeros(_sizes(size)), dtype, requires_grad)
+    return _filled(xp.zeros, _sizes(size), dtype, requires_grad)
 
 
 def ones(*size, dtype=None, requires_grad=False):
-    return _make(xp.ones(_sizes(size)), dtype, requires_grad)
+    return _filled(xp.ones, _sizes(size), dtype, requires_grad)
 
 
 def empty(*size, dtype=None, requires_grad=False):
-    return _make(xp.empty(_sizes(size)), dtype, requires_grad)
+    return _filled(xp.empty, _sizes(size), dtype, requires_grad)
 
 
 def full(size, fill_value, dtype=None, requires_grad=False):
@@ -104,15 +110,15 @@ def randperm(n, dtype=None):
 
 
 def zeros_like(input, dtype=None, requires_grad=False):
-    return _make(xp.zeros(input.shape), dtype or input.dtype, requires_grad)
+    return _filled(xp.zeros, input.shape, dtype or input.dtype, requires_grad)
 
 
 def ones_like(input, dtype=None, requires_grad=False):
-    return _make(xp.ones(input.shape), dtype or input.dtype, requires_grad)
+    return _filled(xp.ones, input.shape, dtype or input.dtype, requires_grad)
 
 
 def empty_like(input, dtype=None, requires_grad=False):
-    return _make(xp.empty(input.shape), dtype or input.dtype, requires_grad)
+    return _filled(xp.empty, input.shape, dtype or input.dtype, requires_grad)
 
 
 def full_like(input, fill_value, dtype=None, requires_grad=False):

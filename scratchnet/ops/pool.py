@@ -63,10 +63,24 @@ def pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name
     return kernel, tuple(out_size), Geometry(stride, pads, dilation), padded
 
 
+def _like(x, shape, fill, dtype=None):
+    """A new (N, C, H, W) array laid out in memory as ``x`` is (batch-major or channel-major).
+
+    A convolution's output is channel-major in memory; keeping every buffer in the same order
+    keeps each elementwise pass contiguous (a mixed layout makes it several times slower).
+    """
+    dtype = dtype or x.dtype
+    if x.strides[1] > x.strides[0]:
+        return xp.full((shape[1], shape[0], *shape[2:]), fill, dtype=dtype).transpose(1, 0, 2, 3)
+    return xp.full(shape, fill, dtype=dtype)
+
+
 def _padded(x, geometry, fill):
     (pt, pb), (pl, pr) = geometry.padding
+    if pt == pb == pl == pr == 0:
+        return x
     n, c, h, w = x.shape
-    out = xp.full((n, c, h + pt + pb, w + pl + pr), fill, dtype=x.dtype)
+    out = _like(x, (n, c, h + pt + pb, w + pl + pr), fill)
     out[:, :, pt : pt + h, pl : pl + w] = x
     return out
 
@@ -74,6 +88,11 @@ def _padded(x, geometry, fill):
 def _crop(x_padded, shape, geometry):
     (pt, _), (pl, _) = geometry.padding
     return x_padded[:, :, pt : pt + shape[2], pl : pl + shape[3]]
+
+
+def _overlap(kernel, geometry):
+    """Whether windows share input elements (then scattered gradients must add, not assign)."""
+    return any(s < d * (k - 1) + 1 for k, s, d in zip(kernel, geometry.stride, geometry.dilation))
 
 
 # --- max ---------------------------------------------------------------------------------------
@@ -84,17 +103,16 @@ class MaxPool2d(Function):
 
     def forward(ctx, x, kernel, out_size, geometry):
         xpad = _padded(x, geometry, -xp.inf)
-        out = arg = better = None
-        for k, (rows, cols) in enumerate(taps(kernel, out_size, geometry)):
-            window = xpad[:, :, rows, cols]
-            if out is None:
-                out = window.copy()
-                arg = xp.zeros(out.shape, dtype=xp.int16 if len(kernel) and kernel[0] * kernel[1] < 2**15 else xp.int32)
-                better = xp.empty(out.shape, dtype=bool)
-                continue
+        windows = [xpad[:, :, rows, cols] for rows, cols in taps(kernel, out_size, geometry)]
+        out = windows[0].copy(order="K")
+        arg = xp.zeros_like(out, dtype=xp.int16)  # which tap won each window
+        better, step = xp.empty_like(out, dtype=bool), xp.empty_like(out, dtype=xp.int16)
+        for k, window in enumerate(windows[1:], 1):
             xp.greater(window, out, out=better)  # strict: the first maximum wins, as torch
-            xp.copyto(out, window, where=better)
-            xp.copyto(arg, k, where=better)
+            xp.maximum(out, window, out=out)
+            xp.subtract(k, arg, out=step)  # arg = where(better, k, arg), without a masked copy
+            xp.multiply(step, better, out=step)
+            xp.add(arg, step, out=arg)
         ctx.arg, ctx.kernel, ctx.geometry, ctx.in_shape = arg, kernel, geometry, x.shape
         return out
 
@@ -111,11 +129,17 @@ class MaxPoolGrad(Function):
         ctx.arg, ctx.kernel, ctx.geometry = arg, kernel, geometry
         n, c, h, w = in_shape
         (pt, pb), (pl, pr) = geometry.padding
-        gpad = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=grad.dtype)
-        picked = xp.empty(grad.shape, dtype=grad.dtype)
+        gpad = _like(arg, (n, c, h + pt + pb, w + pl + pr), 0, grad.dtype)
+        won = xp.empty_like(arg, dtype=bool)
+        overlap = _overlap(kernel, geometry)
+        picked = xp.empty_like(arg, dtype=grad.dtype) if overlap else None
         for k, (rows, cols) in enumerate(taps(kernel, grad.shape[2:], geometry)):
-            xp.multiply(grad, arg == k, out=picked)
-            gpad[:, :, rows, cols] += picked
+            xp.equal(arg, k, out=won)
+            if overlap:
+                xp.multiply(grad, won, out=picked)
+                gpad[:, :, rows, cols] += picked
+            else:  # disjoint windows: write straight into place
+                xp.multiply(grad, won, out=gpad[:, :, rows, cols])
         return _crop(gpad, in_shape, geometry)
 
     def backward(ctx, gg):
@@ -195,7 +219,7 @@ class AvgPool2d(Function):
     def forward(ctx, x, kernel, out_size, geometry, divisor):
         ctx.kernel, ctx.geometry, ctx.divisor, ctx.in_shape = kernel, geometry, divisor, x.shape
         xpad = _padded(x, geometry, 0.0)
-        out = xp.zeros((*x.shape[:2], *out_size), dtype=x.dtype)
+        out = _like(x, (*x.shape[:2], *out_size), 0)
         for rows, cols in taps(kernel, out_size, geometry):
             out += xpad[:, :, rows, cols]
         out /= xp.asarray(divisor, dtype=x.dtype)
@@ -214,7 +238,7 @@ class AvgPoolGrad(Function):
         ctx.kernel, ctx.geometry, ctx.divisor, ctx.out_size = kernel, geometry, divisor, grad.shape[2:]
         n, c, h, w = in_shape
         (pt, pb), (pl, pr) = geometry.padding
-        gpad = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=grad.dtype)
+        gpad = _like(grad, (n, c, h + pt + pb, w + pl + pr), 0)
         share = grad / xp.asarray(divisor, dtype=grad.dtype)
         for rows, cols in taps(kernel, grad.shape[2:], geometry):
             gpad[:, :, rows, cols] += share

@@ -1,0 +1,1 @@
+"""Benchmarks: scratchnet against PyTorch CPU (and CUDA when present), as ratios measured in one run."""
