@@ -30,6 +30,6 @@ from .tensor import float32, float64, int32, int64, uint8
 float = float32  # noqa: A001  (torch.float)
 double = float64
 long = int64
-from . import autograd, nn  # noqa: E402
+from . import autograd, nn, optim  # noqa: E402
 
 __version__ = "0.1.0"

@@ -173,6 +173,12 @@ def positive_steps(index):
 
 
 @st.composite
+def unary_pair_kl(draw):
+    s = draw(shape_nd)
+    return Example([s, s], {"reduction": draw(st.sampled_from(["none", "mean", "sum", "batchmean"])), "log_target": draw(st.booleans())}, draw(seeds))
+
+
+@st.composite
 def flatten_dims(draw):
     s = draw(shape_nd)
     n = len(s)
@@ -311,6 +317,73 @@ def pad_example(draw):
     return Example([s], {"pad": tuple(widths), "value": draw(st.sampled_from([0.0, 1.5]))}, draw(seeds))
 
 
+def probabilities(x, rng):
+    """Values strictly inside (0, 1), as BCE's input needs."""
+    return 1 / (1 + np.exp(-x)) * 0.98 + 0.01
+
+
+@st.composite
+def pointwise_loss(draw, **params):
+    s = draw(shape)
+    params = {k: draw(v) for k, v in params.items()}
+    params["reduction"] = draw(st.sampled_from(["none", "mean", "sum"]))
+    return Example([s, s], params, draw(seeds))
+
+
+@st.composite
+def bce_example(draw, logits=False):
+    s = draw(shape_nd)
+    params = {"reduction": draw(st.sampled_from(["none", "mean", "sum"]))}
+    params["weight"] = draw(hnp.arrays(np.float64, s[-1:], elements=st.floats(0.1, 2.0))) if draw(st.booleans()) else None
+    if logits:
+        params["pos_weight"] = draw(hnp.arrays(np.float64, s[-1:], elements=st.floats(0.1, 3.0))) if draw(st.booleans()) else None
+    params["target"] = draw(hnp.arrays(np.float64, s, elements=st.sampled_from([0.0, 1.0, 0.25, 0.5])))
+    return Example([s], params, draw(seeds))
+
+
+@st.composite
+def classification_example(draw, probabilities=False, smoothing=True):
+    n, c = draw(st.integers(1, 4)), draw(st.integers(2, 5))
+    extra = draw(st.sampled_from([(), (), (3,), (2, 2)]))
+    shape = (n, c, *extra)
+    params = {"reduction": draw(st.sampled_from(["none", "mean", "sum"]))}
+    params["weight"] = draw(hnp.arrays(np.float64, (c,), elements=st.floats(0.2, 2.0))) if draw(st.booleans()) else None
+    if probabilities:
+        logits = draw(hnp.arrays(np.float64, shape, elements=st.floats(-2, 2)))
+        e = np.exp(logits)
+        params["target"] = e / e.sum(axis=1, keepdims=True)
+    else:
+        ignore = draw(st.sampled_from([-100, 0, 1]))
+        labels = draw(hnp.arrays(np.int64, (n, *extra), elements=st.integers(0, c - 1)))
+        if draw(st.booleans()):
+            labels.flat[0] = ignore if ignore == -100 else labels.flat[0]
+        if params["reduction"] == "mean" and (labels == ignore).all():
+            labels.flat[0] = (ignore + 1) % c  # every target ignored: the mean is 0 / 0, a case with no answer
+        params["target"], params["ignore_index"] = labels, ignore
+    if smoothing:
+        params["label_smoothing"] = draw(st.sampled_from([0.0, 0.0, 0.1, 0.4]))
+    return Example([shape], params, draw(seeds))
+
+
+def loss_args(lib, params):
+    """Loss keyword arguments with arrays as the engine's tensors (in the input's dtype for floats)."""
+    return {k: (const(lib, v) if isinstance(v, np.ndarray) else v) for k, v in params.items()}
+
+
+def _float_like(lib, array, like):
+    return lib.tensor(array.astype(str(like.dtype).replace("torch.", "")))
+
+
+def _loss_call(name, lib, x, **params):
+    params = dict(params)
+    target = params.pop("target")
+    target = _float_like(lib, target, x) if target.dtype.kind == "f" else lib.tensor(target)
+    for key in ("weight", "pos_weight"):
+        if params.get(key) is not None:
+            params[key] = _float_like(lib, params[key], x)
+    return getattr(F(lib), name)(x, target, **params)
+
+
 # ----------------------------------------------------------------------------------------------
 # The registry
 # ----------------------------------------------------------------------------------------------
@@ -426,6 +499,18 @@ CASES = [
     Case("batch_norm", lambda lib, x, w, b, training, momentum, eps: F(lib).batch_norm(x, lib.zeros(x.shape[1], dtype=x.dtype), lib.ones(x.shape[1], dtype=x.dtype) * 1.5, w, b, training, momentum, eps), batch_norm_example(), tol32=1e-4),
     Case("dropout", lambda lib, x, p: _seeded(lib, F(lib).dropout, x, p), unary(p=st.sampled_from([0.0, 0.3, 0.5])), fd=True),
     Case("pad", lambda lib, x, pad, value: F(lib).pad(x, pad, value=value), pad_example()),
+    # losses
+    Case("mse_loss", lambda lib, a, b, reduction: F(lib).mse_loss(a, b, reduction=reduction), pointwise_loss()),
+    Case("l1_loss", lambda lib, a, b, reduction: F(lib).l1_loss(a, b, reduction=reduction), pointwise_loss(), domain=[on_grid(0.0), on_grid(0.05)]),
+    Case("smooth_l1_loss", lambda lib, a, b, reduction, beta: F(lib).smooth_l1_loss(a, b, reduction=reduction, beta=beta), pointwise_loss(beta=st.sampled_from([0.0, 0.5, 1.0])), domain=[on_grid(0.0), on_grid(0.025)]),
+    Case("huber_loss", lambda lib, a, b, reduction, delta: F(lib).huber_loss(a, b, reduction=reduction, delta=delta), pointwise_loss(delta=st.sampled_from([0.5, 1.0, 2.0])), domain=[on_grid(0.0), on_grid(0.025)]),
+    Case("binary_cross_entropy", lambda lib, x, **p: _loss_call("binary_cross_entropy", lib, x, **p), bce_example(), domain=probabilities, tol32=1e-4),
+    Case("binary_cross_entropy_with_logits", lambda lib, x, **p: _loss_call("binary_cross_entropy_with_logits", lib, x, **p), bce_example(logits=True), tol32=1e-4),
+    Case("cross_entropy", lambda lib, x, **p: _loss_call("cross_entropy", lib, x, **p), classification_example(), tol32=1e-4),
+    Case("cross_entropy-probabilities", lambda lib, x, **p: _loss_call("cross_entropy", lib, x, **p), classification_example(probabilities=True), tol32=1e-4),
+    Case("nll_loss", lambda lib, x, **p: _loss_call("nll_loss", lib, x, **p), classification_example(smoothing=False), tol32=1e-4),
+    Case("kl_div", lambda lib, x, t, reduction, log_target: F(lib).kl_div(x, t if log_target else t.softmax(-1), reduction=reduction, log_target=log_target), unary_pair_kl(), tol32=1e-4),
+    Case("log1p", lambda lib, a: lib.log1p(a), unary(), domain=positive),
     Case("one_hot", lambda lib, labels, num_classes: F(lib).one_hot(const(lib, labels), num_classes), one_hot_example(), grad=False),
 ]
 

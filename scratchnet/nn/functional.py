@@ -11,10 +11,16 @@ scratchnet.Size([1, 20, 24, 24])
 from ..ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
 from ..ops.conv import conv2d
 from ..ops.layers import batch_norm, dropout, linear, pad
+from ..ops.loss import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div,
+    l1_loss, mse_loss, nll_loss, smooth_l1_loss,
+)
 from ..ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from ..ops.shape import one_hot
 
 __all__ = [
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
+    "kl_div", "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
     "adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "conv2d", "dropout", "gelu",
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "one_hot", "pad", "relu", "sigmoid",
     "softmax", "tanh",

@@ -5,7 +5,7 @@ its forward and backward against PyTorch and its gradient against finite differe
 """
 
 from ..tensor import Tensor
-from . import activation, conv, layers, math, pool, reduce, shape
+from . import activation, conv, layers, loss, math, pool, reduce, shape
 from .activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
 from .math import (
     abs, add, allclose, clamp, cos, div, eq, equal, exp, ge, gt, isfinite, isnan, le, log,
@@ -14,6 +14,7 @@ from .math import (
 )
 from .conv import conv2d
 from .layers import batch_norm, dropout, linear, pad
+from .loss import log1p
 from .pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .reduce import amax, amin, argmax, argmin, max, mean, min, std, sum, var
 from .shape import (
@@ -36,7 +37,7 @@ _METHODS = {
     "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
     "__and__": logical_and, "__or__": logical_or, "__invert__": logical_not,
     "add": add, "sub": sub, "mul": mul, "div": div, "pow": pow, "neg": neg, "matmul": matmul, "mm": mm,
-    "exp": exp, "log": log, "sqrt": sqrt, "abs": abs, "sin": sin, "cos": cos, "sign": sign,
+    "exp": exp, "log": log, "log1p": log1p, "sqrt": sqrt, "abs": abs, "sin": sin, "cos": cos, "sign": sign,
     "sigmoid": sigmoid, "tanh": tanh, "relu": relu, "softmax": softmax, "log_softmax": log_softmax,
     "clamp": clamp, "clip": clamp, "maximum": maximum, "minimum": minimum,
     "sum": sum, "mean": mean, "max": max, "min": min, "amax": amax, "amin": amin, "var": var, "std": std,

@@ -1,0 +1,235 @@
+"""Losses, as ``torch.nn.functional``: mse, l1, smooth_l1, huber, binary_cross_entropy (with
+logits), cross_entropy, nll, kl_div; each with ``reduction='none'|'mean'|'sum'``.
+
+They are built from differentiable ops (their backward, and second derivatives, follow), written
+in the numerically stable forms torch uses: log-softmax rather than log(softmax), logits through
+log(1 + e^-|x|), BCE's logs clamped at -100. Where torch would broadcast a target of the wrong
+shape with only a warning, scratchnet raises: a silently broadcast loss is a wrong answer.
+
+>>> import scratchnet as sn
+>>> logits = sn.tensor([[2.0, 0.5, -1.0]])
+>>> round(cross_entropy(logits, sn.tensor([0])).item(), 6)
+0.241703
+"""
+
+from ..backend import FLOAT_DTYPES, xp
+from ..tensor import Function, Tensor, int64
+from .activation import log_softmax
+from .math import clamp, log, maximum, where
+
+
+def _reduce(loss, reduction, name):
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction (expected 'none', 'mean' or 'sum')")
+
+
+def _same_shape(input, target, name):
+    if not isinstance(target, Tensor):
+        raise TypeError(f"{name}: target must be a Tensor, got {type(target).__name__}")
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(
+            f"{name}: target size {list(target.shape)} must be the same as input size {list(input.shape)} "
+            f"(torch would broadcast them with only a warning; reshape the target)"
+        )
+    if target.dtype not in FLOAT_DTYPES:
+        raise TypeError(f"{name}: target must be a float tensor, got {target.dtype}")
+
+
+def mse_loss(input, target, reduction="mean"):
+    _same_shape(input, target, "mse_loss")
+    diff = input - target
+    return _reduce(diff * diff, reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction="mean"):
+    _same_shape(input, target, "l1_loss")
+    return _reduce((input - target).abs(), reduction, "l1_loss")
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (an L1 loss when beta = 0)."""
+    _same_shape(input, target, "smooth_l1_loss")
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss does not support negative values for beta (got {beta})")
+    d = (input - target).abs()
+    if beta == 0:
+        return _reduce(d, reduction, "smooth_l1_loss")
+    return _reduce(where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction, "smooth_l1_loss")
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta)."""
+    _same_shape(input, target, "huber_loss")
+    if delta <= 0:
+        raise ValueError(f"huber_loss does not support non-positive values for delta (got {delta})")
+    d = (input - target).abs()
+    return _reduce(where(d <= delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction, "huber_loss")
+
+
+class BinaryCrossEntropy(Function):
+    """-(y log x + (1 - y) log(1 - x)), each log clamped at -100 as torch does, so x = 0 or 1
+    gives a finite loss; the gradient (x - y) / max(x (1 - x), 1e-12) likewise stays finite."""
+
+    backward_name = "BinaryCrossEntropyBackward0"
+
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        with xp.errstate(divide="ignore"):
+            log_x, log_1mx = xp.maximum(xp.log(x), -100), xp.maximum(xp.log1p(-x), -100)
+        return -(y * log_x + (1 - y) * log_1mx)
+
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        if ctx.needs_input_grad[1]:
+            raise RuntimeError("binary_cross_entropy: the derivative with respect to the target is not implemented")
+        return grad * (x - y) / clamp((1 - x) * x, min=1e-12), None
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """BCE on probabilities in [0, 1]; ``weight`` rescales each element's loss."""
+    _same_shape(input, target, "binary_cross_entropy")
+    values = input.detach().array
+    if values.size and (values.min() < 0 or values.max() > 1 or xp.isnan(values).any()):
+        raise RuntimeError(
+            f"binary_cross_entropy: all elements of input should be between 0 and 1 (got min "
+            f"{values.min():.4g}, max {values.max():.4g}); use binary_cross_entropy_with_logits for logits"
+        )
+    loss = BinaryCrossEntropy.apply(input, target)
+    return _reduce(loss if weight is None else loss * weight, reduction, "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+    """BCE on logits, stable for any magnitude: (1 - y) x + (1 + (pw - 1) y) (log(1 + e^-|x|) + max(-x, 0))."""
+    _same_shape(input, target, "binary_cross_entropy_with_logits")
+    softplus_neg = log1p((-input.abs()).exp()) + maximum(-input, 0.0)  # = log(1 + e^-x), never overflows
+    if pos_weight is None:
+        loss = (1 - target) * input + softplus_neg
+    else:
+        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus_neg
+    return _reduce(loss if weight is None else loss * weight, reduction, "binary_cross_entropy_with_logits")
+
+
+class Log1p(Function):
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp.log1p(x)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (1 + x)
+
+
+def log1p(input):
+    """log(1 + x), accurate for small x."""
+    return Log1p.apply(input)
+
+
+# --- classification -------------------------------------------------------------------------------
+
+
+def _check_class_target(input, target, name):
+    """Class indices: an int64 tensor of shape (N, d1, ...) for input (N, C, d1, ...), or (,) for (C,)."""
+    if target.dtype != int64:
+        raise RuntimeError(f"{name}: expected target of class indices with dtype int64 (Long), but got {target.dtype}")
+    expected = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim > 1 else ()
+    if tuple(target.shape) != expected:
+        raise ValueError(
+            f"{name}: expected target of shape {list(expected)} for input of shape {list(input.shape)} "
+            f"(Expected input batch_size ({input.shape[0] if input.ndim > 1 else 1}) to match target batch_size "
+            f"({target.shape[0] if target.ndim else 1}))"
+        )
+
+
+def _class_mask(input, target, ignore_index, name):
+    """One-hot of the target classes over dim 1 (zero rows where ignored), as a constant tensor."""
+    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    labels = target.array
+    keep = labels != ignore_index
+    bad = labels[keep]
+    if bad.size and (bad.min() < 0 or bad.max() >= classes):
+        culprit = int(bad.max() if bad.max() >= classes else bad.min())
+        raise IndexError(f"{name}: Target {culprit} is out of bounds (classes 0..{classes - 1})")
+    safe = xp.where(keep, labels, 0)
+    onehot = (safe[..., None] == xp.arange(classes)) & keep[..., None]  # (N, d1, ..., C)
+    onehot = xp.moveaxis(onehot, -1, 1) if input.ndim > 1 else onehot
+    return Tensor._make(onehot.astype(input.dtype)), keep
+
+
+def _class_weights(weight, input):
+    """A per-class weight broadcast along dim 1 (a constant tensor of ones when absent)."""
+    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    if weight is None:
+        return None
+    if tuple(weight.shape) != (classes,):
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but got weight tensor of shape: {list(weight.shape)}")
+    return weight.reshape((1, classes) + (1,) * (input.ndim - 2)) if input.ndim > 1 else weight
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """-w[y] * input[y] per element; 'mean' divides by the summed weights of the targets used."""
+    _check_class_target(input, target, "nll_loss")
+    onehot, keep = _class_mask(input, target, ignore_index, "nll_loss")
+    w = _class_weights(weight, input)
+    picked_w = onehot if w is None else onehot * w  # w[y] at the target class, 0 elsewhere
+    dim = 1 if input.ndim > 1 else 0
+    loss = -(input * picked_w).sum(dim=dim)
+    if reduction == "mean":
+        return loss.sum() / picked_w.sum()
+    return _reduce(loss, reduction, "nll_loss")
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """``F.cross_entropy`` of logits (N, C, ...) against class indices or class probabilities.
+
+    log_softmax then nll. With ``label_smoothing`` eps the target puts 1 - eps on its class and
+    eps / C on every class; with probabilities, ``mean`` divides by the number of samples.
+    """
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    dim = 1 if input.ndim > 1 else 0
+    logp = log_softmax(input, dim=dim)
+    classes = input.shape[dim]
+    w = _class_weights(weight, input)
+    if target.dtype in FLOAT_DTYPES:  # class probabilities, same shape as input
+        _same_shape(input, target, "cross_entropy")
+        if label_smoothing:
+            target = target * (1 - label_smoothing) + label_smoothing / classes
+        loss = -(logp * target if w is None else logp * target * w).sum(dim=dim)
+        if reduction == "mean":
+            return loss.sum() / (input.numel() // classes)
+        return _reduce(loss, reduction, "cross_entropy")
+    if not label_smoothing:
+        return nll_loss(logp, target, weight, ignore_index, reduction)
+    _check_class_target(input, target, "cross_entropy")
+    onehot, keep = _class_mask(input, target, ignore_index, "cross_entropy")
+    picked_w = onehot if w is None else onehot * w
+    nll = -(logp * picked_w).sum(dim=dim)
+    keep_t = Tensor._make(keep.astype(input.dtype))
+    smooth = -(logp if w is None else logp * w).sum(dim=dim) * keep_t
+    if reduction == "mean":
+        denominator = picked_w.sum()
+        return (1 - label_smoothing) * nll.sum() / denominator + (label_smoothing / classes) * smooth.sum() / denominator
+    nll, smooth = _reduce(nll, reduction, "cross_entropy"), _reduce(smooth, reduction, "cross_entropy")
+    return (1 - label_smoothing) * nll + (label_smoothing / classes) * smooth
+
+
+def kl_div(input, target, reduction="mean", log_target=False):
+    """KL(target || p) with ``input`` = log p: target * (log target - input), 0 where target = 0.
+
+    ``reduction='batchmean'`` divides the sum by the batch size (the mathematically right mean);
+    ``'mean'`` divides by the number of elements, as torch.
+    """
+    _same_shape(input, target, "kl_div")
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        positive = target > 0
+        loss = where(positive, target * (log(where(positive, target, 1.0)) - input), 0.0)
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction, "kl_div")

@@ -1,0 +1,51 @@
+"""Adam and AdamW (decoupled weight decay), as torch computes them.
+
+    m <- beta1 m + (1 - beta1) g            v <- beta2 v + (1 - beta2) g^2
+    p <- p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+
+Adam adds weight_decay * p to g; AdamW instead shrinks p by (1 - lr * weight_decay) first.
+amsgrad uses the running maximum of v.
+"""
+
+import math
+
+from ..backend import xp
+from .optimizer import Optimizer, buffer, check, count_step
+
+
+class Adam(Optimizer):
+    decoupled = False
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, maximize=False):
+        check(lr, lr >= 0, "Invalid learning rate: {}")
+        check(eps, eps >= 0, "Invalid epsilon value: {}")
+        check(betas[0], 0 <= betas[0] < 1, "Invalid beta parameter at index 0: {}")
+        check(betas[1], 0 <= betas[1] < 1, "Invalid beta parameter at index 1: {}")
+        check(weight_decay, weight_decay >= 0, "Invalid weight_decay value: {}")
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def update(self, p, grad, state, group):
+        lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+        if wd and self.decoupled:
+            p.array *= 1 - lr * wd
+        elif wd:
+            grad = grad + wd * p.array
+        m, v = buffer(state, "exp_avg", p.array), buffer(state, "exp_avg_sq", p.array)
+        t = count_step(state)
+        m += (1 - beta1) * (grad - m)  # torch's lerp: m + (1 - beta1) (g - m)
+        v *= beta2
+        v += (1 - beta2) * grad * grad
+        if group["amsgrad"]:
+            v_max = buffer(state, "max_exp_avg_sq", p.array)
+            xp.maximum(v_max, v, out=v_max)
+            v = v_max
+        denom = xp.sqrt(v) / math.sqrt(1 - beta2**t) + eps
+        p.array -= (lr / (1 - beta1**t)) * m / denom
+
+
+class AdamW(Adam):
+    decoupled = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *, maximize=False):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
