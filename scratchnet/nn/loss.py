@@ -3,7 +3,7 @@
 >>> import scratchnet as sn
 >>> loss = CrossEntropyLoss(label_smoothing=0.1)
 >>> round(loss(sn.tensor([[2.0, 0.5, -1.0]]), sn.tensor([0])).item(), 4)
-0.3742
+0.3913
 """
 
 from . import functional as F

@@ -9,7 +9,7 @@ shape with only a warning, scratchnet raises: a silently broadcast loss is a wro
 >>> import scratchnet as sn
 >>> logits = sn.tensor([[2.0, 0.5, -1.0]])
 >>> round(cross_entropy(logits, sn.tensor([0])).item(), 6)
-0.241703
+0.241311
 """
 
 from ..backend import FLOAT_DTYPES, xp
