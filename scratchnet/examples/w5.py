@@ -85,7 +85,7 @@ def table(values, other=None, other_name="torch", seed=SEED_VALUES):
     return "\n".join(lines)
 
 
-def main(argv=None):
+def main(argv=None, trace=False):
     import scratchnet
 
     values = step(scratchnet)

@@ -1,0 +1,366 @@
+"""``scratchnet train``: train a seed network in scratchnet and PyTorch side by side.
+
+Both engines start from the same weights (scratchnet initialises, the weight exchange copies them
+into the torch twin) and see the same batches (one seeded DataLoader order feeds both). After each
+epoch a table compares their training loss and test accuracy; the run writes metrics.json, a plot
+(curves.png) and a checkpoint (checkpoint.npz, no pickle) to ``--out``.
+"""
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+
+from .backend import xp
+
+MODELS = ("xor", "mlp", "bn-mlp", "dropout-mlp", "cnn", "cnn5", "lenet")
+DATASETS = ("digits", "mnist", "xor")
+
+#: The seeds' optimizer and learning rate for each network.
+DEFAULT_OPTIMIZER = {"xor": ("sgd", 1.0), "mlp": ("adam", 1e-3), "bn-mlp": ("adam", 1e-2), "dropout-mlp": ("adam", 1e-3),
+                     "cnn": ("adam", 1e-3), "cnn5": ("adam", 2e-4), "lenet": ("sgd", 0.01)}
+OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
+INPUT_SIZE = {"cnn": 28, "cnn5": 28, "lenet": 32, "mlp": 28, "bn-mlp": 28, "dropout-mlp": 28}
+
+
+class UsageError(Exception):
+    """A mistake in what the user asked for: printed as one line, exit status 2."""
+
+
+@dataclass
+class Config:
+    model: str = "cnn"
+    data: str = "digits"
+    data_dir: str = None
+    engine: str = "both"
+    device: str = "cpu"
+    epochs: int = 10
+    batch_size: int = 100
+    lr: float = None
+    optimizer: str = None
+    seed: int = 777
+    out: str = "runs/latest"
+    resume: bool = False
+    progress: bool = True
+    engines: list = field(default_factory=list)
+
+    def resolve(self):
+        if self.model not in MODELS:
+            raise UsageError(f"--model must be one of {', '.join(MODELS)} (got {self.model!r})")
+        if self.data not in DATASETS:
+            raise UsageError(f"--data must be one of {', '.join(DATASETS)} (got {self.data!r})")
+        if (self.model == "xor") != (self.data == "xor"):
+            raise UsageError(
+                f"--model {self.model} cannot train on --data {self.data}: the xor model learns the XOR table "
+                f"(--data xor), the image models learn digits or mnist"
+            )
+        if self.engine not in ("scratchnet", "torch", "both"):
+            raise UsageError(f"--engine must be scratchnet, torch or both (got {self.engine!r})")
+        if self.device not in ("cpu", "cuda"):
+            raise UsageError(f"--device must be cpu or cuda (got {self.device!r})")
+        if self.epochs < 1 or self.batch_size < 1:
+            raise UsageError(f"--epochs and --batch-size must be positive (got {self.epochs} and {self.batch_size})")
+        name, lr = DEFAULT_OPTIMIZER[self.model]
+        self.optimizer = (self.optimizer or name).lower()
+        if self.optimizer not in OPTIMIZERS:
+            raise UsageError(f"--optimizer must be one of {', '.join(OPTIMIZERS)} (got {self.optimizer!r})")
+        self.lr = lr if self.lr is None else self.lr
+        if self.lr <= 0:
+            raise UsageError(f"--lr must be positive (got {self.lr})")
+        self.engines = ["scratchnet", "torch"] if self.engine == "both" else [self.engine]
+        if "torch" in self.engines or self.device == "cuda":
+            try:
+                import torch
+            except ImportError:
+                raise UsageError("--engine torch/both needs PyTorch: pip install torch") from None
+            if self.device == "cuda" and not torch.cuda.is_available():
+                raise UsageError("--device cuda: no CUDA GPU is available to PyTorch here (use --device cpu)")
+        if self.device == "cuda" and self.engines == ["scratchnet"]:
+            raise UsageError("--device cuda applies to the torch engine; scratchnet runs on the CPU")
+        return self
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def load_data(config):
+    """(x_train, y_train, x_test, y_test) as arrays shaped for the model's input."""
+    from .data import DataError, load_digits, mnist_splits
+    from .data.transforms import fit_images
+
+    if config.data == "xor":
+        x = xp.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=xp.float32)
+        y = xp.array([[0], [1], [1], [0]], dtype=xp.float32)
+        return x, y, x, y
+    if config.data == "digits":
+        train, test = load_digits(seed=0)
+        arrays = [t.array for t in train.tensors + test.tensors]
+    else:
+        root = config.data_dir or default_mnist_dir()
+        try:
+            train, test = mnist_splits(root)
+        except DataError as e:
+            raise UsageError(str(e)) from None
+        arrays = [*_materialize(train), *_materialize(test)]
+    size = INPUT_SIZE[config.model]
+    x_train, y_train, x_test, y_test = arrays
+    if x_train.shape[-1] != size:
+        x_train, x_test = fit_images(x_train, size), fit_images(x_test, size)
+    if config.model in ("mlp", "bn-mlp", "dropout-mlp"):
+        x_train, x_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
+    return x_train, y_train, x_test, y_test
+
+
+def _materialize(dataset):
+    x, y = dataset.get_batch(list(range(len(dataset))))
+    return x.array, y.array
+
+
+def default_mnist_dir():
+    """$SCRATCHNET_MNIST, else a shared/data/mnist folder beside the working directory's project."""
+    return os.environ.get("SCRATCHNET_MNIST", os.path.join("..", "shared", "data", "mnist"))
+
+
+# --- engines ------------------------------------------------------------------------------------
+
+
+class Engine:
+    """One engine's model, loss and optimizer, with the few calls the loop needs."""
+
+    def __init__(self, name, lib, model, config):
+        self.name, self.lib, self.model = name, lib, model
+        self.device = config.device if name == "torch" else "cpu"
+        self.loss_fn = lib.nn.BCELoss() if config.model == "xor" else lib.nn.CrossEntropyLoss()
+        self.optimizer = getattr(lib.optim, OPTIMIZERS[config.optimizer])(model.parameters(), lr=config.lr)
+        self.seconds = 0.0
+
+    def tensor(self, array):
+        t = self.lib.tensor(array)
+        return t.to(self.device) if self.name == "torch" else t
+
+    def sync(self):
+        if self.device == "cuda":
+            self.lib.cuda.synchronize()
+
+    def train_step(self, x, y):
+        start = time.perf_counter()
+        self.model.train()
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.model(self.tensor(x)), self.tensor(y))
+        loss.backward()
+        self.optimizer.step()
+        value = loss.item()
+        self.sync()
+        self.seconds += time.perf_counter() - start
+        return value
+
+    def accuracy(self, x, y, batch=500):
+        self.model.eval()
+        correct = 0
+        with self.lib.no_grad():
+            for i in range(0, len(x), batch):
+                out = self.model(self.tensor(x[i : i + batch]))
+                if out.shape[-1] == 1:  # one sigmoid output: the XOR net
+                    pred = (out > 0.5).long().reshape(-1)
+                    truth = self.tensor(y[i : i + batch]).long().reshape(-1)
+                else:
+                    pred, truth = out.argmax(dim=1), self.tensor(y[i : i + batch])
+                correct += int((pred == truth).sum().item())
+        return correct / len(x)
+
+
+def build_engines(config):
+    import scratchnet
+
+    from . import models
+
+    scratchnet.manual_seed(config.seed)
+    ours = models.MODELS[config.model][0]()
+    engines = {}
+    if "scratchnet" in config.engines:
+        engines["scratchnet"] = Engine("scratchnet", scratchnet, ours, config)
+    if "torch" in config.engines:
+        import torch
+
+        import reference.models
+        from reference.exchange import copy_to_torch
+
+        twin = copy_to_torch(ours, reference.models.MODELS[config.model]().to(config.device))
+        engines["torch"] = Engine("torch", torch, twin, config)
+    return engines
+
+
+# --- checkpoints --------------------------------------------------------------------------------
+
+
+def _state_arrays(engine):
+    """An engine's model and optimizer state as named NumPy arrays."""
+    out = {}
+    for k, v in engine.model.state_dict().items():
+        out[f"{engine.name}/model/{k}"] = v.detach().cpu().numpy() if engine.name == "torch" else v.numpy()
+    for index, buffers in engine.optimizer.state_dict()["state"].items():
+        for k, v in buffers.items():
+            value = v.detach().cpu().numpy() if engine.name == "torch" else v.numpy()
+            out[f"{engine.name}/optim/{index}/{k}"] = value
+    return out
+
+
+def save_run(config, engines, history, path):
+    from .checkpoint import save_arrays
+
+    arrays = {}
+    for engine in engines.values():
+        arrays.update(_state_arrays(engine))
+    meta = {"model": config.model, "data": config.data, "optimizer": config.optimizer, "engines": list(engines),
+            "epoch": len(history), "history": history}
+    save_arrays(path, arrays, meta)
+
+
+def restore_run(config, engines, path):
+    """Load a checkpoint into the engines; checks everything before changing anything."""
+    from .checkpoint import CheckpointError, load_arrays
+
+    try:
+        arrays, meta = load_arrays(path)
+    except CheckpointError as e:
+        raise UsageError(f"--resume: {e}") from None
+    for key in ("model", "optimizer"):
+        if meta.get(key) != getattr(config, key):
+            raise UsageError(f"--resume: {path} is a checkpoint of {key} {meta.get(key)!r}, not {getattr(config, key)!r}")
+    missing = [e for e in engines if e not in meta.get("engines", [])]
+    if missing:
+        raise UsageError(f"--resume: {path} holds no state for engine(s) {', '.join(missing)}")
+    staged = []
+    for engine in engines.values():
+        own = engine.model.state_dict()
+        prefix = f"{engine.name}/model/"
+        saved = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+        if set(saved) != set(own) or any(tuple(saved[k].shape) != tuple(own[k].shape) for k in own):
+            raise UsageError(f"--resume: {path} does not match the {config.model} network's parameters")
+        optim = {}
+        for k, v in arrays.items():
+            if k.startswith(f"{engine.name}/optim/"):
+                _, _, index, name = k.split("/", 3)
+                optim.setdefault(int(index), {})[name] = v
+        staged.append((engine, saved, optim))
+    for engine, saved, optim in staged:
+        lib = engine.lib
+        engine.model.load_state_dict({k: lib.tensor(v).to(engine.device) if engine.name == "torch" else lib.tensor(v) for k, v in saved.items()})
+        state = engine.optimizer.state_dict()
+        state["state"] = {i: {k: (lib.tensor(v).to(engine.device) if engine.name == "torch" and k != "step" else lib.tensor(v)) for k, v in b.items()} for i, b in optim.items()}
+        engine.optimizer.load_state_dict(state)
+    return meta.get("history", [])
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def run(config):
+    """Train as configured; returns the per-epoch history (a list of dicts)."""
+    config.resolve()
+    x_train, y_train, x_test, y_test = load_data(config)
+    engines = build_engines(config)
+    checkpoint = os.path.join(config.out, "checkpoint.npz")
+    history = restore_run(config, engines, checkpoint) if config.resume else []
+    from .data import DataLoader, TensorDataset
+    from .tensor import Tensor
+
+    loader = DataLoader(TensorDataset(Tensor(xp.arange(len(x_train)))), batch_size=config.batch_size, shuffle=True,
+                        drop_last=len(x_train) > config.batch_size, seed=config.seed)
+    for _ in range(len(history)):  # a resumed run continues the same sequence of batch orders
+        loader.batch_indices()
+    print(header(config, len(x_train), len(x_test)))
+    for epoch in range(len(history) + 1, config.epochs + 1):
+        row = train_epoch(config, engines, loader, x_train, y_train, epoch)
+        for name, engine in engines.items():
+            row[f"{name}_accuracy"] = engine.accuracy(x_test, y_test)
+        history.append(row)
+        print(table_row(row, engines, first=len(history) == 1))
+        os.makedirs(config.out, exist_ok=True)
+        save_run(config, engines, history, checkpoint)
+    write_outputs(config, history)
+    return history
+
+
+def train_epoch(config, engines, loader, x_train, y_train, epoch):
+    batches = loader.batch_indices()
+    totals = {name: 0.0 for name in engines}
+    for engine in engines.values():
+        engine.seconds = 0.0
+    bar = _progress(batches, f"epoch {epoch}/{config.epochs}", config.progress)
+    for indices in bar:
+        x, y = x_train[indices], y_train[indices]
+        for name, engine in engines.items():
+            totals[name] += engine.train_step(x, y)
+        if hasattr(bar, "set_postfix"):
+            bar.set_postfix({name: f"{totals[name] / (bar.n + 1):.4f}" for name in engines})
+    row = {"epoch": epoch}
+    for name, engine in engines.items():
+        row[f"{name}_loss"] = totals[name] / len(batches)
+        row[f"{name}_seconds"] = engine.seconds
+    return row
+
+
+def _progress(items, description, enabled):
+    if not enabled:
+        return items
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return items
+    return tqdm(items, desc=description, leave=False, unit="batch", dynamic_ncols=True)
+
+
+def header(config, n_train, n_test):
+    engines = " and ".join(config.engines)
+    return (f"training {config.model} on {config.data} ({n_train} train / {n_test} test images) with {engines}; "
+            f"{OPTIMIZERS[config.optimizer]}(lr={config.lr}), batch {config.batch_size}, seed {config.seed}, "
+            f"torch on {config.device}")
+
+
+def table_row(row, engines, first):
+    names = list(engines)
+    cols = ["epoch"] + [f"loss {n}" for n in names] + (["loss diff"] if len(names) == 2 else [])
+    cols += [f"acc {n}" for n in names] + (["acc diff"] if len(names) == 2 else []) + [f"s/epoch {n}" for n in names]
+    values = [f"{row['epoch']}"] + [f"{row[f'{n}_loss']:.5f}" for n in names]
+    if len(names) == 2:
+        values.append(f"{row['scratchnet_loss'] - row['torch_loss']:+.1e}")
+    values += [f"{100 * row[f'{n}_accuracy']:.2f}%" for n in names]
+    if len(names) == 2:
+        values.append(f"{100 * (row['scratchnet_accuracy'] - row['torch_accuracy']):+.2f}")
+    values += [f"{row[f'{n}_seconds']:.2f}" for n in names]
+    widths = [max(len(c), 9) for c in cols]
+    line = "  ".join(v.rjust(w) for v, w in zip(values, widths))
+    if first:
+        return "  ".join(c.rjust(w) for c, w in zip(cols, widths)) + "\n" + line
+    return line
+
+
+def write_outputs(config, history):
+    os.makedirs(config.out, exist_ok=True)
+    with open(os.path.join(config.out, "metrics.json"), "w") as f:
+        json.dump({"config": {k: v for k, v in asdict(config).items() if k != "progress"}, "history": history}, f, indent=2)
+    plot(history, config.engines, os.path.join(config.out, "curves.png"), f"{config.model} on {config.data}")
+    print(f"wrote {config.out}/metrics.json, curves.png and checkpoint.npz")
+
+
+def plot(history, engines, path, title):
+    """Training loss and test accuracy per epoch, one line per engine."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = [r["epoch"] for r in history]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for name, style in zip(engines, ("-o", "--s")):
+        left.plot(epochs, [r[f"{name}_loss"] for r in history], style, label=name)
+        right.plot(epochs, [100 * r[f"{name}_accuracy"] for r in history], style, label=name)
+    left.set(xlabel="epoch", ylabel="training loss", title=f"{title}: loss")
+    right.set(xlabel="epoch", ylabel="test accuracy (%)", title=f"{title}: accuracy")
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
