@@ -15,6 +15,32 @@ from ..backend import rng, xp
 from ..tensor import Function, Tensor, no_grad
 
 
+class Linear(Function):
+    """y = x W^T + b as one node (torch's AddmmBackward0): dx = g W, dW = g^T x, db = sum of g."""
+
+    backward_name = "AddmmBackward0"
+
+    def forward(ctx, x, weight, *bias):
+        ctx.save_for_backward(x, weight)
+        out = x @ weight.T
+        if bias:
+            out += bias[0]
+        return out
+
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        grad_x = grad @ weight if need[0] else None
+        grad_w = None
+        if need[1]:  # fold any leading batch dims into one before the product
+            g2, x2 = grad.reshape(-1, grad.shape[-1]), x.reshape(-1, x.shape[-1])
+            grad_w = g2.T @ x2
+        grads = (grad_x, grad_w)
+        if len(need) == 3:
+            grads += (grad.reshape(-1, grad.shape[-1]).sum(dim=0) if need[2] else None,)
+        return grads
+
+
 def linear(input, weight, bias=None):
     """``x @ weight.T + bias``, as ``F.linear``: weight is (out_features, in_features)."""
     if input.shape[-1] != weight.shape[-1]:
@@ -24,8 +50,14 @@ def linear(input, weight, bias=None):
             f"{weight.shape[-1]}x{weight.shape[0]}): linear expects the input's last dim "
             f"({input.shape[-1]}) to equal in_features ({weight.shape[-1]})"
         )
-    out = input @ weight.T
-    return out if bias is None else out + bias
+    if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+        raise RuntimeError(f"linear: expected input, weight and bias of one dtype, got {input.dtype}, {weight.dtype}" + (f", {bias.dtype}" if bias is not None else ""))
+    if weight.ndim != 2 or (bias is not None and tuple(bias.shape) != (weight.shape[0],)):
+        raise RuntimeError(f"linear: expected weight (out, in) and bias (out,), got {list(weight.shape)} and {None if bias is None else list(bias.shape)}")
+    if input.ndim == 0:
+        raise RuntimeError("linear: the input must have at least 1 dimension")
+    inputs = (input, weight) if bias is None else (input, weight, bias)
+    return Linear.apply(*inputs)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):

@@ -33,15 +33,33 @@ class Adam(Optimizer):
             grad = grad + wd * p.array
         m, v = buffer(state, "exp_avg", p.array), buffer(state, "exp_avg_sq", p.array)
         t = count_step(state)
-        m += (1 - beta1) * (grad - m)  # torch's lerp: m + (1 - beta1) (g - m)
+        # In place, through one scratch buffer kept between steps: each large temporary would be a
+        # fresh allocation (and page faults) on every step.
+        tmp = self.scratch(p)
+        xp.subtract(grad, m, out=tmp)  # m <- m + (1 - beta1) (g - m), torch's lerp
+        tmp *= 1 - beta1
+        m += tmp
+        xp.multiply(grad, grad, out=tmp)  # v <- beta2 v + (1 - beta2) g^2
+        tmp *= 1 - beta2
         v *= beta2
-        v += (1 - beta2) * grad * grad
+        v += tmp
         if group["amsgrad"]:
             v_max = buffer(state, "max_exp_avg_sq", p.array)
             xp.maximum(v_max, v, out=v_max)
             v = v_max
-        denom = xp.sqrt(v) / math.sqrt(1 - beta2**t) + eps
-        p.array -= (lr / (1 - beta1**t)) * m / denom
+        xp.sqrt(v, out=tmp)  # denom = sqrt(v) / sqrt(1 - beta2^t) + eps
+        tmp /= math.sqrt(1 - beta2**t)
+        tmp += eps
+        xp.divide(m, tmp, out=tmp)
+        tmp *= lr / (1 - beta1**t)
+        p.array -= tmp
+
+    def scratch(self, p):
+        """A work array shaped like ``p``, reused across steps (not part of the saved state)."""
+        cache = self.__dict__.setdefault("_scratch", {})
+        if id(p) not in cache or cache[id(p)].shape != p.array.shape or cache[id(p)].dtype != p.array.dtype:
+            cache[id(p)] = xp.empty_like(p.array)
+        return cache[id(p)]
 
 
 class AdamW(Adam):

@@ -1,0 +1,341 @@
+"""The benchmark suite: scratchnet vs torch CPU vs torch CUDA, on ops and whole training steps.
+
+    python -m benchmarks.suite [--quick] [--batches 32 100 256 512] [--rounds 5] [--threads N] [--out DIR]
+    scratchnet bench ...                 (the same)
+
+For every workload and batch size, the engines run interleaved rounds after a warm-up; each gets its
+median and min time and the median of per-round ratios against torch CPU. Peak memory is measured
+per engine in a fresh process (CPU: growth of peak RSS; CUDA: torch.cuda.max_memory_allocated).
+Results go to the terminal, to JSON and to two plots (time vs batch size, ratio bars).
+"""
+
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+
+from benchmarks import harness
+
+# ----------------------------------------------------------------------------------------------
+# Engines: a small registry, so another backend is one more entry
+# ----------------------------------------------------------------------------------------------
+
+
+class EngineSpec:
+    """How to build and time one engine. ``available()`` returns None or the reason it is not."""
+
+    def __init__(self, name, lib, device="cpu"):
+        self.name, self.lib_name, self.device = name, lib, device
+
+    @property
+    def lib(self):
+        import importlib
+
+        return importlib.import_module(self.lib_name)
+
+    def available(self):
+        try:
+            lib = self.lib
+        except ImportError as e:
+            return f"{self.lib_name} is not installed ({e})"
+        if self.device == "cuda" and not lib.cuda.is_available():
+            return "no CUDA GPU is available to torch here"
+        return None
+
+    def tensor(self, array, requires_grad=False):
+        t = self.lib.tensor(array)
+        if self.device != "cpu":
+            t = t.to(self.device)
+        return t.requires_grad_(requires_grad) if requires_grad else t
+
+    def sync(self):
+        if self.device == "cuda":
+            self.lib.cuda.synchronize()
+
+    def reset_peak(self):
+        if self.device == "cuda":
+            self.lib.cuda.reset_peak_memory_stats()
+
+    def peak_since_reset(self, before_rss):
+        if self.device == "cuda":
+            return self.lib.cuda.max_memory_allocated()
+        return harness.peak_bytes() - before_rss
+
+
+ENGINES = {
+    "scratchnet": EngineSpec("scratchnet", "scratchnet"),
+    "torch-cpu": EngineSpec("torch-cpu", "torch"),
+    "torch-cuda": EngineSpec("torch-cuda", "torch", "cuda"),
+}
+BASELINE = "torch-cpu"
+
+# ----------------------------------------------------------------------------------------------
+# Workloads: each builds a closure doing one timed unit of work on an engine
+# ----------------------------------------------------------------------------------------------
+
+
+def _rng(batch):
+    return np.random.default_rng(batch)
+
+
+def op_matmul(engine, batch):
+    """(batch x 784) @ (784 x 256), forward and backward: the MLP's first layer."""
+    rng = _rng(batch)
+    a = engine.tensor(rng.standard_normal((batch, 784)).astype(np.float32), True)
+    w = engine.tensor(rng.standard_normal((784, 256)).astype(np.float32), True)
+
+    def step():
+        a.grad = w.grad = None
+        (a @ w).sum().backward()
+
+    return step
+
+
+def _conv(c_in, c_out, size):
+    def workload(engine, batch):
+        rng = _rng(batch)
+        x = engine.tensor(rng.standard_normal((batch, c_in, size, size)).astype(np.float32), True)
+        w = engine.tensor(rng.standard_normal((c_out, c_in, 3, 3)).astype(np.float32) * 0.1, True)
+        b = engine.tensor(np.zeros(c_out, np.float32), True)
+        F = engine.lib.nn.functional
+
+        def step():
+            x.grad = w.grad = b.grad = None
+            F.conv2d(x, w, b, padding=1).sum().backward()
+
+        return step
+
+    workload.__doc__ = f"conv2d {c_in}->{c_out}, 3x3, padding 1, on {size}x{size}, forward + backward (seed 000)"
+    return workload
+
+
+def op_max_pool(engine, batch):
+    """max_pool2d 2x2 on (batch, 32, 28, 28), forward + backward."""
+    x = engine.tensor(_rng(batch).standard_normal((batch, 32, 28, 28)).astype(np.float32), True)
+    F = engine.lib.nn.functional
+
+    def step():
+        x.grad = None
+        F.max_pool2d(x, 2, 2).sum().backward()
+
+    return step
+
+
+def op_batch_norm(engine, batch):
+    """batch_norm (training) on (batch, 32, 14, 14), forward + backward."""
+    rng = _rng(batch)
+    x = engine.tensor(rng.standard_normal((batch, 32, 14, 14)).astype(np.float32), True)
+    w, b = engine.tensor(np.ones(32, np.float32), True), engine.tensor(np.zeros(32, np.float32), True)
+    mean, var = engine.tensor(np.zeros(32, np.float32)), engine.tensor(np.ones(32, np.float32))
+    F = engine.lib.nn.functional
+
+    def step():
+        x.grad = w.grad = b.grad = None
+        F.batch_norm(x, mean, var, w, b, training=True).sum().backward()
+
+    return step
+
+
+def op_cross_entropy(engine, batch):
+    """softmax + cross_entropy on (batch, 10) logits, forward + backward."""
+    rng = _rng(batch)
+    x = engine.tensor(rng.standard_normal((batch, 10)).astype(np.float32), True)
+    y = engine.tensor(rng.integers(0, 10, batch))
+    F = engine.lib.nn.functional
+
+    def step():
+        x.grad = None
+        F.cross_entropy(x, y).backward()
+
+    return step
+
+
+def _training(model_name, optimizer, lr):
+    def workload(engine, batch):
+        import scratchnet
+        import scratchnet.models
+
+        cls, sample = scratchnet.models.MODELS[model_name]
+        scratchnet.manual_seed(0)
+        model = cls()
+        if engine.lib_name == "torch":
+            import reference.models
+            from reference.exchange import copy_to_torch
+
+            model = copy_to_torch(model, reference.models.MODELS[model_name]().to(engine.device))
+        rng = _rng(batch)
+        x = engine.tensor(rng.standard_normal((batch, *sample)).astype(np.float32))
+        y = engine.tensor(rng.integers(0, 10, batch))
+        opt = getattr(engine.lib.optim, optimizer)(model.parameters(), lr=lr)
+        loss_fn = engine.lib.nn.CrossEntropyLoss()
+
+        def step():
+            opt.zero_grad()
+            loss_fn(model(x), y).backward()
+            opt.step()
+
+        return step
+
+    workload.__doc__ = f"training step of the seed {model_name}: forward, backward, {optimizer}"
+    return workload
+
+
+WORKLOADS = {
+    "matmul": op_matmul,
+    "conv2d-1->32": _conv(1, 32, 28),
+    "conv2d-32->64": _conv(32, 64, 14),
+    "max_pool2d": op_max_pool,
+    "batch_norm": op_batch_norm,
+    "cross_entropy": op_cross_entropy,
+    "step-mlp": _training("mlp", "Adam", 1e-3),
+    "step-cnn": _training("cnn", "Adam", 1e-3),
+    "step-cnn5": _training("cnn5", "Adam", 2e-4),
+    "step-lenet": _training("lenet", "SGD", 0.01),
+}
+
+# ----------------------------------------------------------------------------------------------
+# Running
+# ----------------------------------------------------------------------------------------------
+
+
+def available_engines(names):
+    """(engines to run, {name: reason} for those skipped)."""
+    run, skipped = {}, {}
+    for name in names:
+        reason = ENGINES[name].available()
+        if reason:
+            skipped[name] = reason
+        else:
+            run[name] = ENGINES[name]
+    return run, skipped
+
+
+def peak_memory(engine_name, workload, batch, steps=2):
+    """In a fresh process: the peak memory of a few steps of one workload on one engine."""
+    engine = ENGINES[engine_name]
+    step = WORKLOADS[workload](engine, batch)  # weights and data exist before the count starts
+    before = harness.resident_bytes()
+    engine.reset_peak()
+    for _ in range(steps):
+        step()
+    engine.sync()
+    return {"peak": engine.peak_since_reset(before)}
+
+
+def run_suite(workloads, batches, engine_names, rounds=5, warmup=1, memory=True, log=print):
+    engines, skipped = available_engines(engine_names)
+    baseline = BASELINE if BASELINE in engines else next(iter(engines))
+    results = []
+    for workload in workloads:
+        for batch in batches:
+            steps = {name: WORKLOADS[workload](engine, batch) for name, engine in engines.items()}
+            timing = harness.compare(steps, baseline=baseline, rounds=rounds, warmup=warmup, sync={n: e.sync for n, e in engines.items()})
+            row = {"workload": workload, "batch": batch, "engines": {}}
+            for name, stats in timing["engines"].items():
+                entry = {k: stats[k] for k in ("median", "min", "ratio")}
+                if memory:
+                    entry["peak_bytes"] = harness.measure_peak_in_subprocess("benchmarks.suite", "peak_memory", name, workload, batch)["peak"]
+                row["engines"][name] = entry
+            results.append(row)
+            log(format_row(row, engines))
+    return {"results": results, "skipped": skipped, "baseline": baseline, "threads": harness.threads(), "rounds": rounds,
+            "machine": {"cpu_count": os.cpu_count()}, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def format_row(row, engines):
+    parts = [f"{row['workload']:<15} batch {row['batch']:>4}"]
+    for name in engines:
+        e = row["engines"][name]
+        mem = f" {e['peak_bytes'] / 2**20:6.1f} MiB" if "peak_bytes" in e else ""
+        parts.append(f"{name} {e['median'] * 1e3:8.2f} ms ({e['ratio']:.2f}x){mem}")
+    return "  |  ".join(parts)
+
+
+def linear_fit(results, workload, engine):
+    """Seconds per sample (slope) and fixed cost (intercept) of a workload's time vs batch size."""
+    points = [(r["batch"], r["engines"][engine]["median"]) for r in results if r["workload"] == workload and engine in r["engines"]]
+    if len(points) < 2:
+        return None
+    x, y = np.array(points, dtype=float).T
+    slope, intercept = np.polyfit(x, y, 1)
+    residual = float(np.max(np.abs(np.polyval([slope, intercept], x) - y) / y))
+    return {"seconds_per_sample": float(slope), "fixed_seconds": float(intercept), "max_relative_residual": residual}
+
+
+def plot(report, path_prefix):
+    """time-vs-batch.png (one panel per workload) and ratios.png (ratio against the baseline)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    results = report["results"]
+    workloads = list(dict.fromkeys(r["workload"] for r in results))
+    engines = list(dict.fromkeys(n for r in results for n in r["engines"]))
+    cols = min(4, len(workloads))
+    rows = -(-len(workloads) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3.2 * rows), squeeze=False)
+    for ax, workload in zip(axes.ravel(), workloads):
+        for name in engines:
+            pts = [(r["batch"], r["engines"][name]["median"] * 1e3) for r in results if r["workload"] == workload and name in r["engines"]]
+            ax.plot(*zip(*pts), "-o", label=name)
+        ax.set(title=workload, xlabel="batch size", ylabel="ms")
+        ax.grid(alpha=0.3)
+    for ax in axes.ravel()[len(workloads):]:
+        ax.axis("off")
+    axes.ravel()[0].legend()
+    fig.tight_layout()
+    fig.savefig(path_prefix + "time-vs-batch.png", dpi=90)
+    plt.close(fig)
+
+    labels = [f"{r['workload']} @{r['batch']}" for r in results]
+    fig, ax = plt.subplots(figsize=(10, max(3, 0.28 * len(labels))))
+    height = 0.8 / max(1, len(engines))
+    for i, name in enumerate(engines):
+        ratios = [r["engines"][name]["ratio"] if name in r["engines"] else np.nan for r in results]
+        ax.barh(np.arange(len(labels)) + i * height, ratios, height, label=name)
+    ax.axvline(1.0, color="k", lw=0.8)
+    ax.set_yticks(np.arange(len(labels)) + height * (len(engines) - 1) / 2, labels, fontsize=7)
+    ax.set(xlabel=f"time relative to {report['baseline']} (lower is faster)")
+    ax.invert_yaxis()
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path_prefix + "ratios.png", dpi=90)
+    plt.close(fig)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="scratchnet bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS))
+    parser.add_argument("--batches", nargs="+", type=int, default=[32, 100, 256, 512])
+    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=None, help="threads for torch and NumPy's BLAS")
+    parser.add_argument("--no-memory", action="store_true", help="skip the per-engine memory measurement")
+    parser.add_argument("--quick", action="store_true", help="batch 100 only, 3 rounds")
+    parser.add_argument("--out", default=os.path.join("benchmarks", "results"))
+    args = parser.parse_args(argv)
+    if args.threads:
+        harness.set_threads(args.threads)
+    if args.quick:
+        args.batches, args.rounds = [100], 3
+    _, skipped = available_engines(args.engines)
+    for name, reason in skipped.items():
+        print(f"skipping {name}: {reason}")
+    print(f"threads: {harness.threads()}; ratios are against {BASELINE}, median of per-round ratios over {args.rounds} rounds")
+    report = run_suite(args.workloads, args.batches, args.engines, rounds=args.rounds, memory=not args.no_memory)
+    report["linear_fits"] = {
+        f"{w}/{e}": fit for w in args.workloads for e in report["results"][0]["engines"] if (fit := linear_fit(report["results"], w, e))
+    }
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "latest.json"), "w") as f:
+        json.dump(report, f, indent=2)
+    plot(report, os.path.join(args.out, ""))
+    print(f"wrote {args.out}/latest.json, time-vs-batch.png, ratios.png")
+    return report
+
+
+if __name__ == "__main__":
+    main()
