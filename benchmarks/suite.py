@@ -236,7 +236,10 @@ def run_suite(workloads, batches, engine_names, rounds=5, warmup=1, memory=True,
             for name, stats in timing["engines"].items():
                 entry = {k: stats[k] for k in ("median", "min", "ratio")}
                 if memory:
-                    entry["peak_bytes"] = harness.measure_peak_in_subprocess("benchmarks.suite", "peak_memory", name, workload, batch)["peak"]
+                    try:
+                        entry["peak_bytes"] = harness.measure_peak_in_subprocess("benchmarks.suite", "peak_memory", name, workload, batch)["peak"]
+                    except Exception as e:  # a failed probe loses one number, not the run
+                        entry["peak_error"] = str(e).splitlines()[0]
                 row["engines"][name] = entry
             results.append(row)
             log(format_row(row, engines))

@@ -17,7 +17,7 @@ from .creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
     ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
-from .gradcheck import GradcheckError, gradcheck
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import *  # noqa: F401,F403  (every op under its torch name: sn.exp, sn.matmul, ...)
 from .ops import abs, max, min, pow, sum  # the names that shadow builtins, listed for the reader
 from .tensor import (
@@ -30,7 +30,7 @@ from .tensor import float32, float64, int32, int64, uint8
 float = float32  # noqa: A001  (torch.float)
 double = float64
 long = int64
-from . import autograd, checkpoint, data, models, nn, optim  # noqa: E402
+from . import autograd, checkpoint, data, models, nn, optim, trace, viz  # noqa: E402
 from .checkpoint import load, save  # noqa: E402
 
 __version__ = "0.1.0"

@@ -30,10 +30,47 @@ def _train_parser(sub):
     return p
 
 
+def compare_command(args):
+    import numpy as np
+
+    import reference.models
+    import scratchnet
+    from reference.exchange import copy_to_torch
+
+    from .compare import locate_mismatch
+    from .models import MODELS
+    from .train import UsageError
+
+    if args.model not in MODELS:
+        raise UsageError(f"--model must be one of {', '.join(MODELS)} (got {args.model!r})")
+    scratchnet.manual_seed(args.seed)
+    cls, sample = MODELS[args.model]
+    ours = cls().double().eval()
+    twin = copy_to_torch(ours, reference.models.MODELS[args.model]().double()).eval()
+    if args.perturb:
+        params = dict(ours.named_parameters())
+        if args.perturb not in params:
+            raise UsageError(f"--perturb: no parameter {args.perturb!r}; the model has {', '.join(params)}")
+        with scratchnet.no_grad():
+            params[args.perturb].array.flat[0] += 1e-3
+    x = scratchnet.tensor(np.random.default_rng(args.seed).standard_normal((args.batch_size, *sample)))
+    report = locate_mismatch(ours, twin, x)
+    print(f"{args.model}: scratchnet vs torch, float64, {len(report.checked)} checks")
+    print(report)
+    return 0 if report.ok else 1
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="scratchnet", description="scratchnet: a NumPy neural-network engine that mirrors PyTorch")
     sub = parser.add_subparsers(dest="command")
     _train_parser(sub)
+    cmp_ = sub.add_parser("compare", help="find the first layer where scratchnet and torch disagree")
+    cmp_.add_argument("--model", default="cnn")
+    cmp_.add_argument("--batch-size", type=int, default=4)
+    cmp_.add_argument("--seed", type=int, default=0)
+    cmp_.add_argument("--perturb", default=None, metavar="PARAM", help="nudge this scratchnet parameter (e.g. layer2.0.weight) to see the locator find it")
+    bench = sub.add_parser("bench", help="the benchmark suite: scratchnet vs torch CPU vs torch CUDA", add_help=False)
+    bench.add_argument("args", nargs=argparse.REMAINDER)
     w5 = sub.add_parser("w5", help="the seed's worked backprop example, beside PyTorch")
     w5.add_argument("--trace", action="store_true", help="print the backward pass node by node")
     args = parser.parse_args(argv)
@@ -49,6 +86,13 @@ def main(argv=None):
             from .examples import w5 as example
 
             return example.main(trace=args.trace)
+        if args.command == "compare":
+            return compare_command(args)
+        if args.command == "bench":
+            from benchmarks.suite import main as bench_main
+
+            bench_main(args.args)
+            return 0
         if args.command == "train":
             from .train import Config, run
 

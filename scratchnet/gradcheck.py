@@ -12,7 +12,7 @@ True
 """
 
 from .backend import xp
-from .tensor import Tensor, float64, no_grad, run_backward
+from .tensor import Tensor, enable_grad, float64, no_grad, run_backward
 
 
 class GradcheckError(RuntimeError):
@@ -39,7 +39,9 @@ def numerical_jacobian(fn, inputs, i, eps):
             minus = xp.concatenate([o.array.reshape(-1).astype(float64) for o in _outputs(fn, inputs)])
             flat[k] = orig
             rows.append((plus - minus) / (2 * eps))
-    return xp.stack(rows) if rows else xp.zeros((0, 0))
+        if not rows:  # an empty input: a Jacobian with no rows
+            return xp.zeros((0, sum(o.numel() for o in _outputs(fn, inputs))))
+    return xp.stack(rows)
 
 
 def analytical_jacobian(fn, inputs, i):
@@ -93,3 +95,40 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
                 raise GradcheckError(message)
             return False
     return True
+
+
+def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
+    """Check second derivatives: the gradient of ``fn`` (a vector-Jacobian product with
+    ``grad_outputs``, random float64 vectors by default) must itself match finite differences,
+    with respect to the inputs and to ``grad_outputs``, as ``torch.autograd.gradgradcheck``.
+
+    >>> import scratchnet as sn
+    >>> x = sn.randn(3, dtype=sn.float64, requires_grad=True)
+    >>> sn.gradgradcheck(lambda t: (t ** 3).sum(), (x,))
+    True
+    """
+    from .autograd import grad
+
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    outputs = _outputs(fn, inputs)
+    if grad_outputs is None:
+        rng = xp.random.default_rng(seed)
+        grad_outputs = [Tensor._make(rng.standard_normal(o.shape)) for o in outputs]
+    grad_outputs = [Tensor._make(xp.array(g.array, dtype=float64)).requires_grad_() for g in grad_outputs]
+    n = len(inputs)
+
+    def first_derivatives(*args):
+        with enable_grad():  # the numerical pass runs without recording; this needs the graph
+            return _first_derivatives(args)
+
+    def _first_derivatives(args):
+        xs, vs = args[:n], args[n:]
+        outs = [o for o in _outputs(fn, xs)]
+        pairs = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
+        wanted = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
+        if not pairs:
+            return tuple(Tensor._make(xp.zeros(x.shape)) for x in wanted)
+        grads = grad([o for o, _ in pairs], wanted, [v for _, v in pairs], create_graph=True, allow_unused=True)
+        return tuple(Tensor._make(xp.zeros(x.shape)) if g is None else g for g, x in zip(grads, wanted))
+
+    return gradcheck(first_derivatives, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)

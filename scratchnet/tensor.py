@@ -224,6 +224,7 @@ class Function:
         if requires_grad:
             ctx.inputs = inputs
             ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
+            ctx.out_shape = tuple(result.array.shape)
             ctx._pack_saved(inputs, out, result)
         return result
 
@@ -374,6 +375,11 @@ def _fit(grad, like):
     return grad if grad.dtype == like.dtype else grad.to(like.dtype)
 
 
+#: Callables ``hook(node, grad_output, grad_inputs)`` that every backward pass calls at each node
+#: (``scratchnet.trace`` adds one while it records).
+BACKWARD_HOOKS = []
+
+
 def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_graph=False, hooks=()):
     """Propagate ``grad_outputs`` from ``outputs`` back through the graph.
 
@@ -396,6 +402,7 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
             prev = leaf_grads.get(id(t))
             leaf_grads[id(t)] = (t, g if prev is None else prev[1] + g)
 
+    hooks = tuple(hooks) + tuple(BACKWARD_HOOKS)
     with set_grad_enabled(create_graph):
         for t, g in zip(outputs, grad_outputs):
             deliver(t, g)

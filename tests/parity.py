@@ -19,7 +19,7 @@ def as_numpy(x):
     if isinstance(x, scratchnet.Tensor):
         return x.detach().array
     if isinstance(x, torch.Tensor):
-        return x.detach().cpu().numpy()
+        return x.detach().cpu().numpy(force=True)  # force: torch may hand back a lazy ZeroTensor
     return np.asarray(x)
 
 

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scratchnet
@@ -149,3 +149,56 @@ def test_every_function_is_exercised(monkeypatch):
                     scratchnet.autograd.grad(second, inputs + vs, allow_unused=True)
     unused = sorted(c.__name__ for c in _function_classes() - used)
     assert not unused, f"Functions no registry case runs: {unused}"
+
+
+# ---- second derivatives ---------------------------------------------------------------------------
+#
+# The backward of every op is written with scratchnet's own ops, so it can be differentiated again.
+# (d) second derivatives equal torch's; (e) they equal float64 finite differences of the first.
+
+
+def _second_order(lib, case, arrays, example, vs, ws):
+    """d/d(inputs, v) of sum_i <w_i, dL/dx_i> where dL/dx = vjp(v): a Hessian-vector product."""
+    inputs, outs = run(case, lib, arrays, example, requires_grad=True)
+    outs = [o for o in outs if o.requires_grad]
+    v = [lib.tensor(a, requires_grad=True) for a in vs]
+    grads = lib.autograd.grad(outs, inputs, v, create_graph=True, allow_unused=True)
+    terms = [(g * lib.tensor(w)).sum() for g, w in zip(grads, ws) if g is not None and g.requires_grad]
+    if not terms:
+        return [None] * (len(inputs) + len(v))
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return list(lib.autograd.grad(total, inputs + v, allow_unused=True))
+
+
+@pytest.mark.parametrize("case", DIFFERENTIABLE, ids=repr)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_second_derivatives_match_torch(case, data):
+    example = data.draw(case.draw, label="example")
+    arrays = make_inputs(case, example, "float64")
+    rng = np.random.default_rng(example.seed + 2)
+    _, probe = run(case, torch, arrays, example, requires_grad=True)
+    probe = [o for o in probe if o.requires_grad]
+    if not probe:
+        return
+    vs = [rng.standard_normal(tuple(o.shape)) for o in probe]
+    ws = [rng.standard_normal(a.shape) for a in arrays]
+    ours = _second_order(scratchnet, case, arrays, example, vs, ws)
+    theirs = _second_order(torch, case, arrays, example, vs, ws)
+    shapes = [a.shape for a in arrays] + [v.shape for v in vs]
+    for i, (g, h, shape) in enumerate(zip(ours, theirs, shapes)):
+        g = np.zeros(shape) if g is None else g
+        h = np.zeros(shape) if h is None else h
+        assert_close(g, h, 1e-8, 1e-10, what=f"{case.name} second derivative, argument {i}")
+
+
+@pytest.mark.parametrize("case", [c for c in DIFFERENTIABLE if c.fd], ids=repr)
+@settings(max_examples=8)
+@given(data=st.data())
+def test_second_derivatives_match_finite_differences(case, data):
+    example = data.draw(case.draw, label="example")
+    arrays = make_inputs(case, example, "float64")
+    inputs = [scratchnet.tensor(a, requires_grad=True) for a in arrays]
+    scratchnet.gradgradcheck(lambda *xs: tuple(o for o in flat_outputs(case.fn(scratchnet, *xs, **example.params)) if o.is_floating_point()), inputs, seed=example.seed)

@@ -85,9 +85,35 @@ def table(values, other=None, other_name="torch", seed=SEED_VALUES):
     return "\n".join(lines)
 
 
+def chain_from_trace(t):
+    """dE/do1, do1/dz3, dz3/dW5 and dE/dW5, read off a recorded backward pass of :func:`step`.
+
+    The first SigmoidBackward0 visited is the output layer's: the gradient arriving there is dE/do,
+    the one it hands on is dE/dz3. The first MmBackward0 after it is W_out @ h: the gradient it
+    hands to W_out is dE/dW_out, whose [0, 0] entry is dE/dW5.
+    """
+    out_sigmoid = t.find("SigmoidBackward0")[0]
+    mm = next(s for s in t.steps if s.name == "MmBackward0" and s.index > out_sigmoid.index)
+    dE_do1 = float(out_sigmoid.grad_output[0])
+    dE_dz3 = float(out_sigmoid.grad_inputs[0][0])
+    dE_dW5 = float(mm.grad_inputs[0][0, 0])
+    return {"dE/do1": dE_do1, "do1/dz3": dE_dz3 / dE_do1, "dz3/dW5": dE_dW5 / dE_dz3, "dE/dW5": dE_dW5}
+
+
 def main(argv=None, trace=False):
     import scratchnet
 
+    if trace:
+        with scratchnet.trace.backward() as t:
+            values = step(scratchnet)
+        print("The backward pass of E, node by node (float64):")
+        print(t.table())
+        chain = chain_from_trace(t)
+        print(
+            f"\nFrom the trace: dE/do1 = {chain['dE/do1']:.8f} (arriving at the output sigmoid), "
+            f"do1/dz3 = {chain['do1/dz3']:.8f} (its local derivative o1 (1 - o1)), "
+            f"dz3/dW5 = {chain['dz3/dW5']:.8f} (= h1, from MmBackward0), so dE/dW5 = {chain['dE/dW5']:.8f}\n"
+        )
     values = step(scratchnet)
     try:
         import torch

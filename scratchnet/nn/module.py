@@ -333,6 +333,10 @@ class Sequential(Module):
     def __iter__(self):
         return iter(self._modules.values())
 
+    def __setitem__(self, index, module):
+        key = list(self._modules)[index]
+        self._modules[key] = module
+
     def append(self, module):
         self.add_module(str(len(self)), module)
         return self
@@ -358,6 +362,9 @@ class ModuleList(Module):
     def __getitem__(self, index):
         items = list(self._modules.values())
         return ModuleList(items[index]) if isinstance(index, slice) else items[index]
+
+    def __setitem__(self, index, module):
+        self._modules[list(self._modules)[index]] = module
 
     def __len__(self):
         return len(self._modules)
