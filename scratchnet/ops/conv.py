@@ -6,8 +6,9 @@ into one row block of a column matrix; the convolution is then one GEMM of the w
     cols[c, i, j, n, oh, ow] = x_padded[n, c, oh * stride + i * dilation, ow * stride + j * dilation]
     out[n, o, oh, ow]        = sum over (c, i, j) of weight[o, c, i, j] * cols[c, i, j, n, oh, ow]
 
-Its backward is two more GEMMs: one against the saved columns for the weight, one against the
-weights for the columns, which col2im adds back onto the input (one block per kernel tap).
+Its backward is two more GEMMs: one against the columns (rebuilt from the saved input: holding them
+from forward to backward would cost KH*KW times the input per layer) for the weight, one against
+the weights for the columns, which col2im adds back onto the input (one block per kernel tap).
 
 Three Functions close the loop, so the backward is differentiable too (second derivatives):
 ``Conv2d`` (x, w -> y), ``ConvInputGrad`` (g, w -> dx) and ``ConvWeightGrad`` (x, g -> dw); each
@@ -140,19 +141,19 @@ class Conv2d(Function):
     backward_name = "ConvolutionBackward0"
 
     def forward(ctx, x, weight, *bias, geometry):
-        y, cols = conv_forward(x, weight, geometry)
-        if bias:
+        y, _ = conv_forward(x, weight, geometry)  # the columns are not kept: the backward
+        if bias:  # rebuilds them (a copy) rather than hold KH*KW times the input per layer
             y = y + bias[0].reshape(1, -1, 1, 1)
-        ctx.save_for_backward(x, weight, cols)
+        ctx.save_for_backward(x, weight)
         ctx.geometry = geometry
         return y
 
     def backward(ctx, grad):
-        x, weight, cols = ctx.saved_tensors
+        x, weight = ctx.saved_tensors
         need_x, need_w = ctx.needs_input_grad[:2]
         grads = (
             ConvInputGrad.apply(grad, weight, x_shape=x.shape, geometry=ctx.geometry) if need_x else None,
-            ConvWeightGrad.apply(x, grad, weight_shape=weight.shape, geometry=ctx.geometry, cols=cols.array) if need_w else None,
+            ConvWeightGrad.apply(x, grad, weight_shape=weight.shape, geometry=ctx.geometry) if need_w else None,
         )
         if len(ctx.inputs) == 3:
             grads += (grad.sum(dim=(0, 2, 3)) if ctx.needs_input_grad[2] else None,)
@@ -183,10 +184,10 @@ class ConvWeightGrad(Function):
 
     backward_name = "ConvolutionBackwardBackward1"
 
-    def forward(ctx, x, grad, weight_shape, geometry, cols=None):
+    def forward(ctx, x, grad, weight_shape, geometry):
         ctx.save_for_backward(x, grad)
         ctx.geometry = geometry
-        return conv_weight_grad(x, grad, weight_shape, geometry, cols)
+        return conv_weight_grad(x, grad, weight_shape, geometry)
 
     def backward(ctx, gg):
         x, grad = ctx.saved_tensors
