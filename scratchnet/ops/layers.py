@@ -12,7 +12,7 @@ derivatives, follow from those); pad is a Function whose backward is pad with th
 import builtins
 
 from ..backend import rng, xp
-from ..tensor import Function, Tensor, no_grad
+from ..tensor import Function, Tensor, is_grad_enabled, no_grad
 
 
 class Linear(Function):
@@ -60,6 +60,62 @@ def linear(input, weight, bias=None):
     return Linear.apply(*inputs)
 
 
+class BatchNorm(Function):
+    """Training-mode batch norm as one node: x_hat = (x - mean) / sqrt(var + eps) over ``dims``.
+
+    Backward, in closed form (N values per channel, g = dL/dx_hat = grad * weight):
+        dL/dx = (g - mean(g) - x_hat * mean(g * x_hat)) / sqrt(var + eps)
+    written with scratchnet ops on the saved input, so it can be differentiated again.
+    """
+
+    backward_name = "NativeBatchNormBackward0"
+
+    def forward(ctx, x, *affine, dims, eps, stats):
+        mean, var = stats  # computed by the caller, which also updates the running estimates
+        invstd = (1.0 / xp.sqrt(var + eps)).astype(x.dtype)
+        x_hat = (x - mean) * invstd
+        ctx.save_for_backward(x, *affine[:1])
+        ctx.dims, ctx.eps, ctx.shape, ctx.mean, ctx.invstd = dims, eps, mean.shape, mean, invstd
+        if affine:
+            x_hat *= affine[0].reshape(mean.shape)
+            x_hat += affine[1].reshape(mean.shape)
+        return x_hat
+
+    def backward(ctx, grad):
+        x, *weight = ctx.saved_tensors
+        if not is_grad_enabled():  # no graph wanted: the same formula on arrays, fewer passes
+            return ctx.backward_arrays(x.array, grad.array, weight[0].array if weight else None)
+        dims = ctx.dims
+        mean = x.mean(dim=dims, keepdim=True)
+        centered = x - mean
+        invstd = ((centered * centered).mean(dim=dims, keepdim=True) + ctx.eps) ** -0.5
+        x_hat = centered * invstd
+        g = grad * weight[0].reshape(ctx.shape) if weight else grad
+        grad_x = (g - g.mean(dim=dims, keepdim=True) - x_hat * (g * x_hat).mean(dim=dims, keepdim=True)) * invstd
+        if not weight:
+            return grad_x
+        need = ctx.needs_input_grad
+        grad_w = (grad * x_hat).sum(dim=dims) if need[1] else None
+        grad_b = grad.sum(dim=dims) if need[2] else None
+        return grad_x, grad_w, grad_b
+
+    def backward_arrays(ctx, x, grad, weight):
+        dims, wrap = ctx.dims, Tensor._make
+        x_hat = x - ctx.mean
+        x_hat *= ctx.invstd
+        g = grad * weight.reshape(ctx.shape) if weight is not None else xp.array(grad, copy=True)
+        projection = (g * x_hat).mean(axis=dims, keepdims=True)
+        g -= g.mean(axis=dims, keepdims=True)
+        g -= x_hat * projection
+        g *= ctx.invstd
+        if weight is None:
+            return wrap(g)
+        need = ctx.needs_input_grad
+        grad_w = wrap((grad * x_hat).sum(axis=dims)) if need[1] else None
+        grad_b = wrap(grad.sum(axis=dims)) if need[2] else None
+        return wrap(g), grad_w, grad_b
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """``F.batch_norm`` over dim 1 of a (N, C) or (N, C, ...) input.
 
@@ -78,12 +134,18 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         count = input.numel() // channels
         if count <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(input.shape)}")
-        mean = input.mean(dim=dims, keepdim=True)
-        var = input.var(dim=dims, keepdim=True, correction=0)
+        x = input.array
+        mean = x.mean(axis=dims, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=dims, keepdims=True)  # biased, for normalising
         if running_mean is not None:
             with no_grad():
-                running_mean.copy_(running_mean * (1 - momentum) + mean.reshape(channels) * momentum)
-                running_var.copy_(running_var * (1 - momentum) + var.reshape(channels) * (momentum * count / (count - 1)))
+                running_mean.copy_(running_mean.array * (1 - momentum) + mean.reshape(channels) * momentum)
+                running_var.copy_(running_var.array * (1 - momentum) + var.reshape(channels) * (momentum * count / (count - 1)))
+        if (weight is None) != (bias is None):  # the one-node form takes both or neither
+            weight = weight if weight is not None else Tensor._make(xp.ones(channels, dtype=input.dtype))
+            bias = bias if bias is not None else Tensor._make(xp.zeros(channels, dtype=input.dtype))
+        affine = () if weight is None else (weight, bias)
+        return BatchNorm.apply(input, *affine, dims=dims, eps=eps, stats=(mean, var))
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm in eval mode needs running_mean and running_var")
