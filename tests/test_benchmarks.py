@@ -52,3 +52,12 @@ def test_linear_fit_recovers_slope_and_intercept():
     fit = suite.linear_fit(results, "w", "e")
     assert fit["seconds_per_sample"] == pytest.approx(0.01) and fit["fixed_seconds"] == pytest.approx(0.5)
     assert fit["max_relative_residual"] < 1e-9
+
+
+def test_scratchnet_bench_passes_its_flags_to_the_suite(tmp_path, capsys):
+    from scratchnet.__main__ import main
+
+    assert main(["bench", "--quick", "--workloads", "cross_entropy", "--engines", "scratchnet", "torch-cpu", "--no-memory", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "cross_entropy   batch  100" in out and "torch-cpu" in out
+    assert (tmp_path / "latest.json").exists()

@@ -7,13 +7,12 @@ import numpy as np
 import pytest
 import torch
 
-import reference.models
 import scratchnet as sn
-import scratchnet.models
-from reference.exchange import copy_to_torch
 from scratchnet.compare import locate_mismatch
 from scratchnet.examples import w5
 from scratchnet.tensor import Function, topological_order
+
+from .test_models import twins as model_twins
 
 # --- trace -------------------------------------------------------------------------------------------
 
@@ -86,12 +85,9 @@ def test_render_needs_graphviz(tmp_path):
 
 
 def twins(name="cnn"):
-    sn.manual_seed(0)
-    cls, sample = scratchnet.models.MODELS[name]
-    ours = cls().double()
-    theirs = copy_to_torch(ours, reference.models.MODELS[name]().double())
-    x = sn.tensor(np.random.default_rng(0).standard_normal((3, *sample)))
-    return ours, theirs, x
+    """The seed net in both engines with the same float64 weights, and an input batch."""
+    ours, theirs, sample = model_twins(name)
+    return ours, theirs, sn.tensor(np.random.default_rng(0).standard_normal((3, *sample)))
 
 
 def test_locator_finds_no_mismatch_in_agreeing_twins():
