@@ -555,4 +555,21 @@ NOT_OPS = {
     "cpu": "identity on the CPU engine",
 }
 
+
+def _gather_families():
+    """Add the cases of every module in tests/cases/ (one file an op family)."""
+    import importlib
+    import pkgutil
+
+    from . import cases
+
+    for info in sorted(pkgutil.iter_modules(cases.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{cases.__name__}.{info.name}")
+        CASES.extend(getattr(module, "CASES", []))
+        COVERED_BY.update(getattr(module, "COVERED_BY", {}))
+        NOT_OPS.update(getattr(module, "NOT_OPS", {}))
+
+
+_gather_families()
 BY_NAME = {case.name: case for case in CASES}
+assert len(BY_NAME) == len(CASES), "two registry cases share a name"

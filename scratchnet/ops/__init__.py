@@ -48,6 +48,25 @@ _METHODS = {
     "unbind": unbind, "split": split, "chunk": chunk, "clone": clone, "contiguous": contiguous,
     "to": to, "equal": equal, "allclose": allclose,
 }
+
+
+def _gather_families():
+    """Ops families added as their own module define ``__all__`` (their public ops) and, where
+    they add Tensor methods, ``METHODS`` (name -> op); each is imported here and joins the table."""
+    import importlib
+    import pkgutil
+
+    known = {"activation", "conv", "layers", "loss", "math", "pool", "reduce", "shape"}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name in known or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for name in getattr(module, "__all__", ()):
+            globals()[name] = getattr(module, name)
+        _METHODS.update(getattr(module, "METHODS", {}))
+
+
+_gather_families()
 for _name, _op in _METHODS.items():
     setattr(Tensor, _name, _op)
 
