@@ -12,10 +12,9 @@ tensor([1.3333, 1.3333, 1.3333])
 """
 
 from . import ops  # attaches the Tensor methods
-from .backend import manual_seed
 from .creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
-    ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
+    ones_like, tensor, zeros, zeros_like,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import *  # noqa: F401,F403  (every op under its torch name: sn.exp, sn.matmul, ...)
@@ -32,5 +31,13 @@ double = float64
 long = int64
 from . import autograd, checkpoint, data, models, nn, optim, trace, viz  # noqa: E402
 from .checkpoint import load, save  # noqa: E402
+from . import random  # noqa: E402  (torch's CPU generator, bit for bit)
+from .random import (  # noqa: E402
+    Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, multinomial,
+    normal, rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
+)
+
+for _name, _method in random.METHODS.items():
+    setattr(Tensor, _name, _method)
 
 __version__ = "0.1.0"

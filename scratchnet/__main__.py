@@ -52,7 +52,7 @@ def compare_command(args):
         if args.perturb not in params:
             raise UsageError(f"--perturb: no parameter {args.perturb!r}; the model has {', '.join(params)}")
         with scratchnet.no_grad():
-            params[args.perturb].array.flat[0] += 1e-3
+            params[args.perturb].array[...] += 1e-3  # every element, so no dead unit can hide it
     x = scratchnet.tensor(np.random.default_rng(args.seed).standard_normal((args.batch_size, *sample)))
     report = locate_mismatch(ours, twin, x)
     print(f"{args.model}: scratchnet vs torch, float64, {len(report.checked)} checks")

@@ -1,5 +1,5 @@
-"""Making tensors: tensor, zeros, ones, full, empty, arange, linspace, eye, rand, randn, randint,
-randperm, the ``*_like`` forms and from_numpy.
+"""Making tensors: tensor, zeros, ones, full, empty, arange, linspace, eye, the ``*_like`` forms
+and from_numpy (random tensors are in :mod:`scratchnet.random`).
 
 Python floats become float32 (the default dtype), Python ints int64, as in torch.
 
@@ -10,7 +10,7 @@ Python floats become float32 (the default dtype), Python ints int64, as in torch
 scratchnet.Size([2, 3])
 """
 
-from .backend import rng, xp
+from .backend import xp
 from .tensor import Tensor, _as_array, check_dtype, get_default_dtype, int64
 
 
@@ -90,23 +90,12 @@ def linspace(start, end, steps, dtype=None, requires_grad=False):
     return _make(xp.linspace(start, end, steps), dtype, requires_grad)
 
 
-def rand(*size, dtype=None, requires_grad=False):
-    """Uniform on [0, 1), drawn from scratchnet's generator (seeded by manual_seed)."""
-    return _make(rng().random(_sizes(size)), dtype, requires_grad)
 
 
-def randn(*size, dtype=None, requires_grad=False):
-    return _make(rng().standard_normal(_sizes(size)), dtype, requires_grad)
 
 
-def randint(low, high=None, size=(), dtype=None):
-    if high is None:
-        low, high = 0, low
-    return _make(rng().integers(low, high, size=_sizes((size,))), dtype or int64, False)
 
 
-def randperm(n, dtype=None):
-    return _make(rng().permutation(n), dtype or int64, False)
 
 
 def zeros_like(input, dtype=None, requires_grad=False):
@@ -125,9 +114,4 @@ def full_like(input, fill_value, dtype=None, requires_grad=False):
     return _make(xp.full(input.shape, fill_value), dtype or input.dtype, requires_grad)
 
 
-def rand_like(input, dtype=None, requires_grad=False):
-    return _make(rng().random(input.shape), dtype or input.dtype, requires_grad)
 
-
-def randn_like(input, dtype=None, requires_grad=False):
-    return _make(rng().standard_normal(input.shape), dtype or input.dtype, requires_grad)

@@ -51,24 +51,25 @@ SETUPS = {  # the seeds' pairings of network, loss and optimizer
     "cnn5": ("CrossEntropyLoss", "Adam", {"lr": 2e-4}),
     "lenet": ("MSELoss", "SGD", {"lr": 0.01}),
     "bn-mlp": ("CrossEntropyLoss", "Adam", {"lr": 1e-2}),
-    "dropout-mlp": ("CrossEntropyLoss", "Adam", {"lr": 1e-3}),  # trained in eval mode: masks differ
+    "dropout-mlp": ("CrossEntropyLoss", "Adam", {"lr": 1e-3}),
 }
 
 
 def run_twins(name, dtype, steps=10, batch=8):
-    sn.manual_seed(0)
+    """Both engines build the network after the same seed (torch's initial weights, no exchange)
+    and train it; the dropout MLP trains in training mode, its masks drawn identically."""
     cls, _ = scratchnet.models.MODELS[name]
+    sn.manual_seed(0)
     ours = cls().to(dtype)
-    theirs = copy_to_torch(ours, reference.models.MODELS[name]().to(getattr(torch, dtype)))
-    if name == "dropout-mlp":
-        ours.eval()
-        theirs.eval()
+    torch.manual_seed(0)
+    theirs = reference.models.MODELS[name]().to(getattr(torch, dtype))
     loss_name, opt_name, hyper = SETUPS[name]
     data = batches_for(name, steps, batch, dtype, np.random.default_rng(1))
     results = []
     for lib, model in ((sn, ours), (torch, theirs)):
         batches = [(lib.tensor(x), lib.tensor(y)) for x, y in data]
         optimizer = getattr(lib.optim, opt_name)(model.parameters(), **hyper)
+        lib.manual_seed(1)  # dropout masks: the same stream in both engines
         results.append(train(lib, model, getattr(lib.nn, loss_name)(), optimizer, batches))
     return ours, theirs, results
 
@@ -78,8 +79,11 @@ def test_seed_network_trains_step_for_step_like_torch_float64(name):
     ours, theirs, (loss_ours, loss_theirs) = run_twins(name, "float64")
     assert np.allclose(loss_ours, loss_theirs, rtol=1e-10, atol=1e-12), (loss_ours, loss_theirs)
     own = dict(ours.named_parameters())
+    # A bias right before batch norm has no true gradient: both engines feed Adam rounding noise
+    # (~1e-17), which it scales to steps of up to lr * noise / eps ~ 1e-11 each.
+    atol = 1e-9 if name == "bn-mlp" else 1e-10
     for key, p in theirs.named_parameters():
-        assert_close(own[key], p, rtol=1e-8, atol=1e-10, what=f"{name} {key} after 10 steps")
+        assert_close(own[key], p, rtol=1e-8, atol=atol, what=f"{name} {key} after 10 steps")
 
 
 @pytest.mark.parametrize("name", ["cnn", "mlp", "bn-mlp"])

@@ -11,7 +11,7 @@ derivatives, follow from those); pad is a Function whose backward is pad with th
 
 import builtins
 
-from ..backend import rng, xp
+from ..backend import xp
 from ..tensor import Function, Tensor, is_grad_enabled, no_grad
 
 
@@ -161,7 +161,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) (training only).
 
-    The mask is drawn from scratchnet's generator (seed it with ``manual_seed``).
+    The mask is drawn as torch draws it (``scratchnet.random.dropout_noise``), so after the same
+    ``manual_seed`` both engines drop the same elements.
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -169,8 +170,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if p == 1.0:
         return input * 0.0
-    keep = rng().random(input.shape) >= p
-    return input * Tensor._make((keep / (1.0 - p)).astype(input.dtype))
+    from ..random import dropout_noise
+
+    return input * Tensor._make(dropout_noise(tuple(input.shape), p, input.dtype))
 
 
 class Pad(Function):
