@@ -1,7 +1,8 @@
 """``scratchnet train``: train a seed network in scratchnet and PyTorch side by side.
 
-Both engines start from the same weights (scratchnet initialises, the weight exchange copies them
-into the torch twin) and see the same batches (one seeded DataLoader order feeds both). After each
+Both engines start from the same weights — each initialises its own network after the same
+``manual_seed``, and scratchnet's generator is torch's, bit for bit — and see the same batches (one
+seeded DataLoader order feeds both); dropout masks agree too. After each
 epoch a table compares their training loss and test accuracy; the run writes metrics.json, a plot
 (curves.png) and a checkpoint (checkpoint.npz, no pickle) to ``--out``.
 """
@@ -183,10 +184,14 @@ def build_engines(config):
         import torch
 
         import reference.models
-        from reference.exchange import copy_to_torch
 
-        twin = copy_to_torch(ours, reference.models.MODELS[config.model]().to(config.device))
-        engines["torch"] = Engine("torch", torch, twin, config)
+        torch.manual_seed(config.seed)  # the same seed: the same initial weights, no copying
+        twin = reference.models.MODELS[config.model]()
+        config.weights_agree = all(
+            (ours_p.detach().numpy() == p.detach().numpy()).all()
+            for ours_p, p in zip(ours.state_dict().values(), twin.state_dict().values())
+        )
+        engines["torch"] = Engine("torch", torch, twin.to(config.device), config)
     return engines
 
 
@@ -202,6 +207,7 @@ def _state_arrays(engine):
         for k, v in buffers.items():
             value = v.detach().cpu().numpy() if engine.name == "torch" else v.numpy()
             out[f"{engine.name}/optim/{index}/{k}"] = value
+    out[f"{engine.name}/rng"] = engine.lib.get_rng_state().numpy()  # dropout masks resume in step
     return out
 
 
@@ -242,9 +248,14 @@ def restore_run(config, engines, path):
             if k.startswith(f"{engine.name}/optim/"):
                 _, _, index, name = k.split("/", 3)
                 optim.setdefault(int(index), {})[name] = v
-        staged.append((engine, saved, optim))
-    for engine, saved, optim in staged:
+        rng = arrays.get(f"{engine.name}/rng")
+        if rng is not None and (rng.dtype.name != "uint8" or rng.ndim != 1):
+            raise UsageError(f"--resume: {path} holds a malformed random-generator state for {engine.name}")
+        staged.append((engine, saved, optim, rng))
+    for engine, saved, optim, rng in staged:
         lib = engine.lib
+        if rng is not None:
+            lib.set_rng_state(lib.tensor(rng))
         engine.model.load_state_dict({k: lib.tensor(v).to(engine.device) if engine.name == "torch" else lib.tensor(v) for k, v in saved.items()})
         state = engine.optimizer.state_dict()
         state["state"] = {i: {k: (lib.tensor(v).to(engine.device) if engine.name == "torch" and k != "step" else lib.tensor(v)) for k, v in b.items()} for i, b in optim.items()}
@@ -313,9 +324,15 @@ def _progress(items, description, enabled):
 
 def header(config, n_train, n_test):
     engines = " and ".join(config.engines)
-    return (f"training {config.model} on {config.data} ({n_train} train / {n_test} test images) with {engines}; "
-            f"{OPTIMIZERS[config.optimizer]}(lr={config.lr}), batch {config.batch_size}, seed {config.seed}, "
-            f"torch on {config.device}")
+    text = (f"training {config.model} on {config.data} ({n_train} train / {n_test} test images) with {engines}; "
+            f"{OPTIMIZERS[config.optimizer]}(lr={config.lr}), batch {config.batch_size}, seed {config.seed}")
+    if "torch" in config.engines:
+        text += f", torch on {config.device}"
+        if len(config.engines) > 1:
+            agree = getattr(config, "weights_agree", None)
+            text += ("; initial weights identical from the seed" if agree else
+                     "; initial weights DIFFER from the seed" if agree is False else "")
+    return text
 
 
 def table_row(row, engines, first):
