@@ -32,5 +32,9 @@ double = float64
 long = int64
 from . import autograd, checkpoint, data, models, nn, optim, trace, viz  # noqa: E402
 from .checkpoint import load, save  # noqa: E402
+from .creation import (  # noqa: E402
+    BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, asarray, complex, empty_strided,
+    finfo, iinfo, is_floating_point, is_nonzero, is_tensor, logspace, numel, scalar_tensor,
+)
 
 __version__ = "0.1.0"
