@@ -1,4 +1,5 @@
-"""Registry cases for the arrangement ops (scratchnet/ops/arrange.py) and the conversions and
+"""Registry cases for the arrangement, splitting and stacking ops (scratchnet/ops/arrange.py,
+stacking.py) and the conversions and
 ``new_*`` factories of scratchnet/ops/convert.py.
 
 Shapes include 0-d and empty ones where the op takes them; dims are drawn negative as well as

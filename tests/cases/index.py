@@ -1,4 +1,4 @@
-"""Registry cases for gather/scatter, index_* and mask ops (scratchnet/ops/index.py).
+"""Registry cases for gather/scatter, index_* and mask ops (scratchnet/ops/scatter.py, index.py).
 
 Strategies draw 0-d and empty shapes, negative dims and repeated indices where the op sums them
 (scatter_add, index_add, index_put with accumulate); where torch writes one of several values at
