@@ -54,6 +54,8 @@ def _int(value):
 
 def _sizes(size, name="size"):
     """Sizes given as varargs ``f(2, 3)``, a list/tuple ``f((2, 3))`` or a ``Size``, checked."""
+    if not size and name in ("zeros", "ones", "empty"):
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     out = []
@@ -384,6 +386,8 @@ def legacy_new(dtype, *args, device=None):
         if args[0].dtype != dtype:
             raise TypeError(f"expected {TYPE_NAMES[str(dtype)]} (got {TYPE_NAMES.get(str(args[0].dtype), args[0].dtype)})")
         return args[0]
+    if not args:
+        return Tensor._make(xp.zeros((0,), dtype=dtype))
     if builtins.all(_int(a) is not None for a in args) or (len(args) == 1 and isinstance(args[0], tuple) and type(args[0]).__name__ == "Size"):
         return Tensor._make(xp.zeros(_sizes(args, "new"), dtype=dtype))
     if len(args) == 1 and isinstance(args[0], (list, tuple, xp.ndarray)):
@@ -473,7 +477,7 @@ class finfo:
         self.bits, self.dtype = int(info.bits), str(dtype)
         self.eps, self.max, self.min = float(info.eps), float(info.max), float(info.min)
         self.tiny = self.smallest_normal = float(info.smallest_normal)
-        self.resolution = float(info.resolution)
+        self.resolution = float(10.0 ** -int(info.precision))
 
     def __repr__(self):
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "

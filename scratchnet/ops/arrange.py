@@ -455,8 +455,8 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 # torch's functions take NumPy's axis=/keepdims= for dim=/keepdim=
 from .convert import numpy_names  # noqa: E402
 
-for _name in __all__:
-    globals()[_name] = numpy_names(globals()[_name])
+for _op in __all__:
+    globals()[_op] = numpy_names(globals()[_op])
 
 METHODS = {
     "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "repeat": repeat,

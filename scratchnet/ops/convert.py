@@ -60,9 +60,16 @@ _DTYPE_STRINGS = {"float32", "float64", "int64", "int32", "uint8", "bool"}
 
 
 def _is_device(a):
+    """A device argument ('cpu', 'cuda:0', an index, a device object) rather than a dtype."""
     if isinstance(a, (xp.dtype, type)) or a in _DTYPE_STRINGS:
         return False
-    return isinstance(a, str) or (isinstance(a, int) and not isinstance(a, bool)) or (hasattr(a, "type") and hasattr(a, "index"))
+    if isinstance(a, str) or (isinstance(a, int) and not isinstance(a, bool)):
+        return True
+    try:
+        xp.dtype(a)
+    except TypeError:
+        return True  # not a dtype: a device object (anything printing as 'cpu' passes the check)
+    return False
 
 
 def cast(input, dtype, copy=False):

@@ -33,7 +33,7 @@ __all__ = [
 def _vector_index(index, op, long_only=False, exc=RuntimeError, message=None):
     idx = _index(index, op, long_only=long_only, exc=exc)
     if idx.ndim > 1:
-        raise (IndexError if message is None else RuntimeError)(message or f"{op}(): Index is supposed to be a vector, but got dim: {idx.ndim} with type: {_name(index.dtype)} and size: {list(idx.shape)}")
+        raise IndexError(message or f"{op}(): Index is supposed to be a vector, but got dim: {idx.ndim} with type: {_name(index.dtype)} and size: {list(idx.shape)}")
     return idx.reshape(-1)
 
 
@@ -411,8 +411,8 @@ def where(condition, input=None, other=None):
 
 from .convert import numpy_names  # noqa: E402  (axis= for dim=, as torch)
 
-for _name in __all__:
-    globals()[_name] = numpy_names(globals()[_name])
+for _op in __all__:
+    globals()[_op] = numpy_names(globals()[_op])
 
 METHODS = {
     "index_select": index_select, "index_add": index_add, "index_copy": index_copy, "index_fill": index_fill,

@@ -349,8 +349,8 @@ def take_along_dim(input, indices, dim=None):
 # torch's functions take NumPy's axis=/keepdims= for dim=/keepdim=
 from .convert import numpy_names  # noqa: E402
 
-for _name in __all__:
-    globals()[_name] = numpy_names(globals()[_name])
+for _op in __all__:
+    globals()[_op] = numpy_names(globals()[_op])
 
 METHODS = {
     "gather": gather, "scatter": scatter, "scatter_add": scatter_add, "scatter_reduce": scatter_reduce,

@@ -216,8 +216,8 @@ def column_stack(tensors):
 
 from .convert import numpy_names  # noqa: E402  (axis= for dim=, as torch)
 
-for _name in __all__:
-    globals()[_name] = numpy_names(globals()[_name])
+for _op in __all__:
+    globals()[_op] = numpy_names(globals()[_op])
 
 METHODS = {
     "tensor_split": tensor_split, "hsplit": hsplit, "vsplit": vsplit, "dsplit": dsplit,
