@@ -34,7 +34,8 @@ from . import autograd, checkpoint, data, models, nn, optim, trace, viz  # noqa:
 from .checkpoint import load, save  # noqa: E402
 from .creation import (  # noqa: E402
     BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, asarray, complex, empty_strided,
-    finfo, iinfo, is_floating_point, is_nonzero, is_tensor, logspace, numel, scalar_tensor,
+    logspace, scalar_tensor,
 )
+from .typeinfo import finfo, iinfo, is_floating_point, is_nonzero, is_tensor, numel  # noqa: E402
 
 __version__ = "0.1.0"

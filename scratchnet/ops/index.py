@@ -403,7 +403,7 @@ def where(condition, input=None, other=None):
     (tensor([0, 2]),)
     """
     if input is None and other is None:
-        return nonzero(condition if isinstance(condition, Tensor) else Tensor(condition), as_tuple=True)
+        return nonzero(condition if isinstance(condition, Tensor) else Tensor._make(xp.asarray(condition)), as_tuple=True)
     from . import math
 
     return math.where(condition, input, other)
