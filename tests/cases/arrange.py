@@ -256,3 +256,17 @@ CASES = [
     Case("new_full", lambda lib, x, size, dtype: x.new_full(size, 7, dtype=dt(lib, dtype)), new_example(), grad=False),
     Case("new_tensor", lambda lib, x, size, dtype: x.new_tensor(np.arange(int(np.prod(size))).reshape(size).tolist(), dtype=dt(lib, dtype)), new_example(), grad=False),
 ]
+
+
+def _arranged(lib, x, dtype):
+    """The arrangement ops on an integer or bool tensor (shape (a, b, c), at least 2-d)."""
+    y = (x.abs() * 3).to(getattr(lib, dtype))
+    return (
+        lib.flip(y, (0, -1)), lib.roll(y, 1, 0), y.repeat(2, 1, 1), lib.tile(y, (2,)), lib.tril(y, -1), lib.triu(y, 1),
+        lib.diagonal(y, 0, -1, 0), lib.diag_embed(y), lib.movedim(y, 0, -1), lib.narrow(y, 0, 0, 1), lib.select(y, 1, 0),
+        lib.repeat_interleave(y, 2, dim=1), *lib.tensor_split(y, 2, dim=-1), lib.hstack([y, y]), lib.atleast_3d(y),
+        *lib.meshgrid(y.reshape(-1)[:2], y.reshape(-1)[:3], indexing="ij"), y.new_full((2,), 1),
+    )
+
+
+CASES.append(Case("arrange-int-dtypes", _arranged, _with(shaped(hnp.array_shapes(min_dims=2, max_dims=3, min_side=1, max_side=3)), dtype=st.sampled_from(["int64", "int32", "uint8", "bool"])), grad=False))

@@ -180,3 +180,30 @@ CASES = [
 ]
 
 
+
+
+@st.composite
+def int_scatter_example(draw):
+    e = draw(scatter_example(unique=True))
+    return Example(e.shapes, {**e.params, "dtype": draw(INT_DTYPES)}, e.seed)
+
+
+def _indexed(lib, x, src, dim, index, dtype):
+    """The writing ops on integer and bool tensors (unique indices, so every engine agrees)."""
+    y, s, i = _cast(lib, x, dtype), _cast(lib, src, dtype), const(lib, index)
+    flat = i.reshape(-1)
+    outs = [lib.scatter(y, dim, i, s), lib.scatter(y, dim, i, 1), lib.take(y, flat), lib.nonzero(y)]
+    if dtype != "bool":
+        outs.append(lib.scatter_add(y, dim, i, s))
+    if y.ndim and flat.numel() and index.ndim:  # the slice ops: index the first column's rows
+        rows = i.reshape(-1)[: 1]
+        sl = lib.index_select(y, dim, lib.tensor([0])).flip(-1)
+        outs += [lib.index_copy(y, dim, rows, sl), lib.index_fill(y, dim, rows, 1), lib.index_put(y, (lib.tensor([0]),), lib.tensor(1).to(y.dtype))]
+        if dtype != "bool":
+            outs.append(lib.index_add(y, dim, rows, sl))
+    mask = y > 0 if dtype != "bool" else y
+    outs += [lib.masked_select(y, mask), lib.masked_scatter(y, mask, y.reshape(-1).flip(0) if y.ndim else y)]
+    return tuple(outs)
+
+
+CASES.append(Case("index-int-dtypes", _indexed, int_scatter_example(), grad=False))
