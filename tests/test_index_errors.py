@@ -59,6 +59,8 @@ BAD_CALLS = [
     ("diagonal: same dims", lambda lib, x: lib.diagonal(x, 0, 1, 1), True),
     ("diag: 3-d", lambda lib, x: lib.diag(x.reshape(1, 2, 3)), True),
     ("tril: 1-d", lambda lib, x: lib.tril(x[0]), True),
+    ("trace: bool", lambda lib, x: lib.trace(x > 2), True),
+    ("flip: no dims", lambda lib, x: lib.flip(x), False),
     ("trace: 3-d", lambda lib, x: lib.trace(x.reshape(1, 2, 3)), True),
     ("narrow: past the end", lambda lib, x: lib.narrow(x, 1, 2, 2), True),
     ("narrow: 0-d", lambda lib, x: lib.narrow(x.sum(), 0, 0, 1), True),

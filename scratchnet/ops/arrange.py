@@ -55,13 +55,19 @@ class Flip(Function):
         return Flip.apply(grad, dims=ctx.dims)
 
 
-def flip(input, dims):
-    """``input`` with the order of its elements reversed along ``dims``.
+def flip(input, *dims, **kwargs):
+    """``input`` with the order of its elements reversed along ``dims`` (a list, or as the
+    method also takes them, separate ints: ``x.flip(0, 1)``).
 
     >>> import scratchnet as sn
     >>> sn.flip(sn.tensor([1, 2, 3]), (0,))
     tensor([3, 2, 1])
     """
+    if "dims" in kwargs:
+        dims = (kwargs.pop("dims"),)
+    if kwargs or not dims:
+        raise TypeError("flip() missing 1 required positional argument: 'dims'" if not kwargs else f"flip() got an unexpected keyword argument {next(iter(kwargs))!r}")
+    dims = dims[0] if len(dims) == 1 else dims
     return Flip.apply(input, dims=_dims(dims, input.ndim))
 
 
@@ -210,12 +216,14 @@ def movedim(input, source, destination):
     for name, ds in (("source", src), ("destination", dst)):
         if len(set(ds)) != len(ds):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(ds)})")
-    order = [None] * builtins.max(input.ndim, 0)
+    if input.ndim == 0:  # the one dim a 0-d tensor has (0 or -1) moves onto itself
+        return _shape.permute(input, ())
+    order = [None] * input.ndim
     for s, t in zip(src, dst):
         order[t] = s
     rest = iter(d for d in range(input.ndim) if d not in src)
     order = [next(rest) if o is None else o for o in order]
-    return _shape.permute(input, order) if input.ndim else _shape.permute(input, ())
+    return _shape.permute(input, order)
 
 
 moveaxis = movedim
@@ -422,6 +430,8 @@ def trace(input):
     """
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype == xp.dtype(bool):
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     return Trace.apply(input)
 
 

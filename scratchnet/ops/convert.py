@@ -94,14 +94,12 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, me
     args = list(args)
     if args and isinstance(args[0], Tensor):
         dtype = args.pop(0).dtype
-    elif args and _is_device(args[0]):
+    elif args and (args[0] is None or _is_device(args[0])):  # to(device, dtype, ...)
         device = args.pop(0)
         if args and not isinstance(args[0], bool):
             dtype = args.pop(0)
-    elif args and args[0] is not None and not isinstance(args[0], bool):
+    elif args and not isinstance(args[0], bool):  # to(dtype, ...)
         dtype = args.pop(0)
-    elif args and args[0] is None:
-        args.pop(0)
     if len(args) > 2:
         raise TypeError(f"to() received too many positional arguments: {len(args) + 1}")
     non_blocking = args[0] if len(args) > 0 else non_blocking
