@@ -39,5 +39,10 @@ from .random import (  # noqa: E402
 
 for _name, _method in random.METHODS.items():
     setattr(Tensor, _name, _method)
+from .creation import (  # noqa: E402
+    BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, asarray, complex, empty_strided,
+    logspace, scalar_tensor,
+)
+from .typeinfo import finfo, iinfo, is_floating_point, is_nonzero, is_tensor, numel  # noqa: E402
 
 __version__ = "0.1.0"

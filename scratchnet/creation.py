@@ -1,93 +1,310 @@
-"""Making tensors: tensor, zeros, ones, full, empty, arange, linspace, eye, the ``*_like`` forms
-and from_numpy (random tensors are in :mod:`scratchnet.random`).
+"""Making tensors: tensor, zeros, ones, full, empty, arange, linspace, logspace, eye, the ``*_like``
+forms, from_numpy (random tensors are in :mod:`scratchnet.random`), the legacy ``FloatTensor``-style constructors,
+and the questions about tensors and dtypes (``is_tensor``, ``numel``, ``finfo``, ``iinfo``).
 
-Python floats become float32 (the default dtype), Python ints int64, as in torch.
+Python floats become float32 (the default dtype), Python ints int64, bools bool, as in torch. Every
+factory takes ``dtype=``, ``device=`` (the CPU: ``'cpu'``, ``'cpu:0'`` or a device object whose
+``str()`` is one of those; a GPU is refused) and ``requires_grad=``; ``layout``, ``pin_memory`` and
+``memory_format`` are accepted where torch accepts them and change nothing here.
 
 >>> import scratchnet as sn
 >>> sn.tensor([1, 2]).dtype, sn.tensor([1.0, 2.0]).dtype
 (dtype('int64'), dtype('float32'))
 >>> sn.zeros(2, 3).shape
 scratchnet.Size([2, 3])
+>>> sn.full((2,), 7)
+tensor([7, 7])
 """
 
-from .backend import xp
+import builtins
+import math
+
+from .backend import FLOAT_DTYPES, xp
 from .tensor import Tensor, _as_array, check_dtype, get_default_dtype, int64
 
+# --- arguments every factory takes ------------------------------------------------------------------
 
-def _sizes(size):
+
+def _check_device(device):
+    """Accept the CPU ('cpu', 'cpu:0', a device object printing as one of those); refuse the rest."""
+    if device is None:
+        return
+    name = str(device) if not isinstance(device, int) else f"cuda:{device}"
+    if name == "cpu" or name.startswith("cpu:"):
+        return
+    raise RuntimeError(f"scratchnet runs on the CPU (NumPy) only; device {name!r} is not available (use device='cpu')")
+
+
+def _dtype(dtype):
+    """A dtype argument (scratchnet dtype, NumPy dtype, Python type, legacy class) as a dtype."""
+    if dtype is None:
+        return None
+    if isinstance(dtype, _LegacyType):
+        return dtype.dtype
+    return check_dtype(dtype)
+
+
+def _int(value):
+    if isinstance(value, Tensor) and value.ndim == 0 and value.dtype.kind in "iu":
+        return int(value.item())
+    if isinstance(value, (int, xp.integer)) and not isinstance(value, builtins.bool):
+        return int(value)
+    return None
+
+
+def _sizes(size, name="size"):
+    """Sizes given as varargs ``f(2, 3)``, a list/tuple ``f((2, 3))`` or a ``Size``, checked."""
+    if not size and name in ("zeros", "ones", "empty"):
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
+    out = []
     for s in size:
-        if not isinstance(s, (int, xp.integer)) or s < 0:
-            raise ValueError(f"sizes must be non-negative integers, got {tuple(size)}")
-    return tuple(int(s) for s in size)
+        n = _int(s)
+        if n is None:
+            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type {type(s).__name__}")
+        out.append(n)
+    if builtins.any(n < 0 for n in out):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(out)}: {out}")
+    return tuple(out)
+
+
+def _new(array, requires_grad=False):
+    """Wrap a fresh array (its dtype already checked) as a leaf tensor."""
+    t = Tensor._make(array)
+    t.requires_grad = builtins.bool(requires_grad)  # refuses a non-float dtype (RuntimeError, as torch)
+    return t
 
 
 def _make(array, dtype, requires_grad):
-    dtype = get_default_dtype() if dtype is None else check_dtype(dtype)
-    return Tensor(array.astype(dtype, copy=False), requires_grad=requires_grad)
+    dtype = get_default_dtype() if dtype is None else _dtype(dtype)
+    return _new(array.astype(dtype, copy=False), requires_grad)
 
 
 def _filled(fill, size, dtype, requires_grad):
     """A new tensor made directly in its dtype (no float64 intermediate)."""
-    dtype = get_default_dtype() if dtype is None else check_dtype(dtype)
-    return Tensor(fill(size, dtype=dtype), requires_grad=requires_grad)
+    dtype = get_default_dtype() if dtype is None else _dtype(dtype)
+    return _new(fill(size, dtype=dtype), requires_grad)
 
 
-def tensor(data, dtype=None, requires_grad=False):
-    """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a Tensor)."""
+def _scalar_dtype(value):
+    """The dtype torch gives a Python number: bool, int64 or the default float."""
+    if isinstance(value, (builtins.bool, xp.bool_)):
+        return xp.dtype(bool)
+    if isinstance(value, (int, xp.integer)):
+        return int64
+    if isinstance(value, builtins.complex):
+        raise TypeError("scratchnet does not support complex numbers")
+    return get_default_dtype()
+
+
+def _number(value, name):
+    """A Python number from a number or a one-element tensor."""
+    if isinstance(value, Tensor):
+        if value.numel() != 1:
+            raise TypeError(f"{name}(): argument must be Number, not Tensor")
+        return value.item()
+    return value
+
+
+# --- from data -------------------------------------------------------------------------------------
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of ``data`` (a number, nested lists, an array or a Tensor).
+
+    >>> import scratchnet as sn
+    >>> sn.tensor([[1, 2], [3, 4]], dtype=sn.float64)
+    tensor([[1., 2.],
+            [3., 4.]], dtype=scratchnet.float64)
+    """
+    _check_device(device)
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
     if isinstance(data, Tensor):
         data = data.array
-    array = xp.array(_as_array(data, dtype), copy=True)
-    return Tensor(array, requires_grad=requires_grad)
+    array = xp.array(_as_array(data, _dtype(dtype)), copy=True)
+    return _new(array, requires_grad)
 
 
-def as_tensor(data, dtype=None):
-    return data if isinstance(data, Tensor) and dtype is None else Tensor(data, dtype=dtype)
+def as_tensor(data, dtype=None, device=None):
+    """``data`` as a tensor, sharing memory with a Tensor or NumPy array of the right dtype."""
+    _check_device(device)
+    dtype = _dtype(dtype)
+    if isinstance(data, Tensor):
+        return data if dtype is None or dtype == data.dtype else data.to(dtype)
+    if isinstance(data, xp.ndarray) and (dtype is None or dtype == data.dtype):
+        return Tensor._make(data if check_dtype(data.dtype) else data)
+    return _new(_as_array(data, dtype))
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """``as_tensor`` with torch.asarray's ``copy=`` (True copies, None shares when it can)."""
+    t = as_tensor(obj, dtype=dtype, device=device)
+    if copy:
+        t = Tensor._make(t.array.copy())
+    if requires_grad:
+        t = t.detach().requires_grad_()
+    return t
 
 
 def from_numpy(array):
     """A tensor sharing memory with the NumPy array (its dtype kept)."""
     if not isinstance(array, xp.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    return Tensor(array)
+    return Tensor._make(array if check_dtype(array.dtype) else array)
 
 
-def zeros(*size, dtype=None, requires_grad=False):
-    return _filled(xp.zeros, _sizes(size), dtype, requires_grad)
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A 0-d tensor holding the number ``s``, in the default float dtype unless given.
+
+    >>> import scratchnet as sn
+    >>> sn.scalar_tensor(3)
+    tensor(3.)
+    """
+    _check_device(device)
+    return _make(xp.asarray(_number(s, "scalar_tensor")), dtype, requires_grad)
 
 
-def ones(*size, dtype=None, requires_grad=False):
-    return _filled(xp.ones, _sizes(size), dtype, requires_grad)
+def complex(real, imag, *, out=None):  # noqa: A001  (torch.complex)
+    """Refused: scratchnet has no complex dtypes."""
+    raise RuntimeError("scratchnet does not support complex tensors (supported dtypes: float32, float64, int64, int32, uint8, bool)")
 
 
-def empty(*size, dtype=None, requires_grad=False):
-    return _filled(xp.empty, _sizes(size), dtype, requires_grad)
+# --- filled with one value ----------------------------------------------------------------------------
 
 
-def full(size, fill_value, dtype=None, requires_grad=False):
-    if dtype is None:
-        dtype = int64 if isinstance(fill_value, int) and not isinstance(fill_value, bool) else "bool" if isinstance(fill_value, bool) else None
-    return _make(xp.full(_sizes((size,)), fill_value), dtype, requires_grad)
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
+    """A tensor of zeros: ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(x.shape)``.
+
+    >>> import scratchnet as sn
+    >>> sn.zeros(2, dtype=sn.int64)
+    tensor([0, 0])
+    """
+    _check_device(device)
+    return _filled(xp.zeros, _sizes(size, "zeros"), dtype, requires_grad)
 
 
-def eye(n, m=None, dtype=None, requires_grad=False):
-    return _make(xp.eye(n, m), dtype, requires_grad)
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
+    """A tensor of ones, sizes as for :func:`zeros`."""
+    _check_device(device)
+    return _filled(xp.ones, _sizes(size, "ones"), dtype, requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad=False):
-    """Like torch: int64 when start, end and step are all ints, else the default float."""
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
+    """An uninitialised tensor (here: zeros, so nothing depends on leftover memory)."""
+    _check_device(device)
+    return _filled(xp.zeros, _sizes(size, "empty"), dtype, requires_grad)
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """An uninitialised tensor of ``size`` (NumPy chooses the strides; ``stride`` is accepted)."""
+    _check_device(device)
+    if len(tuple(stride)) != len(tuple(size)):
+        raise RuntimeError(f"mismatch in length of strides and shape")
+    return _filled(xp.zeros, _sizes((size,), "empty_strided"), dtype, requires_grad)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """A tensor of ``size`` filled with ``fill_value``; its dtype follows the value as torch's: a
+    bool gives bool, an int int64, a float the default float (a 0-d tensor counts as its number).
+
+    >>> import scratchnet as sn
+    >>> sn.full((2,), True).tolist()
+    [True, True]
+    >>> sn.full((1,), 2.5).dtype
+    dtype('float32')
+    """
+    _check_device(device)
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    fill_value = _number(fill_value, "full")
+    dtype = _scalar_dtype(fill_value) if dtype is None else _dtype(dtype)
+    return _new(xp.full(_sizes((size,), "full"), fill_value).astype(dtype), requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """The ``n x m`` identity (``m = n`` unless given).
+
+    >>> import scratchnet as sn
+    >>> sn.eye(2, 3)
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
+    _check_device(device)
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and _int(v) is not None and _int(v) < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {_int(v)}")
+    return _make(xp.eye(_int(n), None if m is None else _int(m)), dtype, requires_grad)
+
+
+# --- ranges -------------------------------------------------------------------------------------------
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """``start, start + step, ...`` up to (not including) ``end``; int64 when start, end and step
+    are all integers, else the default float dtype.
+
+    >>> import scratchnet as sn
+    >>> sn.arange(3)
+    tensor([0, 1, 2])
+    >>> sn.arange(1, 2, 0.5).tolist()
+    [1.0, 1.5]
+    """
+    _check_device(device)
     if end is None:
         start, end = 0, start
+    start, end, step = (_number(v, "arange") for v in (start, end, step))
+    floats = builtins.any(isinstance(v, (float, xp.floating)) for v in (start, end, step))
+    dtype = (get_default_dtype() if floats else int64) if dtype is None else _dtype(dtype)
+    if dtype == xp.dtype(bool):
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if step == 0:
-        raise RuntimeError("arange: step must be nonzero")
-    if dtype is None and all(isinstance(v, int) for v in (start, end, step)):
-        dtype = int64
-    return _make(xp.arange(start, end, step), dtype, requires_grad)
+        raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    n = builtins.max(0, math.ceil((end - start) / step))
+    if dtype in FLOAT_DTYPES:
+        values = start + xp.arange(n, dtype=xp.float64) * step
+    else:  # torch computes an integer range in the integer dtype: start and step truncate first
+        values = int(start) + xp.arange(n, dtype=xp.int64) * int(step)
+    return _new(values.astype(dtype), requires_grad)
 
 
-def linspace(start, end, steps, dtype=None, requires_grad=False):
-    return _make(xp.linspace(start, end, steps), dtype, requires_grad)
+def _steps(steps, name):
+    if _int(steps) is None:
+        raise TypeError(f"{name}(): argument 'steps' must be int, not {type(steps).__name__}")
+    if _int(steps) < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    return _int(steps)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+
+    >>> import scratchnet as sn
+    >>> sn.linspace(0, 1, 3).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    _check_device(device)
+    start, end = _number(start, "linspace"), _number(end, "linspace")
+    values = xp.linspace(start, end, _steps(steps, "linspace"), dtype=xp.float64)
+    return _make(values, dtype, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent.
+
+    >>> import scratchnet as sn
+    >>> sn.logspace(0, 2, 3, base=2)
+    tensor([1., 2., 4.])
+    """
+    _check_device(device)
+    start, end = _number(start, "logspace"), _number(end, "logspace")
+    values = float(base) ** xp.linspace(start, end, _steps(steps, "logspace"), dtype=xp.float64)
+    return _make(values, dtype, requires_grad)
 
 
 
@@ -98,20 +315,114 @@ def linspace(start, end, steps, dtype=None, requires_grad=False):
 
 
 
-def zeros_like(input, dtype=None, requires_grad=False):
-    return _filled(xp.zeros, input.shape, dtype or input.dtype, requires_grad)
-
-
-def ones_like(input, dtype=None, requires_grad=False):
-    return _filled(xp.ones, input.shape, dtype or input.dtype, requires_grad)
-
-
-def empty_like(input, dtype=None, requires_grad=False):
-    return _filled(xp.empty, input.shape, dtype or input.dtype, requires_grad)
-
-
-def full_like(input, fill_value, dtype=None, requires_grad=False):
-    return _make(xp.full(input.shape, fill_value), dtype or input.dtype, requires_grad)
 
 
 
+
+
+# --- shaped like another tensor -------------------------------------------------------------------
+
+
+def _like(input, dtype, device):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"expected a Tensor as 'input', got {type(input).__name__}")
+    _check_device(device)
+    return input.dtype if dtype is None else _dtype(dtype)
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Zeros of ``input``'s shape, in its dtype unless given."""
+    return _filled(xp.zeros, input.shape, _like(input, dtype, device), requires_grad)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Ones of ``input``'s shape, in its dtype unless given."""
+    return _filled(xp.ones, input.shape, _like(input, dtype, device), requires_grad)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """An uninitialised (here: zero) tensor of ``input``'s shape, in its dtype unless given."""
+    return _filled(xp.zeros, input.shape, _like(input, dtype, device), requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """``fill_value`` in ``input``'s shape and (unless given) dtype: ``full_like(ints, 2.5)`` is 2s."""
+    dtype = _like(input, dtype, device)
+    return _new(xp.full(input.shape, _number(fill_value, "full_like")).astype(dtype), requires_grad)
+
+
+
+
+
+
+
+
+# --- the legacy constructors: FloatTensor(2, 3), LongTensor([1, 2]), Tensor(2, 3) ---------------------
+
+#: torch's legacy type names, by dtype ('torch.FloatTensor' is what ``x.type()`` returns).
+TYPE_NAMES = {
+    "float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor", "int32": "IntTensor",
+    "uint8": "ByteTensor", "bool": "BoolTensor",
+}
+
+
+def legacy_new(dtype, *args, device=None):
+    """What ``FloatTensor(...)`` and ``Tensor(...)`` do: sizes give an uninitialised (zero) tensor
+    of that shape, one sequence or array gives its values in ``dtype``, nothing gives shape (0,)."""
+    _check_device(device)
+    dtype = xp.dtype(dtype)
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        if args[0].dtype != dtype:
+            raise TypeError(f"expected {TYPE_NAMES[str(dtype)]} (got {TYPE_NAMES.get(str(args[0].dtype), args[0].dtype)})")
+        return args[0]
+    if not args:
+        return Tensor._make(xp.zeros((0,), dtype=dtype))
+    if builtins.all(_int(a) is not None for a in args) or (len(args) == 1 and isinstance(args[0], tuple) and type(args[0]).__name__ == "Size"):
+        return Tensor._make(xp.zeros(_sizes(args, "new"), dtype=dtype))
+    if len(args) == 1 and isinstance(args[0], (list, tuple, xp.ndarray)):
+        return Tensor._make(xp.array(_as_array(args[0], None), copy=True).astype(dtype))
+    if len(args) == 1:
+        raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+    raise TypeError(f"new(): expected sizes (ints) or one sequence of data, got {tuple(type(a).__name__ for a in args)}")
+
+
+class _LegacyType(type):
+    """The class of ``FloatTensor`` & co.: calling one builds a tensor of its dtype, and
+    ``isinstance(x, FloatTensor)`` asks whether ``x`` is a float32 tensor, as in torch."""
+
+    def __call__(cls, *args, device=None):
+        return legacy_new(cls.dtype, *args, device=device)
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype
+
+    def __repr__(cls):
+        return f"<class 'scratchnet.{cls.__name__}'>"
+
+
+def _legacy_class(name, dtype):
+    return _LegacyType(name, (), {"dtype": xp.dtype(dtype), "__doc__": f"A {dtype} tensor: ``{name}(2, 3)`` (sizes) or ``{name}([1, 2])`` (data)."})
+
+
+FloatTensor = _legacy_class("FloatTensor", "float32")
+DoubleTensor = _legacy_class("DoubleTensor", "float64")
+LongTensor = _legacy_class("LongTensor", "int64")
+IntTensor = _legacy_class("IntTensor", "int32")
+ByteTensor = _legacy_class("ByteTensor", "uint8")
+BoolTensor = _legacy_class("BoolTensor", "bool")
+LEGACY_TYPES = {cls.__name__: cls for cls in (FloatTensor, DoubleTensor, LongTensor, IntTensor, ByteTensor, BoolTensor)}
+
+
+def tensor_legacy_new(*args, device=None):
+    """``Tensor(2, 3)`` / ``Tensor([1, 2])``: the legacy constructor in the default float dtype.
+
+    >>> import scratchnet as sn
+    >>> tensor_legacy_new(2, 3).shape, tensor_legacy_new([1, 2]).dtype
+    (scratchnet.Size([2, 3]), dtype('float32'))
+    """
+    return legacy_new(get_default_dtype(), *args, device=device)
+
+
+# Tensor's own constructor keeps the engine's internal form Tensor(array, dtype, requires_grad);
+# it can hand the public legacy calls (sizes, Python sequences) to this function.
+Tensor._legacy_new = staticmethod(tensor_legacy_new)
