@@ -32,6 +32,7 @@ long = int64
 from . import autograd, checkpoint, data, models, nn, optim, trace, viz  # noqa: E402
 from .checkpoint import load, save  # noqa: E402
 from . import random  # noqa: E402  (torch's CPU generator, bit for bit)
+from . import distributed  # noqa: E402  (torch.distributed names; gloo carries the tensors)
 from .random import (  # noqa: E402
     Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, multinomial,
     normal, rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,

@@ -439,7 +439,15 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
             continue
         g = g if create_graph else Tensor._make(xp.array(g.array, copy=True))
         t.grad = g if t.grad is None else t.grad + g
+    while POST_BACKWARD_CALLBACKS:  # e.g. DistributedDataParallel averaging the gradients
+        POST_BACKWARD_CALLBACKS.pop(0)()
     return None
+
+
+#: Functions to call once, when the next ``.backward()`` has put every gradient in place
+#: (torch's ``queue_callback``); :class:`scratchnet.nn.parallel.DistributedDataParallel` queues
+#: its gradient all-reduce here.
+POST_BACKWARD_CALLBACKS = []
 
 
 # ----------------------------------------------------------------------------------------------

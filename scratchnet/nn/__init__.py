@@ -10,3 +10,4 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module, ModuleList, Parameter, Sequential
+from . import parallel  # noqa: E402  (DistributedDataParallel)
