@@ -27,6 +27,7 @@ def _train_parser(sub):
     p.add_argument("--out", default=d.out, help=f"folder for metrics.json, curves.png, checkpoint.npz (default {d.out})")
     p.add_argument("--resume", action="store_true", help="continue from --out/checkpoint.npz")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--allow-nonfinite", action="store_true", help="with --resume: load weights even if they hold NaN or inf")
     return p
 
 
@@ -43,6 +44,11 @@ def compare_command(args):
 
     if args.model not in MODELS:
         raise UsageError(f"--model must be one of {', '.join(MODELS)} (got {args.model!r})")
+    if args.batch_size < 1:
+        raise UsageError(f"--batch-size must be positive (got {args.batch_size})")
+    from .train import check_seed
+
+    check_seed(args.seed)
     scratchnet.manual_seed(args.seed)
     cls, sample = MODELS[args.model]
     ours = cls().double().eval()

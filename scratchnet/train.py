@@ -8,7 +8,9 @@ epoch a table compares their training loss and test accuracy; the run writes met
 """
 
 import json
+import math
 import os
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -40,6 +42,7 @@ class Config:
     lr: float = None
     optimizer: str = None
     seed: int = 777
+    allow_nonfinite: bool = False
     out: str = "runs/latest"
     resume: bool = False
     progress: bool = True
@@ -66,8 +69,9 @@ class Config:
         if self.optimizer not in OPTIMIZERS:
             raise UsageError(f"--optimizer must be one of {', '.join(OPTIMIZERS)} (got {self.optimizer!r})")
         self.lr = lr if self.lr is None else self.lr
-        if self.lr <= 0:
-            raise UsageError(f"--lr must be positive (got {self.lr})")
+        if not (math.isfinite(self.lr) and self.lr > 0):
+            raise UsageError(f"--lr must be a positive finite number (got {self.lr})")
+        check_seed(self.seed)
         self.engines = ["scratchnet", "torch"] if self.engine == "both" else [self.engine]
         if "torch" in self.engines or self.device == "cuda":
             try:
@@ -230,6 +234,11 @@ def restore_run(config, engines, path):
         arrays, meta = load_arrays(path)
     except CheckpointError as e:
         raise UsageError(f"--resume: {e}") from None
+    history = meta.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(row, dict) for row in history):
+        raise UsageError(f"--resume: {path} has a malformed history in its header")
+    if not isinstance(meta.get("engines", []), list):
+        raise UsageError(f"--resume: {path} has a malformed engine list in its header")
     for key in ("model", "optimizer"):
         if meta.get(key) != getattr(config, key):
             raise UsageError(f"--resume: {path} is a checkpoint of {key} {meta.get(key)!r}, not {getattr(config, key)!r}")
@@ -243,11 +252,25 @@ def restore_run(config, engines, path):
         saved = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
         if set(saved) != set(own) or any(tuple(saved[k].shape) != tuple(own[k].shape) for k in own):
             raise UsageError(f"--resume: {path} does not match the {config.model} network's parameters")
+        for k in own:
+            _check_values(path, f"{engine.name} {k}", saved[k], own[k], config)
+        params = [p for p in engine.model.parameters()]
         optim = {}
         for k, v in arrays.items():
             if k.startswith(f"{engine.name}/optim/"):
-                _, _, index, name = k.split("/", 3)
-                optim.setdefault(int(index), {})[name] = v
+                parts = k.split("/", 3)
+                if len(parts) != 4 or not parts[2].isdigit() or int(parts[2]) >= len(params):
+                    raise UsageError(f"--resume: {path} holds optimizer state {k!r} for no parameter of the model")
+                index, name = int(parts[2]), parts[3]
+                if name != "step" and tuple(v.shape) != tuple(params[index].shape):
+                    raise UsageError(f"--resume: {path}: optimizer state {k!r} has shape {tuple(v.shape)}, its parameter {tuple(params[index].shape)}")
+                if name == "step" and v.size != 1:
+                    raise UsageError(f"--resume: {path}: optimizer step count {k!r} is not a single number")
+                optim.setdefault(index, {})[name] = v
+        expected = set(engine.optimizer.state_dict()["state"].get(0, {})) if engine.optimizer.state_dict()["state"] else None
+        for index, buffers in optim.items():
+            if expected and set(buffers) != expected:
+                raise UsageError(f"--resume: {path}: optimizer state for parameter {index} has {sorted(buffers)}, expected {sorted(expected)}")
         rng = arrays.get(f"{engine.name}/rng")
         if rng is not None and (rng.dtype.name != "uint8" or rng.ndim != 1):
             raise UsageError(f"--resume: {path} holds a malformed random-generator state for {engine.name}")
@@ -263,12 +286,43 @@ def restore_run(config, engines, path):
     return meta.get("history", [])
 
 
+def _check_values(path, what, saved, own, config):
+    """Refuse a weight whose dtype differs from the model's (an int64 or float64 array would be
+    cast, losing information) or that holds NaN/inf, unless --allow-nonfinite."""
+    dtype = str(own.dtype).replace("torch.", "")
+    if str(saved.dtype) != dtype:
+        raise UsageError(f"--resume: {path}: {what} is {saved.dtype}, the model's is {dtype} (refusing a lossy cast)")
+    if saved.dtype.kind == "f" and not xp.isfinite(saved).all() and not getattr(config, "allow_nonfinite", False):
+        raise UsageError(f"--resume: {path}: {what} holds NaN or infinite values (pass --allow-nonfinite to load it anyway)")
+
+
 # --- the run ------------------------------------------------------------------------------------
+
+
+def check_seed(seed):
+    """Seeds are whole numbers in [0, 2**32) (what every generator here takes)."""
+    if not 0 <= seed < 2**32:
+        raise UsageError(f"--seed must be between 0 and {2**32 - 1} (got {seed})")
+
+
+def check_output_folder(folder):
+    """Make sure ``folder`` can hold the run's files before any training starts."""
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise UsageError(f"--out {folder}: exists and is not a folder")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-") as f:
+            f.write(b"x" * 4096)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        raise UsageError(f"--out {folder}: cannot write there ({e.strerror or e})") from None
 
 
 def run(config):
     """Train as configured; returns the per-epoch history (a list of dicts)."""
     config.resolve()
+    check_output_folder(config.out)
     x_train, y_train, x_test, y_test = load_data(config)
     engines = build_engines(config)
     checkpoint = os.path.join(config.out, "checkpoint.npz")
@@ -287,8 +341,10 @@ def run(config):
             row[f"{name}_accuracy"] = engine.accuracy(x_test, y_test)
         history.append(row)
         print(table_row(row, engines, first=len(history) == 1))
-        os.makedirs(config.out, exist_ok=True)
-        save_run(config, engines, history, checkpoint)
+        try:
+            save_run(config, engines, history, checkpoint)
+        except OSError as e:
+            raise UsageError(f"--out {config.out}: could not save the checkpoint ({e.strerror or e}); the previous one is intact") from None
     write_outputs(config, history)
     return history
 
@@ -354,10 +410,13 @@ def table_row(row, engines, first):
 
 
 def write_outputs(config, history):
-    os.makedirs(config.out, exist_ok=True)
-    with open(os.path.join(config.out, "metrics.json"), "w") as f:
-        json.dump({"config": {k: v for k, v in asdict(config).items() if k != "progress"}, "history": history}, f, indent=2)
-    plot(history, config.engines, os.path.join(config.out, "curves.png"), f"{config.model} on {config.data}")
+    try:
+        os.makedirs(config.out, exist_ok=True)
+        with open(os.path.join(config.out, "metrics.json"), "w") as f:
+            json.dump({"config": {k: v for k, v in asdict(config).items() if k != "progress"}, "history": history}, f, indent=2)
+        plot(history, config.engines, os.path.join(config.out, "curves.png"), f"{config.model} on {config.data}")
+    except OSError as e:
+        raise UsageError(f"--out {config.out}: could not write metrics.json or curves.png ({e.strerror or e})") from None
     print(f"wrote {config.out}/metrics.json, curves.png and checkpoint.npz")
 
 

@@ -5,9 +5,9 @@
 each file's magic number, counts and size, and says exactly what is wrong with a bad one.
 """
 
-import gzip
 import os
 
+from .. import _safe_io
 from ..backend import xp
 from ..tensor import Tensor, float32
 from .dataset import Dataset, Subset
@@ -28,32 +28,18 @@ def _find(root, stem):
     return None
 
 
-def _read(path):
-    opener = gzip.open if path.endswith(".gz") else open
+def read_idx(path, magic, item_shape, classes=None):
+    """The array in an IDX file, after checking its header and its length (through
+    :mod:`scratchnet._safe_io`: memory bounded by what the header declares, gzip streamed with a
+    ceiling). ``classes``: labels must be below it (MNIST's 10)."""
     try:
-        with opener(path, "rb") as f:
-            return f.read()
-    except (OSError, EOFError) as e:
-        raise DataError(f"{path}: cannot be read ({e})") from None
-
-
-def read_idx(path, magic, item_shape):
-    """The array in an IDX file, after checking its header and its length."""
-    data = _read(path)
-    header = 8 + 4 * len(item_shape)
-    if len(data) < header:
-        raise DataError(f"{path}: truncated header ({len(data)} bytes)")
-    found = int.from_bytes(data[0:4], "big")
-    if found != magic:
-        raise DataError(f"{path}: magic number {found}, expected {magic} (is this the right file?)")
-    count = int.from_bytes(data[4:8], "big")
-    dims = tuple(int.from_bytes(data[8 + 4 * i : 12 + 4 * i], "big") for i in range(len(item_shape)))
-    if dims != item_shape:
-        raise DataError(f"{path}: items of shape {dims}, expected {item_shape}")
-    expected = header + count * int(xp.prod(item_shape or (1,)))
-    if len(data) != expected:
-        raise DataError(f"{path}: {len(data)} bytes, expected {expected} for {count} items (truncated or corrupt)")
-    return xp.frombuffer(data, dtype=xp.uint8, offset=header).reshape((count, *item_shape))
+        array = _safe_io.read_idx(path, magic, tuple(item_shape))
+    except _safe_io.ReadError as e:
+        raise DataError(str(e)) from None
+    if classes is not None and array.size and int(array.max()) >= classes:
+        bad = int(xp.argmax(array >= classes))
+        raise DataError(f"{path}: label {int(array.flat[bad])} at item {bad}, expected 0..{classes - 1}")
+    return array
 
 
 class MNIST(Dataset):
@@ -70,7 +56,7 @@ class MNIST(Dataset):
                 f"{split}-labels-idx1-ubyte[.gz] there, in raw/ and in MNIST/raw/)"
             )
         self.data = read_idx(paths[0], IMAGES, (28, 28))
-        self.targets = read_idx(paths[1], LABELS, ())
+        self.targets = read_idx(paths[1], LABELS, (), classes=10)
         if len(self.data) != len(self.targets):
             raise DataError(f"{paths[0]} has {len(self.data)} images but {paths[1]} has {len(self.targets)} labels")
         self.transform, self.target_transform = transform, target_transform
