@@ -46,7 +46,7 @@ def test_resume_continues_exactly_as_an_uninterrupted_run(tmp_path):
         (["--engine", "jax"], "--engine must be scratchnet, torch or both"),
         (["--data", "mnist", "--data-dir", "/nonexistent-folder"], "no MNIST t10k files in /nonexistent-folder"),
         (["--optimizer", "lbfgs"], "--optimizer must be one of"),
-        (["--lr", "-1"], "--lr must be positive"),
+        (["--lr", "-1"], "--lr must be a positive"),
         (["--resume"], "--resume: no checkpoint at"),
     ],
 )
