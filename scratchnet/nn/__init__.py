@@ -10,3 +10,5 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module, ModuleList, Parameter, Sequential
+from .normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, LocalResponseNorm, RMSNorm  # noqa: E402
+from .sparse import Embedding, EmbeddingBag  # noqa: E402
