@@ -205,7 +205,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 
     >>> import scratchnet as sn
     >>> rms_norm(sn.tensor([[3.0, 4.0]]), [2], eps=0.0).tolist()
-    [[0.8485281467437744, 1.1313708305358887]]
+    [[0.8485281467437744, 1.1313709020614624]]
     """
     shape = _shape_tuple(normalized_shape)
     _check_float("rms_norm", input, weight)
