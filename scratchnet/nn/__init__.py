@@ -12,3 +12,5 @@ from .loss import (
 from .module import Module, ModuleList, Parameter, Sequential
 from .normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, LocalResponseNorm, RMSNorm  # noqa: E402
 from .sparse import Embedding, EmbeddingBag  # noqa: E402
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402
+from . import utils  # noqa: E402
