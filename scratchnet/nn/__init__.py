@@ -14,3 +14,5 @@ from .normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNo
 from .sparse import Embedding, EmbeddingBag  # noqa: E402
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402
 from . import utils  # noqa: E402
+from .attention import MultiheadAttention  # noqa: E402
+from .transformer import Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer  # noqa: E402
