@@ -18,10 +18,8 @@ A decoder layer adds attention over the encoder's output (``memory``) between th
 ['layers.0.self_attn.in_proj_weight', 'layers.0.self_attn.in_proj_bias', 'layers.0.self_attn.out_proj.weight']
 >>> encoder(sn.randn(3, 5, 8)).shape
 scratchnet.Size([3, 5, 8])
->>> nn.Transformer.generate_square_subsequent_mask(3)
-tensor([[0., -inf, -inf],
-        [0., 0., -inf],
-        [0., 0., 0.]])
+>>> nn.Transformer.generate_square_subsequent_mask(3).tolist()
+[[0.0, -inf, -inf], [0.0, 0.0, -inf], [0.0, 0.0, 0.0]]
 """
 
 import copy
