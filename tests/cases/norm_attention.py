@@ -91,3 +91,85 @@ CASES = [
     # torch has no double backward for embedding_bag: forward here, gradients in tests/test_norm_embedding.py
     Case("embedding_bag", _embedding_bag, embedding_bag_example(), grad=False, domain=lambda x, rng: (rng.permutation(x.size).reshape(x.shape) - x.size / 2) * 0.05 + 0.01),
 ]
+
+
+def _float_like(lib, array, like):
+    return lib.tensor(array.astype(str(like.dtype).replace("torch.", "")))
+
+
+@st.composite
+def attention_example(draw):
+    batch = draw(st.sampled_from([(), (2,), (1, 2), (2, 3)]))
+    L, S, E, Ev = (draw(st.integers(1, 4)) for _ in range(4))
+    params = {"kind": draw(st.sampled_from(["none", "bool", "float", "causal"])), "scale": draw(st.sampled_from([None, 0.5])), "gqa": False}
+    kv_batch = batch
+    if len(batch) >= 2 and draw(st.booleans()):  # grouped-query attention: fewer key/value heads
+        params["gqa"] = True
+        kv_batch = batch[:-1] + (1,) if batch[-1] > 1 else batch
+    if params["kind"] == "bool":
+        params["mask"] = draw(hnp.arrays(bool, (L, S)))  # a row may see no key at all: zeros, as torch
+    elif params["kind"] == "float":
+        params["mask"] = draw(hnp.arrays(np.float64, draw(st.sampled_from([(L, S), (1, S), batch + (L, S)])), elements=st.floats(-2, 2)))
+    return Example([batch + (L, E), kv_batch + (S, E), kv_batch + (S, Ev)], params, draw(seeds))
+
+
+def _sdpa(lib, q, k, v, kind, scale, gqa, mask=None):
+    kw = {"scale": scale, "enable_gqa": gqa}
+    if kind == "causal":
+        kw["is_causal"] = True
+    elif kind == "bool":
+        kw["attn_mask"] = lib.tensor(mask)
+    elif kind == "float":
+        kw["attn_mask"] = _float_like(lib, mask, q)
+    with _math_kernel(lib):
+        return F(lib).scaled_dot_product_attention(q, k, v, **kw)
+
+
+def _math_kernel(lib):
+    """torch's math kernel for attention (its flash kernel on CPU has no double backward)."""
+    import contextlib
+
+    if lib.__name__ != "torch":
+        return contextlib.nullcontext()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    return sdpa_kernel(SDPBackend.MATH)
+
+
+@st.composite
+def mha_example(draw):
+    heads, head_dim = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    E, L, S, N = heads * head_dim, draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    self_attention = draw(st.booleans())
+    S = L if self_attention else S
+    params = {"heads": heads, "need_weights": draw(st.booleans()), "average": draw(st.booleans()), "self_attention": self_attention}
+    params["float_masks"] = draw(st.booleans())  # bool masks (True = masked out) or additive float ones
+    if draw(st.booleans()):
+        kpm = draw(hnp.arrays(bool, (N, S)))
+        kpm[:, 0] = False  # every query keeps a key (a fully masked row is NaN in torch's need_weights path)
+        params["kpm"] = kpm
+    if draw(st.booleans()):
+        mask = draw(hnp.arrays(bool, (L, S)))
+        mask[:, 0] = False
+        params["mask"] = np.where(mask, -np.inf, draw(hnp.arrays(np.float64, (L, S), elements=st.floats(-2, 2)))) if params["float_masks"] else mask
+    return Example([(L, N, E), (S, N, E), (S, N, E), (3 * E, E), (3 * E,), (E, E), (E,)], params, draw(seeds))
+
+
+def _mha(lib, q, k, v, w_in, b_in, w_out, b_out, heads, need_weights, average, self_attention, float_masks, kpm=None, mask=None):
+    if self_attention:
+        k = v = q
+    if kpm is not None:
+        kpm = _float_like(lib, np.where(kpm, -np.inf, 0.0), q) if float_masks else lib.tensor(kpm)
+    if mask is not None:
+        mask = _float_like(lib, mask, q) if float_masks else lib.tensor(mask)
+    with _math_kernel(lib):
+        out = F(lib).multi_head_attention_forward(
+            q, k, v, q.shape[-1], heads, w_in, b_in, None, None, False, 0.0, w_out, b_out, training=True,
+            key_padding_mask=kpm, need_weights=need_weights, attn_mask=mask, average_attn_weights=average)
+    return out if need_weights else out[0]
+
+
+CASES += [
+    Case("scaled_dot_product_attention", _sdpa, attention_example(), tol32=1e-4),
+    Case("multi_head_attention_forward", _mha, mha_example(), tol32=1e-4),
+]
