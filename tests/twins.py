@@ -3,7 +3,7 @@ weights copied across by state_dict key, then run side by side.
 
 >>> import scratchnet, torch
 >>> ours, theirs = twin(lambda lib: lib.nn.Linear(3, 2))
->>> bool((ours.weight.numpy() == theirs.weight.detach().numpy()).all())
+>>> bool((ours.weight.detach().numpy() == theirs.weight.detach().numpy()).all())
 True
 """
 
