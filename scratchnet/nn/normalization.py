@@ -7,7 +7,7 @@ in :mod:`scratchnet.ops.norm`.
 >>> import scratchnet.nn as nn
 >>> ln = nn.LayerNorm(4)
 >>> ln
-LayerNorm((4,), eps=1e-05, elementwise_affine=True)
+LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)
 >>> ln(sn.randn(2, 3, 4)).shape
 scratchnet.Size([2, 3, 4])
 >>> [name for name, _ in nn.GroupNorm(2, 4).named_parameters()]
@@ -51,7 +51,7 @@ class LayerNorm(Module):
         return N.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
 
 
 class RMSNorm(Module):
@@ -78,17 +78,20 @@ class RMSNorm(Module):
 
 
 class GroupNorm(Module):
-    """``nn.GroupNorm(num_groups, num_channels, eps=1e-5, affine=True)``: normalise each group of
-    ``num_channels // num_groups`` channels of each sample; weight and bias per channel."""
+    """``nn.GroupNorm(num_groups, num_channels, eps=1e-5, affine=True, *, bias=True)``: normalise
+    each group of ``num_channels // num_groups`` channels of each sample; weight and bias per channel."""
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None):
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError("num_channels must be divisible by num_groups")
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         if affine:
             self.weight = Parameter(creation.ones(num_channels, dtype=dtype))
-            self.bias = Parameter(creation.zeros(num_channels, dtype=dtype))
+            if bias:
+                self.bias = Parameter(creation.zeros(num_channels, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -96,25 +99,29 @@ class GroupNorm(Module):
     def reset_parameters(self):
         if self.affine:
             self.weight.detach().fill_(1.0)
-            self.bias.detach().fill_(0.0)
+            if self.bias is not None:
+                self.bias.detach().fill_(0.0)
 
     def forward(self, input):
         return N.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"
 
 
 class _InstanceNorm(Module):
     spatial = 1  # spatial dims of a batched input
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None, dtype=None):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None, dtype=None, *, bias=True):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
             self.weight = Parameter(creation.ones(num_features, dtype=dtype))
-            self.bias = Parameter(creation.zeros(num_features, dtype=dtype))
+            if bias:
+                self.bias = Parameter(creation.zeros(num_features, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -137,7 +144,8 @@ class _InstanceNorm(Module):
         self.reset_running_stats()
         if self.affine:
             self.weight.detach().fill_(1.0)
-            self.bias.detach().fill_(0.0)
+            if self.bias is not None:
+                self.bias.detach().fill_(0.0)
 
     def forward(self, input):
         batched = self.spatial + 2
@@ -155,7 +163,7 @@ class _InstanceNorm(Module):
         return out.squeeze(0) if unbatched else out
 
     def extra_repr(self):
-        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, track_running_stats={self.track_running_stats}"
+        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
 
 
 class InstanceNorm1d(_InstanceNorm):
