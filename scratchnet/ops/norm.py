@@ -33,20 +33,20 @@ class Normalize(Function):
     given)."""
 
     def forward(ctx, x, *affine, view, dims, affine_shape, sum_dims, has, eps):
+        # the groups lie along the view's last axis (dims == (-1,)): one einsum pass per sum of products
         xv = x.reshape(view)
-        mean = xv.mean(axis=dims, keepdims=True)
-        centered = xv - mean
-        var = (centered * centered).mean(axis=dims, keepdims=True)
+        x_hat = xv - xv.mean(axis=-1, keepdims=True)
+        var = xp.einsum("...i,...i->...", x_hat, x_hat)[..., None] / view[-1]
         invstd = (1.0 / xp.sqrt(var + eps)).astype(x.dtype)
-        out = (centered * invstd).reshape(x.shape)
+        x_hat *= invstd
         ctx.view, ctx.dims, ctx.affine_shape, ctx.sum_dims, ctx.has, ctx.eps = view, dims, affine_shape, sum_dims, has, eps
-        ctx.mean, ctx.invstd = mean, invstd
+        ctx.x_hat, ctx.invstd = x_hat, invstd  # kept for the array backward: no second pass over x
         weight = affine[0] if has[0] else None
         ctx.save_for_backward(x, *([weight] if weight is not None else []))
-        if weight is not None:
-            out = out * weight.reshape(affine_shape)
+        x_hat = x_hat.reshape(x.shape)
+        out = x_hat * weight.reshape(affine_shape) if weight is not None else x_hat.copy()  # never x_hat itself
         if has[1]:
-            out = out + affine[-1].reshape(affine_shape)
+            out += affine[-1].reshape(affine_shape)
         return out
 
     def backward(ctx, grad):
@@ -68,18 +68,22 @@ class Normalize(Function):
         return tuple(grads)
 
     def backward_arrays(ctx, x, grad, weight):
-        dims, wrap = ctx.dims, Tensor._make
-        x_hat = x.reshape(ctx.view) - ctx.mean
-        x_hat *= ctx.invstd
+        wrap, x_hat, n = Tensor._make, ctx.x_hat, ctx.view[-1]
         g = (grad * weight.reshape(ctx.affine_shape) if weight is not None else xp.array(grad, copy=True)).reshape(ctx.view)
-        projection = (g * x_hat).mean(axis=dims, keepdims=True)
-        g -= g.mean(axis=dims, keepdims=True)
+        projection = xp.einsum("...i,...i->...", g, x_hat)[..., None] / n
+        g -= g.mean(axis=-1, keepdims=True)
         g -= x_hat * projection
         g *= ctx.invstd
         grads = [wrap(g.reshape(x.shape))]
         need = ctx.needs_input_grad
-        if ctx.has[0]:
-            grads.append(wrap((grad * x_hat.reshape(x.shape)).sum(axis=ctx.sum_dims).reshape(weight.shape)) if need[1] else None)
+        if ctx.has[0] and need[1]:
+            if ctx.sum_dims == tuple(range(len(ctx.sum_dims))) and len(ctx.view) == 2:  # layer norm: (rows, features)
+                grad_w = xp.einsum("ij,ij->j", grad.reshape(ctx.view), x_hat)
+            else:
+                grad_w = (grad * x_hat.reshape(x.shape)).sum(axis=ctx.sum_dims)
+            grads.append(wrap(grad_w.reshape(weight.shape)))
+        elif ctx.has[0]:
+            grads.append(None)
         if ctx.has[1]:
             grads.append(wrap(grad.sum(axis=ctx.sum_dims).reshape(ctx.inputs[-1].shape)) if need[-1] else None)
         return tuple(grads)
