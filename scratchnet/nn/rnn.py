@@ -213,6 +213,8 @@ class RNNBase(Module):
                 x = x.transpose(0, 1)
             if x.shape[-1] != self.input_size:
                 raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got {x.shape[-1]}")
+            if x.shape[0] == 0:
+                raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
             batch, batch_sizes, dtype = x.shape[1], None, x.dtype
             steps = list(x.unbind(0))
         states = self._initial_states(hx, batch, batched, dtype)
@@ -238,7 +240,7 @@ class RNNBase(Module):
                 finals = [f[:, unsorted_indices] for f in finals]
             output = PackedSequence(cat(steps), input.batch_sizes, sorted_indices, unsorted_indices)
         else:
-            output = stack(steps) if steps else creation.empty(0, batch, self._state_sizes()[0] * directions, dtype=dtype)
+            output = stack(steps)
             if not batched:
                 output, finals = output.squeeze(1), [f.squeeze(1) for f in finals]
             elif self.batch_first:

@@ -68,6 +68,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     L, S = query.shape[-2], key.shape[-2]
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = (query @ key.transpose(-2, -1)) * scale
+    if S == 0:  # no keys: nothing to attend to, zeros (as torch)
+        return scores @ value
     if is_causal:
         attn_mask = Tensor._make(xp.tril(xp.ones((L, S), dtype=bool)))
     if attn_mask is not None:

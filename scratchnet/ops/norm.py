@@ -113,9 +113,9 @@ def _normalize(node, input, weight, bias, view, dims, affine_shape, sum_dims, ep
     return node.apply(input, *affine, view=view, dims=dims, affine_shape=affine_shape, sum_dims=sum_dims, has=has, eps=eps)
 
 
-def _shape_tuple(normalized_shape):
-    if isinstance(normalized_shape, (int, xp.integer)):
-        return (int(normalized_shape),)
+def _shape_tuple(normalized_shape, name):
+    if isinstance(normalized_shape, (int, xp.integer)):  # the modules take an int; the functions, as torch's, do not
+        raise TypeError(f"{name}(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
     return tuple(int(n) for n in normalized_shape)
 
 
@@ -129,7 +129,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     >>> layer_norm(sn.ones(2, 4), [4]).tolist()
     [[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]
     """
-    shape = _shape_tuple(normalized_shape)
+    shape = _shape_tuple(normalized_shape, "layer_norm")
     _check_float("layer_norm", input, weight, bias)
     k = len(shape)
     if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
@@ -211,7 +211,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     >>> rms_norm(sn.tensor([[3.0, 4.0]]), [2], eps=0.0).tolist()
     [[0.8485281467437744, 1.1313709020614624]]
     """
-    shape = _shape_tuple(normalized_shape)
+    shape = _shape_tuple(normalized_shape, "rms_norm")
     _check_float("rms_norm", input, weight)
     k = len(shape)
     if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
