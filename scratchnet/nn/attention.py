@@ -25,9 +25,10 @@ from .. import creation
 from ..backend import xp
 from ..ops.activation import softmax
 from ..ops.attention import scaled_dot_product_attention
-from ..ops.layers import dropout, linear, pad
+from ..ops.layers import linear, pad
 from ..ops.shape import cat
 from ..tensor import Tensor, bool_
+from . import functional as F
 from . import init
 from .layers import Linear
 from .module import Module, Parameter
@@ -130,7 +131,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
             scores = scores + attn_mask
         weights = softmax(scores, dim=-1)
         if dropout_p > 0.0:
-            weights = dropout(weights, dropout_p)
+            weights = F.dropout(weights, dropout_p, True)
         out = (weights @ v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
         out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, embed_dim)
         weights = weights.reshape(bsz, num_heads, tgt_len, src_len)

@@ -34,10 +34,10 @@ import numbers
 import warnings
 
 from .. import creation
-from ..ops.layers import dropout as _dropout
 from ..ops.layers import linear
 from ..ops.shape import cat, split, stack
 from ..tensor import Tensor
+from . import functional as F
 from . import init
 from .module import Module, Parameter
 from .utils.rnn import PackedSequence
@@ -250,8 +250,8 @@ class RNNBase(Module):
     def _drop(self, steps, batch_sizes):
         """Dropout on a layer's whole output at once (one mask draw, as torch)."""
         if batch_sizes is None:
-            return list(_dropout(stack(steps), self.dropout, True).unbind(0))
-        return list(split(_dropout(cat(steps), self.dropout, True), [int(b) for b in batch_sizes]))
+            return list(F.dropout(stack(steps), self.dropout, True).unbind(0))
+        return list(split(F.dropout(cat(steps), self.dropout, True), [int(b) for b in batch_sizes]))
 
     def _initial_states(self, hx, batch, batched, dtype):
         directions = 2 if self.bidirectional else 1

@@ -23,7 +23,6 @@ import math
 from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Tensor, bool_
 from .activation import softmax
-from .layers import dropout
 from .math import where
 
 
@@ -82,8 +81,15 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     else:
         weights = softmax(scores, dim=-1)
     if dropout_p > 0.0:
-        weights = dropout(weights, dropout_p, training=True)
+        weights = _dropout(weights, dropout_p)
     return weights @ value
+
+
+def _dropout(x, p):
+    """``F.dropout`` as nn.functional has it now (one dropout, one generator, for every layer)."""
+    from ..nn import functional
+
+    return functional.dropout(x, p, True)
 
 
 def _repeat_heads(t, repeats):
