@@ -218,3 +218,53 @@ def test_sdpa_errors_and_fully_masked_rows():
     assert_close(a, b, 1e-9, 1e-11, what="a query that sees no key")
     a.sum().backward(), b.sum().backward()
     assert_close(qs.grad, qt.grad, 1e-9, 1e-11, what="its gradient")
+
+
+def _mini_gpt(lib, vocab=11, width=8, heads=2, context=6, layers=2):
+    """A minGPT-style model written once for both engines: token + position embeddings, pre-norm
+    blocks of causal self-attention (F.scaled_dot_product_attention) and a GELU MLP, final
+    LayerNorm, head tied to the token embedding."""
+    nn_, F_ = lib.nn, lib.nn.functional
+
+    class Block(nn_.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln_1, self.attn, self.proj = nn_.LayerNorm(width), nn_.Linear(width, 3 * width), nn_.Linear(width, width)
+            self.ln_2, self.fc, self.out = nn_.LayerNorm(width), nn_.Linear(width, 4 * width), nn_.Linear(4 * width, width)
+
+        def forward(self, x):
+            B, T, C = x.shape
+            q, k, v = self.attn(self.ln_1(x)).split(C, dim=2)
+            q, k, v = (t.reshape(B, T, heads, C // heads).transpose(1, 2) for t in (q, k, v))
+            y = F_.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(B, T, C)
+            x = x + self.proj(y)
+            return x + self.out(F_.gelu(self.fc(self.ln_2(x))))
+
+    class GPT(nn_.Module):
+        def __init__(self):
+            super().__init__()
+            self.wte, self.wpe = nn_.Embedding(vocab, width), nn_.Embedding(context, width)
+            self.blocks = nn_.ModuleList([Block() for _ in range(layers)])
+            self.ln_f = nn_.LayerNorm(width)
+            self.head = nn_.Linear(width, vocab, bias=False)
+            self.head.weight = self.wte.weight
+
+        def forward(self, idx):
+            x = self.wte(idx) + self.wpe(lib.arange(idx.shape[1]))
+            for block in self.blocks:
+                x = block(x)
+            return self.head(self.ln_f(x))
+
+    return GPT()
+
+
+@settings(max_examples=5)
+@given(st.integers(1, 3), st.integers(1, 6), st.integers(0, 2**16))
+def test_mini_gpt_logits_loss_and_gradients_match_torch(batch, steps, seed):
+    ours, theirs = twin(_mini_gpt)
+    rng = np.random.default_rng(seed)
+    idx, targets = rng.integers(0, 11, (batch, steps)), rng.integers(0, 11, (batch, steps))
+    logits_s, logits_t = ours(sn.tensor(idx)), theirs(torch.tensor(idx))
+    loss_s = F.cross_entropy(logits_s.reshape(-1, 11), sn.tensor(targets.reshape(-1)))
+    loss_t = torch.nn.functional.cross_entropy(logits_t.reshape(-1, 11), torch.tensor(targets.reshape(-1)))
+    compare_run(ours, theirs, (logits_s, loss_s), (logits_t, loss_t), seed=seed)
