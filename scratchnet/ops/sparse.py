@@ -102,13 +102,12 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         padding_idx: that row gets no gradient.
         max_norm: rows looked up whose norm exceeds it are rescaled in place first.
         scale_grad_by_freq: divide each row's gradient by its index's count in ``input``.
+        sparse: accepted; the gradient is dense (scratchnet has no sparse tensors), with the same values.
 
     >>> import scratchnet as sn
     >>> embedding(sn.tensor([1, 1]), sn.eye(3)).tolist()
     [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]
     """
-    if sparse:
-        raise RuntimeError("embedding: sparse=True needs sparse tensors, which scratchnet does not have; use sparse=False")
     _check_indices("embedding", input, weight)
     padding_idx = _padding(padding_idx, weight.shape[0])
     if max_norm is not None:
