@@ -268,3 +268,60 @@ def test_mini_gpt_logits_loss_and_gradients_match_torch(batch, steps, seed):
     loss_s = F.cross_entropy(logits_s.reshape(-1, 11), sn.tensor(targets.reshape(-1)))
     loss_t = torch.nn.functional.cross_entropy(logits_t.reshape(-1, 11), torch.tensor(targets.reshape(-1)))
     compare_run(ours, theirs, (logits_s, loss_s), (logits_t, loss_t), seed=seed)
+
+
+@pytest.mark.parametrize("kind", ["encoder_layer", "mha", "lstm"])
+def test_adamw_with_clipping_step_for_step(kind):
+    """Five AdamW steps with clip_grad_norm_ on a small causal language model: the loss at every
+    step and the final weights equal torch's (float64)."""
+    vocab, width, steps = 9, 8, 5
+
+    def build(lib):
+        nn_ = lib.nn
+
+        class LM(nn_.Module):
+            def __init__(self):
+                super().__init__()
+                self.emb = nn_.Embedding(vocab, width)
+                if kind == "encoder_layer":
+                    self.body = nn_.TransformerEncoderLayer(width, 2, 16, dropout=0.0, batch_first=True, norm_first=True)
+                elif kind == "mha":
+                    self.body = nn_.MultiheadAttention(width, 2, batch_first=True)
+                else:
+                    self.body = nn_.LSTM(width, width, 2, batch_first=True)
+                self.norm = nn_.LayerNorm(width)
+                self.head = nn_.Linear(width, vocab)
+
+            def forward(self, idx):
+                x = self.emb(idx)
+                mask = nn_.Transformer.generate_square_subsequent_mask(idx.shape[1], dtype=x.dtype)
+                if kind == "encoder_layer":
+                    x = self.body(x, src_mask=mask, is_causal=True)
+                elif kind == "mha":
+                    x = x + self.body(x, x, x, attn_mask=mask, need_weights=False)[0]
+                else:
+                    x = self.body(x)[0]
+                return self.head(self.norm(x))
+
+        return LM()
+
+    ours, theirs = twin(build)
+    opt_s = sn.optim.AdamW(ours.parameters(), lr=1e-2, weight_decay=0.1)
+    opt_t = torch.optim.AdamW(theirs.parameters(), lr=1e-2, weight_decay=0.1)
+    rng = np.random.default_rng(8)
+    for step in range(steps):
+        idx, target = rng.integers(0, vocab, (3, 6)), rng.integers(0, vocab, (3, 6))
+        losses = []
+        for lib, model, opt in ((sn, ours, opt_s), (torch, theirs, opt_t)):
+            opt.zero_grad()
+            loss = lib.nn.functional.cross_entropy(model(lib.tensor(idx)).reshape(-1, vocab), lib.tensor(target.reshape(-1)))
+            loss.backward()
+            losses.append((loss, lib.nn.utils.clip_grad_norm_(model.parameters(), 0.5)))
+            opt.step()
+        (loss_s, norm_s), (loss_t, norm_t) = losses
+        assert_close(loss_s, loss_t, 1e-9, 1e-11, what=f"loss at step {step}")
+        assert_close(norm_s, norm_t, 1e-9, 1e-11, what=f"gradient norm at step {step}")
+    # atol 1e-9: the key bias's gradient is zero in exact arithmetic (softmax ignores a shift), so
+    # both engines feed Adam rounding noise (~1e-17), which Adam scales up to lr * noise / eps ~ 1e-11
+    for (name, p), q in zip(ours.named_parameters(), theirs.parameters()):
+        assert_close(p.detach(), q.detach(), 1e-9, 1e-9, what=f"{name} after {steps} steps")
