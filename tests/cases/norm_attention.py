@@ -173,3 +173,15 @@ CASES += [
     Case("scaled_dot_product_attention", _sdpa, attention_example(), tol32=1e-4),
     Case("multi_head_attention_forward", _mha, mha_example(), tol32=1e-4),
 ]
+
+
+@st.composite
+def lstm_cell_example(draw):
+    n, i, h = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    shapes = [(n, i), (n, h), (n, h), (4 * h, i), (4 * h, h)] + ([(4 * h,), (4 * h,)] if draw(st.booleans()) else [])
+    return Example(shapes, {}, draw(seeds))
+
+
+CASES += [
+    Case("lstm_cell", lambda lib, x, h, c, w_ih, w_hh, *b: lib.lstm_cell(x, (h, c), w_ih, w_hh, *b), lstm_cell_example()),
+]
