@@ -35,7 +35,7 @@ import warnings
 
 from .. import creation
 from ..ops.layers import linear
-from ..ops.recurrent import lstm_cell
+from ..ops.recurrent import gru_cell, lstm_cell
 from ..ops.shape import cat, split, stack
 from ..tensor import Tensor
 from . import functional as F
@@ -70,13 +70,11 @@ def lstm_step(x, state, w_ih, w_hh, b_ih=None, b_hh=None, w_hr=None):
 
 
 def gru_step(x, state, w_ih, w_hh, b_ih=None, b_hh=None):
+    """r = sigmoid(x_r + h_r), z = sigmoid(x_z + h_z), n = tanh(x_n + r * h_n), h' = (1 - z) n + z h,
+    the thirds x_* of x W_ih^T + b_ih and h_* of h W_hh^T + b_hh; the gate arithmetic is one node
+    (``scratchnet.ops.recurrent``)."""
     (h,) = state
-    x_r, x_z, x_n = linear(x, w_ih, b_ih).chunk(3, dim=-1)
-    h_r, h_z, h_n = linear(h, w_hh, b_hh).chunk(3, dim=-1)
-    r = (x_r + h_r).sigmoid()
-    z = (x_z + h_z).sigmoid()
-    n = (x_n + r * h_n).tanh()
-    h = (1 - z) * n + z * h
+    h = gru_cell(x, h, w_ih, w_hh, b_ih, b_hh)
     return h, (h,)
 
 

@@ -1,4 +1,5 @@
-"""One LSTM time step, as ``torch.lstm_cell``: two matmuls, then the gate arithmetic as one node.
+"""One LSTM or GRU time step, as ``torch.lstm_cell`` / ``torch.gru_cell``: two matmuls, then the
+gate arithmetic as one node.
 
     gates = x W_ih^T + b_ih + h W_hh^T + b_hh          (N, 4H), gate order i, f, g, o
     i, f, o = sigmoid(.), g = tanh(.)
@@ -13,6 +14,12 @@ backward is the chain rule written out, with t = tanh(c'):
     d c     = dc * f
 
 on arrays when no graph is wanted, and with scratchnet ops (so differentiable again) otherwise.
+The GRU step (gate order r, z, n; x_* and h_* the thirds of x W_ih^T + b_ih and h W_hh^T + b_hh)
+
+    r = sigmoid(x_r + h_r),  z = sigmoid(x_z + h_z),  n = tanh(x_n + r * h_n),  h' = (1 - z) n + z h
+
+is fused the same way (:class:`GRUGates`), with dn = dh' (1 - z) (1 - n^2), dr = dn h_n r(1 - r),
+dz = dh' (h - n) z(1 - z): d x_gates = [dr, dz, dn], d h_gates = [dr, dz, dn * r], dh = dh' z.
 
 >>> import scratchnet as sn
 >>> x, h, c = sn.ones(1, 2), sn.zeros(1, 1), sn.zeros(1, 1)
@@ -62,6 +69,50 @@ class LSTMGates(Function):
         return d_gates, dc * f
 
 
+class GRUGates(Function):
+    """(x_gates (N, 3H), h_gates (N, 3H), h (N, H)) -> h' (N, H)."""
+
+    def forward(ctx, xg, hg, h):
+        H = h.shape[-1]
+        r = _sigmoid(xg[..., :H] + hg[..., :H])
+        z = _sigmoid(xg[..., H:2 * H] + hg[..., H:2 * H])
+        h_n = hg[..., 2 * H:]
+        n = xp.tanh(xg[..., 2 * H:] + r * h_n)
+        ctx.save_for_backward(xg, hg, h)
+        ctx.values = (r, z, n, h_n)
+        return (1 - z) * n + z * h
+
+    def backward(ctx, grad):
+        xg, hg, h = ctx.saved_tensors
+        if not is_grad_enabled():
+            r, z, n, h_n = ctx.values
+            g = grad.array
+            dn = g * (1 - z) * (1 - n * n)
+            dr = dn * h_n * r * (1 - r)
+            dz = g * (h.array - n) * z * (1 - z)
+            wrap = Tensor._make
+            return wrap(xp.concatenate([dr, dz, dn], axis=-1)), wrap(xp.concatenate([dr, dz, dn * r], axis=-1)), wrap(g * z)
+        x_r, x_z, x_n = xg.chunk(3, dim=-1)
+        h_r, h_z, h_n = hg.chunk(3, dim=-1)
+        r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
+        n = (x_n + r * h_n).tanh()
+        dn = grad * (1 - z) * (1 - n * n)
+        dr = dn * h_n * r * (1 - r)
+        dz = grad * (h - n) * z * (1 - z)
+        return cat([dr, dz, dn], dim=-1), cat([dr, dz, dn * r], dim=-1), grad * z
+
+
+def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+    """``torch.gru_cell``: one GRU step from hidden state ``hx``; returns h'.
+
+    input (N, in), hx (N, H), w_ih (3H, in), w_hh (3H, H), biases (3H,).
+    """
+    xg, hg = linear(input, w_ih, b_ih), linear(hx, w_hh, b_hh)
+    if hg.shape[-1] % 3 or tuple(hx.shape) != tuple(hg.shape[:-1]) + (hg.shape[-1] // 3,) or xg.shape != hg.shape:
+        raise RuntimeError(f"gru_cell: expected hx of shape {list(hg.shape[:-1]) + [hg.shape[-1] // 3]} and gates of one shape, got hx {list(hx.shape)}, gates {list(xg.shape)} and {list(hg.shape)}")
+    return GRUGates.apply(xg, hg, hx)
+
+
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """``torch.lstm_cell``: one LSTM step; ``hx`` is (h, c); returns (h', c').
 
@@ -77,4 +128,4 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     return both[0], both[1]
 
 
-__all__ = ["lstm_cell"]
+__all__ = ["gru_cell", "lstm_cell"]

@@ -185,3 +185,15 @@ def lstm_cell_example(draw):
 CASES += [
     Case("lstm_cell", lambda lib, x, h, c, w_ih, w_hh, *b: lib.lstm_cell(x, (h, c), w_ih, w_hh, *b), lstm_cell_example()),
 ]
+
+
+@st.composite
+def gru_cell_example(draw):
+    n, i, h = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    shapes = [(n, i), (n, h), (3 * h, i), (3 * h, h)] + ([(3 * h,), (3 * h,)] if draw(st.booleans()) else [])
+    return Example(shapes, {}, draw(seeds))
+
+
+CASES += [
+    Case("gru_cell", lambda lib, x, h, w_ih, w_hh, *b: lib.gru_cell(x, h, w_ih, w_hh, *b), gru_cell_example()),
+]
