@@ -1,7 +1,9 @@
 """Recurrent layers: RNN, LSTM, GRU and their single-step cells, with torch's parameters.
 
-Each time step is written with scratchnet ops, so the graph (and its backward) is the textbook
-one. With x the input at a step and h, c the state, the LSTM step is
+Each time step is two matmul nodes (x W_ih^T + b_ih, h W_hh^T + b_hh) and then the gate
+arithmetic: for LSTM and GRU one node each (fused because the benchmark showed it halves the
+time; :mod:`scratchnet.ops.recurrent` writes their backward out), for the plain RNN an add and a
+tanh. With x the input at a step and h, c the state, the LSTM step is
 
     i, f, g, o = split(x W_ih^T + b_ih + h W_hh^T + b_hh, 4)      (gate order i, f, g, o)
     c' = sigmoid(f) * c + sigmoid(i) * tanh(g)
