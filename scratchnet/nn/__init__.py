@@ -11,3 +11,9 @@ from .loss import (
 )
 from .module import Module, ModuleList, Parameter, Sequential
 from . import parallel  # noqa: E402  (DistributedDataParallel)
+from .normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, LocalResponseNorm, RMSNorm  # noqa: E402
+from .sparse import Embedding, EmbeddingBag  # noqa: E402
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase  # noqa: E402
+from . import utils  # noqa: E402
+from .attention import MultiheadAttention  # noqa: E402
+from .transformer import Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer  # noqa: E402

@@ -25,3 +25,9 @@ __all__ = [
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "one_hot", "pad", "relu", "sigmoid",
     "softmax", "tanh",
 ]
+from ..ops.norm import group_norm, instance_norm, layer_norm, local_response_norm, rms_norm  # noqa: E402
+from ..ops.sparse import embedding, embedding_bag  # noqa: E402
+__all__ += ["group_norm", "instance_norm", "layer_norm", "local_response_norm", "rms_norm", "embedding", "embedding_bag"]
+from ..ops.attention import scaled_dot_product_attention  # noqa: E402
+from .attention import multi_head_attention_forward  # noqa: E402
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
