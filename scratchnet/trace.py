@@ -18,6 +18,8 @@ table: the chain rule of a hand calculation, read off the engine.
 
 from dataclasses import dataclass, field
 
+import sys
+import types
 import contextlib
 
 from .backend import xp
@@ -78,3 +80,16 @@ def backward():
         yield t
     finally:
         BACKWARD_HOOKS.remove(t.record)
+
+
+class _TraceModule(types.ModuleType):
+    """``scratchnet.trace`` is this module *and* torch's ``trace(input)`` (the sum of a matrix's
+    diagonal), so ``torch.trace(m)`` keeps working under ``import scratchnet as torch``."""
+
+    def __call__(self, input):
+        from .ops.arrange import trace
+
+        return trace(input)
+
+
+sys.modules[__name__].__class__ = _TraceModule
