@@ -16,11 +16,10 @@ table: the chain rule of a hand calculation, read off the engine.
 [2.0]
 """
 
-from dataclasses import dataclass, field
-
+import contextlib
 import sys
 import types
-import contextlib
+from dataclasses import dataclass, field
 
 from .backend import xp
 from .tensor import BACKWARD_HOOKS
