@@ -30,7 +30,7 @@ from .tensor import float32, float64, int32, int64, uint8
 float = float32  # noqa: A001  (torch.float)
 double = float64
 long = int64
-from . import autograd, checkpoint, data, models, nn, optim, trace, viz  # noqa: E402
+from . import autograd, checkpoint, models, nn, optim, trace, utils, viz  # noqa: E402
 from .checkpoint import load, save  # noqa: E402
 
 __version__ = "0.1.0"

@@ -1,0 +1,247 @@
+"""Image transforms, as ``torchvision.transforms``: callables from image to image, chained by
+Compose. The random ones draw as torchvision's do (``scratchnet.rand(1)`` for a coin,
+``scratchnet.randint(0, n, size=(1,))`` for a position), so the same seed gives the same choices.
+
+>>> import numpy as np
+>>> img = np.array([[0, 255], [128, 64]], dtype=np.uint8)
+>>> Compose([ToTensor(), Normalize((0.5,), (1.0,))])(img).double().numpy().round(4).tolist()
+[[[-0.5, 0.5], [0.002, -0.249]]]
+"""
+
+import numbers
+
+from . import functional as F
+
+__all__ = ["CenterCrop", "Compose", "ConvertImageDtype", "Grayscale", "InterpolationMode", "Lambda", "Normalize",
+           "PILToTensor", "Pad", "RandomCrop", "RandomHorizontalFlip", "RandomVerticalFlip", "Resize", "ToPILImage",
+           "ToTensor"]
+
+
+class InterpolationMode:
+    """The resampling filters, by the names torchvision uses."""
+
+    NEAREST, NEAREST_EXACT, BILINEAR, BICUBIC = "nearest", "nearest-exact", "bilinear", "bicubic"
+    BOX, HAMMING, LANCZOS = "box", "hamming", "lanczos"
+
+
+def _coin():
+    import scratchnet
+
+    return scratchnet.rand(1).item()
+
+
+def _position(n):
+    import scratchnet
+
+    return int(scratchnet.randint(0, n, size=(1,)).item())
+
+
+def _size_pair(size, message):
+    if isinstance(size, numbers.Number):
+        return int(size), int(size)
+    if isinstance(size, (tuple, list)) and len(size) == 1:
+        return size[0], size[0]
+    if len(size) != 2:
+        raise ValueError(message)
+    return tuple(size)
+
+
+class Compose:
+    """Apply ``transforms`` one after another."""
+
+    def __init__(self, transforms):
+        self.transforms = transforms
+
+    def __call__(self, img):
+        for t in self.transforms:
+            img = t(img)
+        return img
+
+    def __repr__(self):
+        return f"{type(self).__name__}(" + "".join(f"\n    {t}" for t in self.transforms) + "\n)"
+
+
+class ToTensor:
+    """PIL image or H x W x C array -> C x H x W Tensor, uint8 scaled to float in [0, 1]."""
+
+    def __call__(self, pic):
+        return F.to_tensor(pic)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class PILToTensor:
+    """PIL image -> C x H x W Tensor of the same dtype and values."""
+
+    def __call__(self, pic):
+        return F.pil_to_tensor(pic)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class ToPILImage:
+    """Tensor or array -> PIL image (floats scaled by 255)."""
+
+    def __init__(self, mode=None):
+        self.mode = mode
+
+    def __call__(self, pic):
+        return F.to_pil_image(pic, self.mode)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()" if self.mode is None else f"{type(self).__name__}(mode={self.mode})"
+
+
+class Normalize:
+    """(x - mean[c]) / std[c] for each channel c of a float Tensor image."""
+
+    def __init__(self, mean, std, inplace=False):
+        self.mean, self.std, self.inplace = mean, std, inplace
+
+    def __call__(self, tensor):
+        return F.normalize(tensor, self.mean, self.std, self.inplace)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(mean={self.mean}, std={self.std})"
+
+
+class Lambda:
+    """Apply a user function as a transform."""
+
+    def __init__(self, lambd):
+        if not callable(lambd):
+            raise TypeError(f"Argument lambd should be callable, got {repr(type(lambd).__name__)}")
+        self.lambd = lambd
+
+    def __call__(self, img):
+        return self.lambd(img)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Resize:
+    """Resize to ``size`` ((h, w), or an int for the smaller edge)."""
+
+    def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+        if not isinstance(size, (int, list, tuple)):
+            raise TypeError(f"Size should be int or sequence. Got {type(size)}")
+        if isinstance(size, (list, tuple)) and len(size) not in (1, 2):
+            raise ValueError("If size is a sequence, it should have 1 or 2 values")
+        self.size, self.interpolation, self.max_size, self.antialias = size, interpolation, max_size, antialias
+
+    def __call__(self, img):
+        return F.resize(img, self.size, self.interpolation, self.max_size, self.antialias)
+
+    def __repr__(self):
+        mode = getattr(self.interpolation, "value", self.interpolation)
+        return f"{type(self).__name__}(size={self.size}, interpolation={mode}, max_size={self.max_size}, antialias={self.antialias})"
+
+
+class CenterCrop:
+    """The centre (h, w) window."""
+
+    def __init__(self, size):
+        self.size = _size_pair(size, "Please provide only two dimensions (h, w) for size.")
+
+    def __call__(self, img):
+        return F.center_crop(img, self.size)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(size={self.size})"
+
+
+class Pad:
+    """Pad the borders (see :func:`functional.pad`)."""
+
+    def __init__(self, padding, fill=0, padding_mode="constant"):
+        if isinstance(padding, (tuple, list)) and len(padding) not in (1, 2, 4):
+            raise ValueError(f"Padding must be an int or a 1, 2, or 4 element tuple, not a {len(padding)} element tuple")
+        if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
+            raise ValueError("Padding mode should be either constant, edge, reflect or symmetric")
+        self.padding, self.fill, self.padding_mode = padding, fill, padding_mode
+
+    def __call__(self, img):
+        return F.pad(img, self.padding, self.fill, self.padding_mode)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(padding={self.padding}, fill={self.fill}, padding_mode={self.padding_mode})"
+
+
+class RandomCrop:
+    """A random (h, w) window (after optional padding), its corner drawn as torchvision draws it."""
+
+    def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
+        self.size = _size_pair(size, "Please provide only two dimensions (h, w) for size.")
+        self.padding, self.pad_if_needed, self.fill, self.padding_mode = padding, pad_if_needed, fill, padding_mode
+
+    @staticmethod
+    def get_params(img, output_size):
+        _, h, w = F.get_dimensions(img)
+        th, tw = output_size
+        if h < th or w < tw:
+            raise ValueError(f"Required crop size {(th, tw)} is larger than input image size {(h, w)}")
+        if w == tw and h == th:
+            return 0, 0, h, w
+        return _position(h - th + 1), _position(w - tw + 1), th, tw
+
+    def __call__(self, img):
+        if self.padding is not None:
+            img = F.pad(img, self.padding, self.fill, self.padding_mode)
+        _, height, width = F.get_dimensions(img)
+        if self.pad_if_needed and width < self.size[1]:
+            img = F.pad(img, [self.size[1] - width, 0], self.fill, self.padding_mode)
+        if self.pad_if_needed and height < self.size[0]:
+            img = F.pad(img, [0, self.size[0] - height], self.fill, self.padding_mode)
+        return F.crop(img, *self.get_params(img, self.size))
+
+    def __repr__(self):
+        return f"{type(self).__name__}(size={self.size}, padding={self.padding})"
+
+
+class RandomHorizontalFlip:
+    """Mirror left-right with probability ``p``."""
+
+    def __init__(self, p=0.5):
+        self.p = p
+
+    def __call__(self, img):
+        return F.hflip(img) if _coin() < self.p else img
+
+    def __repr__(self):
+        return f"{type(self).__name__}(p={self.p})"
+
+
+class RandomVerticalFlip(RandomHorizontalFlip):
+    """Mirror top-bottom with probability ``p``."""
+
+    def __call__(self, img):
+        return F.vflip(img) if _coin() < self.p else img
+
+
+class Grayscale:
+    """To grey, with 1 or 3 output channels."""
+
+    def __init__(self, num_output_channels=1):
+        self.num_output_channels = num_output_channels
+
+    def __call__(self, img):
+        return F.rgb_to_grayscale(img, self.num_output_channels)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(num_output_channels={self.num_output_channels})"
+
+
+class ConvertImageDtype:
+    """Cast a Tensor image to ``dtype``, rescaling its values."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def __call__(self, image):
+        return F.convert_image_dtype(image, self.dtype)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
