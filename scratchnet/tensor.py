@@ -568,7 +568,10 @@ class Tensor:
 
     @property
     def device(self):
-        return "cpu"
+        """Where the values live: always ``device(type='cpu')`` (NumPy)."""
+        from ._device import CPU
+
+        return CPU
 
     @property
     def is_cuda(self):

@@ -1,0 +1,5 @@
+"""Not ops: where a tensor's values live (tested in tests/test_namespace.py)."""
+
+CASES = []
+NOT_OPS = {"share_memory_": "moves storage into shared memory; tested in test_namespace.py",
+           "is_shared": "a storage query; tested in test_namespace.py"}
