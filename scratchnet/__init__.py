@@ -41,3 +41,4 @@ from ._platform import (  # noqa: E402
     set_num_interop_threads, set_num_threads,
 )
 from .amp import autocast  # noqa: E402
+from ._tensor_str import set_printoptions  # noqa: E402
