@@ -31,7 +31,6 @@ float = float32  # noqa: A001  (torch.float)
 double = float64
 long = int64
 from . import autograd, checkpoint, models, nn, optim, trace, utils, viz  # noqa: E402
-from .checkpoint import load, save  # noqa: E402
 
 __version__ = "0.1.0"
 from . import accelerator, amp, backends, cuda, multiprocessing, testing  # noqa: E402
@@ -42,3 +41,5 @@ from ._platform import (  # noqa: E402
 )
 from .amp import autocast  # noqa: E402
 from ._tensor_str import set_printoptions  # noqa: E402
+from . import serialization  # noqa: E402
+from .serialization import load, save  # noqa: E402

@@ -1,13 +1,15 @@
-"""Saving and loading without pickle: named arrays in a NumPy ``.npz`` plus a JSON header.
+"""The CLI's checkpoints without pickle: named arrays in a NumPy ``.npz`` plus a JSON header
+(``scratchnet.save``/``scratchnet.load`` for any object are in :mod:`scratchnet.serialization`).
 
 Writes are atomic (a temporary file in the same folder, then a rename), so an interrupted save
 never leaves a half-written checkpoint; loads use ``allow_pickle=False`` and check what they read.
 
 >>> import os, tempfile, scratchnet as sn
 >>> path = os.path.join(tempfile.mkdtemp(), "w.npz")
->>> save({"w": sn.ones(2)}, path)
->>> load(path)["w"].tolist()
-[1.0, 1.0]
+>>> save_arrays(path, {"w": sn.ones(2)}, {"kind": "demo"})
+>>> arrays, meta = load_arrays(path)
+>>> arrays["w"].tolist(), meta
+([1.0, 1.0], {'kind': 'demo'})
 """
 
 import json
@@ -61,14 +63,3 @@ def load_arrays(path):
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise CheckpointError(f"{path} has a corrupt header ({e})") from None
     return arrays, meta
-
-
-def save(state_dict, path):
-    """Save a state_dict (name -> Tensor) as .npz: ``scratchnet.save(model.state_dict(), path)``."""
-    save_arrays(path, state_dict, {"kind": "state_dict"})
-
-
-def load(path):
-    """A state_dict saved by :func:`save`, as Tensors."""
-    arrays, _ = load_arrays(path)
-    return {k: Tensor(v) for k, v in arrays.items()}
