@@ -96,12 +96,13 @@ def _hogwild_worker(model, step, done):
     done.put(step)
 
 
-def test_share_memory_makes_hogwild_updates_visible_across_processes():
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_share_memory_makes_hogwild_updates_visible_across_processes(method):
     model = nn.Linear(3, 1)
     start = model.weight.detach().numpy().copy()
     assert model.share_memory() is model and model.weight.is_shared() and model.bias.is_shared()
     np.testing.assert_array_equal(model.weight.detach().numpy(), start)
-    context = smp.get_context("fork")
+    context = smp.get_context(method)  # spawn pickles the model: shared tensors travel as references
     done = context.Queue()
     processes = [context.Process(target=_hogwild_worker, args=(model, step, done)) for step in (1.0, 10.0)]
     for p in processes:
@@ -112,6 +113,8 @@ def test_share_memory_makes_hogwild_updates_visible_across_processes():
     np.testing.assert_allclose(model.weight.detach().numpy(), start + 50 * 1.0 + 50 * 10.0, rtol=1e-6)
     unshared = nn.Linear(3, 1)
     assert not unshared.weight.is_shared()
+    derived = model.weight * 2  # results computed from shared values are ordinary tensors
+    assert not derived.is_shared() and not sn.Tensor(model.weight.detach().array.copy()).is_shared()
 
 
 def _square(i, out):
