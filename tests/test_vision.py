@@ -3,6 +3,7 @@ set), FakeData, ImageFolder, transforms on the same PIL images, make_grid/save_i
 
 import gzip
 import os
+import re
 
 import numpy as np
 import pytest
@@ -246,6 +247,11 @@ def test_tensor_transforms_match_torchvision_where_exact():
         T.Normalize((0.5,), (0.5,))(sn.zeros(1, 2, 2, dtype=sn.int64))
     with pytest.raises(ValueError, match="std evaluated to zero"):
         T.Normalize((0.5,), (0.0,))(ours)
+    for channels, stats in ((1, 3), (3, 2)):
+        with pytest.raises(RuntimeError) as theirs:
+            TT.Normalize((0.5,) * stats, (1.0,) * stats)(torch.zeros(channels, 2, 2))
+        with pytest.raises(RuntimeError, match=re.escape(str(theirs.value))):
+            T.Normalize((0.5,) * stats, (1.0,) * stats)(sn.zeros(channels, 2, 2))
     with pytest.raises(TypeError, match="Argument lambd should be callable, got 'int'"):
         T.Lambda(3)
     g = sn.ones(2, 3, 2, 2, requires_grad=True)

@@ -130,14 +130,21 @@ def normalize(tensor, mean, std, inplace=False):
         raise TypeError(f"Input tensor should be a float tensor. Got {tensor.dtype}.")
     if tensor.ndim < 3:
         raise ValueError(f"Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = {tuple(tensor.shape)}")
-    mean, std = as_tensor(mean, dtype=tensor.dtype), as_tensor(std, dtype=tensor.dtype)
-    if (std.array == 0).any():
+    mean, std = xp.asarray(mean, dtype=tensor.dtype), xp.asarray(std, dtype=tensor.dtype)
+    if (std == 0).any():
         raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, leading to division by zero.")
-    if mean.ndim == 1:
-        mean = mean.reshape(-1, 1, 1)
-    if std.ndim == 1:
-        std = std.reshape(-1, 1, 1)
-    out = (tensor - mean) / std
+    mean, std = (m.reshape(-1, 1, 1) if m.ndim == 1 else m for m in (mean, std))
+    for m in (mean, std):
+        if m.ndim == 3 and m.shape[0] not in (1, tensor.shape[-3]):
+            if tensor.shape[-3] == 1:  # torch's in-place subtraction cannot grow the tensor
+                shape = list(tensor.shape)
+                raise RuntimeError(f"output with shape {shape} doesn't match the broadcast shape {shape[:-3] + [m.shape[0]] + shape[-2:]}")
+            raise RuntimeError(f"The size of tensor a ({tensor.shape[-3]}) must match the size of tensor b ({m.shape[0]}) "
+                               f"at non-singleton dimension {tensor.ndim - 3}")
+    if not tensor.requires_grad:  # the common case (a data pipeline): straight on the array
+        out = Tensor(((tensor.array - mean) / std).astype(tensor.dtype, copy=False))
+    else:
+        out = (tensor - as_tensor(mean)) / as_tensor(std)
     if inplace:
         tensor.copy_(out.detach())
         return tensor
