@@ -12,6 +12,7 @@ import scratchnet as sn
 import scratchnet.multiprocessing as smp
 from scratchnet import nn
 from scratchnet._device import parse_device
+from tests import mp_workers
 
 
 @pytest.mark.parametrize("args", [("cpu",), ("cpu:0",), ("cuda",), ("cuda:1",), ("cuda", 2), ("mps",), ("meta",), (0,), ("cpu", 0)])
@@ -89,13 +90,6 @@ def test_module_to_casts_in_place_and_refuses_what_torch_refuses():
         net.to("cuda")
 
 
-def _hogwild_worker(model, step, done):
-    with sn.no_grad():
-        for _ in range(50):
-            model.weight.array += step  # the in-place update an optimizer makes
-    done.put(step)
-
-
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_share_memory_makes_hogwild_updates_visible_across_processes(method):
     model = nn.Linear(3, 1)
@@ -104,7 +98,7 @@ def test_share_memory_makes_hogwild_updates_visible_across_processes(method):
     np.testing.assert_array_equal(model.weight.detach().numpy(), start)
     context = smp.get_context(method)  # spawn pickles the model: shared tensors travel as references
     done = context.Queue()
-    processes = [context.Process(target=_hogwild_worker, args=(model, step, done)) for step in (1.0, 10.0)]
+    processes = [context.Process(target=mp_workers.hogwild_worker, args=(model, step, done)) for step in (1.0, 10.0)]
     for p in processes:
         p.start()
     for p in processes:
@@ -117,17 +111,13 @@ def test_share_memory_makes_hogwild_updates_visible_across_processes(method):
     assert not derived.is_shared() and not sn.Tensor(model.weight.detach().array.copy()).is_shared()
 
 
-def _square(i, out):
-    out.put((i, i * i))
-
-
 def test_multiprocessing_reexports_the_standard_library_with_torchs_extras():
     import multiprocessing
 
     assert smp.Process is multiprocessing.Process and smp.Queue is multiprocessing.Queue
     assert callable(smp.set_start_method) and smp.get_sharing_strategy() in smp.get_all_sharing_strategies()
     out = smp.get_context("fork").Queue()
-    smp.spawn(_square, args=(out,), nprocs=2, start_method="fork")
+    smp.spawn(mp_workers.square, args=(out,), nprocs=2, start_method="fork")
     assert sorted(out.get(timeout=5) for _ in range(2)) == [(0, 0), (1, 1)]
 
 
