@@ -40,7 +40,8 @@ def main():
     torch.manual_seed(0)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     train_set, val_set = random_split(make_data(512), [0.75, 0.25], generator=None)
-    train_loader = DataLoader(train_set, batch_size=32, shuffle=True, num_workers=args.workers, drop_last=True)
+    train_loader = DataLoader(train_set, batch_size=32, shuffle=True, num_workers=args.workers, drop_last=True,
+                              persistent_workers=args.workers > 0)
     val_loader = DataLoader(val_set, batch_size=64)
 
     model = nn.Sequential(nn.Linear(8, 32), nn.Tanh(), nn.Linear(32, 1)).to(device)
