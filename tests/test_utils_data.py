@@ -283,3 +283,25 @@ def test_random_split_sizes_equal_torchs(n, parts):
     assert [list(s) for s in again] == [list(s) for s in ours]
     with pytest.raises(ValueError, match="Sum of input lengths does not equal the length of the input dataset!"):
         sud.random_split(range(n), [n + 2])
+
+
+def _torch_identical_generator():
+    if not hasattr(sn, "Generator"):
+        pytest.skip("scratchnet.Generator (torch-identical, issue 13) is not in this tree yet")
+
+
+@given(n=st.integers(1, 50), batch_size=st.integers(1, 9), seed=st.integers(0, 2**31), replacement=st.booleans())
+def test_orders_equal_torchs_with_a_torch_identical_generator(n, batch_size, seed, replacement):
+    """Once the generator is torch's, samplers, random_split and the DataLoader draw torch's orders."""
+    _torch_identical_generator()
+    ours = sud.DataLoader(range(n), batch_size=batch_size, shuffle=True, generator=sn.Generator().manual_seed(seed))
+    theirs = tud.DataLoader(range(n), batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed))
+    assert [b.tolist() for b in ours] == [b.tolist() for b in theirs]
+    assert list(sud.RandomSampler(range(n), replacement=replacement, num_samples=n + 40, generator=sn.Generator().manual_seed(seed))) == \
+        list(tud.RandomSampler(range(n), replacement=replacement, num_samples=n + 40, generator=torch.Generator().manual_seed(seed)))
+    a = sud.random_split(range(n), [n // 2, n - n // 2], generator=sn.Generator().manual_seed(seed))
+    b = tud.random_split(range(n), [n // 2, n - n // 2], generator=torch.Generator().manual_seed(seed))
+    assert [list(s) for s in a] == [list(s) for s in b]
+    sn.manual_seed(seed), torch.manual_seed(seed)  # no generator: both draw from the global one
+    assert [b.tolist() for b in sud.DataLoader(range(n), batch_size=batch_size, shuffle=True)] == \
+        [b.tolist() for b in tud.DataLoader(range(n), batch_size=batch_size, shuffle=True)]

@@ -295,3 +295,16 @@ def test_resnet_state_dict_and_outputs_equal_torchvisions(name):
     assert np.allclose(ours(sn.tensor(x)).detach().numpy(), expected, atol=1e-4)
     with pytest.raises(ValueError, match="no network"):
         models.resnet18(weights="IMAGENET1K_V1")
+
+
+@given(image=images, seed=st.integers(0, 2**31))
+def test_random_transforms_and_fakedata_equal_torchvisions_with_a_torch_identical_generator(image, seed):
+    if not hasattr(sn, "Generator"):
+        pytest.skip("scratchnet.Generator (torch-identical, issue 13) is not in this tree yet")
+    img = pil(*image)
+    make = lambda t: t.Compose([t.RandomCrop(3, padding=1), t.RandomHorizontalFlip(), t.RandomVerticalFlip()])  # noqa: E731
+    sn.manual_seed(seed), torch.manual_seed(seed)
+    assert same(make(T)(img), make(TT)(img))
+    ours, theirs = datasets.FakeData(size=3, image_size=(3, 5, 4)), torchvision.datasets.FakeData(size=3, image_size=(3, 5, 4))
+    for i in range(3):
+        assert same(ours[i][0], theirs[i][0]) and ours[i][1] == theirs[i][1]

@@ -4,7 +4,8 @@ call it stands for. Samplers, the DataLoader and ``random_split`` make exactly t
 make, in the same order, so once these functions call a generator that is bit-identical to torch's,
 the orders match torch's too.
 
-Until scratchnet has a torch-identical ``Generator`` these draw from NumPy: ``generator=None``
+Once ``scratchnet.Generator`` exists, each function makes torch's call on scratchnet
+(``scratchnet.randperm(n, generator=g)``, ...). Until then they draw from NumPy: ``generator=None``
 means scratchnet's global generator (``scratchnet.manual_seed``); any object with
 ``manual_seed``/``initial_seed`` (torch's Generator API) gets its own NumPy generator seeded
 from ``initial_seed()`` (re-seeded whenever that changes).
@@ -63,23 +64,47 @@ def _stream(generator):
     return held[1]
 
 
+def _native(generator):
+    """True once scratchnet has torch's Generator (then its own calls make the draws, as torch's)."""
+    import scratchnet
+
+    native = getattr(scratchnet, "Generator", None)
+    return native is not None and (generator is None or isinstance(generator, native))
+
+
 def draw_seed(generator=None):
     """``int(torch.empty((), dtype=torch.int64).random_(generator=generator).item())``: a fresh seed."""
+    if _native(generator):
+        import scratchnet
+
+        return int(scratchnet.empty((), dtype=scratchnet.int64).random_(generator=generator).item())
     return int(_stream(generator).integers(0, 2**63 - 1))
 
 
 def randperm(n, generator=None):
     """``torch.randperm(n, generator=generator).tolist()``."""
+    if _native(generator):
+        import scratchnet
+
+        return scratchnet.randperm(int(n), generator=generator).tolist()
     return _stream(generator).permutation(int(n)).tolist()
 
 
 def randint(high, size, generator=None):
     """``torch.randint(high=high, size=(size,), dtype=torch.int64, generator=generator).tolist()``."""
+    if _native(generator):
+        import scratchnet
+
+        return scratchnet.randint(0, int(high), size=(int(size),), dtype=scratchnet.int64, generator=generator).tolist()
     return _stream(generator).integers(0, int(high), size=int(size)).tolist()
 
 
 def multinomial(weights, num_samples, replacement, generator=None):
     """``torch.multinomial(weights, num_samples, replacement, generator=generator).tolist()``
     (``weights``: a float64 NumPy vector, checked by the caller)."""
+    if _native(generator):
+        import scratchnet
+
+        return scratchnet.multinomial(scratchnet.tensor(weights), int(num_samples), bool(replacement), generator=generator).tolist()
     p = weights / weights.sum()
     return _stream(generator).choice(len(p), size=int(num_samples), replace=bool(replacement), p=p).tolist()
