@@ -45,6 +45,12 @@ def test_tensors_live_on_the_cpu_and_other_devices_are_refused():
             parse_device(gpu)
     with pytest.raises(RuntimeError, match="not linked with support for mps"):
         parse_device("mps")
+    for method in ("cuda", "pin_memory"):
+        with pytest.raises(RuntimeError) as theirs:
+            getattr(torch.ones(2), method)()
+        with pytest.raises(RuntimeError, match=str(theirs.value)[:60]):
+            getattr(t, method)()
+    assert t.is_pinned() is torch.ones(2).is_pinned() is False and t.get_device() == torch.ones(2).get_device() == -1
 
 
 def test_gpu_namespaces_answer_as_a_gpu_less_torch():

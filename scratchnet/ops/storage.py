@@ -101,4 +101,26 @@ def is_shared(self):
     return isinstance(self.array, SharedArray) and self.array._offset() is not None
 
 
-METHODS = {"share_memory_": share_memory_, "is_shared": is_shared}
+def cuda(self, device=None, non_blocking=False, memory_format=None):
+    """Refused, as torch refuses on a machine without a GPU."""
+    from .._device import check_cpu, device as Device
+
+    check_cpu(Device("cuda"))
+
+
+def pin_memory(self, device=None):
+    """Refused, as torch refuses without an accelerator (pinned memory is for copies to a GPU)."""
+    return cuda(self)
+
+
+def is_pinned(self, device=None):
+    return False
+
+
+def get_device(self):
+    """-1: the CPU, as torch numbers it."""
+    return -1
+
+
+METHODS = {"share_memory_": share_memory_, "is_shared": is_shared, "cuda": cuda, "pin_memory": pin_memory,
+           "is_pinned": is_pinned, "get_device": get_device}
