@@ -1,7 +1,7 @@
 """``scratchnet.save`` and ``scratchnet.load``, as ``torch.save``/``torch.load`` for the objects
 training code saves (state_dicts, optimizer state dicts, checkpoints): any nesting of dicts
 (OrderedDicts), lists and tuples of Tensors, Parameters, NumPy arrays, ints, floats, strings, bools
-and None, to a path or a binary file object. Anything else (a whole Module, a lambda) is refused
+and None (and dtypes, devices, Sizes and argparse Namespaces), to a path or a binary file object. Anything else (a whole Module, a lambda) is refused
 with a TypeError naming its type: save ``model.state_dict()`` instead.
 
 No pickle, in either direction. The file is a zip archive: ``structure.json`` (the nesting, with
@@ -19,6 +19,7 @@ bounded memory and gives one :class:`CheckpointError` naming the file and the pr
 (3, [1.0, 1.0], None)
 """
 
+import argparse
 import collections
 import io
 import json
@@ -82,6 +83,10 @@ class _Writer:
             return {"t": "npscalar", "id": self.array(xp.asarray(obj), None)}
         if isinstance(obj, device):
             return {"t": "device", "v": str(obj)}
+        if isinstance(obj, xp.dtype):
+            return {"t": "dtype", "v": obj.name}
+        if type(obj) is argparse.Namespace:  # training scripts save their arguments with the weights
+            return {"t": "namespace", "items": [[k, self.node(v, depth + 1)] for k, v in vars(obj).items()]}
         if isinstance(obj, tuple) and not hasattr(obj, "_fields"):
             from .tensor import Size
 
@@ -243,6 +248,19 @@ class _Reader:
                 return device(str(n.get("v")))
             except (RuntimeError, TypeError) as e:
                 self.fail(f"bad device ({e})")
+        if kind == "dtype":
+            try:
+                found = xp.dtype(str(n.get("v")))
+            except TypeError:
+                found = None
+            if found not in SUPPORTED_DTYPES:
+                self.fail(f"bad dtype {n.get('v')!r}")
+            return found
+        if kind == "namespace":
+            pairs = n.get("items")
+            if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in pairs):
+                self.fail("a namespace node without [name, value] pairs")
+            return argparse.Namespace(**{k: self.node(v, depth + 1) for k, v in pairs})
         if kind in ("list", "tuple", "size"):
             values = n.get("v")
             if not isinstance(values, list):

@@ -70,6 +70,19 @@ def test_paths_file_objects_and_map_location(tmp_path):
         sn.load(tmp_path / "a.pt", map_location="cuda")
 
 
+def test_arguments_dtypes_devices_and_sizes_round_trip():
+    import argparse
+
+    obj = {"args": argparse.Namespace(lr=0.1, layers=[2, 3], name="x"), "dtype": sn.float64, "device": sn.device("cpu"),
+           "size": sn.ones(2, 3).shape}
+    buffer = io.BytesIO()
+    sn.save(obj, buffer)
+    buffer.seek(0)
+    back = sn.load(buffer)
+    assert back["args"] == obj["args"] and back["dtype"] == sn.float64 and back["device"] == sn.device("cpu")
+    assert back["size"] == (2, 3) and type(back["size"]) is type(obj["size"])
+
+
 def test_tensors_are_copied_shared_and_writable():
     w = sn.ones(3)
     buffer = io.BytesIO()
