@@ -14,7 +14,8 @@ from ...backend import xp
 from ...tensor import Tensor
 
 __all__ = ["center_crop", "convert_image_dtype", "crop", "get_dimensions", "hflip", "normalize", "pad",
-           "pil_to_tensor", "resize", "rgb_to_grayscale", "to_grayscale", "to_pil_image", "to_tensor", "vflip"]
+           "pil_to_tensor", "resize", "resized_crop", "rgb_to_grayscale", "rotate", "to_grayscale", "to_pil_image",
+           "to_tensor", "vflip"]
 
 
 def _is_pil(img):
@@ -326,3 +327,46 @@ def convert_image_dtype(image, dtype=None):
     if ratio >= 1:
         return Tensor(a.astype(dtype) * ratio)
     return Tensor((a // ((int(top) + 1) // (xp.iinfo(dtype).max + 1))).astype(dtype))
+
+
+def resized_crop(img, top, left, height, width, size, interpolation="bilinear", antialias=True):
+    """:func:`crop`, then :func:`resize` to ``size``."""
+    return resize(crop(img, top, left, height, width), size, interpolation, antialias=antialias)
+
+
+def _fill_for(img, fill):
+    """The ``fillcolor`` Pillow wants for ``img`` (one value per band, ints unless mode 'F')."""
+    bands = len(img.getbands())
+    fill = 0 if fill is None else fill
+    if isinstance(fill, (int, float)) and bands > 1:
+        fill = (fill,) * bands
+    if isinstance(fill, (list, tuple)):
+        if len(fill) == 1:
+            fill = tuple(fill) * bands
+        elif len(fill) != bands:
+            raise ValueError(f"The number of elements in 'fill' does not match the number of channels of the image ({len(fill)} != {bands})")
+        fill = tuple(fill)
+    if img.mode != "F":
+        fill = tuple(int(x) for x in fill) if isinstance(fill, tuple) else int(fill)
+    return fill
+
+
+def rotate(img, angle, interpolation="nearest", expand=False, center=None, fill=None):
+    """Rotate by ``angle`` degrees counter-clockwise about ``center`` (Pillow's rotation, as
+    torchvision's PIL path; tensors go through Pillow channel by channel in float32)."""
+    _check(img)
+    resample = _PIL_FILTERS[getattr(interpolation, "value", interpolation)]
+    if _is_pil(img):
+        return img.rotate(angle, resample, expand, center, fillcolor=_fill_for(img, fill))
+    from PIL import Image
+
+    a = img.array
+    fills = fill if isinstance(fill, (list, tuple)) else [0.0 if fill is None else fill] * (a.shape[-3] if a.ndim > 2 else 1)
+    planes = a.reshape(-1, *a.shape[-2:]).astype(xp.float32)
+    channels = a.shape[-3] if a.ndim > 2 else 1
+    out = [xp.asarray(Image.fromarray(p, mode="F").rotate(angle, resample, expand, center, fillcolor=float(fills[k % channels])))
+           for k, p in enumerate(planes)]
+    out = xp.stack(out).reshape(*a.shape[:-2], *out[0].shape)
+    if a.dtype.kind != "f":
+        out = xp.clip(xp.round(out), xp.iinfo(a.dtype).min, xp.iinfo(a.dtype).max)
+    return Tensor(out.astype(a.dtype))

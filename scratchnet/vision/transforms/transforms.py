@@ -13,8 +13,8 @@ import numbers
 from . import functional as F
 
 __all__ = ["CenterCrop", "Compose", "ConvertImageDtype", "Grayscale", "InterpolationMode", "Lambda", "Normalize",
-           "PILToTensor", "Pad", "RandomCrop", "RandomHorizontalFlip", "RandomVerticalFlip", "Resize", "ToPILImage",
-           "ToTensor"]
+           "PILToTensor", "Pad", "RandomApply", "RandomCrop", "RandomHorizontalFlip", "RandomResizedCrop",
+           "RandomRotation", "RandomVerticalFlip", "Resize", "ToPILImage", "ToTensor"]
 
 
 class InterpolationMode:
@@ -34,6 +34,12 @@ def _position(n):
     import scratchnet
 
     return int(scratchnet.randint(0, n, size=(1,)).item())
+
+
+def _uniform(low, high):
+    import scratchnet
+
+    return scratchnet.empty(1).uniform_(low, high).item()
 
 
 def _size_pair(size, message):
@@ -245,3 +251,101 @@ class ConvertImageDtype:
 
     def __repr__(self):
         return f"{type(self).__name__}()"
+
+
+class RandomApply:
+    """Apply the list of ``transforms`` with probability ``p`` (one ``rand(1)`` draw)."""
+
+    def __init__(self, transforms, p=0.5):
+        self.transforms, self.p = transforms, p
+
+    def __call__(self, img):
+        if self.p < _coin():
+            return img
+        for t in self.transforms:
+            img = t(img)
+        return img
+
+    def __repr__(self):
+        return f"{type(self).__name__}(\n    p={self.p}" + "".join(f"\n    {t}" for t in self.transforms) + "\n)"
+
+
+class RandomRotation:
+    """Rotate by an angle drawn uniformly from ``degrees`` ((-d, d) for a number d)."""
+
+    def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=0):
+        if isinstance(degrees, numbers.Number):
+            if degrees < 0:
+                raise ValueError("If degrees is a single number, it must be positive.")
+            degrees = [-degrees, degrees]
+        elif len(degrees) != 2:
+            raise ValueError("If degrees is a sequence, it must be of len 2.")
+        self.degrees = [float(d) for d in degrees]
+        self.interpolation, self.expand, self.center, self.fill = interpolation, expand, center, fill
+
+    @staticmethod
+    def get_params(degrees):
+        return float(_uniform(float(degrees[0]), float(degrees[1])))
+
+    def __call__(self, img):
+        fill = self.fill
+        if not F._is_pil(img):
+            channels = F.get_dimensions(img)[0]
+            fill = [float(fill)] * channels if isinstance(fill, (int, float)) else [float(f) for f in fill]
+        return F.rotate(img, self.get_params(self.degrees), self.interpolation, self.expand, self.center, fill)
+
+    def __repr__(self):
+        mode = getattr(self.interpolation, "value", self.interpolation)
+        text = f"{type(self).__name__}(degrees={self.degrees}, interpolation={mode}, expand={self.expand}"
+        if self.center is not None:
+            text += f", center={self.center}"
+        if self.fill is not None:
+            text += f", fill={self.fill}"
+        return text + ")"
+
+
+class RandomResizedCrop:
+    """A crop of random area (``scale`` of the image) and aspect ratio (``ratio``), resized to
+    ``size``; up to ten draws as torchvision makes them, then a centre crop."""
+
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0), interpolation=InterpolationMode.BILINEAR,
+                 antialias=True):
+        self.size = _size_pair(size, "Please provide only two dimensions (h, w) for size.")
+        if (scale[0] > scale[1]) or (ratio[0] > ratio[1]):
+            import warnings
+
+            warnings.warn("Scale and ratio should be of kind (min, max)", stacklevel=2)
+        self.scale, self.ratio, self.interpolation, self.antialias = scale, ratio, interpolation, antialias
+
+    @staticmethod
+    def get_params(img, scale, ratio):
+        import math
+
+        import scratchnet
+
+        _, height, width = F.get_dimensions(img)
+        area = height * width
+        log_ratio = scratchnet.log(scratchnet.tensor(ratio))
+        for _ in range(10):
+            target_area = area * _uniform(scale[0], scale[1])
+            aspect = scratchnet.exp(scratchnet.empty(1).uniform_(float(log_ratio[0]), float(log_ratio[1]))).item()
+            w, h = int(round(math.sqrt(target_area * aspect))), int(round(math.sqrt(target_area / aspect)))
+            if 0 < w <= width and 0 < h <= height:
+                return _position(height - h + 1), _position(width - w + 1), h, w
+        in_ratio = float(width) / float(height)
+        if in_ratio < min(ratio):
+            w, h = width, int(round(width / min(ratio)))
+        elif in_ratio > max(ratio):
+            h, w = height, int(round(height * max(ratio)))
+        else:
+            w, h = width, height
+        return (height - h) // 2, (width - w) // 2, h, w
+
+    def __call__(self, img):
+        i, j, h, w = self.get_params(img, self.scale, self.ratio)
+        return F.resized_crop(img, i, j, h, w, self.size, self.interpolation, antialias=self.antialias)
+
+    def __repr__(self):
+        mode = getattr(self.interpolation, "value", self.interpolation)
+        return (f"{type(self).__name__}(size={self.size}, scale={tuple(round(s, 4) for s in self.scale)}, "
+                f"ratio={tuple(round(r, 4) for r in self.ratio)}, interpolation={mode}, antialias={self.antialias})")
