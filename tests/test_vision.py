@@ -246,7 +246,8 @@ def test_tensor_transforms_match_torchvision_where_exact():
     ours, theirs = sn.tensor(x), torch.from_numpy(x)
     for make in (lambda t: t.CenterCrop(4), lambda t: t.Pad((1, 2)), lambda t: t.RandomHorizontalFlip(1.0),
                  lambda t: t.Normalize((0.1, 0.2, 0.3), (1.0, 2.0, 3.0)), lambda t: t.ToPILImage(),
-                 lambda t: t.ConvertImageDtype(torch.uint8 if t is TT else sn.uint8)):
+                 lambda t: t.ConvertImageDtype(torch.uint8 if t is TT else sn.uint8), lambda t: t.Grayscale(),
+                 lambda t: t.Grayscale(3), lambda t: t.Compose([t.ConvertImageDtype(torch.uint8 if t is TT else sn.uint8), t.Grayscale(3)])):
         assert same(make(T)(ours), make(TT)(theirs))
     r = T.Resize((3, 4))(ours)
     assert r.shape == (3, 3, 4) and np.allclose(r.numpy(), TT.Resize((3, 4))(theirs).numpy(), atol=0.05)

@@ -289,16 +289,20 @@ def rgb_to_grayscale(img, num_output_channels=1):
         g = xp.asarray(grey)
         return Image.fromarray(xp.dstack([g, g, g]), "RGB")
     a = img.array
-    if a.shape[-3] == 1:
-        out = a
+    if a.ndim < 3:
+        raise TypeError(f"Input image tensor should have at least 3 dimensions, but found {a.ndim}")
+    if a.shape[-3] not in (1, 3):
+        raise TypeError(f"Input image tensor permitted channel values are [1, 3], but found {a.shape[-3]}")
+    if a.shape[-3] == 3:  # computed in the image's float dtype (float32 for integer images), then cast back
+        work = a if a.dtype.kind == "f" else a.astype(xp.float32)
+        c = work.dtype.type
+        grey = (c(0.2989) * work[..., 0, :, :] + c(0.587) * work[..., 1, :, :] + c(0.114) * work[..., 2, :, :])
+        out = grey.astype(a.dtype)[..., None, :, :]
     else:
-        r, g, b = a[..., 0, :, :], a[..., 1, :, :], a[..., 2, :, :]
-        out = (0.2989 * r + 0.587 * g + 0.114 * b).astype(a.dtype if a.dtype.kind == "f" else xp.float32)
-        out = out[..., None, :, :]
-        if a.dtype.kind != "f":
-            out = xp.floor(out).astype(a.dtype)  # torchvision truncates toward zero for integer images
-        out = out.astype(a.dtype)
-    return Tensor(xp.ascontiguousarray(xp.repeat(out, num_output_channels, axis=-3)) if num_output_channels == 3 else out)
+        out = a.copy()
+    if num_output_channels == 3:  # torchvision expands to the input's shape (so grey input stays 1 channel)
+        out = xp.broadcast_to(out, a.shape).copy()
+    return Tensor(out)
 
 
 to_grayscale = rgb_to_grayscale
