@@ -102,3 +102,14 @@ def test_checkpointed_regression_runs_and_learns(engine, tmp_path):
     assert len(val) == 4 and val[-1] < 0.5 * val[0], out
     assert "restored epoch 2 from regression.pt" in out and re.search(r"first weights: tensor\(\[", out)
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+@pytest.mark.parametrize("engine", ["torch", "scratchnet"])
+def test_mnist_hogwild_shares_the_model_between_processes(engine, mnist_root):
+    """Two processes train one shared model; the parent, which never trains, tests it. (Started by
+    fork here to keep the test short; spawn is covered by test_namespace's hogwild test.)"""
+    if engine == "scratchnet":
+        needs_device_to()
+    out = run("mnist_hogwild.py", engine, mnist_root, "--max-batches", "30", "--start-method", "fork")
+    assert len(re.findall(r"rank [01] batch \d+\tLoss", out)) == 6, out
+    assert int(re.search(r"Accuracy: \d+/\d+ \((\d+)%\)", out).group(1)) >= 60, out  # untrained: about 10%
