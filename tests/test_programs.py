@@ -59,10 +59,16 @@ def needs_device_to():
         pytest.skip(f"Tensor.to(device) does not accept device objects yet ({type(e).__name__}: {e})")
 
 
-@pytest.fixture
-def mnist_root(mnist_path, tmp_path):
-    """../data/MNIST/raw beside a work folder, holding the real test set twice (as train and as test:
-    the machines hold only the test set), unzipped, as torchvision wants."""
+@pytest.fixture(scope="module")
+def mnist_data(tmp_path_factory):
+    """data/MNIST/raw holding the real test set twice (as train and as test: the machines hold only
+    the test set), unzipped, as torchvision wants; made once for the module."""
+    from tests.conftest import mnist_dir
+
+    mnist_path = mnist_dir()
+    if not (mnist_path / "t10k-images-idx3-ubyte.gz").exists() and not (mnist_path / "t10k-images-idx3-ubyte").exists():
+        pytest.skip(f"real MNIST not found in {mnist_path} (set SCRATCHNET_MNIST to a folder with the IDX files)")
+    tmp_path = tmp_path_factory.mktemp("mnist")
     raw = tmp_path / "data" / "MNIST" / "raw"
     raw.mkdir(parents=True)
     for stem in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
@@ -71,6 +77,13 @@ def mnist_root(mnist_path, tmp_path):
             content = f.read()
         (raw / stem).write_bytes(content)
         (raw / stem.replace("t10k", "train")).write_bytes(content)
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def mnist_root(mnist_data, tmp_path):
+    """A work folder whose ../data is the MNIST folder (programs read "../data")."""
+    (tmp_path / "data").symlink_to(mnist_data, target_is_directory=True)
     work = tmp_path / "work"
     work.mkdir()
     return work
