@@ -31,7 +31,16 @@ def set_num_threads(n):
     except ImportError:
         os.environ["OMP_NUM_THREADS"] = str(n)
         return
-    _limiter[:] = [threadpool_limits(limits=n)]
+    if _limiter:
+        _limiter[0].restore_original_limits()
+    _limiter[:] = [threadpool_limits(limits=n, user_api="blas")]  # NumPy's BLAS: where scratchnet computes
+
+
+def _reset_num_threads():
+    """Undo :func:`set_num_threads` (for tests)."""
+    if _limiter:
+        _limiter.pop().restore_original_limits()
+    _threads["intra"] = None
 
 
 def get_num_threads():
