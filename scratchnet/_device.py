@@ -14,7 +14,7 @@ device(type='cuda', index=1)
 import builtins
 import re
 
-__all__ = ["device", "parse_device"]
+__all__ = ["device", "get_default_device", "parse_device", "set_default_device"]
 
 DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
                 "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
@@ -105,3 +105,14 @@ def parse_device(x):
     if isinstance(x, int) and not isinstance(x, bool):
         return check_cpu(device(x))
     return None
+
+
+def set_default_device(d):
+    """As ``torch.set_default_device``: the CPU (or None) is accepted; any other device is refused."""
+    if d is not None and parse_device(d) is None:
+        raise TypeError(f"set_default_device expects a device, a string or None, not {type(d).__name__}")
+
+
+def get_default_device():
+    """``device(type='cpu')``."""
+    return CPU

@@ -65,6 +65,10 @@ def test_gpu_namespaces_answer_as_a_gpu_less_torch():
         sn.cuda.current_device()
     sn.backends.cudnn.deterministic, sn.backends.cudnn.benchmark = True, False
     assert sn.backends.cudnn.enabled is True
+    sn.set_default_device("cpu"), sn.set_default_device(None)
+    assert sn.get_default_device() == sn.device("cpu") == torch.get_default_device()
+    with pytest.raises(RuntimeError, match="Found no NVIDIA driver"):
+        sn.set_default_device("cuda")
     device = sn.device("cuda" if sn.cuda.is_available() else "cpu")  # the idiom every program starts with
     assert device.type == "cpu"
     use_accel = sn.accelerator.is_available()
