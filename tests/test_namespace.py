@@ -66,7 +66,7 @@ def test_gpu_namespaces_answer_as_a_gpu_less_torch():
     sn.backends.cudnn.deterministic, sn.backends.cudnn.benchmark = True, False
     assert sn.backends.cudnn.enabled is True
     sn.set_default_device("cpu"), sn.set_default_device(None)
-    assert sn.get_default_device() == sn.device("cpu") == torch.get_default_device()
+    assert sn.get_default_device() == sn.device("cpu") and repr(sn.get_default_device()) == repr(torch.get_default_device())
     with pytest.raises(RuntimeError, match="Found no NVIDIA driver"):
         sn.set_default_device("cuda")
     device = sn.device("cuda" if sn.cuda.is_available() else "cpu")  # the idiom every program starts with
