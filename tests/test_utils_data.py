@@ -107,6 +107,8 @@ def test_sequential_loading_equals_torch(n, batch_size, drop_last):
     theirs = tud.DataLoader(tud.TensorDataset(torch.from_numpy(x), torch.arange(n)), batch_size=batch_size, drop_last=drop_last)
     assert len(ours) == len(theirs)
     assert [plain(b) for b in ours] == [plain(b) for b in theirs]
+    it, their_it = iter(ours), iter(theirs)
+    assert len(it) == len(their_it) and plain(next(it)) == plain(next(their_it))
     lists = [(float(i), i, f"n{i}") for i in range(n)]  # a plain list is a dataset too
     assert [plain(b) for b in sud.DataLoader(lists, batch_size, drop_last=drop_last)] == \
         [plain(b) for b in tud.DataLoader(lists, batch_size, drop_last=drop_last)]

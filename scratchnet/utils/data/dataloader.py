@@ -133,14 +133,14 @@ class DataLoader:
         indices = iter(self._index_sampler)  # lazy, as torch's: the order is drawn at the first batch
         base_seed = _random.draw_seed(self.generator)
         if self.num_workers == 0:
-            return self._single_process(indices)
+            return _DataLoaderIter(self, self._single_process(indices))
         if not self.persistent_workers:  # the workers belong to this pass over the data
-            return _Workers(self, base_seed).batches(indices, keep=False)
+            return _DataLoaderIter(self, _Workers(self, base_seed).batches(indices, keep=False))
         if self._workers is not None and self._workers.alive():
             self._workers.resume()
         else:
             self._workers = _Workers(self, base_seed)
-        return self._workers.batches(indices, keep=True)
+        return _DataLoaderIter(self, self._workers.batches(indices, keep=True))
 
     def _single_process(self, indices):
         fetcher = make_fetcher(self._iterable, self.dataset, self._auto_collation, self.collate_fn, self.drop_last)
@@ -152,6 +152,28 @@ class DataLoader:
                     return
                 raise
             yield batch
+
+
+class _DataLoaderIter:
+    """One pass over a DataLoader (what ``iter(loader)`` gives): ``next()`` is the next batch and
+    ``len()`` the loader's length, as torch's iterators."""
+
+    def __init__(self, loader, batches):
+        self._loader, self._batches, self._num_yielded = loader, batches, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        batch = next(self._batches)
+        self._num_yielded += 1
+        return batch
+
+    def __len__(self):
+        return len(self._loader)
+
+    def close(self):
+        self._batches.close()
 
 
 class _Workers:
