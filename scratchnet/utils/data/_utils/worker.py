@@ -6,6 +6,7 @@ and scratchnet's generator, NumPy's global generator from a SeedSequence of the 
 with ``(task_id, batch)`` on the shared result queue until it receives ``None``.
 """
 
+import os
 import queue
 import random
 import traceback
@@ -82,11 +83,13 @@ def worker_loop(iterable, dataset, index_queue, result_queue, auto_collation, co
         fetcher = make_fetcher(iterable, dataset, auto_collation, collate_fn, drop_last)
     except Exception as e:
         failure = RemoteError(worker_id, e)
-    ended = False
+    ended, parent = False, os.getppid()
     while True:
         try:
             message = index_queue.get(timeout=5.0)
         except queue.Empty:
+            if os.getppid() != parent:  # the main process is gone (killed): stop rather than linger
+                break
             continue
         if message is None:
             break
