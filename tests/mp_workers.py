@@ -13,3 +13,17 @@ def hogwild_worker(model, step, done):
 
 def square(i, out):
     out.put((i, i * i))
+
+
+class DiesAtTwo:
+    """A dataset whose worker process dies (as if killed) when asked for item 2."""
+
+    def __getitem__(self, i):
+        if i == 2:
+            import os
+
+            os._exit(3)
+        return i
+
+    def __len__(self):
+        return 4

@@ -233,6 +233,15 @@ def test_an_error_in_a_worker_reaches_the_main_process():
         list(loader)
 
 
+def test_a_worker_that_dies_is_reported_not_waited_for():
+    from tests.mp_workers import DiesAtTwo
+
+    with pytest.raises(RuntimeError, match=r"DataLoader worker \(pid\(s\) \d+\) exited unexpectedly"):
+        list(sud.DataLoader(DiesAtTwo(), batch_size=1, num_workers=1))
+    with pytest.raises(RuntimeError, match="DataLoader timed out after 0.5 seconds"):
+        list(sud.DataLoader(DiesAtTwo(), batch_size=1, num_workers=1, timeout=0.5))
+
+
 def test_loader_draws_the_base_seed_then_the_order_as_torch():
     """Each pass draws one seed from the generator, then the sampler's permutations, as torch."""
     calls = []
