@@ -189,8 +189,14 @@ PAIRS = [
     lambda t: t.Lambda(lambda img: t.functional.rotate(img, -40.0, expand=True)),
     lambda t: t.Lambda(lambda img: t.functional.resized_crop(img, 1, 0, 3, 2, [5, 4])),
     lambda t: t.RandomApply([t.CenterCrop(2)], p=1.0),
+    lambda t: t.Lambda(lambda img: t.functional.adjust_brightness(img, 1.7)),
+    lambda t: t.Lambda(lambda img: t.functional.adjust_contrast(img, 0.4)),
+    lambda t: t.Lambda(lambda img: t.functional.adjust_saturation(img, 2.5)),
+    lambda t: t.Lambda(lambda img: t.functional.adjust_hue(img, -0.3)),
+    lambda t: t.Compose([t.ToTensor(), t.Lambda(lambda x: t.functional.adjust_brightness(x, 1.3))]),
+    lambda t: t.Compose([t.ToTensor(), t.Lambda(lambda x: t.functional.adjust_saturation(x, 0.5) if x.shape[0] == 3 else x)]),
 ]
-REPRS = [lambda t: t.RandomRotation(10), lambda t: t.RandomRotation((5, 30), fill=3), lambda t: t.RandomResizedCrop(5),
+REPRS = [lambda t: t.ColorJitter(0.4, 0.4, 0.4, 0.1), lambda t: t.ColorJitter(brightness=(0.5, 1.5)), lambda t: t.RandomRotation(10), lambda t: t.RandomRotation((5, 30), fill=3), lambda t: t.RandomResizedCrop(5),
          lambda t: t.RandomApply([t.CenterCrop(3)], p=0.3)]
 
 
@@ -219,7 +225,7 @@ def test_random_transforms_draw_from_the_global_generator(image, seed):
     (one ``rand(1)`` per flip, one ``randint`` per crop coordinate)."""
     img = pil(*image)
     pipeline = T.Compose([T.RandomCrop(4, pad_if_needed=True, padding_mode="edge"), T.RandomHorizontalFlip(), T.RandomVerticalFlip(0.3),
-                          T.RandomApply([T.RandomRotation(30)]), T.RandomResizedCrop(4)])
+                          T.RandomApply([T.RandomRotation(30)]), T.RandomResizedCrop(4), T.ColorJitter(0.3, 0.3, 0.3, 0.1)])
     sn.manual_seed(seed)
     a = pipeline(img)
     sn.manual_seed(seed)
@@ -249,6 +255,9 @@ def test_tensor_transforms_match_torchvision_where_exact():
                  lambda t: t.ConvertImageDtype(torch.uint8 if t is TT else sn.uint8), lambda t: t.Grayscale(),
                  lambda t: t.Grayscale(3), lambda t: t.Compose([t.ConvertImageDtype(torch.uint8 if t is TT else sn.uint8), t.Grayscale(3)])):
         assert same(make(T)(ours), make(TT)(theirs))
+    for name, factor in (("adjust_contrast", 0.6), ("adjust_brightness", 1.4), ("adjust_saturation", 1.8)):
+        got, expected = getattr(F, name)(ours, factor), getattr(TT.functional, name)(theirs, factor)
+        assert np.allclose(got.numpy(), expected.numpy(), atol=1e-6)
     r = T.Resize((3, 4))(ours)
     assert r.shape == (3, 3, 4) and np.allclose(r.numpy(), TT.Resize((3, 4))(theirs).numpy(), atol=0.05)
     with pytest.raises(TypeError, match="Input tensor should be a float tensor"):
@@ -311,7 +320,7 @@ def test_random_transforms_and_fakedata_equal_torchvisions_with_a_torch_identica
         pytest.skip("scratchnet.Generator (torch-identical, issue 13) is not in this tree yet")
     img = pil(*image)
     make = lambda t: t.Compose([t.RandomCrop(3, padding=1), t.RandomHorizontalFlip(), t.RandomVerticalFlip(),  # noqa: E731
-                                t.RandomApply([t.RandomRotation(20)]), t.RandomResizedCrop(4)])
+                                t.RandomApply([t.RandomRotation(20)]), t.RandomResizedCrop(4), t.ColorJitter(0.3, 0.3, 0.3, 0.1)])
     sn.manual_seed(seed), torch.manual_seed(seed)
     assert same(make(T)(img), make(TT)(img))
     ours, theirs = datasets.FakeData(size=3, image_size=(3, 5, 4)), torchvision.datasets.FakeData(size=3, image_size=(3, 5, 4))

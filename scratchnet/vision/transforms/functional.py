@@ -13,7 +13,7 @@ import numbers
 from ...backend import xp
 from ...tensor import Tensor
 
-__all__ = ["center_crop", "convert_image_dtype", "crop", "get_dimensions", "hflip", "normalize", "pad",
+__all__ = ["adjust_brightness", "adjust_contrast", "adjust_hue", "adjust_saturation", "center_crop", "convert_image_dtype", "crop", "get_dimensions", "hflip", "normalize", "pad",
            "pil_to_tensor", "resize", "resized_crop", "rgb_to_grayscale", "rotate", "to_grayscale", "to_pil_image",
            "to_tensor", "vflip"]
 
@@ -374,3 +374,68 @@ def rotate(img, angle, interpolation="nearest", expand=False, center=None, fill=
     if a.dtype.kind != "f":
         out = xp.clip(xp.round(out), xp.iinfo(a.dtype).min, xp.iinfo(a.dtype).max)
     return Tensor(out.astype(a.dtype))
+
+
+def _blend(a, other, factor):
+    """factor * a + (1 - factor) * other, clamped to the image's range, in its dtype (tensors)."""
+    top = 1.0 if a.dtype.kind == "f" else float(xp.iinfo(a.dtype).max)
+    out = xp.clip(factor * a.astype(xp.float32 if a.dtype.kind != "f" else a.dtype) + (1.0 - factor) * other, 0, top)
+    return out.astype(a.dtype)
+
+
+def _enhance(img, name, factor):
+    from PIL import ImageEnhance
+
+    return getattr(ImageEnhance, name)(img).enhance(factor)
+
+
+def adjust_brightness(img, brightness_factor):
+    """Scale the brightness: 0 gives black, 1 the image unchanged (Pillow's ImageEnhance for PIL)."""
+    _check(img)
+    if brightness_factor < 0:
+        raise ValueError(f"brightness_factor ({brightness_factor}) is not non-negative.")
+    if _is_pil(img):
+        return _enhance(img, "Brightness", brightness_factor)
+    return Tensor(_blend(img.array, 0.0, brightness_factor))
+
+
+def adjust_contrast(img, contrast_factor):
+    """Blend with the mean grey level: 0 gives flat grey, 1 the image unchanged."""
+    _check(img)
+    if contrast_factor < 0:
+        raise ValueError(f"contrast_factor ({contrast_factor}) is not non-negative.")
+    if _is_pil(img):
+        return _enhance(img, "Contrast", contrast_factor)
+    a = img.array
+    grey = rgb_to_grayscale(img).array if a.shape[-3] == 3 else a
+    work = grey.astype(xp.float32) if grey.dtype.kind != "f" else grey
+    return Tensor(_blend(a, work.mean(axis=(-3, -2, -1), keepdims=True), contrast_factor))
+
+
+def adjust_saturation(img, saturation_factor):
+    """Blend with the grey image: 0 gives grey, 1 the image unchanged."""
+    _check(img)
+    if saturation_factor < 0:
+        raise ValueError(f"saturation_factor ({saturation_factor}) is not non-negative.")
+    if _is_pil(img):
+        return _enhance(img, "Color", saturation_factor)
+    a = img.array
+    if a.shape[-3] == 1:
+        return img
+    return Tensor(_blend(a, rgb_to_grayscale(img).array, saturation_factor))
+
+
+def adjust_hue(img, hue_factor):
+    """Shift the hue by ``hue_factor`` turns (in [-0.5, 0.5]), through Pillow's HSV (PIL images)."""
+    if not -0.5 <= hue_factor <= 0.5:
+        raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
+    if not _is_pil(img):
+        raise TypeError("adjust_hue: scratchnet shifts the hue of PIL images only (apply ColorJitter before ToTensor)")
+    if img.mode in ("L", "1", "I", "F"):
+        return img
+    from PIL import Image
+
+    h, s, v = img.convert("HSV").split()
+    shifted = xp.array(h, dtype=xp.uint8)
+    shifted += xp.int32(hue_factor * 255).astype(xp.uint8)  # wraps around, as hue does
+    return Image.merge("HSV", (Image.fromarray(shifted, "L"), s, v)).convert(img.mode)

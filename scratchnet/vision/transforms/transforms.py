@@ -12,7 +12,7 @@ import numbers
 
 from . import functional as F
 
-__all__ = ["CenterCrop", "Compose", "ConvertImageDtype", "Grayscale", "InterpolationMode", "Lambda", "Normalize",
+__all__ = ["CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "Grayscale", "InterpolationMode", "Lambda", "Normalize",
            "PILToTensor", "Pad", "RandomApply", "RandomCrop", "RandomHorizontalFlip", "RandomResizedCrop",
            "RandomRotation", "RandomVerticalFlip", "Resize", "ToPILImage", "ToTensor"]
 
@@ -349,3 +349,50 @@ class RandomResizedCrop:
         mode = getattr(self.interpolation, "value", self.interpolation)
         return (f"{type(self).__name__}(size={self.size}, scale={tuple(round(s, 4) for s in self.scale)}, "
                 f"ratio={tuple(round(r, 4) for r in self.ratio)}, interpolation={mode}, antialias={self.antialias})")
+
+
+class ColorJitter:
+    """Random brightness, contrast, saturation and hue changes, applied in a random order (one
+    ``randperm(4)``, then one ``uniform_`` draw per enabled factor, as torchvision draws them)."""
+
+    def __init__(self, brightness=0, contrast=0, saturation=0, hue=0):
+        self.brightness = self._check_input(brightness, "brightness")
+        self.contrast = self._check_input(contrast, "contrast")
+        self.saturation = self._check_input(saturation, "saturation")
+        self.hue = self._check_input(hue, "hue", center=0, bound=(-0.5, 0.5), clip_first_on_zero=False)
+
+    @staticmethod
+    def _check_input(value, name, center=1, bound=(0, float("inf")), clip_first_on_zero=True):
+        if isinstance(value, numbers.Number):
+            if value < 0:
+                raise ValueError(f"If {name} is a single number, it must be non negative.")
+            value = [center - float(value), center + float(value)]
+            if clip_first_on_zero:
+                value[0] = max(value[0], 0.0)
+        elif isinstance(value, (tuple, list)) and len(value) == 2:
+            value = [float(value[0]), float(value[1])]
+        else:
+            raise TypeError(f"{name} should be a single number or a list/tuple with length 2.")
+        if not bound[0] <= value[0] <= value[1] <= bound[1]:
+            raise ValueError(f"{name} values should be between {bound}, but got {value}.")
+        return None if value[0] == value[1] == center else tuple(value)
+
+    @staticmethod
+    def get_params(brightness, contrast, saturation, hue):
+        import scratchnet
+
+        order = scratchnet.randperm(4).tolist()
+        factors = [None if r is None else float(_uniform(r[0], r[1])) for r in (brightness, contrast, saturation, hue)]
+        return (order, *factors)
+
+    def __call__(self, img):
+        order, *factors = self.get_params(self.brightness, self.contrast, self.saturation, self.hue)
+        adjust = (F.adjust_brightness, F.adjust_contrast, F.adjust_saturation, F.adjust_hue)
+        for k in order:
+            if factors[k] is not None:
+                img = adjust[k](img, factors[k])
+        return img
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(brightness={self.brightness}, contrast={self.contrast}, "
+                f"saturation={self.saturation}, hue={self.hue})")
