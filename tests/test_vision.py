@@ -153,7 +153,8 @@ def test_image_folder_equals_torchvisions(tmp_path):
         (tmp_path / name / "notes.txt").write_text("not an image")
     ours, theirs = datasets.ImageFolder(str(tmp_path), transform=T.ToTensor()), torchvision.datasets.ImageFolder(str(tmp_path), transform=TT.ToTensor())
     assert ours.classes == theirs.classes and ours.class_to_idx == theirs.class_to_idx
-    assert ours.samples == theirs.samples and ours.targets == theirs.targets
+    assert ours.samples == theirs.samples and ours.targets == theirs.targets and repr(ours) == repr(theirs)
+    assert repr(datasets.FakeData(size=3)) == repr(torchvision.datasets.FakeData(size=3))
     for i in range(len(ours)):
         assert np.array_equal(ours[i][0].numpy(), theirs[i][0].numpy()) and ours[i][1] == theirs[i][1]
     (tmp_path / "empty").mkdir()

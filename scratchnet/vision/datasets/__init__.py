@@ -6,6 +6,7 @@ from .fakedata import FakeData
 from .folder import DatasetFolder, ImageFolder
 from .mnist import KMNIST, MNIST, FashionMNIST, mnist_arrays, read_idx
 from .utils import DataError, DataNotFound
+from .vision import StandardTransform, VisionDataset
 
 __all__ = ["DataError", "DataNotFound", "DatasetFolder", "FakeData", "FashionMNIST", "ImageFolder", "KMNIST",
-           "MNIST", "load_digits", "mnist_arrays", "read_idx"]
+           "MNIST", "StandardTransform", "VisionDataset", "load_digits", "mnist_arrays", "read_idx"]

@@ -1,7 +1,7 @@
 """FakeData, as ``torchvision.datasets.FakeData``: random images whose item ``i`` is the same every
 time (drawn after seeding the global generator with ``i + random_offset``, which is restored after)."""
 
-from ...utils.data import Dataset
+from .vision import VisionDataset
 
 __all__ = ["FakeData"]
 
@@ -27,13 +27,13 @@ def _set_rng_state(state):
         backend._rng = state
 
 
-class FakeData(Dataset):
+class FakeData(VisionDataset):
     """``size`` random images of ``image_size`` (C, H, W) with labels in [0, num_classes)."""
 
     def __init__(self, size=1000, image_size=(3, 224, 224), num_classes=10, transform=None, target_transform=None,
                  random_offset=0):
-        self.size, self.image_size, self.num_classes = size, image_size, num_classes
-        self.transform, self.target_transform, self.random_offset = transform, target_transform, random_offset
+        super().__init__(None, transform=transform, target_transform=target_transform)
+        self.size, self.image_size, self.num_classes, self.random_offset = size, image_size, num_classes, random_offset
 
     def __getitem__(self, index):
         import scratchnet

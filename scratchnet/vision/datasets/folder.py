@@ -4,7 +4,7 @@
 
 import os
 
-from ...utils.data import Dataset
+from .vision import VisionDataset
 
 __all__ = ["DatasetFolder", "IMG_EXTENSIONS", "ImageFolder", "default_loader", "find_classes", "make_dataset"]
 
@@ -57,13 +57,12 @@ def default_loader(path):
         return Image.open(f).convert("RGB")
 
 
-class DatasetFolder(Dataset):
+class DatasetFolder(VisionDataset):
     """Samples ``(loader(path), class index)`` from ``root/<class>/...`` files."""
 
     def __init__(self, root, loader, extensions=None, transform=None, target_transform=None, is_valid_file=None,
                  allow_empty=False):
-        self.root = os.path.expanduser(os.fspath(root))
-        self.transform, self.target_transform = transform, target_transform
+        super().__init__(root, transform=transform, target_transform=target_transform)
         self.classes, self.class_to_idx = find_classes(self.root)
         self.samples = make_dataset(self.root, self.class_to_idx, extensions, is_valid_file, allow_empty)
         self.loader, self.extensions = loader, extensions

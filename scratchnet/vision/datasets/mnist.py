@@ -14,7 +14,7 @@ import os
 
 from ...backend import xp
 from ...tensor import Tensor
-from ...utils.data import Dataset
+from .vision import VisionDataset
 from .utils import DataError, DataNotFound, at_end, byte_budget, open_stream, read_exactly
 
 __all__ = ["FashionMNIST", "KMNIST", "MNIST", "mnist_arrays", "read_idx"]
@@ -51,7 +51,7 @@ def _find(folders, stem):
     return None
 
 
-class MNIST(Dataset):
+class MNIST(VisionDataset):
     """The MNIST digits (60,000 training and 10,000 test images, 28x28 grey).
 
     Args:
@@ -66,8 +66,8 @@ class MNIST(Dataset):
                "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"]
 
     def __init__(self, root, train=True, transform=None, target_transform=None, download=False):
-        self.root = os.path.expanduser(root) if isinstance(root, str) else os.fspath(root)
-        self.train, self.transform, self.target_transform = train, transform, target_transform
+        super().__init__(root, transform=transform, target_transform=target_transform)
+        self.train = train
         split = "train" if train else "t10k"
         stems = [f"{split}-images-idx3-ubyte", f"{split}-labels-idx1-ubyte"]
         folders = [self.raw_folder, self.root, os.path.join(self.root, "raw")]
@@ -114,18 +114,6 @@ class MNIST(Dataset):
 
     def extra_repr(self):
         return f"Split: {'Train' if self.train else 'Test'}"
-
-    def __repr__(self):
-        body = [f"Number of datapoints: {len(self)}", f"Root location: {self.root}", *self.extra_repr().splitlines()]
-        if self.transform is not None or self.target_transform is not None:  # laid out as torchvision's
-            lines = ["StandardTransform"]
-            for head, t in (("Transform: ", self.transform), ("Target transform: ", self.target_transform)):
-                if t is not None:
-                    first, *rest = repr(t).splitlines()
-                    lines += [head + first] + [" " * len(head) + line for line in rest]
-            body.append("\n".join(lines))
-        return "\n".join([f"Dataset {type(self).__name__}"] + ["    " + item for item in body])
-
 
 class FashionMNIST(MNIST):
     """Zalando's clothing images in MNIST's format (root/FashionMNIST/raw/...)."""
