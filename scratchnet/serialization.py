@@ -181,12 +181,13 @@ class _Reader:
     def fail(self, problem):
         raise CheckpointError(f"{self.name}: {problem}")
 
-    def array(self, ref):
-        if not isinstance(ref, str) or not ref.startswith("t") or not ref[1:].isdigit():
-            self.fail(f"bad tensor reference {ref!r}")
+    def array(self, ref, member=None):
+        if member is None:
+            if not isinstance(ref, str) or not ref.startswith("t") or not ref[1:].isdigit():
+                self.fail(f"bad tensor reference {ref!r}")
+            member = f"{ref}.npy"
         if ref in self.loaded:
             return self.loaded[ref]
-        member = f"{ref}.npy"
         try:
             info = self.z.getinfo(member)
         except KeyError:
@@ -337,8 +338,21 @@ def _open_archive(f, name):
     return handle, size
 
 
+def _load_npz(z, name, size):
+    """A NumPy ``.npz`` (``numpy.savez``: one ``.npy`` per name) as an OrderedDict of tensors, with the
+    same checks: how weights come over from any framework without pickle."""
+    reader = _Reader(z, name, MIN_BUDGET + MAX_RATIO * size)
+    out = collections.OrderedDict()
+    for member in z.namelist():
+        if member == "__scratchnet_meta__.npy":  # the CLI's checkpoint header, not a weight
+            continue
+        out[member[: -len(".npy")]] = Tensor(reader.array(member, member))
+    return out
+
+
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
-    """Load what :func:`save` wrote, from a path or a binary file object.
+    """Load what :func:`save` wrote (or a NumPy ``.npz`` of named arrays, as a dict of tensors),
+    from a path or a binary file object.
 
     ``map_location`` may be 'cpu', a cpu ``device``, a dict or a callable (everything loads onto
     the CPU; a GPU is refused); ``weights_only`` is accepted (the format holds only data, so every
@@ -358,8 +372,10 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
                 if STRUCTURE not in names:
                     if any(n.endswith("data.pkl") for n in names):
                         raise CheckpointError(f"{name}: written by torch.save (pickle), which scratchnet does not read; "
-                                              "in torch, save {k: v.numpy() for k, v in sd.items()} with numpy.savez, or "
-                                              "load it in torch and save it with scratchnet")
+                                              "in torch, save {k: v.numpy() for k, v in sd.items()} with numpy.savez, and "
+                                              "load that file here")
+                    if names and all(n.endswith(".npy") and "/" not in n for n in names):
+                        return _load_npz(z, name, size)
                     raise CheckpointError(f"{name}: not a scratchnet checkpoint (no {STRUCTURE})")
                 info = z.getinfo(STRUCTURE)
                 if info.file_size > MAX_STRUCTURE:

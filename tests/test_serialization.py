@@ -189,9 +189,18 @@ def test_crafted_archives_raise_one_clear_error(data, problem):
 
 
 def test_torchs_pickles_are_refused_with_a_way_out(tmp_path):
-    torch.save({"w": torch.ones(2)}, tmp_path / "t.pt")
+    state = torch.nn.Linear(3, 2).state_dict()
+    torch.save(state, tmp_path / "t.pt")
     with pytest.raises(CheckpointError, match="written by torch.save \\(pickle\\)"):
         sn.load(tmp_path / "t.pt")
+    np.savez(tmp_path / "t.npz", **{k: v.numpy() for k, v in state.items()})  # the way out the message gives
+    back = sn.load(tmp_path / "t.npz")
+    model = sn.nn.Linear(3, 2)
+    model.load_state_dict(back)
+    assert list(back) == ["weight", "bias"] and np.array_equal(model.weight.detach().numpy(), state["weight"].numpy())
+    np.savez(tmp_path / "obj.npz", a=np.array([object()], dtype=object))
+    with pytest.raises(CheckpointError, match="not a valid .npy|dtype object"):
+        sn.load(tmp_path / "obj.npz")
     with pytest.raises(CheckpointError, match="no such file"):
         sn.load(tmp_path / "missing.pt")
 
