@@ -27,3 +27,13 @@ class DiesAtTwo:
 
     def __len__(self):
         return 4
+
+
+class Doubles:
+    """Item i is (i, 2.0 * i)."""
+
+    def __getitem__(self, i):
+        return i, 2.0 * i
+
+    def __len__(self):
+        return 7

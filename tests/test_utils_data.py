@@ -233,6 +233,14 @@ def test_an_error_in_a_worker_reaches_the_main_process():
         list(loader)
 
 
+def test_spawned_workers_load_in_order():
+    from tests.mp_workers import Doubles
+
+    loader = sud.DataLoader(Doubles(), batch_size=2, num_workers=2, multiprocessing_context="spawn")
+    assert [b[0].tolist() for b in loader] == [[0, 1], [2, 3], [4, 5], [6]]
+    assert [b[1].dtype for b in loader] == [sn.float64] * 4
+
+
 def test_a_worker_that_dies_is_reported_not_waited_for():
     from tests.mp_workers import DiesAtTwo
 
