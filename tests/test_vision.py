@@ -57,6 +57,8 @@ def test_mnist_family_equals_torchvision_on_the_same_files(tmp_path, cls):
     plain, tplain = getattr(datasets, cls)(str(tmp_path)), getattr(torchvision.datasets, cls)(str(tmp_path))
     assert isinstance(plain[3][0], Image.Image) and np.array_equal(np.asarray(plain[3][0]), np.asarray(tplain[3][0]))
     assert plain.raw_folder == tplain.raw_folder
+    with pytest.warns(UserWarning, match="train_labels has been renamed targets"):
+        assert plain.train_labels is plain.targets  # the names old tutorials use
 
 
 def test_mnist_finds_gzipped_files_and_says_where_they_belong(tmp_path):

@@ -86,6 +86,17 @@ class MNIST(VisionDataset):
             raise DataError(f"{paths[1]}: label {int(labels.max())} is not one of the {len(self.classes)} classes")
         self.data, self.targets = Tensor(images), Tensor(labels.astype(xp.int64))
 
+    def _renamed(self, old, new):
+        import warnings
+
+        warnings.warn(f"{old} has been renamed {new}", stacklevel=3)
+        return getattr(self, new)
+
+    train_data = property(lambda self: self._renamed("train_data", "data"))
+    test_data = property(lambda self: self._renamed("test_data", "data"))
+    train_labels = property(lambda self: self._renamed("train_labels", "targets"))
+    test_labels = property(lambda self: self._renamed("test_labels", "targets"))
+
     @property
     def raw_folder(self):
         return os.path.join(self.root, type(self).__name__, "raw")
