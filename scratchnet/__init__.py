@@ -36,8 +36,8 @@ __version__ = "0.1.0"
 from . import accelerator, amp, backends, cuda, multiprocessing, testing  # noqa: E402
 from ._device import device, get_default_device, set_default_device  # noqa: E402
 from ._platform import (  # noqa: E402
-    compile, get_num_interop_threads, get_num_threads, inference_mode, is_inference_mode_enabled,
-    set_num_interop_threads, set_num_threads,
+    compile, get_float32_matmul_precision, get_num_interop_threads, get_num_threads, inference_mode,
+    is_inference_mode_enabled, set_float32_matmul_precision, set_num_interop_threads, set_num_threads,
 )
 from .amp import autocast  # noqa: E402
 from ._tensor_str import set_printoptions  # noqa: E402

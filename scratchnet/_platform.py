@@ -13,8 +13,8 @@ True
 import functools
 import os
 
-__all__ = ["compile", "get_num_interop_threads", "get_num_threads", "inference_mode", "is_inference_mode_enabled",
-           "set_num_interop_threads", "set_num_threads"]
+__all__ = ["compile", "get_float32_matmul_precision", "get_num_interop_threads", "get_num_threads", "inference_mode",
+           "is_inference_mode_enabled", "set_float32_matmul_precision", "set_num_interop_threads", "set_num_threads"]
 
 _threads = {"intra": None, "interop": None}
 _limiter = []  # threadpoolctl's limiter, kept alive while the limit holds
@@ -123,3 +123,22 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
     if not callable(model):
         raise RuntimeError(f"torch.compile() expects a callable (a Module or a function), got {type(model).__name__}")
     return model
+
+
+_matmul_precision = ["highest"]
+
+
+def set_float32_matmul_precision(precision):
+    """Accepted as torch's: 'highest', 'high' or 'medium' (NumPy always multiplies float32 at
+    full precision, so the setting changes no result); anything else warns and is ignored."""
+    import warnings
+
+    if precision not in ("highest", "high", "medium"):
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
+                      "setFloat32MatmulPrecision call has no effect.", stacklevel=2)
+        return
+    _matmul_precision[0] = precision
+
+
+def get_float32_matmul_precision():
+    return _matmul_precision[0]

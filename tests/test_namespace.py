@@ -142,6 +142,14 @@ def test_threads_inference_mode_compile_autocast():
     finally:
         sn._platform._reset_num_threads()  # leave the BLAS pool as it was for the tests that follow
     assert sn.get_num_threads() == before
+    assert sn.get_float32_matmul_precision() == torch.get_float32_matmul_precision() == "highest"
+    try:
+        sn.set_float32_matmul_precision("high")
+        assert sn.get_float32_matmul_precision() == "high"
+        with pytest.warns(UserWarning, match="is not one of 'highest', 'high', or 'medium'"):
+            sn.set_float32_matmul_precision("bogus")
+    finally:
+        sn.set_float32_matmul_precision("highest")
     x = sn.ones(2, requires_grad=True)
     with sn.inference_mode():
         assert not (x * 2).requires_grad and sn.is_inference_mode_enabled()
