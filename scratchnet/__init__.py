@@ -29,11 +29,10 @@ from .tensor import float32, float64, int32, int64, uint8
 float = float32  # noqa: A001  (torch.float)
 double = float64
 long = int64
-from . import autograd, checkpoint, data, models, nn, optim, viz  # noqa: E402
+from . import autograd, checkpoint, models, nn, optim, utils, viz  # noqa: E402
 import importlib as _importlib  # noqa: E402
 
 trace = _importlib.import_module(".trace", __name__)  # seeing inside, and callable as torch.trace (see trace.py)
-from .checkpoint import load, save  # noqa: E402
 from . import random  # noqa: E402  (torch's CPU generator, bit for bit)
 from . import distributed  # noqa: E402  (torch.distributed names; gloo carries the tensors)
 from .random import (  # noqa: E402
@@ -50,3 +49,13 @@ from .creation import (  # noqa: E402
 from .typeinfo import finfo, iinfo, is_floating_point, is_nonzero, is_tensor, numel  # noqa: E402
 
 __version__ = "0.1.0"
+from . import accelerator, amp, backends, cuda, multiprocessing, testing  # noqa: E402
+from ._device import device, get_default_device, set_default_device  # noqa: E402
+from ._platform import (  # noqa: E402
+    compile, get_float32_matmul_precision, get_num_interop_threads, get_num_threads, inference_mode,
+    is_inference_mode_enabled, set_float32_matmul_precision, set_num_interop_threads, set_num_threads,
+)
+from .amp import autocast  # noqa: E402
+from ._tensor_str import set_printoptions  # noqa: E402
+from . import serialization  # noqa: E402
+from .serialization import load, save  # noqa: E402

@@ -89,7 +89,7 @@ def main(argv=None):
         parser.print_help()
         return 0
     from .checkpoint import CheckpointError
-    from .data import DataError
+    from .vision.datasets import DataError
     from .train import UsageError
 
     try:

@@ -1,4 +1,5 @@
-"""Saving and loading without pickle: named arrays in a NumPy ``.npz`` plus a JSON header.
+"""The CLI's checkpoints without pickle: named arrays in a NumPy ``.npz`` plus a JSON header
+(``scratchnet.save``/``scratchnet.load`` for any object are in :mod:`scratchnet.serialization`).
 
 Writes are atomic (a temporary file in the same folder, then a rename), so an interrupted save
 never leaves a half-written checkpoint, and the temporary files of saves that were killed are
@@ -7,9 +8,10 @@ decompression with a ceiling, every member validated, never unpickling) and chec
 
 >>> import os, tempfile, scratchnet as sn
 >>> path = os.path.join(tempfile.mkdtemp(), "w.npz")
->>> save({"w": sn.ones(2)}, path)
->>> load(path)["w"].tolist()
-[1.0, 1.0]
+>>> save_arrays(path, {"w": sn.ones(2)}, {"kind": "demo"})
+>>> arrays, meta = load_arrays(path)
+>>> arrays["w"].tolist(), meta
+([1.0, 1.0], {'kind': 'demo'})
 """
 
 import glob
@@ -94,14 +96,3 @@ def load_arrays(path):
     if not isinstance(meta, dict):
         raise CheckpointError(f"{path} has a corrupt header (a JSON {type(meta).__name__}, expected an object)")
     return arrays, meta
-
-
-def save(state_dict, path):
-    """Save a state_dict (name -> Tensor) as .npz: ``scratchnet.save(model.state_dict(), path)``."""
-    save_arrays(path, state_dict, {"kind": "state_dict"})
-
-
-def load(path):
-    """A state_dict saved by :func:`save`, as Tensors."""
-    arrays, _ = load_arrays(path)
-    return {k: Tensor(v) for k, v in arrays.items()}

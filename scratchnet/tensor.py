@@ -576,7 +576,10 @@ class Tensor:
 
     @property
     def device(self):
-        return "cpu"
+        """Where the values live: always ``device(type='cpu')`` (NumPy)."""
+        from ._device import CPU
+
+        return CPU
 
     @property
     def is_cuda(self):
@@ -650,18 +653,17 @@ class Tensor:
         return self.array if dtype is None else self.array.astype(dtype)
 
     def __repr__(self):
-        body = xp.array2string(
-            self.array, separator=", ", prefix="tensor(", precision=4, floatmode="maxprec_equal" if self.dtype.kind == "f" else "maxprec",
-            threshold=1000, edgeitems=3, suppress_small=False,
-        )
-        extras = []
-        if self.dtype not in (_default_dtype, int64, bool_) or (self.array.size == 0 and self.dtype != _default_dtype):
-            extras.append(f"dtype=scratchnet.{self.dtype}")
-        if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        """As torch prints (see :mod:`scratchnet._tensor_str`)."""
+        from ._tensor_str import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        from ._tensor_str import tensor_format
+
+        return tensor_format(self, spec)
 
     # --- in-place edits (bump the version counter, so a stale saved tensor is caught) ------------
 

@@ -90,8 +90,8 @@ class Config:
 
 def load_data(config):
     """(x_train, y_train, x_test, y_test) as arrays shaped for the model's input."""
-    from .data import DataError, load_digits, mnist_splits
-    from .data.transforms import fit_images
+    from .vision.datasets import DataError, load_digits, mnist_arrays
+    from .vision.transforms import fit_images
 
     if config.data == "xor":
         x = xp.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=xp.float32)
@@ -103,10 +103,9 @@ def load_data(config):
     else:
         root = config.data_dir or default_mnist_dir()
         try:
-            train, test = mnist_splits(root)
+            arrays = list(mnist_arrays(root))
         except DataError as e:
             raise UsageError(str(e)) from None
-        arrays = [*_materialize(train), *_materialize(test)]
     size = INPUT_SIZE[config.model]
     x_train, y_train, x_test, y_test = arrays
     if x_train.shape[-1] != size:
@@ -114,11 +113,6 @@ def load_data(config):
     if config.model in ("mlp", "bn-mlp", "dropout-mlp"):
         x_train, x_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
     return x_train, y_train, x_test, y_test
-
-
-def _materialize(dataset):
-    x, y = dataset.get_batch(list(range(len(dataset))))
-    return x.array, y.array
 
 
 def default_mnist_dir():
@@ -327,13 +321,13 @@ def run(config):
     engines = build_engines(config)
     checkpoint = os.path.join(config.out, "checkpoint.npz")
     history = restore_run(config, engines, checkpoint) if config.resume else []
-    from .data import DataLoader, TensorDataset
-    from .tensor import Tensor
+    from .utils.data import BatchSampler, RandomSampler
+    from .utils.data._random import seeded_generator
 
-    loader = DataLoader(TensorDataset(Tensor(xp.arange(len(x_train)))), batch_size=config.batch_size, shuffle=True,
-                        drop_last=len(x_train) > config.batch_size, seed=config.seed)
+    loader = BatchSampler(RandomSampler(range(len(x_train)), generator=seeded_generator(config.seed)),
+                          config.batch_size, drop_last=len(x_train) > config.batch_size)
     for _ in range(len(history)):  # a resumed run continues the same sequence of batch orders
-        loader.batch_indices()
+        list(loader)
     print(header(config, len(x_train), len(x_test)))
     for epoch in range(len(history) + 1, config.epochs + 1):
         row = train_epoch(config, engines, loader, x_train, y_train, epoch)
@@ -350,7 +344,7 @@ def run(config):
 
 
 def train_epoch(config, engines, loader, x_train, y_train, epoch):
-    batches = loader.batch_indices()
+    batches = list(loader)  # one epoch's index lists
     totals = {name: 0.0 for name in engines}
     for engine in engines.values():
         engine.seconds = 0.0

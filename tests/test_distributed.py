@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import scratchnet as sn
-from scratchnet.data.distributed import DistributedSampler
+from scratchnet.utils.data.distributed import DistributedSampler
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 import scratchnet as sn
 from scratchnet.checkpoint import META_KEY, CheckpointError, load_arrays, save_arrays
-from scratchnet.data.mnist import DataError, read_idx
+from scratchnet.vision.datasets import DataError
+from scratchnet.vision.datasets.mnist import read_idx
 
 ARRAYS = {"w": np.arange(12, dtype=np.float32).reshape(3, 4), "b": np.array([1.5, -2.0]), "n": np.array([3], dtype=np.int64)}
 META = {"model": "mlp", "history": [{"epoch": 1}]}
@@ -167,8 +168,12 @@ def test_gzip_bomb_is_refused_with_bounded_memory(tmp_path):
 def test_labels_out_of_range_are_refused(tmp_path):
     path = tmp_path / "t10k-labels-idx1-ubyte"
     path.write_bytes(idx_bytes(3, magic=2049, shape=(), body=bytes([1, 200, 3])))
-    with pytest.raises(DataError, match="label 200 at item 1"):
-        read_idx(str(path), 2049, (), classes=10)
+    images = tmp_path / "t10k-images-idx3-ubyte"
+    images.write_bytes(idx_bytes(3))
+    from scratchnet.vision.datasets import MNIST
+
+    with pytest.raises(DataError, match="label 200"):
+        MNIST(str(tmp_path), train=False)
 
 
 # --- the command line ------------------------------------------------------------------------------

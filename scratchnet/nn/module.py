@@ -283,6 +283,61 @@ class Module:
             return f"{type(self).__name__}({extra})"
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
+    # --- devices and shared memory (these override the older to/cpu above) ---------------------------
+
+    def _tensors(self):
+        """Every parameter, its grad, and every buffer of this module and its submodules."""
+        for module in self.modules():
+            for t in list(module._parameters.values()) + list(module._buffers.values()):
+                if t is not None:
+                    yield t
+                    if t.grad is not None:
+                        yield t.grad
+
+    def to(self, *args, **kwargs):
+        """``to(device)``, ``to(dtype)``, ``to(tensor)``, ``to(device, dtype)``: floating parameters,
+        their grads and buffers are cast in place (the Parameter objects stay the same, so an
+        optimizer built before still holds them). Devices other than the CPU are refused."""
+        from .._device import parse_device
+        from ..tensor import Tensor, check_dtype
+
+        dtype = kwargs.pop("dtype", None)
+        kwargs.pop("non_blocking", None), kwargs.pop("memory_format", None), kwargs.pop("copy", None)
+        if "device" in kwargs:
+            parse_device(kwargs.pop("device"))
+        if kwargs:
+            raise TypeError(f"to() received an invalid combination of arguments - got unexpected {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif a is not None and parse_device(a) is None and not isinstance(a, bool):
+                dtype = a
+        if dtype is None:
+            return self
+        dtype = check_dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=scratchnet.{dtype}")
+        for t in self._tensors():
+            if t.is_floating_point() and t.dtype != dtype:
+                t.array = t.array.astype(dtype)
+        return self
+
+    def cuda(self, device=None):
+        """Refused, as torch refuses on a machine without a GPU."""
+        from .._device import check_cpu, device as Device
+
+        check_cpu(Device("cuda"))
+
+    def cpu(self):
+        return self
+
+    def share_memory(self):
+        """Move parameters, grads and buffers into shared memory, in place, so processes started
+        afterwards (fork; ``scratchnet.multiprocessing``) update the same weights (hogwild)."""
+        for t in self._tensors():
+            t.share_memory_()
+        return self
+
 
 class _Handle:
     def __init__(self, table, key):

@@ -1,9 +1,9 @@
 """The embedded default dataset: scikit-learn's handwritten digits (1,797 real 8x8 images, values
 0..16), so the project trains on real data with no download and no shared folder."""
 
-from ..backend import xp
-from ..tensor import Tensor, float32
-from .dataset import TensorDataset
+from ...backend import xp
+from ...tensor import Tensor, float32
+from ...utils.data import TensorDataset
 
 
 def load_digits(test_fraction=0.2, seed=0):

@@ -27,7 +27,7 @@ class DistributedSampler:
 
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
         if num_replicas is None or rank is None:
-            from .. import distributed as dist
+            from ... import distributed as dist
 
             if not dist.is_initialized():
                 raise RuntimeError("DistributedSampler needs num_replicas and rank, or an initialised process group")
@@ -45,7 +45,7 @@ class DistributedSampler:
         self.total_size = self.num_samples * num_replicas
 
     def __iter__(self):
-        from ..random import Generator, randperm
+        from ...random import Generator, randperm
 
         n = len(self.dataset)
         if self.shuffle:

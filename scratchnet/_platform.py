@@ -1,0 +1,144 @@
+"""The parts of torch's top-level namespace about the platform rather than the maths: threads,
+``inference_mode``, ``compile``.
+
+>>> import scratchnet as sn
+>>> x = sn.ones(2, requires_grad=True)
+>>> with inference_mode():
+...     (x * 2).requires_grad
+False
+>>> compile(sn.nn.Linear(2, 2)) is not None
+True
+"""
+
+import functools
+import os
+
+__all__ = ["compile", "get_float32_matmul_precision", "get_num_interop_threads", "get_num_threads", "inference_mode",
+           "is_inference_mode_enabled", "set_float32_matmul_precision", "set_num_interop_threads", "set_num_threads"]
+
+_threads = {"intra": None, "interop": None}
+_limiter = []  # threadpoolctl's limiter, kept alive while the limit holds
+
+
+def set_num_threads(n):
+    """Threads NumPy's BLAS may use (through threadpoolctl when it is installed; otherwise noted
+    for ``get_num_threads`` and exported as OMP_NUM_THREADS for processes started later)."""
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise RuntimeError(f"set_num_threads expects a positive integer, got {n!r}")
+    _threads["intra"] = n
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        os.environ["OMP_NUM_THREADS"] = str(n)
+        return
+    if _limiter:
+        _limiter[0].restore_original_limits()
+    _limiter[:] = [threadpool_limits(limits=n, user_api="blas")]  # NumPy's BLAS: where scratchnet computes
+
+
+def _reset_num_threads():
+    """Undo :func:`set_num_threads` (for tests)."""
+    if _limiter:
+        _limiter.pop().restore_original_limits()
+    _threads["intra"] = None
+
+
+def get_num_threads():
+    """The thread count set by :func:`set_num_threads`, else the BLAS pool's size, else the CPU count."""
+    if _threads["intra"] is not None:
+        return _threads["intra"]
+    try:
+        from threadpoolctl import threadpool_info
+
+        sizes = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
+        if sizes:
+            return max(sizes)
+    except ImportError:
+        pass
+    return int(os.environ.get("OMP_NUM_THREADS", os.cpu_count() or 1))
+
+
+def set_num_interop_threads(n):
+    if _threads["interop"] is not None:
+        raise RuntimeError("Error: cannot set number of interop threads after parallel work has started or set_num_interop_threads called")
+    _threads["interop"] = int(n)
+
+
+def get_num_interop_threads():
+    return _threads["interop"] or 1
+
+
+_inference = [False]
+
+
+def is_inference_mode_enabled():
+    return _inference[0]
+
+
+class inference_mode:
+    """As ``no_grad`` (no graph is recorded inside), as a context manager or decorator
+    (``@inference_mode()``, ``@inference_mode``); ``inference_mode(False)`` changes nothing."""
+
+    def __new__(cls, mode=True):
+        if callable(mode):  # used bare as a decorator: @inference_mode
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode=True):
+        self.mode = bool(mode)
+
+    def __enter__(self):
+        from .tensor import set_grad_enabled
+
+        self._grad = set_grad_enabled(False) if self.mode else None
+        self._prev, _inference[0] = _inference[0], self.mode or _inference[0]
+        return self
+
+    def __exit__(self, *exc):
+        if self._grad is not None:
+            self._grad.__exit__(*exc)
+        _inference[0] = self._prev
+        return False
+
+    def __call__(self, fn):
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            with inference_mode(mode):
+                return fn(*args, **kwargs)
+
+        return run
+
+    def clone(self):
+        return inference_mode(self.mode)
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None, disable=False):
+    """torch.compile's signature; returns ``model`` (a module or function) unchanged: scratchnet
+    runs eagerly. Without ``model`` it returns a decorator, as torch's does."""
+    if model is None:
+        return lambda fn: compile(fn, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode, options=options,
+                                  disable=disable)
+    if not callable(model):
+        raise RuntimeError(f"torch.compile() expects a callable (a Module or a function), got {type(model).__name__}")
+    return model
+
+
+_matmul_precision = ["highest"]
+
+
+def set_float32_matmul_precision(precision):
+    """Accepted as torch's: 'highest', 'high' or 'medium' (NumPy always multiplies float32 at
+    full precision, so the setting changes no result); anything else warns and is ignored."""
+    import warnings
+
+    if precision not in ("highest", "high", "medium"):
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
+                      "setFloat32MatmulPrecision call has no effect.", stacklevel=2)
+        return
+    _matmul_precision[0] = precision
+
+
+def get_float32_matmul_precision():
+    return _matmul_precision[0]

@@ -1,0 +1,55 @@
+"""``scratchnet.cuda``, answering as ``torch.cuda`` does on a machine without a GPU: nothing is
+available, seeding is a no-op, and asking for a current device raises torch's error.
+
+>>> is_available(), device_count(), is_initialized()
+(False, 0, False)
+"""
+
+from . import amp  # noqa: F401
+
+__all__ = ["current_device", "device_count", "empty_cache", "get_device_name", "is_available", "is_initialized",
+           "manual_seed", "manual_seed_all", "max_memory_allocated", "memory_allocated", "seed", "seed_all",
+           "set_device", "synchronize"]
+
+NO_DRIVER = ("Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver "
+             "from http://www.nvidia.com/Download/index.aspx (scratchnet computes on the CPU only)")
+
+
+def is_available():
+    """False: scratchnet computes on the CPU."""
+    return False
+
+
+def device_count():
+    return 0
+
+
+def is_initialized():
+    return False
+
+
+def manual_seed(seed):
+    """A no-op without a GPU (as torch's, which seeds lazily)."""
+
+
+def manual_seed_all(seed):
+    """A no-op without a GPU."""
+
+
+def seed():
+    """A no-op without a GPU."""
+
+
+def seed_all():
+    """A no-op without a GPU."""
+
+
+def empty_cache():
+    """A no-op: there is no GPU memory cache."""
+
+
+def _no_gpu(*args, **kwargs):
+    raise RuntimeError(NO_DRIVER)
+
+
+current_device = get_device_name = set_device = synchronize = memory_allocated = max_memory_allocated = _no_gpu

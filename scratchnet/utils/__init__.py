@@ -1,0 +1,3 @@
+"""``scratchnet.utils``, as ``torch.utils``: ``scratchnet.utils.data``."""
+
+from . import data  # noqa: F401
