@@ -190,13 +190,14 @@ def read_idx(path, magic, item_shape):
             per_item *= d
         expected = count * per_item
         stored = file_size(path)
-        if name.endswith(".gz") and expected > _limit_for(stored):
-            raise ReadError(f"{name}: declares {count} items ({expected} bytes) in {stored} compressed bytes (corrupt, or a compression bomb)")
-        if not name.endswith(".gz") and expected != stored - len(head):
-            raise ReadError(f"{name}: {stored} bytes, expected {len(head) + expected} for {count} items (truncated or corrupt)")
+        if expected > (_limit_for(stored) if name.endswith(".gz") else stored - len(head)):
+            raise ReadError(f"{name}: declares {count} items ({expected} bytes), more than the file can hold "
+                            f"(truncated, corrupt or a decompression bomb)")
+        if not name.endswith(".gz") and expected < stored - len(head):
+            raise ReadError(f"{name}: more bytes than the {count} items its header declares (corrupt)")
         body = read_exact_or(f, expected, name, f"truncated or corrupt: fewer than the {count} items declared")
         if not at_end(f, name):
-            raise ReadError(f"{name}: longer than the {count} items declared (truncated or corrupt header)")
+            raise ReadError(f"{name}: more bytes than the {count} items its header declares (corrupt)")
     return xp.frombuffer(body, dtype=xp.uint8).reshape((count, *item_shape))
 
 
