@@ -1,0 +1,195 @@
+"""Scans (running reductions along one dim): cumsum, cumprod, cummax, cummin, logcumsumexp.
+
+Output i along ``dim`` combines inputs 0..i. The backward of a running sum is a running sum
+from the other end (:func:`reverse_cumsum`); the others build on it. Every backward is written
+with Tensor ops, so second derivatives work.
+
+>>> import scratchnet as sn
+>>> x = sn.tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> x.cumsum(dim=0)
+tensor([1., 3., 6.], grad_fn=<CumsumBackward0>)
+>>> x.cumsum(dim=0).sum().backward()
+>>> x.grad
+tensor([3., 2., 1.])
+"""
+
+from .. import return_types
+from ..backend import FLOAT_DTYPES, xp
+from ..tensor import Function, Tensor, _wrap_dim
+from .reduce import TakeAlong, accumulation_dtype, index_result, quiet, torch_name
+
+__all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
+
+
+def _scan_dim(input, dim):
+    return _wrap_dim(dim, input.ndim)
+
+
+def _position(shape, dim):
+    """0, 1, 2, ... along ``dim``, shaped to broadcast against ``shape``."""
+    return xp.arange(shape[dim]).reshape([-1 if i == dim else 1 for i in range(len(shape))])
+
+
+def _wide(x):
+    """torch accumulates float32 scans in float64 (so 1e30 * 3e38 * 0 is 0, not NaN)."""
+    return xp.float64 if x.dtype == xp.float32 else x.dtype
+
+
+def reverse_cumsum(grad, dim):
+    """sum_{j >= i} grad_j along ``dim``: the running sum from the far end."""
+    return grad if grad.ndim == 0 else ReverseCumsum.apply(grad, dim=dim)
+
+
+class Cumsum(Function):
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return x.copy() if x.ndim == 0 else xp.cumsum(x, axis=dim, dtype=_wide(x)).astype(x.dtype)
+
+    def backward(ctx, grad):
+        return reverse_cumsum(grad, ctx.dim)
+
+
+class ReverseCumsum(Function):
+    """The running sum from the last element back: the backward of cumsum (and cumsum is its)."""
+
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        flipped = xp.flip(x, axis=dim)
+        return xp.flip(xp.cumsum(flipped, axis=dim, dtype=_wide(x)), axis=dim).astype(x.dtype)
+
+    def backward(ctx, grad):
+        return Cumsum.apply(grad, dim=ctx.dim)
+
+
+def cumsum(input, dim, *, dtype=None):
+    """Running sum along ``dim``; bool and ints sum as int64 (or as ``dtype``).
+
+    >>> import scratchnet as sn
+    >>> sn.tensor([[1, 2], [3, 4]]).cumsum(dim=1)
+    tensor([[1, 3],
+            [3, 7]])
+    """
+    input = accumulation_dtype(input, dtype)
+    return Cumsum.apply(input, dim=_scan_dim(input, dim))
+
+
+class Cumprod(Function):
+    """Running product. Before the first zero z of a row, d out_i / d x_k = out_i / x_k; at z it is
+    (product before z) times the running product after z; past z it is 0 (torch's rule)."""
+
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        out = x.copy() if x.ndim == 0 else xp.cumprod(x, axis=dim, dtype=_wide(x)).astype(x.dtype)
+        ctx.save_for_backward(x, out)
+        return out
+
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        if x.ndim == 0 or x.numel() == 0:
+            return grad
+        dim, zero = ctx.dim, x.array == 0
+        position = _position(x.shape, dim)
+        first = xp.where(zero.any(axis=dim, keepdims=True), xp.argmax(zero, axis=dim, keepdims=True), x.shape[dim])
+        before = Tensor._make((position < first).astype(x.dtype))
+        at = Tensor._make((position == first).astype(x.dtype))
+        after = Tensor._make((position > first).astype(x.dtype))
+        safe = x * before + (1 - before)  # the zero and what follows replaced by 1
+        grad_before = reverse_cumsum(grad * out * before, dim) / safe * before
+        # at the first zero: prod_{j<z} x_j * sum_{i>=z} grad_i prod_{z<j<=i} x_j
+        prefix = (Tensor._make((position == first - 1).astype(x.dtype)) * out).sum(dim=dim, keepdim=True)
+        prefix = prefix + Tensor._make((first == 0).astype(x.dtype))
+        tail = Cumprod.apply(x * after + (1 - after), dim=dim)
+        grad_at = (grad * tail * (at + after)).sum(dim=dim, keepdim=True) * prefix * at
+        return grad_before + grad_at
+
+
+def cumprod(input, dim, *, dtype=None):
+    """Running product along ``dim``; bool and ints multiply as int64. Zeros have torch's gradient.
+
+    >>> import scratchnet as sn
+    >>> sn.tensor([2.0, 3.0, 0.0, 4.0]).cumprod(dim=0)
+    tensor([2., 6., 0., 0.])
+    """
+    input = accumulation_dtype(input, dtype)
+    return Cumprod.apply(input, dim=_scan_dim(input, dim))
+
+
+class Cummax(TakeAlong):
+    backward_name = "CummaxBackward0"
+
+
+class Cummin(TakeAlong):
+    backward_name = "CumminBackward0"
+
+
+def _running_extreme(input, dim, largest):
+    d = _scan_dim(input, dim)
+    name = "cummax" if largest else "cummin"
+    if input.ndim == 0:
+        index = xp.zeros((), xp.int64)
+    else:
+        a = input.array
+        running = (xp.maximum if largest else xp.minimum).accumulate(a, axis=d)
+        hit = a == running
+        if a.dtype.kind == "f":
+            hit |= xp.isnan(a) & xp.isnan(running)
+        index = xp.maximum.accumulate(xp.where(hit, _position(a.shape, d), 0), axis=d)
+    values = (Cummax if largest else Cummin).apply(input, indices=index, dim=d, keepdim=True)
+    result = return_types.cummax if largest else return_types.cummin
+    return result(values, index_result(index, d, True, input.ndim))
+
+
+def cummax(input, dim):
+    """Running maximum along ``dim`` and where it was found (the latest index on a tie); a NaN,
+    once seen, is the maximum from then on. The gradient goes to those indices.
+
+    >>> import scratchnet as sn
+    >>> sn.tensor([1.0, 3.0, 2.0, 3.0]).cummax(dim=0)
+    scratchnet.return_types.cummax(
+    values=tensor([1., 3., 3., 3.]),
+    indices=tensor([0, 1, 1, 3]))
+    """
+    return _running_extreme(input, dim, True)
+
+
+def cummin(input, dim):
+    """Running minimum along ``dim`` and its indices; see :func:`cummax`."""
+    return _running_extreme(input, dim, False)
+
+
+class Logcumsumexp(Function):
+    """log(cumsum(exp(x))) via ``logaddexp.accumulate``; d out_i / d x_k = exp(x_k - out_i) for k <= i.
+
+    The backward shifts by each row's final value (the largest), so exp never overflows there.
+    """
+
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        out = x.copy() if x.ndim == 0 else xp.logaddexp.accumulate(x, axis=dim)
+        ctx.save_for_backward(x, out)
+        return out
+
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        if x.ndim == 0 or x.numel() == 0:
+            return grad
+        last = xp.take(out.array, [-1], axis=ctx.dim) if x.shape[ctx.dim] else xp.zeros(1, x.dtype)
+        shift = Tensor._make(xp.where(xp.isfinite(last), last, 0).astype(x.dtype))
+        return (x - shift).exp() * reverse_cumsum(grad * (shift - out).exp(), ctx.dim)
+
+
+def logcumsumexp(input, dim):
+    """log(cumsum(exp(input))) along ``dim``, without overflow (floating input only, as torch).
+
+    >>> import scratchnet as sn
+    >>> sn.tensor([0.0, 0.0, 1000.0], dtype=sn.float64).logcumsumexp(dim=0).tolist()
+    [0.0, 0.6931471805599453, 1000.0]
+    """
+    if input.dtype not in FLOAT_DTYPES:
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{torch_name(input.dtype)}'")
+    with quiet():
+        return Logcumsumexp.apply(input, dim=_scan_dim(input, dim))
+
+
+METHODS = {name: globals()[name] for name in __all__}
+
