@@ -18,7 +18,7 @@ import math
 from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Function, Tensor, _wrap_dim
 from .math import where
-from .reduce import amax, amin, count, expand_back, normalize_dims, quiet, torch_name
+from .reduce import amax, amin, expand_back, normalize_dims, quiet, torch_name
 from .reduce import sum as _sum
 
 __all__ = ["norm"]
@@ -88,8 +88,14 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     if x.dtype not in FLOAT_DTYPES:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {torch_name(x.dtype)}")
     dims = normalize_dims(dim, x.ndim)
-    if (ord < 0 or ord == math.inf) and x.ndim and count(x.shape, dims) == 0:
-        raise RuntimeError(f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on an empty tensor because the operation does not have an identity")
+    if (ord < 0 or ord == math.inf) and x.ndim:
+        if dim is None or dim == () or dim == []:
+            if x.numel() == 0:
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on an empty tensor because the operation does not have an identity")
+        else:
+            for d in dims:
+                if x.shape[d] == 0:  # (sic: torch's message lacks the space before "because")
+                    raise RuntimeError(f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on the dimension {d}because this dimension is empty and the operation does not have an identity")
     return VectorNorm.apply(x, ord=float(ord), dims=dims, keepdim=keepdim)
 
 

@@ -20,10 +20,11 @@ tensor([[0., 1.],
 """
 
 import builtins
+import functools
 
 from .. import return_types
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Function, Tensor, _wrap_dim, bool_, float64, get_default_dtype, int64
+from ..tensor import Function, Tensor, _wrap_dim, bool_, float64, get_default_dtype, int64, is_grad_enabled
 
 # --- dims, shapes and names shared by every reduction ---------------------------------------------
 
@@ -33,6 +34,20 @@ _TORCH_NAMES = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"
 def torch_name(dtype):
     """torch's short name of a dtype, as its error messages spell it (``Long``, ``Float``)."""
     return _TORCH_NAMES.get(str(dtype), str(dtype))
+
+
+def dim_alias(fn):
+    """Accept NumPy's ``axis=`` as another name for ``dim=``, as torch does."""
+
+    @functools.wraps(fn)
+    def with_axis(*args, **kwargs):
+        if "axis" in kwargs:
+            if "dim" in kwargs:
+                raise TypeError(f"{fn.__name__}() got an unexpected keyword argument 'axis'")
+            kwargs["dim"] = kwargs.pop("axis")
+        return fn(*args, **kwargs)
+
+    return with_axis
 
 
 def normalize_dims(dim, ndim, empty_means_all=True):
@@ -178,12 +193,15 @@ class MeanAll(Mean):
 def accumulation_dtype(input, dtype):
     """``input`` cast to ``dtype``, or bool and integers widened to int64 as torch sums them."""
     if dtype is not None:
+        if xp.dtype(dtype) not in FLOAT_DTYPES and input.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"Autograd not support dtype: {torch_name(xp.dtype(dtype))}")
         return input.to(dtype)
     if input.dtype.kind in "biu" and input.dtype != int64:
         return input.to(int64)
     return input
 
 
+@dim_alias
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum over ``dim`` (an int, a tuple, or None/``()`` for all); bool and ints sum as int64.
 
@@ -198,6 +216,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return cls.apply(input, dims=normalize_dims(dim, input.ndim), keepdim=keepdim)
 
 
+@dim_alias
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     """Mean over ``dim``; floating input (or ``dtype=``) only, NaN over a 0-size dim, as torch.
 
@@ -275,9 +294,11 @@ class MinAlongDim(TakeAlong):
     backward_name = "MinBackward0"
 
 
-def _reduce_extreme(input, dims, keepdim, largest, cls, name):
+def _reduce_extreme(input, dims, keepdim, largest, cls, name, specified=True):
+    """Reduce with ``cls`` over ``dims``; a 0-size reduced dim is torch's IndexError, and an empty
+    tensor reduced without naming a dim (``specified=False``) torch's RuntimeError."""
     empty = [d for d in dims if input.shape[d] == 0]
-    if input.numel() == 0 and len(dims) == input.ndim and input.ndim:
+    if input.numel() == 0 and not specified and input.ndim:
         raise RuntimeError(
             f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
             f"Specify the reduction dim with the 'dim' argument."
@@ -302,7 +323,7 @@ def _extreme(input, dim, keepdim, largest, other):
     if dim is None:
         if keepdim:
             raise TypeError(f"{name}() received an invalid combination of arguments - got (keepdim=bool), but expected (int dim, bool keepdim)")
-        return _reduce_extreme(input, tuple(range(input.ndim)), False, largest, MaxAll if largest else MinAll, name)
+        return _reduce_extreme(input, tuple(range(input.ndim)), False, largest, MaxAll if largest else MinAll, name, specified=False)
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"{name}() received an invalid combination of arguments - got (dim={type(dim).__name__}), but expected (int dim, bool keepdim)")
     d = _wrap_dim(dim, input.ndim)
@@ -313,6 +334,7 @@ def _extreme(input, dim, keepdim, largest, other):
     return (return_types.max if largest else return_types.min)(values, index_result(idx, d, keepdim, input.ndim))
 
 
+@dim_alias
 def max(input, dim=None, keepdim=False, *, other=None):
     """The largest element; with an int ``dim``, ``(values, indices)`` along it; with a tensor,
     the elementwise ``maximum`` (``torch.max(a, b)``). NaN is larger than everything.
@@ -328,11 +350,13 @@ def max(input, dim=None, keepdim=False, *, other=None):
     return _extreme(input, dim, keepdim, True, other)
 
 
+@dim_alias
 def min(input, dim=None, keepdim=False, *, other=None):
     """The smallest element; with an int ``dim``, ``(values, indices)``; see :func:`max`."""
     return _extreme(input, dim, keepdim, False, other)
 
 
+@dim_alias
 def amax(input, dim=(), keepdim=False):
     """The largest values over ``dim`` (an int or tuple; ``()`` for all); ties share the gradient.
 
@@ -340,12 +364,13 @@ def amax(input, dim=(), keepdim=False):
     >>> sn.tensor([[1.0, 5.0], [7.0, 3.0]]).amax(dim=1)
     tensor([5., 7.])
     """
-    return _reduce_extreme(input, normalize_dims(dim, input.ndim), keepdim, True, Amax, "amax")
+    return _reduce_extreme(input, normalize_dims(dim, input.ndim), keepdim, True, Amax, "amax", specified=dim not in (None, (), []))
 
 
+@dim_alias
 def amin(input, dim=(), keepdim=False):
     """The smallest values over ``dim``; see :func:`amax`."""
-    return _reduce_extreme(input, normalize_dims(dim, input.ndim), keepdim, False, Amin, "amin")
+    return _reduce_extreme(input, normalize_dims(dim, input.ndim), keepdim, False, Amin, "amin", specified=dim not in (None, (), []))
 
 
 def _argextreme(input, dim, keepdim, largest):
@@ -365,6 +390,7 @@ def _argextreme(input, dim, keepdim, largest):
     return index_result(arg_extreme(input.array, d, largest), d, keepdim, input.ndim)
 
 
+@dim_alias
 def argmax(input, dim=None, keepdim=False):
     """Index of the largest element (of the flattened tensor when ``dim`` is None); first of ties.
 
@@ -375,6 +401,7 @@ def argmax(input, dim=None, keepdim=False):
     return _argextreme(input, dim, keepdim, True)
 
 
+@dim_alias
 def argmin(input, dim=None, keepdim=False):
     """Index of the smallest element; see :func:`argmax`."""
     return _argextreme(input, dim, keepdim, False)
@@ -447,6 +474,7 @@ class Std(Var):
             return ctx.deviation(x, where(Tensor._make(out.array == 0), 0.0, grad / (out * 2))) * 2
 
 
+@dim_alias
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Variance over ``dim``, divided by ``N - correction`` (Bessel's ``correction=1`` by default;
     ``unbiased=False`` means 0), as torch.
@@ -461,6 +489,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return Var.apply(input, dims=dims, correction=correction, keepdim=keepdim)
 
 
+@dim_alias
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """Standard deviation: the square root of :func:`var` (same arguments).
 

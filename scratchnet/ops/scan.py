@@ -16,7 +16,7 @@ tensor([3., 2., 1.])
 from .. import return_types
 from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Function, Tensor, _wrap_dim
-from .reduce import TakeAlong, accumulation_dtype, index_result, quiet, torch_name
+from .reduce import TakeAlong, accumulation_dtype, dim_alias, index_result, quiet, torch_name
 
 __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
 
@@ -61,6 +61,7 @@ class ReverseCumsum(Function):
         return Cumsum.apply(grad, dim=ctx.dim)
 
 
+@dim_alias
 def cumsum(input, dim, *, dtype=None):
     """Running sum along ``dim``; bool and ints sum as int64 (or as ``dtype``).
 
@@ -103,6 +104,7 @@ class Cumprod(Function):
         return grad_before + grad_at
 
 
+@dim_alias
 def cumprod(input, dim, *, dtype=None):
     """Running product along ``dim``; bool and ints multiply as int64. Zeros have torch's gradient.
 
@@ -139,6 +141,7 @@ def _running_extreme(input, dim, largest):
     return result(values, index_result(index, d, True, input.ndim))
 
 
+@dim_alias
 def cummax(input, dim):
     """Running maximum along ``dim`` and where it was found (the latest index on a tie); a NaN,
     once seen, is the maximum from then on. The gradient goes to those indices.
@@ -152,6 +155,7 @@ def cummax(input, dim):
     return _running_extreme(input, dim, True)
 
 
+@dim_alias
 def cummin(input, dim):
     """Running minimum along ``dim`` and its indices; see :func:`cummax`."""
     return _running_extreme(input, dim, False)
@@ -178,6 +182,7 @@ class Logcumsumexp(Function):
         return (x - shift).exp() * reverse_cumsum(grad * (shift - out).exp(), ctx.dim)
 
 
+@dim_alias
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along ``dim``, without overflow (floating input only, as torch).
 

@@ -17,8 +17,8 @@ import builtins
 
 from .. import return_types
 from ..backend import xp
-from ..tensor import Tensor, _wrap_dim, int32, int64
-from .reduce import TakeAlong, index_result, one_dim
+from ..tensor import Function, Tensor, _wrap_dim, int32, int64
+from .reduce import TakeAlong, dim_alias, index_result, one_dim
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "unique_consecutive", "searchsorted", "bucketize"]
 
@@ -54,6 +54,7 @@ def _sorted(input, dim, descending, cls):
     return cls.apply(input, indices=index, dim=d, keepdim=True), index_result(index, d, True, input.ndim)
 
 
+@dim_alias
 def sort(input, dim=-1, descending=False, stable=False):
     """Sorted values along ``dim`` and the indices they came from (stable always, which torch's
     ``stable=True`` promises; NaN sorts as the largest).
@@ -66,6 +67,7 @@ def sort(input, dim=-1, descending=False, stable=False):
     return return_types.sort(*_sorted(input, dim, descending, Sort))
 
 
+@dim_alias
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort ``input`` along ``dim`` (see :func:`sort`).
 
@@ -88,6 +90,7 @@ def msort(input):
     return sort(input, dim=0).values
 
 
+@dim_alias
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices, largest first.
 
@@ -110,6 +113,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return return_types.topk(values, index_result(index, d, True, input.ndim))
 
 
+@dim_alias
 def kthvalue(input, k, dim=-1, keepdim=False):
     """The ``k``-th smallest value along ``dim`` (counting from 1) and its index.
 
@@ -134,8 +138,31 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 # --- unique ---------------------------------------------------------------------------------------
 
 
-def _unique_results(values, inverse, counts, return_inverse, return_counts, like):
-    out = [Tensor._make(xp.asarray(values, dtype=like.dtype))]
+class Unique(Function):
+    """The distinct values, recorded so that a graph through them fails as torch's does."""
+
+    backward_name = "Unique2Backward0"
+    torch_op = "_unique2"
+
+    def forward(ctx, x, values):
+        return values
+
+    def backward(ctx, grad):
+        raise NotImplementedError(f"the derivative for '{ctx.torch_op}' is not implemented.")
+
+
+class UniqueDim(Unique):
+    backward_name = "UniqueDimBackward0"
+    torch_op = "unique_dim"
+
+
+class UniqueConsecutive(Unique):
+    backward_name = "UniqueConsecutiveBackward0"
+    torch_op = "unique_consecutive"
+
+
+def _unique_results(values, inverse, counts, return_inverse, return_counts, like, node):
+    out = [node.apply(like, values=xp.asarray(values, dtype=like.dtype))]
     if return_inverse:
         out.append(Tensor._make(xp.asarray(inverse, dtype=xp.int64)))
     if return_counts:
@@ -178,7 +205,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         else:
             values, inverse, counts = xp.unique(a, axis=d, return_inverse=True, return_counts=True, equal_nan=False)
             inverse = inverse.reshape(-1)
-    return _unique_results(values, inverse, counts, return_inverse, return_counts, input)
+    return _unique_results(values, inverse, counts, return_inverse, return_counts, input, Unique if dim is None else UniqueDim)
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
@@ -210,7 +237,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         values = xp.moveaxis(values, 0, d)
     else:
         inverse = inverse.reshape(a.shape)
-    return _unique_results(values, inverse, counts, return_inverse, return_counts, input)
+    return _unique_results(values, inverse, counts, return_inverse, return_counts, input, UniqueConsecutive)
 
 
 # --- searchsorted, bucketize ------------------------------------------------------------------

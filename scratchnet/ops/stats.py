@@ -17,7 +17,7 @@ from .. import return_types
 from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Function, Tensor, bool_, get_default_dtype
 from .reduce import (
-    Amax, MaxAll, Mean, Std, TakeAlong, Var, _reduce_extreme, accumulation_dtype, expand_back,
+    Amax, MaxAll, Mean, dim_alias, Std, TakeAlong, Var, _reduce_extreme, accumulation_dtype, expand_back,
     index_result, normalize_dims, one_dim, quiet, reduced_shape, select_along, to_float, torch_name,
     variance_args,
 )
@@ -56,6 +56,7 @@ class ProdAll(Prod):
     backward_name = "ProdBackward0"
 
 
+@dim_alias
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     """Product of all elements, or along one int ``dim``; bool and ints multiply as int64.
 
@@ -95,6 +96,7 @@ class Logsumexp(Function):
         return expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim) * (x - kept).exp()
 
 
+@dim_alias
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(input))) over ``dim`` (an int or tuple), computed without overflow.
 
@@ -118,6 +120,7 @@ def _logical_reduction(input, dim, keepdim, reduce):
     return Tensor._make(xp.asarray(out, dtype=xp.uint8 if input.dtype == xp.uint8 else bool_))
 
 
+@dim_alias
 def all(input, dim=None, keepdim=False):
     """Whether every element is nonzero, over ``dim`` (an int or tuple; ``()`` reduces nothing).
 
@@ -128,11 +131,13 @@ def all(input, dim=None, keepdim=False):
     return _logical_reduction(input, dim, keepdim, xp.all)
 
 
+@dim_alias
 def any(input, dim=None, keepdim=False):
     """Whether some element is nonzero, over ``dim``; see :func:`all`."""
     return _logical_reduction(input, dim, keepdim, xp.any)
 
 
+@dim_alias
 def count_nonzero(input, dim=None):
     """How many elements are nonzero, over ``dim`` (an int or tuple; None for all), as int64.
 
@@ -159,6 +164,7 @@ class Nansum(Function):
         return expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim) * Tensor._make(ctx.kept.astype(grad.dtype))
 
 
+@dim_alias
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum over ``dim`` treating NaN as zero.
 
@@ -170,6 +176,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     return Nansum.apply(input, dims=normalize_dims(dim, input.ndim), keepdim=keepdim)
 
 
+@dim_alias
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """Mean over ``dim`` of the elements that are not NaN (NaN where there are none).
 
@@ -251,6 +258,7 @@ def _median(input, dim, keepdim, ignore_nan):
     return result(values, index_result(index if input.ndim else xp.zeros((), xp.int64), d, keepdim, input.ndim))
 
 
+@dim_alias
 def median(input, dim=None, keepdim=False):
     """The lower median (the ((n - 1) // 2)-th smallest) of all elements, or ``(values, indices)``
     along ``dim``; a NaN makes the median NaN.
@@ -264,6 +272,7 @@ def median(input, dim=None, keepdim=False):
     return _median(input, dim, keepdim, ignore_nan=False)
 
 
+@dim_alias
 def nanmedian(input, dim=None, keepdim=False):
     """:func:`median` of the values that are not NaN.
 
@@ -293,6 +302,7 @@ def _mode_index(array, dim):
     return xp.moveaxis(chosen, -1, dim)
 
 
+@dim_alias
 def mode(input, dim=-1, keepdim=False):
     """The most frequent value along ``dim`` (the smallest on a tie) and its last index.
 
@@ -317,6 +327,7 @@ class Aminmax(Amax):
     backward_name = "AminmaxBackward0"
 
 
+@dim_alias
 def aminmax(input, *, dim=None, keepdim=False):
     """``(min, max)`` over one ``dim`` (or all elements), each with amin's/amax's gradient.
 
@@ -355,6 +366,7 @@ class MeanOfStdMean(Mean):
     backward_name = "StdMeanBackward0"
 
 
+@dim_alias
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(var, mean)`` over ``dim`` in one call (same arguments as :func:`var`).
 
@@ -366,6 +378,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return VarMean.apply(input, dims=dims, correction=correction, keepdim=keepdim), MeanOfVarMean.apply(input, dims=dims, keepdim=keepdim)
 
 
+@dim_alias
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(std, mean)`` over ``dim`` in one call (same arguments as :func:`std`).
 
