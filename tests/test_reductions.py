@@ -1,7 +1,7 @@
 """Reductions, scans and sorting off the registry's paths: torch's errors, named results, grad_fn
-names, the reproductions of issue 10, and the gradients at zeros of prod/cumprod and of the SVD
-matrix norms (the registry compares those to first order here, since their second derivatives
-differ from torch's by construction)."""
+names, the reproductions of issue 10, gradients at zeros of prod/cumprod on many more zero
+patterns than the registry draws, and the SVD matrix norms' gradient (compared to first order
+here: their backward holds U and V fixed, so second derivatives differ from torch's)."""
 
 import math
 

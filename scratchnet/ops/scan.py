@@ -15,10 +15,10 @@ tensor([3., 2., 1.])
 
 from .. import return_types
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Function, Tensor, _wrap_dim
+from ..tensor import Function, Tensor, _wrap_dim, is_grad_enabled
 from .reduce import TakeAlong, accumulation_dtype, dim_alias, index_result, quiet, torch_name
 
-__all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]
+__all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp"]  # (others_product: a helper of prod)
 
 
 def _scan_dim(input, dim):
@@ -89,6 +89,8 @@ class Cumprod(Function):
         if x.ndim == 0 or x.numel() == 0:
             return grad
         dim, zero = ctx.dim, x.array == 0
+        if zero.any() and is_grad_enabled():  # a graph of the gradient is wanted (create_graph)
+            return _cumprod_grad_exact(x, grad, dim)
         position = _position(x.shape, dim)
         first = xp.where(zero.any(axis=dim, keepdims=True), xp.argmax(zero, axis=dim, keepdims=True), x.shape[dim])
         before = Tensor._make((position < first).astype(x.dtype))
@@ -114,6 +116,39 @@ def cumprod(input, dim, *, dtype=None):
     """
     input = accumulation_dtype(input, dtype)
     return Cumprod.apply(input, dim=_scan_dim(input, dim))
+
+
+def exclusive_cumprod(t, dim):
+    """prod_{j<k} t_j along ``dim``: ``t`` shifted one place with a 1 in front, then a running
+    product (exact at zeros, unlike cumprod / t)."""
+    position = xp.broadcast_to(_position(t.shape, dim), t.shape)
+    later = Tensor._make((position > 0).astype(t.dtype))
+    shifted = TakeAlong.apply(t, indices=xp.maximum(position - 1, 0), dim=dim) * later + (1 - later)
+    return Cumprod.apply(shifted, dim=dim)
+
+
+def others_product(x, dim):
+    """For each k along ``dim``, the product of every other element: (product before k) times
+    (product after k), two running products, so exact (and twice differentiable) with zeros."""
+    flip = x.shape[dim] - 1 - xp.broadcast_to(_position(x.shape, dim), x.shape)
+    after = TakeAlong.apply(exclusive_cumprod(TakeAlong.apply(x, indices=flip, dim=dim), dim), indices=flip, dim=dim)
+    return exclusive_cumprod(x, dim) * after
+
+
+def _cumprod_grad_exact(x, grad, dim):
+    """d/dx_m sum_i grad_i out_i = (prod_{j<m} x_j) * sum_{i>=m} grad_i prod_{m<j<=i} x_j, built from
+    an n x n table of running products: O(n^2), but differentiable again where x has zeros."""
+    from .math import where
+
+    n = x.shape[dim]
+    m = xp.arange(n).reshape([n if a == dim else 1 for a in range(x.ndim + 1)])
+    i = xp.arange(n).reshape([n if a == dim + 1 else 1 for a in range(x.ndim + 1)])
+    table = list(x.shape)
+    table.insert(dim, n)
+    factors = where(Tensor._make(xp.broadcast_to(i > m, table)), x.unsqueeze(dim).expand(tuple(table)), 1.0)
+    runs = Cumprod.apply(factors, dim=dim + 1)  # runs[m, i] = prod_{m<j<=i} x_j
+    tails = (grad.unsqueeze(dim) * runs * Tensor._make((i >= m).astype(x.dtype))).sum(dim=dim + 1)
+    return exclusive_cumprod(x, dim) * tails
 
 
 class Cummax(TakeAlong):

@@ -31,25 +31,29 @@ __all__ = [
 
 
 class Prod(Function):
-    """The product over dims. d/dx_k = product of the others: out / x_k where no factor is zero;
-    with exactly one zero, the zero's gradient is the product of the rest and the others' is 0;
-    with two or more zeros, all are 0 (torch's rule)."""
+    """The product over dims. d/dx_k is the product of the others: out / x_k when no factor is
+    zero, else (product before k) * (product after k), which is exact at zeros (torch's rule)."""
 
     backward_name = "ProdBackward1"
 
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        ctx.save_for_backward(x)
-        return xp.asarray(x.prod(axis=dims, keepdims=keepdim))
+        out = xp.asarray(x.prod(axis=dims, keepdims=keepdim))
+        ctx.save_for_backward(x, out)
+        return out
 
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        zero = x.array == 0
-        zeros = zero.sum(axis=ctx.dims, keepdims=True)
-        nonzero = x + Tensor._make(zero.astype(x.dtype))  # zeros replaced by ones
-        rest = type(ctx).apply(nonzero, dims=ctx.dims, keepdim=True)
-        weight = Tensor._make((~zero & (zeros == 0)).astype(x.dtype)) / nonzero + Tensor._make((zero & (zeros == 1)).astype(x.dtype))
-        return expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim) * rest * weight
+        from .scan import others_product
+
+        x, out = ctx.saved_tensors
+        grad = expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim)
+        if not ctx.dims or x.numel() == 0:
+            return grad
+        if not (x.array == 0).any():
+            return grad * expand_back(out, ctx.shape, ctx.dims, ctx.keepdim) / x
+        if len(ctx.dims) == 1:
+            return grad * others_product(x, ctx.dims[0])
+        return grad * others_product(x.reshape(-1), 0).reshape(ctx.shape)
 
 
 class ProdAll(Prod):

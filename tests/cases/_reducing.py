@@ -96,6 +96,13 @@ def specials(x, rng):
     return x
 
 
+def with_zeros(x, rng):
+    """Gaussian values with about a third of them exactly 0 (prod and cumprod's special rule)."""
+    x = np.array(x, dtype=float)
+    x[rng.random(x.shape) < 0.35] = 0.0
+    return x
+
+
 def with_nan(x, rng):
     """Distinct values with about a quarter of them NaN."""
     x = (rng.permutation(x.size).reshape(x.shape) - x.size / 2) * 0.05 + 0.01 if x.size else x

@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 from ..registry import Case, Example, broadcast_pair, distinct, on_grid, seeds, unary
 from ._reducing import (
     ALL_KINDS, NUMERIC_KINDS, as_kind, dims_example, linalg, nonempty_reduction, reduced,
-    shapes_any, specials, ties, with_nan, wrap_negative,
+    shapes_any, specials, ties, with_nan, with_zeros, wrap_negative,
 )
 
 kinds = st.sampled_from
@@ -193,8 +193,9 @@ CASES = [
     Case("std-special", _variance("std"), dims_example(shapes_any, correction=corrections, form=forms), domain=specials, grad=False),
     Case("var_mean", _pair("var_mean"), dims_example(correction=corrections, form=forms).filter(enough_samples).filter(not_empty_tuple), tol32=1e-4),
     Case("std_mean", _pair("std_mean"), dims_example(correction=corrections, form=forms).filter(enough_samples).filter(not_empty_tuple), tol32=1e-4),
-    # prod (zeros: tests/test_reductions.py checks their gradient), logsumexp, logical reductions
+    # prod (with zeros: torch's exact gradient, twice differentiable), logsumexp, logical reductions
     Case("prod", _prod, dims_example(shapes_any, **no_tuple_empty, kind=kinds(ALL_KINDS), dtype=st.sampled_from([None, None, "float64"]))),
+    Case("prod-zeros", _prod, dims_example(shapes_any, **no_tuple_empty, kind=st.just("float"), dtype=st.just(None)), domain=with_zeros),
     Case("prod-special", _prod, dims_example(shapes_any, **no_tuple_empty, kind=st.just("float"), dtype=st.just(None)), domain=specials, grad=False),
     Case("logsumexp", lambda lib, a, dim, keepdim, kind: lib.logsumexp(as_kind(lib, a, kind), dim, keepdim), dims_example(shapes_any, none=False, empty=False, kind=kinds(ALL_KINDS))),
     Case("logsumexp-special", lambda lib, a, dim, keepdim: lib.logsumexp(a, dim, keepdim), dims_example(shapes_any, none=False, empty=False), domain=specials, fd=False),

@@ -4,7 +4,7 @@ logcumsumexp, along ints and negative ints, on 0-d and 0-size shapes, float/int/
 from hypothesis import strategies as st
 
 from ..registry import Case, distinct
-from ._reducing import ALL_KINDS, as_kind, dims_example, shapes_any, specials, ties, with_nan
+from ._reducing import ALL_KINDS, as_kind, dims_example, shapes_any, specials, ties, with_nan, with_zeros
 
 one_dim = dict(none=False, tuples=False, empty=False, keepdim=False)
 dtypes = st.sampled_from([None, None, "float64"])
@@ -26,8 +26,8 @@ def _running(name):
 CASES = [
     Case("cumsum", _scan("cumsum"), dims_example(shapes_any, **one_dim, kind=st.sampled_from(ALL_KINDS), dtype=dtypes)),
     Case("cumsum-special", _scan("cumsum"), dims_example(shapes_any, **one_dim, kind=st.just("float"), dtype=st.just(None)), domain=specials, fd=False),
-    # zeros in cumprod: tests/test_reductions.py checks their gradient against torch
     Case("cumprod", _scan("cumprod"), dims_example(shapes_any, **one_dim, kind=st.sampled_from(ALL_KINDS), dtype=dtypes)),
+    Case("cumprod-zeros", _scan("cumprod"), dims_example(shapes_any, **one_dim, kind=st.just("float"), dtype=st.just(None)), domain=with_zeros),
     Case("cumprod-special", _scan("cumprod"), dims_example(shapes_any, **one_dim, kind=st.just("float"), dtype=st.just(None)), domain=specials, grad=False),
     Case("cummax", _running("cummax"), dims_example(shapes_any, **one_dim, kind=st.sampled_from(ALL_KINDS)), domain=distinct),
     Case("cummin", _running("cummin"), dims_example(shapes_any, **one_dim, kind=st.sampled_from(ALL_KINDS)), domain=distinct),
