@@ -85,6 +85,20 @@ ERRORS = [
     (lambda L: linalg(L).matrix_norm(L.ones(2, 3), 3), True),
     (lambda L: linalg(L).matrix_norm(L.ones(2, 3), dim=(1, 1)), True),
     (lambda L: L.ones(3).norm(p="nuc"), True),
+    (lambda L: L.tensor([True, False]).topk(1), True),
+    (lambda L: L.tensor([True, False]).kthvalue(1), True),
+    (lambda L: L.tensor([True, False]).median(0), True),
+    (lambda L: L.tensor([True, False]).nanmedian(), True),
+    (lambda L: L.searchsorted(L.tensor([True]), L.tensor([True])), True),
+    (lambda L: L.searchsorted(L.tensor([1, 2]), L.tensor([1]), sorter=L.tensor([1])), True),
+    (lambda L: L.searchsorted(L.tensor([1, 2]), L.tensor([1]), sorter=L.tensor([1.0, 0.0])), True),
+    (lambda L: L.searchsorted(L.tensor([1, 2]), L.tensor([1]), sorter=L.tensor([3, 0])), True),
+    (lambda L: L.searchsorted(L.tensor([[1.0, 2.5]]), 2.0), True),
+    (lambda L: L.unique(L.tensor(3.0), dim=0), True),
+    (lambda L: L.unique_consecutive(L.tensor(3.0), dim=-1), True),
+    (lambda L: L.var_mean(L.tensor([1, 2])), True),
+    (lambda L: L.std_mean(L.tensor([1, 2]), 0), True),
+    (lambda L: L.tensor([1, 2]).logcumsumexp(0), True),
 ]
 
 

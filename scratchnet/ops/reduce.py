@@ -419,7 +419,7 @@ def variance_args(name, input, dim, unbiased, keepdim, correction):
     if correction is None:
         correction = 0 if unbiased is False else 1
     if input.dtype not in FLOAT_DTYPES:
-        raise RuntimeError("std and var only support floating point and complex dtypes")
+        raise RuntimeError(f"{name if name.endswith('_mean') else 'std and var'} only support floating point and complex dtypes")
     return normalize_dims(dim, input.ndim), correction
 
 

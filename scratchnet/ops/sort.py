@@ -18,7 +18,7 @@ import builtins
 from .. import return_types
 from ..backend import xp
 from ..tensor import Function, Tensor, _wrap_dim, int32, int64
-from .reduce import TakeAlong, dim_alias, index_result, one_dim
+from .reduce import TakeAlong, dim_alias, index_result, one_dim, torch_name
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "unique", "unique_consecutive", "searchsorted", "bucketize"]
 
@@ -100,6 +100,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     values=tensor([4., 3.]),
     indices=tensor([1, 3]))
     """
+    if input.dtype == xp.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     d = one_dim(dim, input.ndim, "topk")
     size = input.shape[d] if input.ndim else 1
     if not isinstance(k, (int, xp.integer)) or isinstance(k, builtins.bool):
@@ -123,6 +125,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     values=tensor(2.),
     indices=tensor(2))
     """
+    if input.dtype == xp.bool_:
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     d = one_dim(dim, input.ndim, "kthvalue")
     size = input.shape[d] if input.ndim else 1
     if not 1 <= k <= size:
@@ -171,9 +175,11 @@ def _unique_results(values, inverse, counts, return_inverse, return_counts, like
 
 
 def _check_unique_dim(a, dim):
-    """torch refuses slices along ``dim`` when another dim has size 0."""
-    if dim is None or a.ndim == 0:
+    """torch refuses slices along ``dim`` of a 0-d tensor, or when another dim has size 0."""
+    if dim is None:
         return
+    if a.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = _wrap_dim(dim, a.ndim)
     empty = [i for i, n in enumerate(a.shape) if n == 0]
     if len(empty) > 1:
@@ -198,8 +204,6 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         inverse = inverse.reshape(a.shape)
     else:
         d = _wrap_dim(dim, a.ndim)
-        if a.ndim == 0:
-            raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got {dim})")
         if a.shape[d] == 0:
             values, inverse, counts = a, xp.zeros(0, xp.int64), xp.zeros(0, xp.int64)
         else:
@@ -274,9 +278,19 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     boundaries = sorted_sequence.array
     if sorter is not None:
         sorter = sorter.array if isinstance(sorter, Tensor) else xp.asarray(sorter)
+        if sorter.shape != boundaries.shape:
+            raise RuntimeError(f"torch.searchsorted(): boundary and sorter must have the same size, but got boundary tensor {list(boundaries.shape)}and got sorter tensor {list(sorter.shape)}")
+        if sorter.dtype != xp.int64:
+            raise RuntimeError(f"torch.searchsorted(): sorter must be a tensor of long dtype but got dtype {torch_name(sorter.dtype)}")
+        if sorter.size and (sorter.min() < 0 or sorter.max() >= boundaries.shape[-1]):
+            raise RuntimeError("torch.searchsorted(): sorter index out of range")
         boundaries = xp.take_along_axis(boundaries, sorter, axis=-1)
     scalar = not isinstance(input, Tensor)
     values = xp.asarray(input) if scalar else input.array
+    if values.dtype == xp.bool_ and boundaries.dtype == xp.bool_:
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
+    if scalar and boundaries.ndim > 1:
+        raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension is 1, but we got boundaries tensor dim({boundaries.ndim}) and input value's dim(0) numel(1)")
     if boundaries.ndim == 0:
         raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor [] and input value tensor " + str(list(values.shape)))
     if boundaries.ndim > 1 and (scalar or boundaries.shape[:-1] != values.shape[:-1]):

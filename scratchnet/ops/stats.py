@@ -248,7 +248,7 @@ def _median_index(array, dim, ignore_nan):
 def _median(input, dim, keepdim, ignore_nan):
     name = "nanmedian" if ignore_nan else "median"
     if input.dtype == bool_:
-        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+        raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not implemented for 'Bool'")
     if dim is None:
         if input.numel() == 0:
             return Tensor._make(xp.asarray(xp.nan, dtype=input.dtype if input.dtype in FLOAT_DTYPES else get_default_dtype()))
