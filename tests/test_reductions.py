@@ -42,6 +42,7 @@ ERRORS = [
     (lambda L: L.ones(3, 0).median(1), True),
     (lambda L: L.ones(3, 0).mode(), True),
     (lambda L: L.ones(0).aminmax(), True),
+    (lambda L: L.ones(3, 0).aminmax(dim=1), True),
     (lambda L: L.tensor(3.0).sum(dim=1), True),
     (lambda L: L.tensor(3.0).cumsum(1), True),
     (lambda L: L.ones(2, 3).sum(dim=2), True),
@@ -160,6 +161,15 @@ NAMED = [
     lambda L: L.ones(2, 3).nanmedian(0), lambda L: L.ones(2, 3).mode(), lambda L: L.ones(2, 3).cummax(0),
     lambda L: L.ones(2, 3).cummin(1), lambda L: L.ones(2, 3).aminmax(),
 ]
+
+
+def test_linalg_result_types_match_torch():
+    A = torch.eye(2)
+    for name, result in [("linalg_slogdet", torch.linalg.slogdet(A)), ("linalg_qr", torch.linalg.qr(A)),
+                         ("linalg_eigh", torch.linalg.eigh(A)), ("linalg_svd", torch.linalg.svd(A)),
+                         ("linalg_cholesky_ex", torch.linalg.cholesky_ex(A)), ("linalg_inv_ex", torch.linalg.inv_ex(A)),
+                         ("slogdet", torch.slogdet(A)), ("svd", torch.svd(A))]:
+        assert getattr(sn.return_types, name)._fields == type(result).__match_args__
 
 
 @pytest.mark.parametrize("call", NAMED)

@@ -348,7 +348,7 @@ def aminmax(input, *, dim=None, keepdim=False):
     else:
         dims = () if input.ndim == 0 else (one_dim(dim, input.ndim, "aminmax"),)
         if dims and input.shape[dims[0]] == 0:
-            raise IndexError(f"aminmax(): Expected reduction dim {dims[0]} to have non-zero size.")
+            raise IndexError(f"aminmax: Expected reduction dim {dims[0]} to have non-zero size.")
     low = _reduce_extreme(input, dims, keepdim, False, Aminmax, "aminmax")
     high = _reduce_extreme(input, dims, keepdim, True, Aminmax, "aminmax")
     return return_types.aminmax(low, high)
