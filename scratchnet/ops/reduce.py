@@ -424,12 +424,12 @@ def variance_args(name, input, dim, unbiased, keepdim, correction):
 
 
 def centered_squares(x, dims, keepdim):
-    """Sum of squared deviations from the mean, computed in float64 (so float32 input can't overflow
-    midway), and the count of each group."""
+    """Sum of squared deviations from the mean, and the count of each group. As torch: the mean in
+    the input's dtype (so float32 values near 3e38 overflow it), the squares summed in float64."""
     n = count(x.shape, dims)
-    wide = x.astype(float64)
     with quiet():
-        centered = wide - wide.sum(axis=dims, keepdims=True) / builtins.max(n, 1)
+        mean = x.sum(axis=dims, keepdims=True) / x.dtype.type(builtins.max(n, 1))
+        centered = x.astype(float64) - mean.astype(float64)
         return (centered * centered).sum(axis=dims, keepdims=keepdim), n
 
 

@@ -89,20 +89,24 @@ class Cumprod(Function):
         if x.ndim == 0 or x.numel() == 0:
             return grad
         dim, zero = ctx.dim, x.array == 0
-        if zero.any() and is_grad_enabled():  # a graph of the gradient is wanted (create_graph)
+        if not zero.any():
+            return reverse_cumsum(grad * out, dim) / x
+        if is_grad_enabled():  # a graph of the gradient is wanted (create_graph)
             return _cumprod_grad_exact(x, grad, dim)
+        from .math import where
+
         position = _position(x.shape, dim)
-        first = xp.where(zero.any(axis=dim, keepdims=True), xp.argmax(zero, axis=dim, keepdims=True), x.shape[dim])
-        before = Tensor._make((position < first).astype(x.dtype))
-        at = Tensor._make((position == first).astype(x.dtype))
-        after = Tensor._make((position > first).astype(x.dtype))
-        safe = x * before + (1 - before)  # the zero and what follows replaced by 1
-        grad_before = reverse_cumsum(grad * out * before, dim) / safe * before
+        has_zero = zero.any(axis=dim, keepdims=True)
+        first = xp.where(has_zero, xp.argmax(zero, axis=dim, keepdims=True), x.shape[dim])
+        before = Tensor._make(xp.broadcast_to(position < first, x.shape))
+        at = xp.broadcast_to(position == first, x.shape)
+        after = xp.broadcast_to(position > first, x.shape)
+        grad_before = where(before, reverse_cumsum(where(before, grad * out, 0.0), dim) / where(before, x, 1.0), 0.0)
         # at the first zero: prod_{j<z} x_j * sum_{i>=z} grad_i prod_{z<j<=i} x_j
-        prefix = (Tensor._make((position == first - 1).astype(x.dtype)) * out).sum(dim=dim, keepdim=True)
-        prefix = prefix + Tensor._make((first == 0).astype(x.dtype))
-        tail = Cumprod.apply(x * after + (1 - after), dim=dim)
-        grad_at = (grad * tail * (at + after)).sum(dim=dim, keepdim=True) * prefix * at
+        prefix = where(Tensor._make(xp.broadcast_to(position == first - 1, x.shape)), out, 0.0).sum(dim=dim, keepdim=True)
+        prefix = where(Tensor._make(has_zero & (first > 0)), prefix, 1.0)
+        tail = Cumprod.apply(where(Tensor._make(after), x, 1.0), dim=dim)
+        grad_at = where(Tensor._make(at), where(Tensor._make(at | after), grad * tail, 0.0).sum(dim=dim, keepdim=True) * prefix, 0.0)
         return grad_before + grad_at
 
 
