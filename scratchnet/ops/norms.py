@@ -18,7 +18,7 @@ import math
 from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Function, Tensor, _wrap_dim
 from .math import where
-from .reduce import amax, amin, expand_back, normalize_dims, quiet, torch_name
+from .reduce import amax, amin, count, expand_back, normalize_dims, quiet, reduced_shape, torch_name
 from .reduce import sum as _sum
 
 __all__ = ["norm"]
@@ -31,17 +31,19 @@ def _ord_text(ord):
 class VectorNorm(Function):
     backward_name = "LinalgVectorNormBackward0"
 
-    def forward(ctx, x, ord, dims, keepdim):
+    def forward(ctx, x, ord, dims, keepdim, literal=False):
         ctx.shape, ctx.dims, ctx.keepdim, ctx.ord = x.shape, dims, keepdim, ord
         a = xp.abs(x)
         with quiet():
             if ord == math.inf or ord == -math.inf:
                 out = (a.max if ord > 0 else a.min)(axis=dims, keepdims=True)
                 hits = a == out
-                ctx.weights = hits / hits.sum(axis=dims, keepdims=True)
+                ctx.weights = hits / xp.maximum(hits.sum(axis=dims, keepdims=True), 1)  # none hit a NaN norm: 0, as torch
                 out = out if keepdim else out.reshape([n for i, n in enumerate(x.shape) if i not in dims])
             elif ord == 0:
                 out = (a != 0).sum(axis=dims, keepdims=keepdim).astype(x.dtype)
+            elif count(x.shape, dims) == 1 and not literal:  # one element a group: |x|, no power to overflow (torch)
+                out = a.reshape(reduced_shape(x.shape, dims, keepdim))
             elif ord == 1:
                 out = a.sum(axis=dims, keepdims=keepdim)
             elif ord == 2:
@@ -56,7 +58,7 @@ class VectorNorm(Function):
         x, out = ctx.saved_tensors
         p, raw_grad = ctx.ord, grad
         grad = expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim)
-        sign = Tensor._make(xp.sign(x.array))
+        sign = Tensor._make(xp.nan_to_num(xp.sign(x.array), nan=0.0))  # torch's sgn(nan) is 0
         if p == 0:
             return grad * 0
         if p == 1:
@@ -96,7 +98,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
             for d in dims:
                 if x.shape[d] == 0:  # (sic: torch's message lacks the space before "because")
                     raise RuntimeError(f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on the dimension {d}because this dimension is empty and the operation does not have an identity")
-    return VectorNorm.apply(x, ord=float(ord), dims=dims, keepdim=keepdim)
+    # torch takes |x| for one-element groups, except for a 0-d tensor given a dim
+    return VectorNorm.apply(x, ord=float(ord), dims=dims, keepdim=keepdim, literal=x.ndim == 0 and dim is not None)
 
 
 class SingularValues(Function):
