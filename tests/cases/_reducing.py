@@ -111,6 +111,29 @@ def with_nan(x, rng):
     return x
 
 
+def with_nan_apart(x, rng):
+    """Distinct values with NaN only at odd positions of a checkerboard: every line along a dim
+    (of length >= 2) keeps a number. (Which NaN torch's nanmedian reports for an all-NaN line is
+    an accident of its selection algorithm.)"""
+    x = with_nan(x, rng)
+    if x.ndim:
+        even = np.indices(x.shape).sum(axis=0) % 2 == 0
+        x[even] = np.where(np.isnan(x[even]), 0.013 + np.arange(int(even.sum())) * 0.05, x[even])
+    return x
+
+
+def specials_no_cancel(x, rng):
+    """Like :func:`specials` without values near overflow or large ones of both signs: a float32
+    sum of those depends on the order of the additions, which differs between torch's kernels and
+    NumPy's."""
+    x = np.array(x, dtype=float)
+    if x.size:
+        pool = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e30, 1e-310])
+        mask = rng.random(x.shape) < 0.3
+        x[mask] = rng.choice(pool, size=int(mask.sum()))
+    return x
+
+
 def linalg(lib):
     """``lib.linalg`` (torch's; scratchnet's once it exists) or scratchnet's norms module."""
     if hasattr(getattr(lib, "linalg", None), "vector_norm"):
