@@ -149,6 +149,8 @@ def test_issue_10_reproductions():
         lambda L: L.ones(3, 0).count_nonzero(0), lambda L: L.ones(2, 3).all(dim=()), lambda L: L.ones(2, 3).sum(None, True),
         lambda L: L.tensor([True, True]).sum(), lambda L: L.tensor([1, 2], dtype=L.int32).prod(),
         lambda L: L.tensor([1, 0], dtype=L.uint8).all(0), lambda L: L.tensor([1.5]).sum(dtype=L.int64),
+        lambda L: L.tensor([[True, False], [True, True]]).prod(1, dtype=L.bool), lambda L: L.tensor([1, 2]).sum(dtype=L.int32),
+        lambda L: L.tensor([1, 2], dtype=L.uint8).nansum(dtype=L.uint8), lambda L: L.tensor([1, 2]).cumsum(0, dtype=L.int32),
     ],
 )
 def test_values_and_dtypes_match_torch(call):

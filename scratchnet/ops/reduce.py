@@ -163,7 +163,7 @@ class Sum(Function):
 
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        return xp.asarray(x.sum(axis=dims, keepdims=keepdim))
+        return xp.asarray(x.sum(axis=dims, keepdims=keepdim), dtype=x.dtype)  # NumPy would widen bool/int32
 
     def backward(ctx, grad):
         return expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim)

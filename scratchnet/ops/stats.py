@@ -38,7 +38,7 @@ class Prod(Function):
 
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        out = xp.asarray(x.prod(axis=dims, keepdims=keepdim))
+        out = xp.asarray(x.prod(axis=dims, keepdims=keepdim), dtype=x.dtype)  # NumPy would widen bool/int32
         ctx.save_for_backward(x, out)
         return out
 
@@ -162,7 +162,7 @@ class Nansum(Function):
     def forward(ctx, x, dims, keepdim):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
         ctx.kept = ~xp.isnan(x) if x.dtype.kind == "f" else None
-        return xp.asarray(xp.nansum(x, axis=dims, keepdims=keepdim))
+        return xp.asarray(xp.nansum(x, axis=dims, keepdims=keepdim), dtype=x.dtype)
 
     def backward(ctx, grad):
         return expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim) * Tensor._make(ctx.kept.astype(grad.dtype))
