@@ -62,9 +62,9 @@ class Normalize(Function):
         grads = [grad_x.reshape(x.shape)]
         need = ctx.needs_input_grad
         if ctx.has[0]:
-            grads.append((grad * x_hat.reshape(x.shape)).sum(dim=ctx.sum_dims).reshape(weight[0].shape) if need[1] else None)
+            grads.append(_sum_over(grad * x_hat.reshape(x.shape), ctx.sum_dims).reshape(weight[0].shape) if need[1] else None)
         if ctx.has[1]:
-            grads.append(grad.sum(dim=ctx.sum_dims).reshape(ctx.inputs[-1].shape) if need[-1] else None)
+            grads.append(_sum_over(grad, ctx.sum_dims).reshape(ctx.inputs[-1].shape) if need[-1] else None)
         return tuple(grads)
 
     def backward_arrays(ctx, x, grad, weight):
@@ -245,3 +245,9 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
 
 __all__ = ["layer_norm", "group_norm", "rms_norm"]
 _FUNCTIONAL = ["layer_norm", "group_norm", "instance_norm", "rms_norm", "local_response_norm"]
+
+
+def _sum_over(t, dims):
+    """``t`` summed over ``dims`` — none at all when ``dims`` is empty (``sum(dim=())`` would sum
+    everything, as in torch)."""
+    return t.sum(dim=dims) if dims else t
