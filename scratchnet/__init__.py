@@ -34,3 +34,4 @@ from . import autograd, checkpoint, data, models, nn, optim, trace, viz  # noqa:
 from .checkpoint import load, save  # noqa: E402
 
 __version__ = "0.1.0"
+from .dtypes import can_cast, promote_types  # noqa: E402  (torch's promotion table, scratchnet/dtypes.py)
