@@ -703,7 +703,7 @@ def _as_array(data, dtype):
             array = xp.asarray(data)
         except (ValueError, TypeError, OverflowError) as e:
             raise type(e)(f"could not make a tensor from {type(data).__name__}: {e}") from None
-        if array.dtype == float64 and not _holds_numpy_float64(data):
+        if array.dtype == float64 and dtype is None and not _holds_numpy_float64(data):
             array = array.astype(_default_dtype)
     if dtype is not None:
         dtype = check_dtype(dtype)

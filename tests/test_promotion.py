@@ -243,3 +243,13 @@ def test_division_family_gradients_match_torch():
         assert y.requires_grad
         with pytest.raises(RuntimeError, match="derivative for aten::floor_divide is not implemented"):
             y.sum().backward()
+
+
+def test_tensor_creation_dtypes_as_torch():
+    assert sn.tensor([0.1], dtype=sn.float64).item() == 0.1  # no float32 rounding on the way
+    for fn in [lambda lib: lib.tensor(np.float64(0.5)), lambda lib: lib.tensor([np.float64(0.5), 1.0]), lambda lib: lib.tensor(np.float32(0.5)),
+               lambda lib: lib.tensor(np.int32(5)), lambda lib: lib.tensor(np.bool_(True)), lambda lib: lib.tensor([1, 2.0]),
+               lambda lib: lib.tensor([True, 2]), lambda lib: lib.tensor([-1], dtype=lib.uint8), lambda lib: lib.tensor([1.7, -1.7], dtype=lib.int64),
+               lambda lib: lib.tensor([1e40], dtype=lib.float32), lambda lib: lib.tensor([2, 0], dtype=lib.bool), lambda lib: lib.tensor(2**70),
+               lambda lib: lib.tensor([2**32], dtype=lib.int32)]:
+        same(fn)
