@@ -214,15 +214,19 @@ def float_result(dtype):
     return dtype if dtype in FLOAT_DTYPES else _default_dtype
 
 
-def scalar_to_array(value, dtype):
+def scalar_to_array(value, dtype, checked=False):
     """A Python/NumPy scalar as a 0-d array of ``dtype``, as torch converts an operand: an int
     wraps around into a narrower integer dtype (uint8: -1 -> 255), an int beyond 64 bits is an
-    OverflowError, a float beyond float32's range becomes inf."""
+    OverflowError, a float beyond float32's range becomes inf. ``checked`` (torch's clamp and
+    where bounds): an int out of the dtype's range (for unsigned, +-max) is torch's RuntimeError."""
     dtype = xp.dtype(dtype)
     if dtype.kind in "iu" and isinstance(value, (int, _np.integer)) and not isinstance(value, builtins.bool):
         value = int(value)
         if not -(2**63) <= value < 2**64:
             raise OverflowError("int too big to convert")
+        info = xp.iinfo(dtype)
+        if checked and not (-info.max if dtype.kind == "u" else info.min) <= value <= info.max:
+            raise RuntimeError(f"value cannot be converted to type {dtype}_t without overflow")
         return xp.array(value % 2**64, dtype=xp.uint64).astype(dtype)
     if dtype == bool_:
         return xp.array(builtins.bool(value))

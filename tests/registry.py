@@ -404,6 +404,7 @@ NO_BOOL = ("float32", "float64", "int32", "int64", "uint8")
 
 #: Special values mixed into a fraction of the edge-value examples' elements.
 SPECIAL_VALUES = (np.nan, np.inf, -np.inf, 0.0, -0.0, 1e30, -1e30, 3e38, -3e38, 1e-40, -1e-40, 1e-310)
+NORMAL_SPECIALS = SPECIAL_VALUES[:9]  # without denormals (for ops where torch's SIMD kernels differ there)
 
 
 @dataclass
@@ -419,6 +420,7 @@ class Case:
     edge: bool = True  # special values (NaN, inf, ...) are drawn
     odd_shapes: bool = True  # 0-d and 0-size shapes are drawn
     mixed: bool = True  # the dtype sweep may give inputs different dtypes
+    specials: tuple = SPECIAL_VALUES  # the special values drawn when edge is True
 
     def __repr__(self):
         return self.name
@@ -594,7 +596,7 @@ def values(case, example, dtypes, special=False):
         if special and x.size and dtype in FLOATS:
             mask = rng.random(x.shape) < 0.3
             mask.flat[rng.integers(x.size)] = True
-            x = np.where(mask, rng.choice(np.array(SPECIAL_VALUES), x.shape), x)
+            x = np.where(mask, rng.choice(np.array(case.specials), x.shape), x)
         if dtype == "bool":
             arrays.append(x > 0)
         elif dtype in FLOATS:

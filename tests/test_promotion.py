@@ -253,3 +253,18 @@ def test_tensor_creation_dtypes_as_torch():
                lambda lib: lib.tensor([1e40], dtype=lib.float32), lambda lib: lib.tensor([2, 0], dtype=lib.bool), lambda lib: lib.tensor(2**70),
                lambda lib: lib.tensor([2**32], dtype=lib.int32)]:
         same(fn)
+
+
+def test_scalar_range_checks_and_bool_results_as_torch():
+    u8 = lambda lib: lib.tensor([1, 2], dtype=lib.uint8)  # noqa: E731
+    same(lambda lib: lib.clamp(u8(lib), 300))  # RuntimeError: value cannot be converted ... without overflow
+    same(lambda lib: lib.clamp(u8(lib), -1))  # -1 wraps to 255 here, as torch
+    same(lambda lib: lib.where(lib.tensor([True, False]), u8(lib), 300))
+    same(lambda lib: lib.where(lib.tensor([True, False]), u8(lib), -1))
+    same(lambda lib: lib.add(lib.tensor([True, False]), lib.tensor([False, False]), alpha=2))  # stays bool
+    same(lambda lib: lib.add(lib.tensor([True, False]), lib.tensor([True, True]), alpha=0.5))  # RuntimeError
+    same(lambda lib: lib.tensor([1, 2]) // lib.tensor([], dtype=lib.int64).reshape(0, 1) if lib is torch else lib.tensor([1, 2]) // lib.zeros(0, 1, dtype=lib.int64))
+    same(lambda lib: lib.softmax(lib.zeros(0, dtype=lib.int64), 0))  # empty: torch runs no kernel
+    same(lambda lib: lib.clamp(3, 1))  # TypeError: input must be a Tensor
+    same(lambda lib: lib.fmod(5, lib.tensor([3])))  # TypeError
+    same(lambda lib: lib.tensor([-0.0, 4.0, -float("inf")]) ** -0.5)  # torch's 1/sqrt: -inf at -0

@@ -15,14 +15,14 @@ from ..tensor import Function, Tensor, broadcast_shapes, get_default_dtype, resu
 # --- turning operands into Tensors of one dtype (torch's promotion: scratchnet/dtypes.py) ------
 
 
-def as_dtype(x, dtype):
+def as_dtype(x, dtype, checked=False):
     """``x`` (Tensor, Python/NumPy scalar or array) as a Tensor of ``dtype``; a Tensor is cast in
     the graph; a Python int wraps into a narrow integer dtype as torch's do (uint8: -1 -> 255)."""
     if isinstance(x, Tensor):
         return x if x.dtype == dtype else Cast.apply(x, dtype=dtype)
     if isinstance(x, xp.ndarray):
         return Tensor._make(x.astype(dtype, copy=False))
-    return Tensor._make(scalar_to_array(x, dtype))
+    return Tensor._make(scalar_to_array(x, dtype, checked=checked))
 
 
 def check_operand(x, name, position):
@@ -32,15 +32,16 @@ def check_operand(x, name, position):
     return x
 
 
-def operands(a, b, floating=False, name="op"):
+def operands(a, b, floating=False, name="op", checked=False):
     """Promote ``a`` and ``b`` to torch's result dtype and check that their shapes broadcast.
-    ``floating``: a float-only op (true division), so integer results become the default float."""
+    ``floating``: a float-only op (true division), so integer results become the default float;
+    ``checked``: a Python int out of the dtype's range is torch's error (where, clamp)."""
     check_operand(a, name, 1)
     check_operand(b, name, 2)
     dtype = result_type(a, b)
     if floating:
         dtype = float_result(dtype)
-    a, b = as_dtype(a, dtype), as_dtype(b, dtype)
+    a, b = as_dtype(a, dtype, checked), as_dtype(b, dtype, checked)
     if a.shape != b.shape:
         broadcast_shapes(a.shape, b.shape)
     return a, b

@@ -111,7 +111,7 @@ def _dividing(input, other, name, kernel):
     a, b = operands(input, other, name=name)
     if a.dtype == bool_:
         raise not_implemented(kernel, bool_)
-    if a.dtype.kind in "iu" and (b.array == 0).any():
+    if a.dtype.kind in "iu" and a.array.size and (b.array == 0).any():  # an empty result divides nothing
         raise RuntimeError("ZeroDivisionError")
     return a, b
 
@@ -229,6 +229,8 @@ def fmod(input, other):
     >>> sn.fmod(sn.tensor([-7, 7]), sn.tensor([2, -2]))
     tensor([-1,  1])
     """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fmod() received an invalid combination of arguments - got ({type(input).__name__}, {type(other).__name__}), but expected (Tensor input, Tensor other) or (Tensor input, Number other)")
     a, b = _dividing(input, other, "fmod", "fmod_cpu")
     return _divide((Fmod if isinstance(other, Tensor) else FmodScalar).apply, a, b)
 

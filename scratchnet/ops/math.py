@@ -119,6 +119,8 @@ def _power(a, b):
     anything else -> 0) where NumPy would refuse."""
     if a.dtype.kind not in "iub":
         with xp.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if isinstance(b, (int, float)) and b in (0.5, -0.5):  # torch: sqrt and 1/sqrt (-0 -> -inf)
+                return xp.sqrt(a) if b > 0 else (1 / xp.sqrt(a)).astype(a.dtype, copy=False)
             return a**b
     b = xp.asarray(b, dtype=xp.int64) if not isinstance(b, xp.ndarray) else b.astype(xp.int64)
     wide = a.astype(xp.int64)
@@ -135,6 +137,8 @@ def _alpha(b, alpha, dtype):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     if isinstance(alpha, bool) and dtype != bool_:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if dtype == bool_:  # a bool result stays bool: alpha only says whether b counts
+        return b if alpha else b & False
     return b * alpha
 
 
@@ -378,7 +382,8 @@ def clamp(input, min=None, max=None):
     """
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    check_operand(input, "clamp", 1)
+    if not isinstance(input, Tensor):
+        raise TypeError(f"clamp(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     bounds = [b for b in (min, max) if b is not None]
     for b in bounds:
         check_operand(b, "clamp", 2)
@@ -389,7 +394,7 @@ def clamp(input, min=None, max=None):
         return out if max is None else minimum(out, as_dtype(max, dtype))
     if dtype == bool_:
         raise not_implemented("clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu", bool_)
-    lo, hi = (None if b is None else scalar_to_array(b, dtype) for b in (min, max))
+    lo, hi = (None if b is None else scalar_to_array(b, dtype, checked=True) for b in (min, max))
     return Clamp.apply(as_dtype(input, dtype), min=lo, max=hi)
 
 
@@ -456,7 +461,7 @@ def where(condition, input, other):
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {torch_name(condition.dtype)}")
     if condition.dtype != bool_:
         condition = Tensor._make(condition.array != 0)  # torch still takes a uint8 mask
-    x, y = operands(input, other, name="where")
+    x, y = operands(input, other, name="where", checked=True)
     broadcast_shapes(condition.shape, x.shape, y.shape)
     return Where.apply(x, y, condition=condition.array)
 
