@@ -59,3 +59,4 @@ from .amp import autocast  # noqa: E402
 from ._tensor_str import set_printoptions  # noqa: E402
 from . import serialization  # noqa: E402
 from .serialization import load, save  # noqa: E402
+from .dtypes import can_cast, promote_types  # noqa: E402  (torch's promotion table, scratchnet/dtypes.py)

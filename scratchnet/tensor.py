@@ -30,69 +30,23 @@ from .backend import FLOAT_DTYPES, SUPPORTED_DTYPES, xp
 # Dtypes and promotion
 # ----------------------------------------------------------------------------------------------
 
-float32 = xp.dtype("float32")
-float64 = xp.dtype("float64")
-int64 = xp.dtype("int64")
-int32 = xp.dtype("int32")
-uint8 = xp.dtype("uint8")
-bool_ = xp.dtype("bool")
+# The dtype table and torch's promotion rules live in scratchnet/dtypes.py; the names are
+# re-exported here, where the rest of the engine has always found them.
+from . import dtypes as _dtypes
+from .dtypes import (  # noqa: F401
+    bool_, can_cast, check_dtype, float32, float64, get_default_dtype, int32, int64,
+    promote_types, result_type, uint8,
+)
+from .dtypes import category as _category  # noqa: F401
 
-_default_dtype = float32
-
-
-def get_default_dtype():
-    """The dtype that Python floats become (float32 unless changed)."""
-    return _default_dtype
+_default_dtype = float32  # kept in step with dtypes' default (Tensor.__repr__ reads it)
 
 
 def set_default_dtype(dtype):
     """Make Python floats become ``dtype`` (float32 or float64), as ``torch.set_default_dtype``."""
     global _default_dtype
-    dtype = xp.dtype(dtype)
-    if dtype not in FLOAT_DTYPES:
-        raise TypeError(f"set_default_dtype: expected float32 or float64, got {dtype}")
-    _default_dtype = dtype
-
-
-def check_dtype(dtype):
-    """Refuse a dtype scratchnet does not support, naming the ones it does."""
-    dtype = xp.dtype(dtype)
-    if dtype not in SUPPORTED_DTYPES:
-        names = ", ".join(str(d) for d in SUPPORTED_DTYPES)
-        raise TypeError(f"scratchnet does not support dtype {dtype}; supported dtypes: {names}")
-    return dtype
-
-
-def _category(dtype):
-    """0 for bool, 1 for integers, 2 for floats: torch promotes across these categories."""
-    return 0 if dtype == bool_ else 2 if dtype.kind == "f" else 1
-
-
-def result_type(*operands):
-    """The dtype torch gives an op on these operands (Tensors and Python scalars).
-
-    Tensors with dimensions decide first; a zero-dim tensor only raises the category (bool <
-    integer < float), and a Python scalar only lifts the category to its default dtype.
-
-    >>> import scratchnet as sn
-    >>> str(result_type(sn.tensor([1, 2]), 2.5))
-    'float32'
-    >>> str(result_type(sn.tensor([1.0]), sn.tensor(1.0, dtype=sn.float64)))
-    'float32'
-    """
-    dims = [o.dtype for o in operands if isinstance(o, Tensor) and o.ndim > 0]
-    zero = [o.dtype for o in operands if isinstance(o, Tensor) and o.ndim == 0]
-    scalars = [o for o in operands if not isinstance(o, Tensor)]
-    dtype = xp.result_type(*dims) if dims else None
-    if zero:
-        z = xp.result_type(*zero)
-        if dtype is None or _category(z) > _category(dtype):
-            dtype = z
-    for s in scalars:
-        s_dtype = bool_ if isinstance(s, builtins.bool) else int64 if isinstance(s, int) else _default_dtype
-        if dtype is None or _category(s_dtype) > _category(dtype):
-            dtype = s_dtype
-    return xp.dtype(dtype)
+    _dtypes.set_default_dtype(dtype)
+    _default_dtype = _dtypes.get_default_dtype()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -740,22 +694,49 @@ def _wrap_dim(dim, ndim):
 
 
 def _as_array(data, dtype):
-    """Array-like -> array with a supported dtype: Python floats become the default dtype."""
+    """Array-like -> array with a supported dtype, as ``torch.tensor`` reads data.
+
+    NumPy arrays and NumPy scalars keep their dtype (``np.float64(.5)`` makes float64); Python
+    floats, and lists holding them, become the default dtype; Python ints int64, bools bool. With
+    ``dtype`` given, ints wrap into a narrower integer dtype as torch's do (-1 -> 255 in uint8).
+    """
     if isinstance(data, Tensor):
         array = data.array
     elif isinstance(data, xp.ndarray):
         array = data
+    elif isinstance(data, xp.generic):
+        array = xp.asarray(data)
     else:
+        if isinstance(data, int) and not isinstance(data, builtins.bool) and not -(2**63) <= data < 2**63:
+            raise ValueError(f"Overflow when unpacking long long: {data} does not fit in int64")
         try:
             array = xp.asarray(data)
-        except ValueError as e:
-            raise ValueError(f"could not make a tensor from {type(data).__name__}: {e}") from None
-        if array.dtype == float64 and dtype is None:
+        except (ValueError, TypeError, OverflowError) as e:
+            raise type(e)(f"could not make a tensor from {type(data).__name__}: {e}") from None
+        if array.dtype == float64 and dtype is None and not _holds_numpy_float64(data):
             array = array.astype(_default_dtype)
     if dtype is not None:
-        array = array.astype(check_dtype(dtype))
+        dtype = check_dtype(dtype)
+        if dtype == int32 and array.dtype == int64 and not isinstance(data, (xp.ndarray, Tensor)) and array.size:
+            if array.min() < -(2**31) or array.max() >= 2**31:
+                raise RuntimeError("value cannot be converted to type int32 without overflow")
+        if array.dtype != dtype:
+            with xp.errstate(over="ignore", invalid="ignore"):
+                if dtype.kind in "iu" and array.dtype.kind in "iu":
+                    array = array.astype(xp.int64).astype(dtype)  # wraps around, as torch's casts
+                else:
+                    array = array.astype(dtype)
     check_dtype(array.dtype)
     return array
+
+
+def _holds_numpy_float64(data):
+    """Whether nested lists hold a NumPy float64 scalar (torch then keeps float64)."""
+    if isinstance(data, (xp.floating, xp.ndarray)):
+        return data.dtype == float64
+    if isinstance(data, (list, tuple)):
+        return any(_holds_numpy_float64(d) for d in data)
+    return False
 
 
 def _grad_output(t, gradient):

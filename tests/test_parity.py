@@ -2,10 +2,22 @@
 
 (a) its forward equals torch's, in float32 and float64;
 (b) its vector-Jacobian product for a random upstream gradient equals ``torch.autograd.grad``'s;
-(c) its gradient equals float64 central finite differences (``scratchnet.gradcheck``).
+(c) its gradient equals float64 central finite differences (``scratchnet.gradcheck``);
+
+and then off the happy path, where torch's answer may be an error:
+
+(f) with a dtype drawn per input (float32, float64, int32, int64, uint8, bool, mixed pairs): the
+    result's dtype, values and ``requires_grad`` equal torch's, and gradients where floating;
+(g) with special values (NaN, +-inf, +-0, 1e30, 3e38, denormals): values and gradients equal
+    torch's, NaN-aware;
+(h) with 0-d and 0-size shapes: the same;
+
+and in (f)-(h), whenever torch raises, scratchnet raises too, with torch's exception type and its
+own message: a NumPy exception escaping (AxisError, or any error raised from inside NumPy) fails.
 """
 
 import inspect
+import os
 import sys
 import warnings
 
@@ -20,16 +32,21 @@ import scratchnet.nn.functional
 from scratchnet.tensor import Function
 
 from .parity import TOLERANCE, assert_close, flat_outputs
-from .registry import BY_NAME, CASES, COVERED_BY, NOT_OPS, Example
+from .registry import BY_NAME, CASES, COVERED_BY, NOT_OPS, FLOATS, Example, dtype_choice, odd_shapes, values
 
 DIFFERENTIABLE = [c for c in CASES if c.grad]
 
 
+def base_dtypes(case):
+    """The dtypes of the happy-path tests: float32 and float64, or, for a case whose dtypes start
+    with an integer dtype (bitwise ops), its first two."""
+    if case.dtypes and case.dtypes[0] not in FLOATS:
+        return list(case.dtypes[:2])
+    return [d for d in FLOATS if d in case.dtypes]
+
+
 def make_inputs(case, example, dtype):
-    rng = np.random.default_rng(example.seed)
-    domains = case.domain if isinstance(case.domain, list) else [case.domain] * len(example.shapes)
-    arrays = [np.asarray(d(np.asarray(rng.standard_normal(s)), rng)) for s, d in zip(example.shapes, domains)]
-    return [a.astype(dtype) for a in arrays]
+    return values(case, example, [dtype] * len(example.shapes))
 
 
 def run(case, lib, arrays, example, requires_grad=False):
@@ -38,6 +55,8 @@ def run(case, lib, arrays, example, requires_grad=False):
 
 
 def tolerances(case, dtype, backward=False):
+    if dtype not in TOLERANCE:
+        return 0, 0  # integers and bool: exact
     rtol, atol = TOLERANCE[dtype]
     if dtype == "float32":
         rtol = atol = case.tol32 * (10 if backward else 1)
@@ -48,7 +67,7 @@ def tolerances(case, dtype, backward=False):
 @given(data=st.data())
 def test_forward_matches_torch(case, data):
     example = data.draw(case.draw, label="example")
-    for dtype in ("float32", "float64"):
+    for dtype in base_dtypes(case):
         arrays = make_inputs(case, example, dtype)
         _, ours = run(case, scratchnet, arrays, example)
         _, theirs = run(case, torch, arrays, example)
@@ -135,7 +154,7 @@ def test_every_function_is_exercised(monkeypatch):
         for case in CASES:
             for _ in range(40):  # enough draws to reach every branch (dim=None and dim=int, ...)
                 example = case.draw.example()
-                arrays = make_inputs(case, example, "float64")
+                arrays = make_inputs(case, example, base_dtypes(case)[-1])
                 inputs, outs = run(case, scratchnet, arrays, example, requires_grad=case.grad)
                 outs = [o for o in outs if o.requires_grad]
                 if not outs:
@@ -202,3 +221,118 @@ def test_second_derivatives_match_finite_differences(case, data):
     arrays = make_inputs(case, example, "float64")
     inputs = [scratchnet.tensor(a, requires_grad=True) for a in arrays]
     scratchnet.gradgradcheck(lambda *xs: tuple(o for o in flat_outputs(case.fn(scratchnet, *xs, **example.params)) if o.is_floating_point()), inputs, seed=example.seed)
+
+
+# ---- off the happy path: dtypes, special values, 0-d and 0-size shapes, errors --------------------
+
+#: Fewer examples than the happy-path tests (these run both engines on every draw, errors included).
+OFF_PATH = settings(max_examples=max(4, settings.default.max_examples // 3))
+
+
+def _origin(exc):
+    """The file the exception was raised in (the innermost frame of its traceback)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_code.co_filename if tb is not None else ""
+
+
+def assert_clean_error(ours, theirs, what):
+    """scratchnet's error where torch raised: torch's exception type, raised by scratchnet itself."""
+    leaked = isinstance(ours, np.exceptions.AxisError) or f"{os.sep}numpy{os.sep}" in _origin(ours)
+    assert not leaked, f"{what}: a NumPy exception escaped ({type(ours).__name__}: {ours}, from {_origin(ours)}); torch: {type(theirs).__name__}: {theirs}"
+    assert isinstance(ours, type(theirs)), f"{what}: scratchnet raised {type(ours).__name__} ({ours}), torch {type(theirs).__name__} ({theirs})"
+
+
+def attempt(case, lib, arrays, example, grads):
+    """Run the case on one engine: (inputs, outputs, None) or (None, None, the exception)."""
+    try:
+        inputs = [lib.tensor(a, requires_grad=g) for a, g in zip(arrays, grads)]
+        return inputs, flat_outputs(case.fn(lib, *inputs, **example.params)), None
+    except Exception as e:  # noqa: BLE001  (the comparison below decides)
+        return None, None, e
+
+
+def _tolerance(case, dtype, backward=False):
+    return tolerances(case, str(dtype).replace("torch.", ""), backward)
+
+
+def compare_off_path(case, example, arrays, what):
+    """Forward, requires_grad and (where floating) a VJP against torch, or the same error."""
+    grads = [a.dtype.kind == "f" and case.grad for a in arrays]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sn_in, ours, sn_err = attempt(case, scratchnet, arrays, example, grads)
+        th_in, theirs, th_err = attempt(case, torch, arrays, example, grads)
+    if th_err is not None or sn_err is not None:
+        if th_err is None:
+            raise AssertionError(f"{what}: scratchnet raised {type(sn_err).__name__}: {sn_err}; torch returned a value") from sn_err
+        assert sn_err is not None, f"{what}: torch raised {type(th_err).__name__}: {th_err}; scratchnet returned a value"
+        assert_clean_error(sn_err, th_err, what)
+        return
+    assert len(ours) == len(theirs), f"{what}: {len(ours)} outputs, torch has {len(theirs)}"
+    for i, (o, t) in enumerate(zip(ours, theirs)):
+        if not isinstance(t, torch.Tensor):
+            assert o == t, f"{what}: output {i} is {o!r}, torch's {t!r}"
+            continue
+        assert_close(o, t, *_tolerance(case, t.dtype), what=f"{what}: output {i}")
+        assert o.requires_grad == t.requires_grad, f"{what}: output {i} requires_grad {o.requires_grad}, torch {t.requires_grad}"
+    pairs = [(o, t) for o, t in zip(ours, theirs) if isinstance(t, torch.Tensor) and t.requires_grad]
+    if not pairs:
+        return
+    rng = np.random.default_rng(example.seed + 1)
+    vs = [rng.standard_normal(tuple(t.shape)).astype(str(t.dtype).replace("torch.", "")) for _, t in pairs]
+    wanted = [i for i, g in enumerate(grads) if g]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            mine = scratchnet.autograd.grad([o for o, _ in pairs], [sn_in[i] for i in wanted], [scratchnet.tensor(v) for v in vs], allow_unused=True)
+            sn_err = None
+        except Exception as e:  # noqa: BLE001
+            sn_err = e
+        try:
+            ref = torch.autograd.grad([t for _, t in pairs], [th_in[i] for i in wanted], [torch.tensor(v) for v in vs], allow_unused=True)
+            th_err = None
+        except Exception as e:  # noqa: BLE001
+            th_err = e
+    if th_err is not None or sn_err is not None:
+        assert th_err is not None, f"{what}: backward: scratchnet raised {type(sn_err).__name__}: {sn_err}; torch did not"
+        assert sn_err is not None, f"{what}: backward: torch raised {type(th_err).__name__}: {th_err}; scratchnet did not"
+        assert_clean_error(sn_err, th_err, what + " backward")
+        return
+    for i, g, h in zip(wanted, mine, ref):
+        shape, dtype = arrays[i].shape, arrays[i].dtype
+        g = np.zeros(shape, dtype) if g is None else g
+        h = np.zeros(shape, dtype) if h is None else h
+        assert_close(g, h, *_tolerance(case, dtype, backward=True), what=f"{what}: gradient of input {i}")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.dtypes], ids=repr)
+@OFF_PATH
+@given(data=st.data())
+def test_dtypes_match_torch(case, data):
+    example = data.draw(case.draw, label="example")
+    dtypes = data.draw(dtype_choice(case, len(example.shapes)), label="dtypes")
+    compare_off_path(case, example, values(case, example, dtypes), f"{case.name} with dtypes {dtypes}")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.edge and any(d in FLOATS for d in c.dtypes)], ids=repr)
+@OFF_PATH
+@given(data=st.data())
+def test_special_values_match_torch(case, data):
+    example = data.draw(case.draw, label="example")
+    dtype = data.draw(st.sampled_from([d for d in FLOATS if d in case.dtypes]), label="dtype")
+    arrays = values(case, example, [dtype] * len(example.shapes), special=True)
+    compare_off_path(case, example, arrays, f"{case.name} with special values ({dtype})")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.odd_shapes and c.draw is not None], ids=repr)
+@OFF_PATH
+@given(data=st.data())
+def test_odd_shapes_match_torch(case, data):
+    example = data.draw(case.draw, label="example")
+    if not example.shapes:
+        return
+    example = data.draw(odd_shapes(example), label="odd shapes")
+    dtype = base_dtypes(case)[0]
+    compare_off_path(case, example, values(case, example, [dtype] * len(example.shapes)), f"{case.name} with shapes {example.shapes}")

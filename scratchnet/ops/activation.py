@@ -15,13 +15,13 @@ import math
 
 from ..backend import xp
 from ..tensor import Function, Tensor, _wrap_dim
-from .math import floating, where
+from .math import floating, not_implemented, refuse, where
 
 
 class Sigmoid(Function):
     def forward(ctx, x):
-        e = xp.exp(-xp.abs(x))  # never overflows; keeps full precision for very negative x
-        out = xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        with xp.errstate(over="ignore"):  # torch's form: exp(-x) = inf gives exactly 0, as torch
+            out = 1 / (1 + xp.exp(-x))
         ctx.save_for_backward(out)
         return out
 
@@ -49,7 +49,7 @@ class Relu(Function):
 
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad * (out > 0)
+        return where(out <= 0, 0.0, grad)  # torch: the gradient passes where out is not <= 0 (NaN too)
 
 
 class LeakyRelu(Function):
@@ -73,33 +73,61 @@ def tanh(input):
 
 
 def relu(input, inplace=False):
+    """max(x, 0); NaN stays NaN (with gradient 1, as torch); integers stay integers."""
+    if input.dtype.kind == "b":
+        raise NotImplementedError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    return LeakyRelu.apply(input, negative_slope=negative_slope)
+    return LeakyRelu.apply(refuse(input, "leaky_relu_cpu", "biu"), negative_slope=negative_slope)
 
 
 def gelu(input, approximate="none"):
-    """x * Phi(x), with Phi the standard normal CDF; ``approximate='tanh'`` uses torch's tanh form.
+    """x * Phi(x), with Phi the standard normal CDF; ``approximate='tanh'`` uses torch's tanh form
+    0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). Float input only, as torch.
 
-    Built from differentiable ops, so its backward (and second derivative) come free.
+    >>> import scratchnet as sn
+    >>> round(sn.nn.functional.gelu(sn.tensor(1.0)).item(), 4)
+    0.8413
     """
-    if approximate == "tanh":
-        inner = math.sqrt(2 / math.pi) * (input + 0.044715 * input**3)
-        return 0.5 * input * (1 + tanh(inner))
-    if approximate != "none":
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return input * Phi.apply(floating(input))
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh (got {approximate!r}).")
+    refuse(input, "GeluKernelImpl", "biu")
+    return Gelu.apply(input, approximate=approximate)
+
+
+_TANH_C, _TANH_K = math.sqrt(2 / math.pi), 0.044715
+
+
+class Gelu(Function):
+    """One node for gelu; the backward is written with differentiable ops (Phi below, tanh), so
+    second derivatives come free: d/dx = Phi(x) + x pdf(x), or the tanh form's derivative."""
+
+    def forward(ctx, x, approximate):
+        ctx.save_for_backward(x)
+        ctx.approximate = approximate
+        with xp.errstate(over="ignore", invalid="ignore"):
+            if approximate == "tanh":
+                return (0.5 * x * (1 + xp.tanh(_TANH_C * (x + _TANH_K * x**3)))).astype(x.dtype, copy=False)
+            return (x * Phi.forward(None, x)).astype(x.dtype, copy=False)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            t = tanh(_TANH_C * (x + _TANH_K * x * x * x))
+            return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _TANH_C * (1 + 3 * _TANH_K * x * x))
+        return grad * (Phi.apply(x) + x * (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi)))
 
 
 class Phi(Function):
     """The standard normal CDF, 0.5 * (1 + erf(x / sqrt 2)); its derivative is the normal pdf."""
 
-    backward_name = "GeluBackward0"
+    backward_name = "PhiBackward0"
 
     def forward(ctx, x):
-        ctx.save_for_backward(x)
+        if ctx is not None:
+            ctx.save_for_backward(x)
         return (0.5 * (1 + _erf(x / math.sqrt(2)))).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
@@ -115,44 +143,73 @@ def _erf(x):
 # --- softmax and log_softmax ------------------------------------------------------------------------
 
 
+def _along(t, dim):
+    """Sum of ``t`` along ``dim`` kept as a size-1 dim (a 0-d tensor is its own sum)."""
+    return t if t.ndim == 0 else t.sum(dim=dim, keepdim=True)
+
+
 class Softmax(Function):
     def forward(ctx, x, dim):
-        shifted = xp.exp(x - x.max(axis=dim, keepdims=True))  # stable: exponents <= 0
-        out = shifted / shifted.sum(axis=dim, keepdims=True)
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(out := _softmax_array(x, dim))
         ctx.dim = dim
         return out
 
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return out * (grad - (grad * out).sum(dim=ctx.dim, keepdim=True))
+        return out * (grad - _along(grad * out, ctx.dim))
 
 
 class LogSoftmax(Function):
     def forward(ctx, x, dim):
-        shifted = x - x.max(axis=dim, keepdims=True)
-        out = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
-        ctx.save_for_backward(out)
+        ctx.save_for_backward(out := _softmax_array(x, dim, log=True))
         ctx.dim = dim
         return out
 
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad - out.exp() * grad.sum(dim=ctx.dim, keepdim=True)
+        return grad - out.exp() * _along(grad, ctx.dim)
+
+
+def _softmax_array(x, dim, log=False):
+    """(log-)softmax of an array from x - max(x), so exponents are <= 0 and never overflow.
+    A row of -inf gives NaN (as torch); a 0-d array is its own row; an empty one stays empty."""
+    if x.size == 0:
+        return x.copy()
+    axis = dim if x.ndim else None
+    with xp.errstate(invalid="ignore", divide="ignore"):
+        shifted = x - x.max(axis=axis, keepdims=True)
+        total = xp.exp(shifted).sum(axis=axis, keepdims=True)
+        return shifted - xp.log(total) if log else xp.exp(shifted) / total
 
 
 def _softmax_dim(input, dim, name):
     if dim is None:
         raise TypeError(f"{name}() needs dim: pass dim=... (torch's implicit choice of dim is deprecated)")
-    return _wrap_dim(dim, input.ndim)
+    dim = _wrap_dim(dim, input.ndim)
+    if input.dtype.kind in "biu":  # torch has no integer softmax kernel (pass dtype= to convert)
+        last = "lastdim_" if dim == max(input.ndim - 1, 0) else ""
+        raise not_implemented(f"{name}_{last}kernel_impl", input.dtype)
+    return dim
 
 
 def softmax(input, dim=None, dtype=None):
-    """exp(x) / sum(exp(x)) along ``dim``, computed from x - max(x) so it never overflows."""
-    input = floating(input if dtype is None else input.to(dtype))
+    """exp(x) / sum(exp(x)) along ``dim``, computed from x - max(x) so it never overflows.
+
+    Integer input needs ``dtype=`` (torch has no integer kernel); a 0-d tensor takes dim 0 or -1.
+
+    >>> import scratchnet as sn
+    >>> sn.softmax(sn.tensor(2.0), dim=0)
+    tensor(1.)
+    """
+    input = input if dtype is None else input.to(dtype)
+    if input.dtype.kind in "biu" and input.numel() == 0:
+        return Tensor._make(input.array.copy())  # torch runs no kernel on an empty tensor: no error
     return Softmax.apply(input, dim=_softmax_dim(input, dim, "softmax"))
 
 
 def log_softmax(input, dim=None, dtype=None):
-    input = floating(input if dtype is None else input.to(dtype))
+    """x - log(sum(exp(x))) along ``dim``; -inf where softmax underflows to 0, never NaN there."""
+    input = input if dtype is None else input.to(dtype)
+    if input.dtype.kind in "biu" and input.numel() == 0:
+        return Tensor._make(input.array.copy())
     return LogSoftmax.apply(input, dim=_softmax_dim(input, dim, "log_softmax"))

@@ -10,67 +10,10 @@ on Tensors. Binary ops broadcast; the engine sums each gradient back to its inpu
 tensor([3., 3.])
 """
 
-from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Function, Tensor, bool_, broadcast_shapes, get_default_dtype, result_type
-
-# --- turning operands into Tensors of one dtype -----------------------------------------------
-
-
-def as_dtype(x, dtype):
-    """``x`` (Tensor or Python scalar) as a Tensor of ``dtype``; a Tensor is cast in the graph."""
-    if isinstance(x, Tensor):
-        if x.dtype == dtype or (x.dtype == bool_ and not x.requires_grad):
-            return x  # NumPy already promotes a bool mask in place of a cast
-        return Cast.apply(x, dtype=dtype)
-    return Tensor._make(xp.asarray(x, dtype=dtype))
-
-
-def operands(a, b, floating=False):
-    """Promote ``a`` and ``b`` to torch's result dtype and check that their shapes broadcast."""
-    dtype = result_type(a, b)
-    if floating and dtype not in FLOAT_DTYPES:
-        dtype = get_default_dtype()
-    a, b = as_dtype(a, dtype), as_dtype(b, dtype)
-    if a.shape != b.shape:
-        broadcast_shapes(a.shape, b.shape)
-    return a, b
-
-
-def floating(x):
-    """``x`` as a float Tensor: ops like exp and log turn integer input into the default float."""
-    if not isinstance(x, Tensor):
-        x = Tensor(x)
-    return x if x.dtype in FLOAT_DTYPES else as_dtype(x, get_default_dtype())
-
-
-class Cast(Function):
-    backward_name = "ToCopyBackward0"
-
-    def forward(ctx, x, dtype):
-        ctx.in_dtype = x.dtype
-        return x.astype(dtype)
-
-    def backward(ctx, grad):
-        return grad.to(ctx.in_dtype)
-
-
-def to(input, *args, dtype=None, device=None, **kwargs):
-    """``tensor.to(dtype)``, ``.to('cpu')``, ``.to(other)``; there is no GPU in the NumPy engine."""
-    from ..tensor import check_dtype
-
-    for a in args + ((device,) if device is not None else ()):
-        if isinstance(a, Tensor):
-            dtype = a.dtype
-        elif isinstance(a, str) and (a == "cpu" or a.startswith("cpu:")):
-            continue
-        elif isinstance(a, str) and a.split(":")[0] in ("cuda", "mps", "xpu", "meta"):
-            raise RuntimeError(f"scratchnet runs on the CPU (NumPy); cannot move a tensor to {a!r}")
-        elif a is not None:
-            dtype = a
-    if dtype is None or xp.dtype(dtype) == input.dtype:
-        return input
-    return Cast.apply(input, dtype=check_dtype(dtype))
-
+from ..backend import xp
+from ..dtypes import scalar_to_array, torch_name
+from ..tensor import Function, Tensor, bool_, broadcast_shapes, result_type
+from ._promote import Cast, as_dtype, check_operand, floating, not_implemented, operands, refuse, to  # noqa: F401
 
 # --- arithmetic ------------------------------------------------------------------------------
 
@@ -110,33 +53,35 @@ class Div(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
+        return (grad / b if need_a else None), (-grad * ((a / b) / b) if need_b else None)  # torch's order
 
 
 class Neg(Function):
     def forward(ctx, x):
-        return -x
+        return xp.negative(x)
 
     def backward(ctx, grad):
         return -grad
 
 
 class PowScalar(Function):
-    """``x ** p`` for a Python number ``p``."""
+    """``x ** p`` for a Python number ``p``: d/dx = p x^(p-1) (0 where p = 0, as torch)."""
 
     backward_name = "PowBackward0"
 
     def forward(ctx, x, exponent):
         ctx.save_for_backward(x)
         ctx.exponent = exponent
-        return x**exponent
+        return _power(x, exponent)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         p = ctx.exponent
         if p == 0:
-            return grad * 0
-        return grad * p * x ** (p - 1)
+            return Tensor._make(xp.zeros_like(grad.array))
+        if p == 0.5:  # torch writes x^-0.5 as 1/sqrt(x): -inf at x = -0
+            return grad * (0.5 / x.sqrt())
+        return grad * (p * x ** (p - 1))  # torch's order of products (it decides where inf * 0 falls)
 
 
 class Pow(Function):
@@ -144,51 +89,144 @@ class Pow(Function):
 
     backward_name = "PowBackward1"
 
-    def forward(ctx, a, b):
-        out = a**b
+    def forward(ctx, a, b, bool_exponent=False):
+        out = _power(a, b)
         ctx.save_for_backward(a, b, out)
+        ctx.bool_exponent = bool_exponent
         return out
 
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        grad_a = grad * b * a ** (b - 1) if need_a else None
+        if need_a and ctx.bool_exponent:  # torch's backward computes `exponent - 1` on the bool tensor
+            _no_bool_subtraction(True, 1)
+        grad_a = where(b == 0, 0.0, grad * (b * a ** (b - 1))) if need_a else None  # 0 where b = 0
         grad_b = None
         if need_b:
             safe = where((a == 0) & (b >= 0), 1.0, a)  # torch's convention: 0^b has d/db = 0
-            grad_b = grad * out * log(safe)
+            grad_b = grad * where((a == 0) & (b >= 0), 0.0, out * log(safe))
         return grad_a, grad_b
 
 
+class ScalarPow(Pow):
+    """``s ** tensor`` for a Python number ``s`` (torch's PowBackward2)."""
+
+    backward_name = "PowBackward2"
+
+
+def _power(a, b):
+    """a ** b on arrays, with torch's integer rule for negative exponents (1 -> 1, -1 -> +-1,
+    anything else -> 0) where NumPy would refuse."""
+    if a.dtype.kind not in "iub":
+        with xp.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if isinstance(b, (int, float)) and b in (0.5, -0.5):  # torch: sqrt and 1/sqrt (-0 -> -inf)
+                return xp.sqrt(a) if b > 0 else (1 / xp.sqrt(a)).astype(a.dtype, copy=False)
+            return a**b
+    b = xp.asarray(b, dtype=xp.int64) if not isinstance(b, xp.ndarray) else b.astype(xp.int64)
+    wide = a.astype(xp.int64)
+    out = wide ** xp.where(b < 0, 0, b)  # NumPy refuses negative integer powers; torch does not
+    negative_power = xp.where(wide == 1, 1, xp.where(wide == -1, xp.where(b % 2 != 0, -1, 1), 0))
+    return xp.where(b < 0, negative_power, out).astype(a.dtype)
+
+
+def _alpha(b, alpha, dtype):
+    """``b * alpha`` with torch's checks of alpha against the result dtype."""
+    if alpha == 1 and not isinstance(alpha, bool):
+        return b
+    if dtype.kind in "iub" and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if isinstance(alpha, bool) and dtype != bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if dtype == bool_:  # a bool result stays bool: alpha only says whether b counts
+        return b if alpha else b & False
+    return b * alpha
+
+
+def _no_bool_subtraction(a, b):
+    a_bool = isinstance(a, Tensor) and a.dtype == bool_ or isinstance(a, bool)
+    b_bool = isinstance(b, Tensor) and b.dtype == bool_ or isinstance(b, bool)
+    if a_bool and b_bool:
+        raise NotImplementedError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+    if a_bool or b_bool:
+        raise NotImplementedError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
 def add(input, other, alpha=1):
-    a, b = operands(input, other)
-    return Add.apply(a, b if alpha == 1 else b * alpha)
+    """``input + alpha * other``, broadcast, in torch's promoted dtype.
+
+    >>> import scratchnet as sn
+    >>> (sn.ones(2) + sn.tensor([1, 2])).dtype
+    dtype('float32')
+    """
+    a, b = operands(input, other, name="add")
+    return Add.apply(a, _alpha(b, alpha, a.dtype))
 
 
 def sub(input, other, alpha=1):
-    a, b = operands(input, other)
-    return Sub.apply(a, b if alpha == 1 else b * alpha)
+    """``input - alpha * other``; torch refuses bool operands (use ``~`` or ``^``)."""
+    _no_bool_subtraction(input, other)
+    a, b = operands(input, other, name="sub")
+    return Sub.apply(a, _alpha(b, alpha, a.dtype))
 
 
 def mul(input, other):
-    return Mul.apply(*operands(input, other))
+    """``input * other``, broadcast, in torch's promoted dtype (bool * bool is logical and)."""
+    return Mul.apply(*operands(input, other, name="mul"))
 
 
-def div(input, other):
-    return Div.apply(*operands(input, other, floating=True))
+def div(input, other, rounding_mode=None):
+    """True division (integers become the default float), or with ``rounding_mode='trunc'`` /
+    ``'floor'`` rounded division in the promoted dtype (see :mod:`scratchnet.ops.bitwise`).
+
+    >>> import scratchnet as sn
+    >>> sn.div(sn.tensor([-7, 7]), 2).tolist(), sn.div(sn.tensor([-7, 7]), 2, rounding_mode="floor").tolist()
+    ([-3.5, 3.5], [-4, 3])
+    """
+    if rounding_mode is not None:
+        from .bitwise import rounded_div
+
+        return rounded_div(input, other, rounding_mode)
+    return Div.apply(*operands(input, other, floating=True, name="div"))
 
 
 def neg(input):
+    """``-input``; torch refuses bool tensors (use ``~``)."""
+    if isinstance(input, Tensor) and input.dtype == bool_:
+        raise NotImplementedError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
     return Neg.apply(input)
 
 
 def pow(input, exponent):
-    """``input ** exponent``; a Python-number exponent keeps input's dtype category, as torch."""
-    if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
-        if isinstance(exponent, float) and input.dtype not in FLOAT_DTYPES:
-            input = floating(input)
+    """``input ** exponent`` in torch's promoted dtype; an integer tensor to a negative Python
+    integer power is torch's error (as tensors, torch's integer rule: 2 ** -1 = 0).
+
+    >>> import scratchnet as sn
+    >>> (sn.tensor([2, 3]) ** 2).tolist(), (sn.tensor([2, 3]) ** 0.5).dtype
+    ([4, 9], dtype('float32'))
+    """
+    if isinstance(input, Tensor) and not isinstance(exponent, (Tensor, xp.ndarray)):
+        check_operand(exponent, "pow", 2)
+        dtype = result_type(input, exponent)
+        if dtype.kind in "iu" and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if dtype.kind in "iu" and not xp.iinfo(dtype).min <= exponent <= xp.iinfo(dtype).max:
+            raise RuntimeError(f"value cannot be converted to type {dtype}_t without overflow")
+        if dtype != input.dtype:
+            input = as_dtype(input, dtype)
+        if dtype == bool_:
+            return Tensor._make(input.array if exponent else xp.ones_like(input.array))
         return PowScalar.apply(input, exponent=exponent)
-    return Pow.apply(*operands(input, exponent))
+    a, b = operands(input, exponent, name="pow")
+    if a.dtype == bool_:
+        raise not_implemented("pow", bool_)
+    bool_exponent = isinstance(exponent, Tensor) and exponent.dtype == bool_
+    return (Pow if isinstance(input, Tensor) else ScalarPow).apply(a, b, bool_exponent=bool_exponent)
 
 
 # --- unary math ------------------------------------------------------------------------------
@@ -256,6 +294,18 @@ class Cos(Function):
         return -grad * sin(x)
 
 
+class Log1p(Function):
+    backward_name = "Log1PBackward0"
+
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return xp.log1p(x)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (1 + x)
+
+
 def exp(input):
     return Exp.apply(floating(input))
 
@@ -269,7 +319,8 @@ def sqrt(input):
 
 
 def abs(input):
-    return Abs.apply(input)
+    """|x|; its gradient is sign(x): 0 at 0 and at NaN, as torch."""
+    return Abs.apply(refuse(input, "abs_cpu", "b"))
 
 
 def sin(input):
@@ -280,9 +331,25 @@ def cos(input):
     return Cos.apply(floating(input))
 
 
+class Sign(Function):
+    def forward(ctx, x):
+        if x.dtype == bool_:
+            return x.copy()
+        out = xp.sign(x)
+        return xp.where(xp.isnan(out), 0, out).astype(x.dtype) if x.dtype.kind == "f" else out
+
+    def backward(ctx, grad):
+        return Tensor._make(xp.zeros_like(grad.array))
+
+
 def sign(input):
-    """-1, 0 or 1 by sign (no gradient: its derivative is zero wherever it exists)."""
-    return Tensor._make(xp.sign(input.array))
+    """-1, 0 or 1 by sign (torch: 0 for NaN); its gradient is zero everywhere.
+
+    >>> import scratchnet as sn
+    >>> sn.sign(sn.tensor([-2.0, 0.0, float("nan"), 3.0]))
+    tensor([-1.,  0.,  0.,  1.])
+    """
+    return Sign.apply(input)
 
 
 # --- clamp, maximum, minimum, where ----------------------------------------------------------
@@ -294,24 +361,41 @@ class Clamp(Function):
     def forward(ctx, x, min, max):
         ctx.save_for_backward(x)
         ctx.min, ctx.max = min, max
-        return xp.clip(x, min, max)
+        out = x if min is None else xp.maximum(x, min)  # NaN stays NaN; min > max gives max
+        return out if max is None else xp.minimum(out, max)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        inside = x.array >= ctx.min if ctx.min is not None else True
+        inside = x.array > ctx.min if ctx.min is not None else True  # torch: 0 at the bounds
         if ctx.max is not None:
-            inside = inside & (x.array <= ctx.max)
-        return grad * Tensor._make(inside)
+            inside = inside & (x.array < ctx.max)
+        return where(Tensor._make(xp.asarray(inside)), grad, 0.0)
 
 
 def clamp(input, min=None, max=None):
-    """Limit values to ``[min, max]``; the gradient flows where ``min <= x <= max`` (torch)."""
+    """Limit values to ``[min, max]`` in torch's promoted dtype (``clamp(int_tensor, 0.5)`` is
+    float); NaN stays NaN; the gradient flows where ``min < x < max`` (torch).
+
+    >>> import scratchnet as sn
+    >>> sn.clamp(sn.tensor([1, 2]), 1.5).tolist()
+    [1.5, 2.0]
+    """
     if min is None and max is None:
-        raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if not isinstance(input, Tensor):
+        raise TypeError(f"clamp(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    bounds = [b for b in (min, max) if b is not None]
+    for b in bounds:
+        check_operand(b, "clamp", 2)
+    dtype = result_type(input, *bounds)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input if min is None else maximum(input, min)
-        return out if max is None else minimum(out, max)
-    return Clamp.apply(input, min=min, max=max)
+        out = as_dtype(input, dtype)
+        out = out if min is None else maximum(out, as_dtype(min, dtype))
+        return out if max is None else minimum(out, as_dtype(max, dtype))
+    if dtype == bool_:
+        raise not_implemented("clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu", bool_)
+    lo, hi = (None if b is None else scalar_to_array(b, dtype, checked=True) for b in (min, max))
+    return Clamp.apply(as_dtype(input, dtype), min=lo, max=hi)
 
 
 class Maximum(Function):
@@ -321,8 +405,7 @@ class Maximum(Function):
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        share = Tensor._make((a.array > b.array) + 0.5 * (a.array == b.array))  # ties split evenly
-        return grad * share, grad * (1 - share)
+        return _tie_split(grad, a.array, b.array, a.array < b.array, a.array > b.array)
 
 
 class Minimum(Function):
@@ -332,16 +415,32 @@ class Minimum(Function):
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        share = Tensor._make((a.array < b.array) + 0.5 * (a.array == b.array))
-        return grad * share, grad * (1 - share)
+        return _tie_split(grad, a.array, b.array, a.array > b.array, a.array < b.array)
+
+
+def _tie_split(grad, a, b, a_loses, b_loses):
+    """torch's gradient of maximum/minimum: the winner gets it all, a tie halves it, and where a
+    NaN is involved (no winner) both get it all."""
+    share = where(Tensor._make(a == b), grad * 0.5, grad)
+    return where(Tensor._make(a_loses), 0.0, share), where(Tensor._make(b_loses), 0.0, share)
+
+
+def _two_tensors(name, input, other):
+    # torch refuses a Python number here (TypeError); scratchnet still takes one, because
+    # ops/loss.py's binary_cross_entropy_with_logits calls maximum(-input, 0.0).
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return operands(input, other, name=name)
 
 
 def maximum(input, other):
-    return Maximum.apply(*operands(input, other))
+    """The elementwise larger of two tensors (NaN if either is NaN); ties split the gradient."""
+    return Maximum.apply(*_two_tensors("maximum", input, other))
 
 
 def minimum(input, other):
-    return Minimum.apply(*operands(input, other))
+    """The elementwise smaller of two tensors (NaN if either is NaN); ties split the gradient."""
+    return Minimum.apply(*_two_tensors("minimum", input, other))
 
 
 class Where(Function):
@@ -358,9 +457,11 @@ class Where(Function):
 def where(condition, input, other):
     """Elements of ``input`` where ``condition`` holds, else of ``other`` (all three broadcast)."""
     condition = condition if isinstance(condition, Tensor) else Tensor(condition)
+    if condition.dtype not in (bool_, xp.dtype("uint8")):
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {torch_name(condition.dtype)}")
     if condition.dtype != bool_:
-        raise TypeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
-    x, y = operands(input, other)
+        condition = Tensor._make(condition.array != 0)  # torch still takes a uint8 mask
+    x, y = operands(input, other, name="where", checked=True)
     broadcast_shapes(condition.shape, x.shape, y.shape)
     return Where.apply(x, y, condition=condition.array)
 
@@ -402,8 +503,9 @@ def matmul(input, other):
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {input.ndim}D and {other.ndim}D")
     if input.dtype != other.dtype:
         raise RuntimeError(f"expected both matmul operands to have the same dtype, but got: {input.dtype} != {other.dtype}")
-    if input.dtype == bool_:
-        raise RuntimeError("matmul is not implemented for bool tensors")
+    if input.dtype == bool_:  # torch has no bool kernel; its error names the one it would use
+        kernel = "dot" if input.ndim == other.ndim == 1 else "addmv_impl_cpu" if other.ndim == 1 else "bmm" if other.ndim > 2 else "addmm_impl_cpu_"
+        raise not_implemented(kernel, bool_)
     if input.shape[-1] != other.shape[-2 if other.ndim > 1 else 0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_shape_text(input.shape)} and {_shape_text(other.shape)})"
@@ -429,7 +531,7 @@ def mm(input, mat2):
 
 def _compare(ufunc):
     def compare(input, other):
-        a, b = operands(input, other)
+        a, b = operands(input, other, name=ufunc.__name__)
         return Tensor._make(ufunc(a.array, b.array))
 
     compare.__name__ = ufunc.__name__
@@ -452,6 +554,11 @@ def logical_or(input, other):
 
 def logical_not(input):
     return Tensor._make(xp.logical_not(input.array))
+
+
+def logical_xor(input, other):
+    """Elementwise exclusive or of truth values (nonzero is True), as a bool tensor."""
+    return Tensor._make(xp.logical_xor(input.array, other.array if isinstance(other, Tensor) else other))
 
 
 def isnan(input):
