@@ -481,16 +481,16 @@ CASES = [
     Case("softmax", lambda lib, a, dim: lib.softmax(a * 3, dim=dim), dim_of()),
     Case("log_softmax", lambda lib, a, dim: lib.log_softmax(a * 3, dim=dim), dim_of()),
     # reductions
-    Case("sum", lambda lib, a, dim, keepdim: a.sum(dim=dim, keepdim=keepdim) if dim is not None else a.sum(), reduction(), odd_shapes=False),  # NARROWED until i11 (ops/reduce.py): dim=0 on a 0-d tensor (AxisError) (issue 10)
-    Case("mean", lambda lib, a, dim, keepdim: a.mean(dim=dim, keepdim=keepdim) if dim is not None else a.mean(), reduction(), odd_shapes=False),  # NARROWED until i11 (ops/reduce.py): dim on a 0-d tensor (issue 10)
-    Case("max", lambda lib, a, dim, keepdim: a.max() if dim is None else tuple(a.max(dim=dim, keepdim=keepdim)), reduction(tuple_dims=False), domain=distinct, odd_shapes=False),  # NARROWED until i11 (ops/reduce.py): 0-d and 0-size reductions (issue 10)
-    Case("min", lambda lib, a, dim, keepdim: a.min() if dim is None else tuple(a.min(dim=dim, keepdim=keepdim)), reduction(tuple_dims=False), domain=distinct, edge=False, odd_shapes=False),  # NARROWED until i11 (ops/reduce.py): NaN gradients of max/min, 0-d and 0-size reductions (issue 10)
-    Case("amax", lambda lib, a, dim, keepdim: lib.amax(a, dim=dim, keepdim=keepdim), reduction(allow_none=False), domain=distinct, odd_shapes=False),  # NARROWED until i11 (ops/reduce.py): 0-d and 0-size reductions (issue 10)
-    Case("amin", lambda lib, a, dim, keepdim: lib.amin(a, dim=dim, keepdim=keepdim), reduction(allow_none=False), domain=distinct, odd_shapes=False),  # NARROWED until i11 (ops/reduce.py): 0-d and 0-size reductions (issue 10)
-    Case("var", lambda lib, a, dim, keepdim, correction: a.var(dim=dim, keepdim=keepdim, correction=correction), reduction(allow_none=False, shapes=at_least_two, correction=st.sampled_from([0, 1])), tol32=1e-4, dtypes=FLOATS, edge=False, odd_shapes=False),  # NARROWED until i11 (ops/reduce.py): var on ints, 3e38, 0-d (issue 10)
-    Case("std", lambda lib, a, dim, keepdim: a.std(dim=dim, keepdim=keepdim), reduction(allow_none=False, shapes=at_least_two), tol32=1e-4, dtypes=FLOATS, edge=False, odd_shapes=False),  # NARROWED until i11 (ops/reduce.py): std on ints, 3e38, 0-d (issue 10)
-    Case("argmax", lambda lib, a, dim, keepdim: lib.argmax(a) if dim is None else lib.argmax(a, dim=dim, keepdim=keepdim), reduction(tuple_dims=False), domain=distinct, grad=False, dtypes=NO_BOOL, odd_shapes=False),  # NARROWED until i11 (ops/reduce.py): bool input, 0-size (issue 10)
-    Case("argmin", lambda lib, a, dim, keepdim: lib.argmin(a) if dim is None else lib.argmin(a, dim=dim, keepdim=keepdim), reduction(tuple_dims=False), domain=distinct, grad=False, dtypes=NO_BOOL, odd_shapes=False),  # NARROWED until i11 (ops/reduce.py): bool input, 0-size (issue 10)
+    Case("sum", lambda lib, a, dim, keepdim: a.sum(dim=dim, keepdim=keepdim) if dim is not None else a.sum(), reduction()),
+    Case("mean", lambda lib, a, dim, keepdim: a.mean(dim=dim, keepdim=keepdim) if dim is not None else a.mean(), reduction()),
+    Case("max", lambda lib, a, dim, keepdim: a.max() if dim is None else tuple(a.max(dim=dim, keepdim=keepdim)), reduction(tuple_dims=False), domain=distinct),
+    Case("min", lambda lib, a, dim, keepdim: a.min() if dim is None else tuple(a.min(dim=dim, keepdim=keepdim)), reduction(tuple_dims=False), domain=distinct),
+    Case("amax", lambda lib, a, dim, keepdim: lib.amax(a, dim=dim, keepdim=keepdim), reduction(allow_none=False), domain=distinct),
+    Case("amin", lambda lib, a, dim, keepdim: lib.amin(a, dim=dim, keepdim=keepdim), reduction(allow_none=False), domain=distinct),
+    Case("var", lambda lib, a, dim, keepdim, correction: a.var(dim=dim, keepdim=keepdim, correction=correction), reduction(allow_none=False, shapes=at_least_two, correction=st.sampled_from([0, 1])), tol32=1e-4),
+    Case("std", lambda lib, a, dim, keepdim: a.std(dim=dim, keepdim=keepdim), reduction(allow_none=False, shapes=at_least_two), tol32=1e-4),
+    Case("argmax", lambda lib, a, dim, keepdim: lib.argmax(a) if dim is None else lib.argmax(a, dim=dim, keepdim=keepdim), reduction(tuple_dims=False), domain=distinct, grad=False),
+    Case("argmin", lambda lib, a, dim, keepdim: lib.argmin(a) if dim is None else lib.argmin(a, dim=dim, keepdim=keepdim), reduction(tuple_dims=False), domain=distinct, grad=False),
     # comparisons
     Case("comparisons", lambda lib, a, b: (a == b, a != b, a < b, a <= b, a > b, a >= b), broadcast_pair(), domain=[on_grid(0.0), on_grid(0.0)], grad=False),
     Case("logical", lambda lib, a, b: ((a > 0) & (b > 0), (a > 0) | (b > 0), ~(a > 0), lib.isnan(a / b), lib.isfinite(a / b)), broadcast_pair(), domain=[on_grid(0.05), on_grid(0.0)], grad=False),
