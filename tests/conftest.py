@@ -31,3 +31,7 @@ def mnist_path():
     if not (path / "t10k-images-idx3-ubyte.gz").exists() and not (path / "t10k-images-idx3-ubyte").exists():
         pytest.skip(f"real MNIST not found in {path} (set SCRATCHNET_MNIST to a folder with the IDX files)")
     return path
+
+# tests/cases/ holds registry data, not tests: the registry imports it (importing a case module
+# first, as doctest collection would, could leave the registry half-gathered).
+collect_ignore = ["cases"]
