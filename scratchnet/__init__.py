@@ -34,3 +34,4 @@ from . import autograd, checkpoint, data, models, nn, optim, trace, viz  # noqa:
 from .checkpoint import load, save  # noqa: E402
 
 __version__ = "0.1.0"
+import scratchnet.linalg as linalg  # noqa: E402  (torch.linalg's mirror; ops/linalg.py holds its ops)
