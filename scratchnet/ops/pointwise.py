@@ -1,5 +1,6 @@
 """Elementwise math of one input beyond the basics: rounding, powers and logs, trigonometry and
-its inverses, the error function (two-input functions, clamps and NaN tests: ``pointwise_more``).
+its inverses, the error function, and the inf/NaN/sign tests with isclose (two-input functions,
+clamps, fused forms: ``pointwise_more``).
 
 Each op is a :class:`~scratchnet.tensor.Function` with its forward on arrays and, beside it, its
 derivative written with scratchnet's own ops (so second derivatives work). The one-input float
@@ -26,7 +27,7 @@ __all__ = [
     "floor", "ceil", "round", "trunc", "fix", "frac", "rsqrt", "reciprocal", "square", "exp2", "expm1",
     "log2", "log10", "erf", "erfc", "erfinv", "sinh", "cosh", "tan", "asin", "acos", "atan", "asinh",
     "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "deg2rad",
-    "rad2deg", "sgn", "positive", "negative", "absolute",
+    "rad2deg", "sgn", "positive", "negative", "absolute", "isinf", "isposinf", "isneginf", "signbit", "isclose",
 ]
 
 # torch's names of the dtypes, as its "not implemented for 'Long'" errors spell them
@@ -297,6 +298,81 @@ def absolute(input, *, out=None):
     if input.dtype == bool_:
         raise _refuse("abs_cpu", input.dtype)
     return _abs(input)
+
+
+# --- tests that give bool tensors (no gradient) --------------------------------------------------
+
+
+def _as_float_array(t):
+    return t.array if t.dtype in FLOAT_DTYPES else t.array.astype(xp.float64)
+
+
+def isinf(input):
+    """True where the element is +inf or -inf (never for integers).
+
+    >>> import scratchnet as sn
+    >>> sn.isinf(sn.tensor([1.0, float('inf'), float('-inf'), float('nan')]))
+    tensor([False,  True,  True, False])
+    """
+    return Tensor._make(xp.isinf(_as_float_array(input)))
+
+
+def isposinf(input, *, out=None):
+    """True where the element is +inf.
+
+    >>> import scratchnet as sn
+    >>> sn.isposinf(sn.tensor([float('inf'), float('-inf')]))
+    tensor([ True, False])
+    """
+    return Tensor._make(xp.isposinf(_as_float_array(input)))
+
+
+def isneginf(input, *, out=None):
+    """True where the element is -inf.
+
+    >>> import scratchnet as sn
+    >>> sn.isneginf(sn.tensor([float('inf'), float('-inf')]))
+    tensor([False,  True])
+    """
+    return Tensor._make(xp.isneginf(_as_float_array(input)))
+
+
+def signbit(input, *, out=None):
+    """True where the sign bit is set: negative numbers, -0.0 and NaNs with the sign bit.
+
+    >>> import scratchnet as sn
+    >>> sn.signbit(sn.tensor([-0.0, 0.0, -2.0]))
+    tensor([ True, False,  True])
+    """
+    return Tensor._make(xp.signbit(_as_float_array(input)))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``|input - other| <= atol + rtol * |other|`` elementwise, equal infinities close, NaNs close
+    to each other only with ``equal_nan``; both tensors of one dtype.
+
+    >>> import scratchnet as sn
+    >>> sn.isclose(sn.tensor([1.0, 2.0, float('nan')]), sn.tensor([1.0 + 1e-7, 2.1, float('nan')]))
+    tensor([ True, False, False])
+    """
+    _need_tensor("isclose", "other", other)
+    if input.dtype != other.dtype:
+        from .pointwise import _TORCH_NAMES
+
+        raise RuntimeError(f"{_TORCH_NAMES[str(input.dtype)]} did not match {_TORCH_NAMES[str(other.dtype)]}")
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if value < 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {value}")
+    broadcast_shapes(input.shape, other.shape)
+    if input.dtype == bool_:
+        return Tensor._make(input.array == other.array)
+    a, b = _as_float_array(input), _as_float_array(other)
+    with xp.errstate(invalid="ignore"):
+        close = (a == b) | (xp.isfinite(a) & xp.isfinite(b) & (xp.abs(a - b) <= atol + rtol * xp.abs(b)))
+    if equal_nan:
+        close = close | (xp.isnan(a) & xp.isnan(b))
+    return Tensor._make(close)
+
 
 
 METHODS = {name: globals()[name] for name in __all__}

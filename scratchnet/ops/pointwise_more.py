@@ -1,6 +1,5 @@
 """Elementwise ops with a second input or a parameter: logit, softplus, atan2, hypot, copysign,
-xlogy, lerp, clamp_min/clamp_max, nan_to_num, the inf/NaN/sign tests, isclose, rsub,
-addcmul/addcdiv and float_power.
+xlogy, lerp, clamp_min/clamp_max, nan_to_num, rsub, addcmul/addcdiv and float_power.
 
 Binary ops promote their operands as torch does and broadcast; the engine sums each gradient
 back to its input's shape. Derivatives follow torch's conventions where a formula has a hole:
@@ -17,11 +16,11 @@ from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Function, Tensor, bool_, broadcast_shapes, float64, result_type
 from .activation import sigmoid
 from .math import div, pow, where
-from .pointwise import _cast, _float, _need_tensor, _pair, _refuse, _tensor, _zeros
+from .pointwise import _cast, _float, _need_tensor, _pair, _refuse, _zeros
 
 __all__ = [
     "logit", "atan2", "arctan2", "hypot", "copysign", "xlogy", "lerp", "clamp_min",
-    "clamp_max", "nan_to_num", "isinf", "isposinf", "isneginf", "isclose", "signbit", "true_divide",
+    "clamp_max", "nan_to_num", "true_divide",
     "rsub", "addcmul", "addcdiv", "float_power",
 ]
 
@@ -338,80 +337,6 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     posinf = info.max if posinf is None else posinf
     neginf = info.min if neginf is None else neginf
     return NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf)
-
-
-# --- tests that give bool tensors (no gradient) --------------------------------------------------
-
-
-def _as_float_array(t):
-    return t.array if t.dtype in FLOAT_DTYPES else t.array.astype(xp.float64)
-
-
-def isinf(input):
-    """True where the element is +inf or -inf (never for integers).
-
-    >>> import scratchnet as sn
-    >>> sn.isinf(sn.tensor([1.0, float('inf'), float('-inf'), float('nan')]))
-    tensor([False,  True,  True, False])
-    """
-    return Tensor._make(xp.isinf(_as_float_array(input)))
-
-
-def isposinf(input, *, out=None):
-    """True where the element is +inf.
-
-    >>> import scratchnet as sn
-    >>> sn.isposinf(sn.tensor([float('inf'), float('-inf')]))
-    tensor([ True, False])
-    """
-    return Tensor._make(xp.isposinf(_as_float_array(input)))
-
-
-def isneginf(input, *, out=None):
-    """True where the element is -inf.
-
-    >>> import scratchnet as sn
-    >>> sn.isneginf(sn.tensor([float('inf'), float('-inf')]))
-    tensor([False,  True])
-    """
-    return Tensor._make(xp.isneginf(_as_float_array(input)))
-
-
-def signbit(input, *, out=None):
-    """True where the sign bit is set: negative numbers, -0.0 and NaNs with the sign bit.
-
-    >>> import scratchnet as sn
-    >>> sn.signbit(sn.tensor([-0.0, 0.0, -2.0]))
-    tensor([ True, False,  True])
-    """
-    return Tensor._make(xp.signbit(_as_float_array(input)))
-
-
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """``|input - other| <= atol + rtol * |other|`` elementwise, equal infinities close, NaNs close
-    to each other only with ``equal_nan``; both tensors of one dtype.
-
-    >>> import scratchnet as sn
-    >>> sn.isclose(sn.tensor([1.0, 2.0, float('nan')]), sn.tensor([1.0 + 1e-7, 2.1, float('nan')]))
-    tensor([ True, False, False])
-    """
-    _need_tensor("isclose", "other", other)
-    if input.dtype != other.dtype:
-        from .pointwise import _TORCH_NAMES
-
-        raise RuntimeError(f"{_TORCH_NAMES[str(input.dtype)]} did not match {_TORCH_NAMES[str(other.dtype)]}")
-    for name, value in (("rtol", rtol), ("atol", atol)):
-        if value < 0:
-            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {value}")
-    broadcast_shapes(input.shape, other.shape)
-    if input.dtype == bool_:
-        return Tensor._make(input.array == other.array)
-    a, b = _as_float_array(input), _as_float_array(other)
-    with xp.errstate(invalid="ignore"):
-        close = (a == b) | (xp.isfinite(a) & xp.isfinite(b) & (xp.abs(a - b) <= atol + rtol * xp.abs(b)))
-    if equal_nan:
-        close = close | (xp.isnan(a) & xp.isnan(b))
-    return Tensor._make(close)
 
 
 # --- arithmetic forms ----------------------------------------------------------------------------

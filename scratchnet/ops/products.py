@@ -16,7 +16,7 @@ scratchnet.Size([2, 3, 5])
 import warnings
 
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Function, Tensor, bool_, broadcast_shapes
+from ..tensor import Function, Tensor, broadcast_shapes
 from .einsum import einsum
 from .math import matmul, mul, where
 
