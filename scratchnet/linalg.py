@@ -69,9 +69,12 @@ def _minimal_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """The Euclidean norm only (stand-in until the reductions family's vector_norm is merged)."""
     if ord != 2:
         raise NotImplementedError("scratchnet.linalg.vector_norm: only ord=2 until the reductions family is merged")
+    from .ops.math import where
+
     squares = x * x
     total = squares.sum(dim=dim, keepdim=keepdim) if dim is not None else squares.sum()
-    return total.sqrt()
+    zero = total == 0
+    return where(zero, 0.0, where(zero, 1.0, total).sqrt())  # gradient 0 at the zero vector, as torch
 
 
 def _minimal_matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):

@@ -66,7 +66,7 @@ class _Packed:
         outs = ctx.compute(*arrays, **params)
         ctx.batch = arrays[0].shape[:-2]
         ctx.cores = [o.shape[len(ctx.batch) :] for o in outs]
-        packed = xp.concatenate([o.reshape(ctx.batch + (-1,)) for o in outs], axis=-1)
+        packed = xp.concatenate([o.reshape(ctx.batch + (math.prod(core),)) for o, core in zip(outs, ctx.cores)], axis=-1)
         ctx.save_for_backward(packed)
         return packed
 

@@ -217,7 +217,8 @@ def logdet(input):
 
 class LinalgSolveEx(Function):
     def forward(ctx, a, b):
-        batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        broadcast_shapes(a.shape[:-2], b.shape[:-2])  # torch's error if they clash
+        batch = xp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
         a_full = xp.broadcast_to(a, batch + a.shape[-2:])
         try:
             out = xp.linalg.solve(a_full, xp.broadcast_to(b, batch + b.shape[-2:]))
@@ -275,7 +276,8 @@ class LinalgSolveTriangular(Function):
         tri = a * _triangle(n, upper, unitriangular, a.dtype)
         if unitriangular:
             tri = tri + xp.eye(n, dtype=a.dtype)
-        batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        broadcast_shapes(a.shape[:-2], b.shape[:-2])  # torch's error if they clash
+        batch = xp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
         try:
             out = xp.linalg.solve(xp.broadcast_to(tri, batch + a.shape[-2:]), xp.broadcast_to(b, batch + b.shape[-2:]))
         except xp.linalg.LinAlgError:

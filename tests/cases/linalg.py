@@ -19,7 +19,7 @@ from hypothesis.extra import numpy as hnp
 
 from tests.registry import Case, Example, seeds
 
-batch = hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=2)
+batch = hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=2)  # empty batches included
 
 
 def conditioned(x, rng):
