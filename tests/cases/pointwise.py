@@ -10,7 +10,21 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tests.registry import F, Case, Example, away_from_zero, broadcast_pair, on_grid, positive, probabilities, seeds, unary
+from tests.registry import F, Case, Example, away_from_zero, on_grid, positive, probabilities, seeds
+from tests.registry import unary as _unary_strategy
+
+#: shapes from 0-d to 3-d, empty ones (a side of 0) included
+shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
+
+
+def unary(**params):
+    return _unary_strategy(shapes, **params)
+
+
+@st.composite
+def broadcast_pair(draw, **params):
+    pair = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=0, max_side=4))
+    return Example(list(pair.input_shapes), {k: draw(v) for k, v in params.items()}, draw(seeds))
 
 
 def inside(bound):
@@ -24,8 +38,8 @@ def above_one(x, rng):
 
 @st.composite
 def broadcast_three(draw, **params):
-    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=3))
-    return Example(list(shapes.input_shapes), {k: draw(v) for k, v in params.items()}, draw(seeds))
+    triple = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, min_side=0, max_side=3))
+    return Example(list(triple.input_shapes), {k: draw(v) for k, v in params.items()}, draw(seeds))
 
 
 def _softplus(lib):
