@@ -35,3 +35,4 @@ from .checkpoint import load, save  # noqa: E402
 
 __version__ = "0.1.0"
 import scratchnet.linalg as linalg  # noqa: E402  (torch.linalg's mirror; ops/linalg.py holds its ops)
+import scratchnet.special as special  # noqa: E402  (torch.special's mirror)

@@ -78,15 +78,19 @@ def erfc(x):
     return out
 
 
+def _winitzki(log_term):
+    """Winitzki's approximation of erfinv(y) >= 0 from ln(1 - y^2) (relative error ~1e-3)."""
+    c = 2 / (math.pi * 0.147) + log_term / 2
+    return xp.sqrt(xp.sqrt(c * c - log_term / 0.147) - c)
+
+
 def erfinv(y):
     y = xp.asarray(y, dtype=xp.float64)
     with xp.errstate(invalid="ignore", divide="ignore"):
         a = xp.abs(y)
         inside = a < 1
         t = xp.where(inside, a, 0.5)
-        log_term = xp.log((1 - t) * (1 + t))  # ln(1 - y^2), with 1 - t exact near 1
-        c = 2 / (math.pi * 0.147) + log_term / 2
-        x = xp.sqrt(xp.sqrt(c * c - log_term / 0.147) - c)  # Winitzki's approximation of erfinv(|y|)
+        x = _winitzki(xp.log((1 - t) * (1 + t)))  # ln(1 - y^2), with 1 - t exact near 1
         tail = t > 0.5
         for _ in range(3):
             # Halley on f(x) = erf(x) - t (or erfc(x) - (1 - t) in the tail): f'' = -2x f'
@@ -97,3 +101,37 @@ def erfinv(y):
         out = xp.where(a == 1, xp.sign(y) * xp.inf, out)
         out = xp.where((a > 1) | xp.isnan(y), xp.nan, out)
     return xp.where(y == 0, y, out)  # keeps the sign of -0.0
+
+
+def erfcx(x):
+    """exp(x^2) * erfc(x): the continued fraction without its exp(-x^2) factor for x >= 1."""
+    x = xp.asarray(x, dtype=xp.float64)
+    out = xp.empty_like(x)
+    tail = (x >= 1.0) | xp.isnan(x)
+    with xp.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        a = x[tail]
+        f = a.copy()
+        for k in range(200, 0, -1):
+            f = a + (0.5 * k) / f
+        out[tail] = xp.where(a == xp.inf, 0.0, 1.0 / (math.sqrt(math.pi) * f))
+        b = x[~tail]
+        out[~tail] = xp.exp(b * b) * erfc(b)
+    return out
+
+
+def ndtri(p):
+    """The standard normal quantile: ndtr(x) = p, solved with the tail's exact q = 2 min(p, 1-p)."""
+    p = xp.asarray(p, dtype=xp.float64)
+    with xp.errstate(invalid="ignore", divide="ignore"):
+        lower = p < 0.5
+        q = 2 * xp.where(lower, p, 1 - p)  # exact: 1 - p has no rounding for p >= 0.5
+        safe = xp.where((q > 0) & (q <= 1), q, 0.5)
+        x = _winitzki(xp.log(safe * (2 - safe)))  # a first guess; then Halley on erfc(x) = q (exact residual)
+        for _ in range(3):
+            residual = xp.where(safe < 0.5, erfc(x) - safe, -(erf(x) - (1 - safe)))
+            step = -residual / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
+            x = x - step / (1 + x * step)
+        out = math.sqrt(2.0) * xp.where(lower, -x, x)
+        out = xp.where(q == 0, xp.where(lower, -xp.inf, xp.inf), out)
+        out = xp.where(xp.isnan(p) | (p < 0) | (p > 1), xp.nan, out)
+    return out
