@@ -85,6 +85,10 @@ REFUSALS = {
     "eigh UPLO": lambda lib: lib.linalg.eigh(lib.eye(2), UPLO="X"),
     "matrix_power float": lambda lib: lib.linalg.matrix_power(lib.eye(2), 2.0),
     "matrix_power not square": lambda lib: lib.linalg.matrix_power(r(lib, 2, 3), 2),
+    "inv_ex check_errors": lambda lib: lib.linalg.inv_ex(lib.tensor(SINGULAR), check_errors=True),
+    "cholesky_ex check_errors": lambda lib: lib.linalg.cholesky_ex(-lib.eye(2), check_errors=True),
+    "vander N": lambda lib: lib.linalg.vander(r(lib, 2), N=1),
+    "tensorinv shapes": lambda lib: lib.linalg.tensorinv(r(lib, 2, 3), ind=1),
     "solve_triangular vector": lambda lib: lib.linalg.solve_triangular(lib.eye(3), r(lib, 3), upper=True),
 }
 
@@ -175,6 +179,20 @@ def test_tensor_methods():
     assert scratchnet.bmm(a.unsqueeze(0), a.unsqueeze(0)).grad_fn.name() == "BmmBackward0"
     assert round(a.logdet().item(), 6) == round(float(np.log(5.0)), 6)
     assert len(a.svd()) == 3
+
+
+def test_ex_forms_report_info_like_torch():
+    batch = [np.eye(2), np.array(SINGULAR)]
+    ours = scratchnet.linalg.inv_ex(scratchnet.tensor(np.stack(batch)))
+    theirs = torch.linalg.inv_ex(torch.tensor(np.stack(batch)))
+    assert ours.info.tolist() == theirs.info.tolist() and str(ours.info.dtype) == "int32"
+    np.testing.assert_allclose(ours.inverse[0].numpy(), theirs.inverse[0].numpy())
+    spd = np.stack([np.eye(2), -np.eye(2)])
+    assert scratchnet.linalg.cholesky_ex(scratchnet.tensor(spd)).info.tolist() == torch.linalg.cholesky_ex(torch.tensor(spd)).info.tolist()
+    sol, info = scratchnet.linalg.solve_ex(scratchnet.tensor(np.stack(batch)), scratchnet.ones(2, 2, dtype=scratchnet.float64))
+    tsol, tinfo = torch.linalg.solve_ex(torch.tensor(np.stack(batch)), torch.ones(2, 2, dtype=torch.float64))
+    assert info.tolist() == tinfo.tolist() and tuple(sol.shape) == tuple(tsol.shape)
+    np.testing.assert_allclose(sol[0].numpy(), tsol[0].numpy())
 
 
 def test_singular_det_and_logdet_values():

@@ -169,6 +169,57 @@ CASES = [
     Case("linalg.matmul", lambda lib, a, b: lib.linalg.matmul(a, b), square("matrix"), tol32=1e-4),
 ]
 
+@st.composite
+def tensorinv_shapes(draw):
+    rows = tuple(draw(st.integers(1, 2)) for _ in range(draw(st.integers(1, 2))))
+    n = int(np.prod(rows))
+    cols = draw(st.sampled_from([(n,), (1, n)] + ([(2, n // 2)] if n % 2 == 0 else [])))
+    return Example([rows + cols], {"ind": len(rows)}, draw(seeds))
+
+
+def tensor_conditioned(x, rng):
+    """Conditioned as a matrix from its first ``ind`` dims (rows) to the rest."""
+    return x  # the case reshapes and shifts, see _tensorinv
+
+
+def _tensorinv(lib, a, ind):
+    n = int(np.prod(a.shape[:ind]))
+    shifted = a * 0.3 + lib.eye(n, dtype=a.dtype).reshape(a.shape) * 1.5
+    return lib.linalg.tensorinv(shifted, ind=ind)
+
+
+def _tensorsolve(lib, a, b):
+    n = int(np.prod(b.shape))
+    shifted = a * 0.3 + lib.eye(n, dtype=a.dtype).reshape(a.shape) * 1.5
+    return lib.linalg.tensorsolve(shifted, b)
+
+
+@st.composite
+def tensorsolve_shapes(draw):
+    b = tuple(draw(st.integers(1, 2)) for _ in range(draw(st.integers(1, 2))))
+    n = int(np.prod(b))
+    rest = draw(st.sampled_from([(n,)] + ([(2, n // 2)] if n % 2 == 0 else [])))
+    return Example([b + rest, b], {}, draw(seeds))
+
+
+@st.composite
+def vander_shapes(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, min_side=2, max_side=3))
+    return Example([shape], {"N": draw(st.sampled_from([None, 2, 4]))}, draw(seeds))
+
+
+CASES += [
+    Case("linalg.inv_ex", lambda lib, a: tuple(lib.linalg.inv_ex(a)), square(), domain=conditioned, tol32=1e-4),
+    Case("linalg.cholesky_ex", lambda lib, a: tuple(lib.linalg.cholesky_ex(sym(a))), square(), domain=symmetric_spread, tol32=1e-4),
+    Case("linalg.solve_ex", lambda lib, a, b: tuple(lib.linalg.solve_ex(a, b)), square("matrix"), domain=[conditioned, lambda x, r: x], tol32=1e-4),
+    Case("linalg.tensorinv", _tensorinv, tensorinv_shapes(), tol32=1e-4),
+    Case("linalg.tensorsolve", _tensorsolve, tensorsolve_shapes(), tol32=1e-4),
+    Case("linalg.vander", lambda lib, x, N: lib.linalg.vander(x, N=N), vander_shapes(), tol32=1e-4),
+    # (torch's cond on an empty batch returns a tensor outside the graph: drawn non-empty)
+    Case("linalg.cond", lambda lib, a: lib.linalg.cond(a), rectangular().filter(lambda e: 0 not in e.shapes[0]), domain=spread_singular, tol32=1e-4),
+    Case("linalg.diagonal", lambda lib, a, offset: lib.linalg.diagonal(a, offset=offset), rectangular(offset=st.integers(-2, 2))),
+]
+
 NOT_OPS = {
     "cholesky": "torch.cholesky is removed in torch: raises torch's RuntimeError (tests/test_linalg.py)",
     "qr": "torch.qr is removed in torch: raises torch's RuntimeError (tests/test_linalg.py)",
