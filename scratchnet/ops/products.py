@@ -426,8 +426,13 @@ def _linalg_cross(input, other, dim=-1):
 class Cdist(Function):
     """``out[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p``."""
 
-    def forward(ctx, x1, x2, p):
+    def forward(ctx, x1, x2, p, use_mm):
         ctx.p = p
+        if p == 2 and use_mm:  # |a|^2 + |b|^2 - 2 a.b: one matmul, no (P, R, M) array (torch's mode)
+            square = (x1 * x1).sum(-1)[..., :, None] + (x2 * x2).sum(-1)[..., None, :] - 2 * (x1 @ xp.swapaxes(x2, -1, -2))
+            out = xp.sqrt(xp.maximum(square, 0))
+            ctx.save_for_backward(x1, x2, out)
+            return out
         diff = xp.abs(x1[..., :, None, :] - x2[..., None, :, :])
         if p == 0:
             out = (diff != 0).sum(-1).astype(x1.dtype)
@@ -445,9 +450,13 @@ class Cdist(Function):
     def backward(ctx, grad):
         x1, x2, dist = ctx.saved_tensors
         p = ctx.p
-        diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
         if p == 0:  # counts of nonzero differences: piecewise constant
             return Tensor._make(xp.zeros(x1.shape, x1.dtype)), Tensor._make(xp.zeros(x2.shape, x2.dtype))
+        if p == 2:  # sum_j w_ij (x1_i - x2_j) with w = grad / dist, as matmuls
+            zero = Tensor._make(dist.array == 0)
+            w = where(zero, 0.0, grad / where(zero, 1.0, dist))
+            return x1 * w.sum(-1).unsqueeze(-1) - matmul(w, x2), x2 * w.sum(-2).unsqueeze(-1) - matmul(w.mT, x1)
+        diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
         g = grad.unsqueeze(-1)
         sign = Tensor._make(xp.sign(diff.array))
         if p == 1:
@@ -457,14 +466,15 @@ class Cdist(Function):
         else:
             zero = Tensor._make(dist.array[..., None] == 0)
             scale = where(zero, 0.0, g / where(zero, 1.0, dist.unsqueeze(-1)) ** (p - 1))
-            term = scale * (diff if p == 2 else sign * diff.abs() ** (p - 1))
+            term = scale * sign * diff.abs() ** (p - 1)
         return term.sum(-2), -term.sum(-3)
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """p-norm distances between each row of ``x1`` ``(*, P, M)`` and of ``x2`` ``(*, R, M)``:
-    ``(*, P, R)`` (batch dims broadcast). ``compute_mode`` is accepted; distances are always
-    computed directly (exact, and with gradient 0 at coincident points, as torch).
+    ``(*, P, R)`` (batch dims broadcast); the gradient is 0 at coincident points, as torch's.
+    For ``p = 2``, ``compute_mode`` chooses as torch does between the direct differences and
+    ``|a|^2 + |b|^2 - 2 a.b`` (one matmul; the default uses it when P or R exceeds 25).
 
     >>> import scratchnet as sn
     >>> sn.cdist(sn.tensor([[0.0, 0.0]]), sn.tensor([[3.0, 4.0], [1.0, 0.0]])).tolist()
@@ -484,7 +494,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         raise RuntimeError("cdist only supports non-negative p values")
     _same_dtype(x1, x2)
     broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
-    return Cdist.apply(x1, x2, p=float(p))
+    use_mm = compute_mode == "use_mm_for_euclid_dist" or (compute_mode == modes[0] and (x1.shape[-2] > 25 or x2.shape[-2] > 25))
+    return Cdist.apply(x1, x2, p=float(p), use_mm=use_mm)
 
 
 def _multi_dot(tensors, name="multi_dot"):

@@ -97,7 +97,9 @@ def cdist_shapes(draw):
     pair = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=2))
     m = draw(pos)
     a, b = pair.input_shapes
-    return Example([a + (draw(size), m), b + (draw(size), m)], {"p": draw(st.sampled_from([2.0, 1.0, 3.0, 0.0, 1.5, float("inf")]))}, draw(seeds))
+    modes = ["use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist"]
+    params = {"p": draw(st.sampled_from([2.0, 1.0, 3.0, 0.0, 1.5, float("inf")])), "compute_mode": draw(st.sampled_from(modes))}
+    return Example([a + (draw(size), m), b + (draw(size), m)], params, draw(seeds))
 
 
 @st.composite
@@ -167,7 +169,7 @@ CASES = [
     Case("cross", lambda lib, a, b, dim: lib.cross(a, b, dim=dim), cross_shapes()),
     Case("cross-default-dim", _quiet(lambda lib, a, b: lib.cross(a, b)), cross_shapes(default_dim=True)),
     Case("linalg.cross", lambda lib, a, b, dim: lib.linalg.cross(a, b, dim=dim), cross_shapes()),
-    Case("cdist", lambda lib, a, b, p: lib.cdist(a, b, p=p), cdist_shapes(), tol32=1e-4),
+    Case("cdist", lambda lib, a, b, p, compute_mode: lib.cdist(a, b, p=p, compute_mode=compute_mode), cdist_shapes(), tol32=1e-4),
     Case("chain_matmul", _quiet(lambda lib, *ms: lib.chain_matmul(*ms)), chain_shapes()),
     Case("linalg.multi_dot", lambda lib, *ms: lib.linalg.multi_dot(list(ms)), chain_shapes(vectors_at_ends=True)),
     Case("einsum", lambda lib, *xs, equation, form: _einsum(lib, *xs, equation=equation, form=form), einsum_example()),
