@@ -55,7 +55,7 @@ def _scaled(out, beta, input, alpha):
     """``beta * input + alpha * out`` on arrays; beta = 0 ignores input (NaN in it does not leak)."""
     out = out if alpha == 1 else alpha * out
     if beta == 0:
-        return xp.broadcast_to(xp.zeros((), out.dtype), out.shape) + out
+        return out
     return (input if beta == 1 else beta * input) + out
 
 
