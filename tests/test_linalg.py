@@ -195,6 +195,27 @@ def test_ex_forms_report_info_like_torch():
     np.testing.assert_allclose(sol[0].numpy(), tsol[0].numpy())
 
 
+def test_det_gradient_at_singular_matrices_is_torchs():
+    """torch gives 0 (not the cofactor matrix) for an exactly singular matrix; a batch mixes both."""
+    a = np.stack([np.array(SINGULAR), np.array([[2.0, 1.0], [0.0, 3.0]])])
+    x, t = scratchnet.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    (g,) = scratchnet.autograd.grad(scratchnet.linalg.det(x).sum(), [x])
+    (h,) = torch.autograd.grad(torch.linalg.det(t).sum(), [t])
+    np.testing.assert_allclose(g.numpy(), h.numpy(), atol=1e-12)
+
+
+def test_tolerances_as_tensors():
+    a = np.stack([np.diag([1.0, 1e-3, 1e-9]), np.diag([2.0, 1e-1, 1e-5])])
+    tol = np.array([1e-2, 1e-6])
+    for key in ("atol", "rtol"):
+        ours = scratchnet.linalg.matrix_rank(scratchnet.tensor(a), **{key: scratchnet.tensor(tol)})
+        theirs = torch.linalg.matrix_rank(torch.tensor(a), **{key: torch.tensor(tol)})
+        assert ours.tolist() == theirs.tolist()
+        np.testing.assert_allclose(
+            scratchnet.linalg.pinv(scratchnet.tensor(a), **{key: scratchnet.tensor(tol)}).numpy(),
+            torch.linalg.pinv(torch.tensor(a), **{key: torch.tensor(tol)}).numpy(), rtol=1e-9)
+
+
 def test_singular_det_and_logdet_values():
     s = scratchnet.tensor(SINGULAR)
     assert scratchnet.linalg.det(s).item() == pytest.approx(torch.linalg.det(torch.tensor(SINGULAR)).item(), abs=1e-6)

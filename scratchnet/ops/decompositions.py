@@ -290,11 +290,14 @@ def svd(input, some=True, compute_uv=True, *, out=None):
 
 def _cutoff(s, m, n, atol, rtol, dtype):
     """torch's tolerance: ``max(atol, rtol * largest singular value)``, rtol defaulting to
-    ``eps * max(m, n)`` when neither is given (0 when only atol is)."""
+    ``eps * max(m, n)`` unless ``atol > 0`` is given (then 0). Each may be a number or a tensor
+    broadcasting against the batch."""
+    atol, rtol = (v.array[..., None] if isinstance(v, Tensor) else v for v in (atol, rtol))
     if rtol is None:
-        rtol = xp.finfo(dtype).eps * max(m, n) if atol is None or atol == 0 else 0.0
+        default = xp.finfo(dtype).eps * max(m, n)
+        rtol = default if atol is None else xp.where(xp.asarray(atol) > 0, 0.0, default)
     top = s[..., :1] if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), dtype)
-    return xp.maximum(atol or 0.0, rtol * top)
+    return xp.maximum(0.0 if atol is None else atol, rtol * top)
 
 
 class LinalgPinv(Function):

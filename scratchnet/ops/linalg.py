@@ -134,12 +134,17 @@ class LinalgDet(Function):
 
     def backward(ctx, grad):
         a, d = ctx.saved_tensors
-        return (grad * d).unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+        try:
+            return (grad * d).unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+        except LinAlgError:  # an exactly singular matrix has det 0, and torch's gradient is then 0
+            from .decompositions import pinv
+
+            return (grad * d).unsqueeze(-1).unsqueeze(-1) * pinv(a).mT
 
 
 def det(A, *, out=None):
-    """The determinant of each matrix of a batch ``(*, n, n) -> (*)``. (Its gradient,
-    ``det(A) * A^-T``, needs an invertible A.)
+    """The determinant of each matrix of a batch ``(*, n, n) -> (*)``; its gradient is
+    ``det(A) A^-T`` (0 for an exactly singular matrix, as torch's).
 
     >>> import scratchnet as sn
     >>> sn.linalg.det(sn.tensor([[1.0, 2.0], [3.0, 4.0]])).item()
