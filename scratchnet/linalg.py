@@ -13,7 +13,7 @@ The ops live in :mod:`scratchnet.ops.linalg` (inverse, det, solve, Cholesky, pow
 [1.0, 1.0]
 """
 
-from .ops.decompositions import eigh, eigvalsh, lstsq, matrix_rank, pinv, svdvals
+from .ops.decompositions import eigh, eigvalsh, lstsq, matrix_exp, matrix_rank, pinv, svdvals
 from .ops.decompositions import linalg_qr_fn as qr
 from .ops.decompositions import linalg_svd_fn as svd
 from .ops.linalg import LinAlgError, cholesky_ex, det, inv, inv_ex, matrix_power, solve, solve_ex, solve_triangular
@@ -26,7 +26,7 @@ __all__ = [
     "LinAlgError", "inv", "det", "slogdet", "solve", "solve_triangular", "cholesky", "qr", "eigh", "eigvalsh",
     "svd", "svdvals", "pinv", "matrix_power", "matrix_rank", "lstsq", "multi_dot", "cross", "matmul", "norm",
     "vector_norm", "matrix_norm", "vecdot", "inv_ex", "cholesky_ex", "solve_ex", "tensorinv", "tensorsolve", "vander",
-    "cond", "diagonal",
+    "cond", "diagonal", "matrix_exp",
 ]
 
 

@@ -23,11 +23,11 @@ from collections import namedtuple
 
 from ..backend import xp
 from ..tensor import Function, Tensor
-from .linalg import check_matrices, solve_triangular
+from .linalg import check_matrices, inv, solve, solve_triangular
 from .math import matmul
 from .shape import cat
 
-__all__ = ["qr", "svd", "pinverse"]
+__all__ = ["qr", "svd", "pinverse", "matrix_exp", "cholesky_solve", "cholesky_inverse", "triangular_solve"]
 
 linalg_qr = namedtuple("linalg_qr", ["Q", "R"])
 linalg_eigh = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
@@ -389,4 +389,73 @@ def lstsq(A, B, rcond=None, *, driver=None):
     return linalg_lstsq(x.squeeze(-1) if vector else x, residuals, rank, singular)
 
 
-METHODS = {"svd": svd, "pinverse": pinverse, "qr": qr}
+
+
+# --- the matrix exponential and Cholesky-based solves (compositions of the ops above) -------------
+
+
+def matrix_exp(A, *, out=None):
+    """``exp(A) = sum_k A^k / k!`` for a batch of square matrices, by scaling and squaring: the
+    series (18 terms, Horner's rule) of ``A / 2^s`` with ``||A / 2^s|| <= 1/2``, squared ``s``
+    times. Built from matmuls, so its gradient (and the next) come from theirs.
+
+    >>> import scratchnet as sn
+    >>> round(sn.matrix_exp(sn.tensor([[1.0]])).item(), 4)
+    2.7183
+    """
+    check_matrices("linalg.matrix_exp", A)
+    n = A.shape[-1]
+    norm = float(xp.abs(A.array).sum(-2).max()) if A.array.size else 0.0  # the 1-norm bounds the spectral radius
+    s = max(0, int(math.ceil(math.log2(norm / 0.5)))) if norm > 0.5 and math.isfinite(norm) else 0
+    b = A * (1.0 / 2**s) if s else A
+    eye = _eye(n, A)
+    result = eye + b * (1.0 / 18)
+    for k in range(17, 0, -1):
+        result = eye + matmul(b, result) * (1.0 / k)
+    for _ in range(s):
+        result = matmul(result, result)
+    return result
+
+
+def cholesky_solve(B, L, upper=False, *, out=None):
+    """``X`` with ``(L L^T) X = B`` from the Cholesky factor ``L`` (or ``U = L^T`` with ``upper``).
+
+    >>> import scratchnet as sn
+    >>> sn.cholesky_solve(sn.tensor([[2.0], [4.0]]), sn.eye(2) * 2).tolist()
+    [[0.5], [1.0]]
+    """
+    low = L.mT if upper else L
+    return solve(matmul(low, low.mT), B)  # the whole of L counts, as in torch's gradient
+
+
+def cholesky_inverse(L, upper=False, *, out=None):
+    """``(L L^T)^-1`` from the Cholesky factor ``L`` (or ``U = L^T`` with ``upper``).
+
+    >>> import scratchnet as sn
+    >>> sn.cholesky_inverse(sn.eye(2) * 2).tolist()
+    [[0.25, 0.0], [0.0, 0.25]]
+    """
+    low = L.mT if upper else L
+    return inv(matmul(low, low.mT))
+
+
+triangular_solve_result = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
+
+
+def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    """torch.triangular_solve (deprecated in torch for ``linalg.solve_triangular``): ``X`` with
+    ``A X = b`` (``A^T X = b`` with ``transpose``), and a copy of ``A``.
+
+    >>> import scratchnet as sn
+    >>> sn.triangular_solve(sn.tensor([[2.0], [2.0]]), sn.eye(2) * 2).solution.tolist()
+    [[1.0], [1.0]]
+    """
+    a = A.mT if transpose else A
+    solution = solve_triangular(a, b, upper=upper != transpose, unitriangular=unitriangular)
+    return triangular_solve_result(solution, A.clone())
+
+
+METHODS = {
+    "svd": svd, "pinverse": pinverse, "qr": qr, "matrix_exp": matrix_exp, "cholesky_solve": cholesky_solve,
+    "cholesky_inverse": cholesky_inverse, "triangular_solve": triangular_solve,
+}

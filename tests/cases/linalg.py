@@ -220,6 +220,26 @@ CASES += [
     Case("linalg.diagonal", lambda lib, a, offset: lib.linalg.diagonal(a, offset=offset), rectangular(offset=st.integers(-2, 2))),
 ]
 
+def lower_factor(x, rng):
+    """Lower-triangular factors with a diagonal away from 0."""
+    n = x.shape[-1]
+    return np.tril(x) * 0.3 + np.eye(n) * (1.0 + np.arange(n) * 0.2)
+
+
+@st.composite
+def rhs_then_square(draw):
+    b, n = draw(batch), draw(st.integers(1, 4))
+    return Example([b + (n, draw(st.integers(1, 3))), b + (n, n)], {"flag": draw(st.booleans())}, draw(seeds))
+
+
+CASES += [
+    Case("matrix_exp", lambda lib, a: lib.matrix_exp(a * 2), square(), tol32=1e-4),
+    Case("linalg.matrix_exp", lambda lib, a: lib.linalg.matrix_exp(a), square(), tol32=1e-4),
+    Case("cholesky_solve", lambda lib, b, low, flag: lib.cholesky_solve(b, low.mT if flag else low, upper=flag), rhs_then_square(), domain=[lambda x, r: x, lower_factor], tol32=1e-4),
+    Case("cholesky_inverse", lambda lib, low: lib.cholesky_inverse(low), square(), domain=lower_factor, tol32=1e-4),
+    Case("triangular_solve", lambda lib, b, a, flag: tuple(lib.triangular_solve(b, a.mT, upper=True, transpose=flag)), rhs_then_square(), domain=[lambda x, r: x, lower_factor], tol32=1e-4),
+]
+
 NOT_OPS = {
     "cholesky": "torch.cholesky is removed in torch: raises torch's RuntimeError (tests/test_linalg.py)",
     "qr": "torch.qr is removed in torch: raises torch's RuntimeError (tests/test_linalg.py)",
