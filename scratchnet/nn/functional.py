@@ -31,3 +31,6 @@ __all__ += ["group_norm", "instance_norm", "layer_norm", "local_response_norm", 
 from ..ops.attention import scaled_dot_product_attention  # noqa: E402
 from .attention import multi_head_attention_forward  # noqa: E402
 __all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
+from ..ops.pointwise_more import softplus  # noqa: E402  (torch has F.softplus, not torch.softplus)
+
+__all__ += ["softplus"]

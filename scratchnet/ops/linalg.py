@@ -1,0 +1,430 @@
+"""Linear algebra, part 1: inverse, determinants, linear solves, Cholesky, matrix powers (part 2,
+the factorizations QR/eigh/SVD and what is built on them: ``decompositions.py``).
+
+Every function takes a batch of matrices ``(*, n, n)``, as torch. Each is one node whose backward
+is written with scratchnet ops (so second derivatives work):
+
+- ``inv``: ``Y = A^-1``, ``dA = -Y^T dY Y^T``;
+- ``det``: ``dA = dd * det(A) * A^-T``; ``slogdet``: ``dA = dlogabsdet * A^-T``;
+- ``solve``: ``X = A^-1 B``, ``dB = A^-T dX``, ``dA = -dB X^T``;
+- ``cholesky``: ``A = L L^T``, ``dA = sym(L^-T Phi(L^T dL) L^-1)`` where ``Phi`` keeps the lower
+  triangle and halves the diagonal.
+
+A singular (or, for Cholesky, not positive-definite) input raises :class:`LinAlgError` (a
+``RuntimeError``) with torch's message.
+
+>>> import scratchnet as sn
+>>> sn.linalg.inv(sn.tensor([[2.0, 0.0], [0.0, 4.0]])).tolist()
+[[0.5, 0.0], [0.0, 0.25]]
+>>> sn.linalg.inv(sn.tensor([[1.0, 2.0], [2.0, 4.0]]))
+Traceback (most recent call last):
+...
+scratchnet.linalg.LinAlgError: linalg.inv: The diagonal element 2 is zero, the inversion could not be completed because the input matrix is singular.
+"""
+
+from collections import namedtuple
+
+from ..backend import FLOAT_DTYPES, xp
+from ..tensor import Function, Tensor, broadcast_shapes
+from .math import matmul, where
+
+__all__ = ["inverse", "det", "logdet", "slogdet", "cholesky", "matrix_power"]
+
+_TYPE = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
+
+
+class LinAlgError(RuntimeError):
+    """A matrix that the requested factorization or inverse cannot handle (singular, not
+    positive-definite), as ``torch.linalg.LinAlgError``."""
+
+
+LinAlgError.__module__ = "scratchnet.linalg"
+
+slogdet_result = namedtuple("slogdet", ["sign", "logabsdet"])
+linalg_slogdet = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
+
+
+def check_matrices(name, A, square=True):
+    """torch's checks on a batch of matrices: at least 2-D, floating, square."""
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if A.dtype not in FLOAT_DTYPES:
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {_TYPE[str(A.dtype)]}")
+    if square and A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices")
+
+
+def _batch_prefix(A, index):
+    return f"(Batch element {index}): " if A.ndim > 2 else ""
+
+
+def _zero_pivots(a):
+    """For each matrix, the 1-based index of the first exactly-zero pivot of LU with partial
+    pivoting (as LAPACK's getrf reports it), 0 if none. Vectorised over the batch."""
+    u = xp.array(a.reshape((-1,) + a.shape[-2:]), copy=True)
+    batch, n = u.shape[0], u.shape[-1]
+    first = xp.zeros(batch, dtype=xp.int64)
+    rows = xp.arange(batch)
+    for k in range(n):
+        p = k + xp.argmax(xp.abs(u[:, k:, k]), axis=1)
+        u[rows, k], u[rows, p] = u[rows, p], u[rows, k].copy()
+        pivot = u[:, k, k]
+        first = xp.where((first == 0) & (pivot == 0), k + 1, first)
+        factors = u[:, k + 1 :, k] / xp.where(pivot == 0, 1, pivot)[:, None]
+        u[:, k + 1 :] -= factors[:, :, None] * u[:, k, None, :]
+    return first
+
+
+def _raise_singular(name, A, message):
+    pivots = _zero_pivots(A)
+    bad = int(xp.argmax(pivots > 0)) if (pivots > 0).any() else 0
+    raise LinAlgError(f"{name}: {_batch_prefix(A, bad)}" + message.format(max(int(pivots[bad]), 1), n=A.shape[-1]))
+
+
+def _tensor_const(array):
+    return Tensor._make(array)
+
+
+# ----------------------------------------------------------------------------------------------
+# inverse and determinants
+# ----------------------------------------------------------------------------------------------
+
+
+class LinalgInvEx(Function):
+    def forward(ctx, a):
+        try:
+            out = xp.linalg.inv(a)
+        except xp.linalg.LinAlgError:
+            _raise_singular("linalg.inv", a, "The diagonal element {} is zero, the inversion could not be completed because the input matrix is singular.")
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return -matmul(matmul(y.mT, grad), y.mT)
+
+
+def inv(A, *, out=None):
+    """``A^-1`` for a batch of square matrices; singular input raises :class:`LinAlgError`.
+
+    >>> import scratchnet as sn
+    >>> sn.linalg.inv(sn.tensor([[0.0, 1.0], [1.0, 0.0]])).tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
+    check_matrices("linalg.inv", A)
+    return LinalgInvEx.apply(A)
+
+
+def inverse(input, *, out=None):
+    """torch.inverse: the same as :func:`scratchnet.linalg.inv`.
+
+    >>> import scratchnet as sn
+    >>> sn.inverse(sn.eye(2) * 2).tolist()
+    [[0.5, 0.0], [0.0, 0.5]]
+    """
+    return inv(input)
+
+
+class LinalgDet(Function):
+    def forward(ctx, a):
+        out = xp.asarray(xp.linalg.det(a)).astype(a.dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+    def backward(ctx, grad):
+        a, d = ctx.saved_tensors
+        try:
+            return (grad * d).unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+        except LinAlgError:  # an exactly singular matrix has det 0, and torch's gradient is then 0
+            from .decompositions import pinv
+
+            return (grad * d).unsqueeze(-1).unsqueeze(-1) * pinv(a).mT
+
+
+def det(A, *, out=None):
+    """The determinant of each matrix of a batch ``(*, n, n) -> (*)``; its gradient is
+    ``det(A) A^-T`` (0 for an exactly singular matrix, as torch's).
+
+    >>> import scratchnet as sn
+    >>> sn.linalg.det(sn.tensor([[1.0, 2.0], [3.0, 4.0]])).item()
+    -2.0...
+    """
+    check_matrices("linalg.det", A)
+    return LinalgDet.apply(A)
+
+
+class LinalgSlogdet(Function):
+    """log|det A| (the sign is :class:`SlogdetSign`)."""
+
+    def forward(ctx, a):
+        sign, logabs = xp.linalg.slogdet(a)
+        ctx.save_for_backward(a)
+        return xp.asarray(logabs).astype(a.dtype)
+
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        return grad.unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+
+
+class SlogdetSign(Function):
+    """The sign of det A: an output that records the graph, with gradient zero (as torch's)."""
+
+    backward_name = "LinalgSlogdetBackward0"
+
+    def forward(ctx, a):
+        return xp.asarray(xp.linalg.slogdet(a)[0]).astype(a.dtype)
+
+    def backward(ctx, grad):
+        return Tensor._make(xp.zeros(ctx.inputs[0].shape, grad.dtype))
+
+
+def _slogdet(A, name, result):
+    check_matrices(name, A)
+    return result(SlogdetSign.apply(A), LinalgSlogdet.apply(A))
+
+
+def linalg_slogdet_fn(A, *, out=None):
+    """``(sign, logabsdet)`` with ``det(A) = sign * exp(logabsdet)``, stable where det over- or
+    underflows; a namedtuple.
+
+    >>> import scratchnet as sn
+    >>> sn.linalg.slogdet(sn.tensor([[-2.0, 0.0], [0.0, 3.0]])).sign.item()
+    -1.0
+    """
+    return _slogdet(A, "linalg.slogdet", linalg_slogdet)
+
+
+def slogdet(input, *, out=None):
+    """torch.slogdet: ``(sign, logabsdet)`` of each matrix (see ``scratchnet.linalg.slogdet``).
+
+    >>> import scratchnet as sn
+    >>> round(sn.slogdet(sn.eye(2) * 3).logabsdet.item(), 4)
+    2.1972
+    """
+    return _slogdet(input, "linalg.slogdet", slogdet_result)
+
+
+def logdet(input):
+    """``log(det(A))``: NaN where the determinant is negative, -inf where it is 0.
+
+    >>> import scratchnet as sn
+    >>> round(sn.logdet(sn.eye(2) * 3).item(), 4)
+    2.1972
+    """
+    sign, logabs = _slogdet(input, "linalg.slogdet", slogdet_result)
+    return where(sign < 0, float("nan"), logabs)
+
+
+# ----------------------------------------------------------------------------------------------
+# solving AX = B
+# ----------------------------------------------------------------------------------------------
+
+
+class LinalgSolveEx(Function):
+    def forward(ctx, a, b):
+        broadcast_shapes(a.shape[:-2], b.shape[:-2])  # torch's error if they clash
+        batch = xp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        a_full = xp.broadcast_to(a, batch + a.shape[-2:])
+        try:
+            out = xp.linalg.solve(a_full, xp.broadcast_to(b, batch + b.shape[-2:]))
+        except xp.linalg.LinAlgError:
+            bad = _zero_pivots(a_full)
+            index = int(xp.argmax(bad > 0)) if (bad > 0).any() else 0
+            raise LinAlgError(
+                f"torch.linalg.solve: {_batch_prefix(a_full, index)}The solver failed because the input matrix is singular."
+            ) from None
+        ctx.save_for_backward(a, out)
+        return out
+
+    def backward(ctx, grad):
+        a, x = ctx.saved_tensors
+        grad_b = LinalgSolveEx.apply(a.mT, grad)
+        return (-matmul(grad_b, x.mT) if ctx.needs_input_grad[0] else None), grad_b
+
+
+def solve(A, B, *, left=True, out=None):
+    """``X`` with ``A X = B`` (or ``X A = B`` when ``left=False``); ``B`` is ``(*, n, k)`` or a
+    batch of vectors ``(*, n)``; batch dims broadcast. Singular A raises :class:`LinAlgError`.
+
+    >>> import scratchnet as sn
+    >>> sn.linalg.solve(sn.eye(2) * 2, sn.tensor([2.0, 4.0])).tolist()
+    [1.0, 2.0]
+    """
+    check_matrices("linalg.solve", A)
+    if B.dtype != A.dtype:
+        raise RuntimeError(
+            f"linalg.solve: Expected A and B to have the same dtype, but found A of type {_TYPE[str(A.dtype)]} and B of type "
+            f"{_TYPE[str(B.dtype)]} instead"
+        )
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+    if not left:
+        if vector:
+            raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not supported for left=False. In this case linalg.solve is equivalent to B / A.squeeze(-1)")
+        return solve(A.mT, B.mT).mT
+    b = B.unsqueeze(-1) if vector else B
+    if b.ndim < 2 or b.shape[-2] != A.shape[-1]:
+        shape = f"{b.shape[-2]}x{b.shape[-1]}" if b.ndim >= 2 else f"{b.shape[-1]}"
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B ({A.shape[-2]}x{A.shape[-1]} and {shape})")
+    x = LinalgSolveEx.apply(A, b)
+    return x.squeeze(-1) if vector else x
+
+
+def _triangle(n, upper, strict, dtype):
+    mask = xp.triu(xp.ones((n, n), dtype=dtype), 1 if strict else 0) if upper else xp.tril(xp.ones((n, n), dtype=dtype), -1 if strict else 0)
+    return mask
+
+
+class LinalgSolveTriangular(Function):
+    def forward(ctx, a, b, upper, unitriangular):
+        ctx.upper, ctx.unitriangular = upper, unitriangular
+        n = a.shape[-1]
+        tri = a * _triangle(n, upper, unitriangular, a.dtype)
+        if unitriangular:
+            tri = tri + xp.eye(n, dtype=a.dtype)
+        broadcast_shapes(a.shape[:-2], b.shape[:-2])  # torch's error if they clash
+        batch = xp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        try:
+            out = xp.linalg.solve(xp.broadcast_to(tri, batch + a.shape[-2:]), xp.broadcast_to(b, batch + b.shape[-2:]))
+        except xp.linalg.LinAlgError:
+            raise LinAlgError("linalg.solve_triangular: The diagonal element is zero, the solve could not be completed because the input matrix is singular.") from None
+        ctx.save_for_backward(a, out)
+        return out
+
+    def backward(ctx, grad):
+        a, x = ctx.saved_tensors
+        grad_b = LinalgSolveTriangular.apply(a.mT, grad, upper=not ctx.upper, unitriangular=ctx.unitriangular)
+        grad_a = None
+        if ctx.needs_input_grad[0]:
+            grad_a = -matmul(grad_b, x.mT) * _tensor_const(_triangle(a.shape[-1], ctx.upper, ctx.unitriangular, a.dtype))
+        return grad_a, grad_b
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    """``X`` with ``A X = B`` for triangular ``A`` (only its ``upper`` or lower triangle is read; a
+    unit diagonal is assumed with ``unitriangular``); ``B`` is ``(*, n, k)``.
+
+    >>> import scratchnet as sn
+    >>> A = sn.tensor([[2.0, 1.0], [0.0, 1.0]])
+    >>> sn.linalg.solve_triangular(A, sn.tensor([[3.0], [1.0]]), upper=True).tolist()
+    [[1.0], [1.0]]
+    """
+    check_matrices("linalg.solve_triangular", A)
+    if B.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
+    if not left:
+        return solve_triangular(A.mT, B.mT, upper=not upper, unitriangular=unitriangular).mT
+    if B.shape[-2] != A.shape[-1]:
+        raise RuntimeError(
+            f"linalg.solve_triangular: Incompatible shapes of A and B for the equation AX = B ({A.shape[-2]}x{A.shape[-1]} and "
+            f"{B.shape[-2]}x{B.shape[-1]})"
+        )
+    return LinalgSolveTriangular.apply(A, B, upper=bool(upper), unitriangular=bool(unitriangular))
+
+
+# ----------------------------------------------------------------------------------------------
+# Cholesky
+# ----------------------------------------------------------------------------------------------
+
+
+class LinalgCholeskyEx(Function):
+    def forward(ctx, a, upper):
+        try:
+            low = xp.linalg.cholesky(a)
+        except xp.linalg.LinAlgError:
+            order, index = _first_not_positive(a)
+            raise LinAlgError(
+                f"linalg.cholesky: {_batch_prefix(a, index)}The factorization could not be completed because the input is not "
+                f"positive-definite (the leading minor of order {order} is not positive-definite)."
+            ) from None
+        ctx.upper = upper
+        out = xp.swapaxes(low, -1, -2).copy() if upper else low
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        low, g = (out.mT, grad.mT) if ctx.upper else (out, grad)
+        n = low.shape[-1]
+        phi = matmul(low.mT, g) * _tensor_const(xp.tril(xp.ones((n, n), dtype=low.dtype)) - 0.5 * xp.eye(n, dtype=low.dtype))
+        low_inv = inv(low)
+        grad_a = matmul(matmul(low_inv.mT, phi), low_inv)
+        return 0.5 * (grad_a + grad_a.mT)
+
+
+def _first_not_positive(a):
+    """(order of the first leading minor that is not positive-definite, batch index)."""
+    flat = a.reshape((-1,) + a.shape[-2:])
+    for index, m in enumerate(flat):
+        for k in range(1, m.shape[-1] + 1):
+            try:
+                xp.linalg.cholesky(m[:k, :k])
+            except xp.linalg.LinAlgError:
+                return k, index
+    return m.shape[-1], 0
+
+
+def linalg_cholesky(A, *, upper=False, out=None):
+    """``L`` (lower) with ``A = L L^T`` for symmetric positive-definite ``A`` (or ``U = L^T`` with
+    ``upper=True``); reads the lower triangle. Other input raises :class:`LinAlgError`.
+
+    >>> import scratchnet as sn
+    >>> sn.linalg.cholesky(sn.tensor([[4.0, 2.0], [2.0, 2.0]])).tolist()
+    [[2.0, 0.0], [1.0, 1.0]]
+    """
+    check_matrices("linalg.cholesky", A)
+    return LinalgCholeskyEx.apply(A, upper=bool(upper))
+
+
+def cholesky(input, upper=False, *, out=None):
+    """torch.cholesky, which torch has removed: raises its RuntimeError pointing to linalg.cholesky.
+
+    >>> import scratchnet as sn
+    >>> sn.cholesky(sn.eye(2))
+    Traceback (most recent call last):
+    ...
+    RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
+    """
+    raise RuntimeError(
+        "This function was deprecated since version 1.9 and is now removed. `torch.cholesky` is deprecated in favor of "
+        "`torch.linalg.cholesky`.\nL = torch.cholesky(A) should be replaced with:\nL = torch.linalg.cholesky(A)\n"
+        "U = torch.cholesky(A, upper=True) should be replaced with:\nU = torch.linalg.cholesky(A).mH"
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# matrix powers
+# ----------------------------------------------------------------------------------------------
+
+
+def matrix_power(A, n, *, out=None):
+    """``A^n`` for an integer ``n`` by repeated squaring (``n < 0``: powers of ``A^-1``; ``n = 0``:
+    the identity).
+
+    >>> import scratchnet as sn
+    >>> sn.linalg.matrix_power(sn.tensor([[1.0, 1.0], [0.0, 1.0]]), 3).tolist()
+    [[1.0, 3.0], [0.0, 1.0]]
+    """
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {type(n).__name__}")
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_power: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices")
+    if n == 0:
+        eye = Tensor._make(xp.broadcast_to(xp.eye(A.shape[-1], dtype=A.dtype), A.shape).copy())
+        return eye + A * 0 if A.requires_grad else eye
+    base = inv(A) if n < 0 else A
+    result, n = None, abs(n)
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result
+
+
+METHODS = {
+    "inverse": inverse, "det": det, "logdet": logdet, "slogdet": slogdet, "matrix_power": matrix_power,
+    "cholesky": cholesky,
+}

@@ -1,0 +1,475 @@
+"""Matrix and vector products: bmm, the fused ``beta * input + alpha * product`` forms (addmm,
+addmv, addr, baddbmm, addbmm), dot/vdot/inner/outer/mv, tensordot, kron, cross and chains of
+matmuls (``chain_matmul``, ``linalg.multi_dot``); cdist is in ``distance.py``.
+
+The products are one node each whose backward is products again, so second derivatives work:
+for ``C = A @ B``, ``dA = dC @ B^T`` and ``dB = A^T @ dC``. Shapes and dtypes are checked
+first, with torch's messages.
+
+>>> import scratchnet as sn
+>>> sn.bmm(sn.ones(2, 3, 4), sn.ones(2, 4, 5)).shape
+scratchnet.Size([2, 3, 5])
+>>> sn.addmm(sn.zeros(3), sn.ones(2, 4), sn.ones(4, 3), beta=0.5, alpha=2).tolist()
+[[8.0, 8.0, 8.0], [8.0, 8.0, 8.0]]
+"""
+
+import warnings
+
+from ..backend import xp
+from ..tensor import Function, Tensor, broadcast_shapes
+from .einsum import einsum
+from .math import matmul, mul
+
+__all__ = [
+    "bmm", "baddbmm", "addmm", "addmv", "addbmm", "addr", "outer", "ger", "dot", "vdot", "inner", "mv",
+    "tensordot", "kron", "cross", "chain_matmul",
+]
+
+_TYPE = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
+_type = {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "uint8": "unsigned char", "bool": "bool"}
+
+
+def _T(dtype):
+    return _TYPE[str(dtype)]
+
+
+def _same_dtype(*tensors):
+    for t in tensors[1:]:
+        if t.dtype != tensors[0].dtype:
+            raise RuntimeError(f"expected scalar type {_T(tensors[0].dtype)} but found {_T(t.dtype)}")
+
+
+def _expandable(input, target):
+    """torch's error when ``input`` cannot be expanded to ``target`` (the shape of the product)."""
+    shape = tuple(input.shape)
+    pad = (1,) * (len(target) - len(shape)) + shape
+    for d, (n, m) in enumerate(zip(pad, target)):
+        if len(shape) > len(target) or (n != m and n != 1):
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[d]}) must match the existing size ({n}) at non-singleton "
+                f"dimension {d}.  Target sizes: {list(target)}.  Tensor sizes: {list(shape)}"
+            )
+
+
+def _scaled(out, beta, input, alpha):
+    """``beta * input + alpha * out`` on arrays; beta = 0 ignores input (NaN in it does not leak)."""
+    out = out if alpha == 1 else alpha * out
+    if beta == 0:
+        return out
+    return (input if beta == 1 else beta * input) + out
+
+
+# ----------------------------------------------------------------------------------------------
+# The fused product nodes: out = beta * input + alpha * (a @ b), one class for all five forms
+# ----------------------------------------------------------------------------------------------
+
+
+class _Product:
+    """(Mixed into a Function) ``beta * input + alpha * product(a, b)`` where product is ``a @ b`` (bmm, addmm, addmv),
+    its sum over the batch (addbmm) or the outer product (addr)."""
+
+    kind = "matmul"
+
+    def forward(ctx, input, a, b, beta, alpha):
+        ctx.save_for_backward(a, b)
+        ctx.beta, ctx.alpha = beta, alpha
+        if ctx.kind == "outer":
+            prod = a[:, None] * b[None, :]
+        else:
+            prod = a @ b
+            if ctx.kind == "batch-sum":
+                prod = prod.sum(axis=0)
+        return _scaled(prod, beta, input, alpha).astype(a.dtype, copy=False)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_input, need_a, need_b = ctx.needs_input_grad
+        g = grad if ctx.alpha == 1 else grad * ctx.alpha
+        if ctx.kind == "outer":
+            ga, gb = mv(g, b), mv(g.mT, a)
+        elif ctx.kind == "batch-sum":
+            g3 = g.unsqueeze(0).expand(a.shape[0], *g.shape)
+            ga, gb = bmm(g3, b.mT), bmm(a.mT, g3)
+        elif b.ndim == 1:  # matrix @ vector
+            ga, gb = outer(g, b), mv(a.mT, g)
+        else:
+            ga, gb = matmul(g, b.mT), matmul(a.mT, g)
+        g_input = (grad * ctx.beta if ctx.beta != 1 else grad) if need_input else None
+        return g_input, (ga if need_a else None), (gb if need_b else None)
+
+
+def _node(name, kind="matmul"):
+    return type(name, (_Product, Function), {"kind": kind, "__module__": __name__})
+
+
+Bmm, Baddbmm, Addmm, Addmv, Mv = (_node(n) for n in ("Bmm", "Baddbmm", "Addmm", "Addmv", "Mv"))
+Addbmm, Addr = _node("Addbmm", "batch-sum"), _node("Addr", "outer")
+
+
+def _none_input(a):
+    return Tensor._make(xp.zeros((), a.dtype))
+
+
+def _check_batches(b1, b2, name1="batch1", name2="batch2"):
+    for name, t in ((name1, b1), (name2, b2)):
+        if t.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if b2.shape[0] != b1.shape[0] or b2.shape[1] != b1.shape[2]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{b1.shape[0]}, {b1.shape[2]}] but got: "
+            f"[{b2.shape[0]}, {b2.shape[1]}]."
+        )
+
+
+def bmm(input, mat2, *, out=None):
+    """Batched matrix product: ``(b, n, m) @ (b, m, p) -> (b, n, p)`` (no broadcasting).
+
+    >>> import scratchnet as sn
+    >>> sn.bmm(sn.ones(2, 1, 3), sn.ones(2, 3, 1)).tolist()
+    [[[3.0]], [[3.0]]]
+    """
+    _check_batches(input, mat2)
+    _same_dtype(input, mat2)
+    return Bmm.apply(_none_input(input), input, mat2, beta=0, alpha=1)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * bmm(batch1, batch2)``; input broadcasts to the product's shape.
+
+    >>> import scratchnet as sn
+    >>> sn.baddbmm(sn.ones(1), sn.ones(2, 1, 3), sn.ones(2, 3, 1), alpha=2).tolist()
+    [[[7.0]], [[7.0]]]
+    """
+    _check_batches(batch1, batch2)
+    _same_dtype(input, batch1, batch2)
+    _expandable(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
+    return Baddbmm.apply(input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * sum_b batch1[b] @ batch2[b]``: ``(n, p)`` from ``(b, n, m), (b, m, p)``.
+
+    >>> import scratchnet as sn
+    >>> sn.addbmm(sn.zeros(1, 1), sn.ones(3, 1, 2), sn.ones(3, 2, 1)).tolist()
+    [[6.0]]
+    """
+    for name, t in (("batch1", batch1), ("batch2", batch2)):
+        if t.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if batch1.shape[0] != batch2.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {batch1.shape[0]} and {batch2.shape[0]}")
+    if batch1.shape[2] != batch2.shape[1]:
+        raise RuntimeError(
+            f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and {batch2.shape[1]}x{batch2.shape[2]})"
+        )
+    _same_dtype(input, batch1, batch2)
+    _expandable(input, (batch1.shape[1], batch2.shape[2]))
+    return Addbmm.apply(input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * mat1 @ mat2`` for matrices; input broadcasts to ``(n, p)``.
+
+    >>> import scratchnet as sn
+    >>> sn.addmm(sn.tensor([1.0, 2.0]), sn.ones(1, 3), sn.ones(3, 2)).tolist()
+    [[4.0, 5.0]]
+    """
+    for name, t in (("mat1", mat1), ("mat2", mat2)):
+        if t.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {t.ndim}-D tensor")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})"
+        )
+    for t in (mat1, mat2):
+        if t.dtype != input.dtype:
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got {_T(input.dtype)} and {_T(t.dtype)}")
+    _expandable(input, (mat1.shape[0], mat2.shape[1]))
+    return Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha)
+
+
+def _check_mv(input, mat, vec):
+    if mat.ndim != 2 or vec.ndim != 1 or input.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
+    if mat.shape[1] != vec.shape[0] or (input.ndim == 1 and input.shape[0] not in (1, mat.shape[0])):
+        size = f"({input.shape[0]})" if input.ndim == 1 else "()"
+        raise RuntimeError(f"size mismatch, got input {size}, mat ({mat.shape[0]}x{mat.shape[1]}), vec ({vec.shape[0]})")
+    if not input.dtype == mat.dtype == vec.dtype:
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got {_T(input.dtype)}, {_T(mat.dtype)}, and {_T(vec.dtype)}"
+        )
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * mat @ vec``: ``(n,)`` from ``(n, m), (m,)``.
+
+    >>> import scratchnet as sn
+    >>> sn.addmv(sn.ones(2), sn.ones(2, 3), sn.ones(3), beta=2).tolist()
+    [5.0, 5.0]
+    """
+    _check_mv(input, mat, vec)
+    return Addmv.apply(input, mat, vec, beta=beta, alpha=alpha)
+
+
+def mv(input, vec, *, out=None):
+    """Matrix-vector product: ``(n, m) @ (m,) -> (n,)``.
+
+    >>> import scratchnet as sn
+    >>> sn.mv(sn.eye(2) * 3, sn.tensor([1.0, 2.0])).tolist()
+    [3.0, 6.0]
+    """
+    _check_mv(Tensor._make(xp.zeros(input.shape[:1], vec.dtype)), input, vec)  # torch checks mv as addmv
+    return Mv.apply(_none_input(input), input, vec, beta=0, alpha=1)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * outer(vec1, vec2)``.
+
+    >>> import scratchnet as sn
+    >>> sn.addr(sn.zeros(2, 2), sn.tensor([1.0, 2.0]), sn.tensor([3.0, 4.0])).tolist()
+    [[3.0, 4.0], [6.0, 8.0]]
+    """
+    for name, t in (("vec1", vec1), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t.ndim}-D")
+    _same_dtype(input, vec1, vec2)
+    _expandable(input, (vec1.shape[0], vec2.shape[0]))
+    return Addr.apply(input, vec1, vec2, beta=beta, alpha=alpha)
+
+
+def outer(input, vec2, *, out=None):
+    """Outer product ``input[i] * vec2[j]`` of two vectors (torch records it as a Mul).
+
+    >>> import scratchnet as sn
+    >>> sn.outer(sn.tensor([1, 2]), sn.tensor([3, 4, 5])).tolist()
+    [[3, 4, 5], [6, 8, 10]]
+    """
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
+    return mul(input.reshape(-1, 1), vec2)
+
+
+ger = outer
+
+
+class Dot(Function):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return xp.asarray(xp.dot(a, b))
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
+
+class Vdot(Dot):
+    pass
+
+
+def _check_dot(a, b):
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have the same number of "
+            f"elements, but got {a.shape[0]} and {b.shape[0]} elements respectively"
+        )
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_T(a.dtype)} and {_T(b.dtype)}")
+
+
+def dot(input, tensor, *, out=None):
+    """``sum(input * tensor)`` for two 1-D tensors of one size and dtype.
+
+    >>> import scratchnet as sn
+    >>> sn.dot(sn.tensor([1.0, 2.0]), sn.tensor([3.0, 4.0])).item()
+    11.0
+    """
+    _check_dot(input, tensor)
+    return Dot.apply(input, tensor)
+
+
+def vdot(input, other, *, out=None):
+    """``sum(conj(input) * other)``; on real tensors the same as :func:`dot`.
+
+    >>> import scratchnet as sn
+    >>> sn.vdot(sn.tensor([1.0, 2.0]), sn.tensor([3.0, 4.0])).item()
+    11.0
+    """
+    _check_dot(input, other)
+    return Vdot.apply(input, other)
+
+
+def inner(input, other, *, out=None):
+    """Sum over the last dims: ``out[i..., j...] = sum_k input[i..., k] * other[j..., k]``
+    (a 0-d operand multiplies).
+
+    >>> import scratchnet as sn
+    >>> sn.inner(sn.ones(2, 3), sn.ones(4, 3)).shape
+    scratchnet.Size([2, 4])
+    """
+    if input.ndim == 0 or other.ndim == 0:
+        return mul(input, other)
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(
+            f"inner() the last dimension must match on both input tensors but got shapes {list(input.shape)} and {list(other.shape)}"
+        )
+    return tensordot(input, other, dims=([-1], [-1]))
+
+
+def tensordot(a, b, dims=2, out=None):
+    """Contract the last ``dims`` dims of ``a`` with the first ``dims`` of ``b`` (or the listed
+    pairs ``dims=([dims of a], [dims of b])``); the rest of ``a``'s dims then ``b``'s.
+
+    >>> import scratchnet as sn
+    >>> sn.tensordot(sn.ones(2, 3, 4), sn.ones(3, 4, 5), dims=2).shape
+    scratchnet.Size([2, 5])
+    >>> sn.tensordot(sn.ones(2, 3), sn.ones(3, 2), dims=([0], [1])).shape
+    scratchnet.Size([3, 3])
+    """
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > a.ndim or dims > b.ndim:
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = dims
+        if isinstance(dims_a, int) or isinstance(dims_b, int):
+            raise TypeError(f"tensordot(): argument 'dims_self' (position 3) must be tuple of ints, not {type(dims_a).__name__}")
+        if len(dims_a) != len(dims_b):
+            raise RuntimeError("both dimension lists should have same length")
+        dims_a, dims_b = [d % max(a.ndim, 1) for d in dims_a], [d % max(b.ndim, 1) for d in dims_b]
+    if a.dtype != b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    for da, db in zip(dims_a, dims_b):
+        if a.shape[da] != b.shape[db]:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {da} and second has size "
+                f"{b.shape[db]} in dim {db}"
+            )
+    labels_a = list(range(a.ndim))
+    labels_b = [labels_a[dims_a[dims_b.index(d)]] if d in dims_b else a.ndim + d for d in range(b.ndim)]
+    out_labels = [l for i, l in enumerate(labels_a) if i not in dims_a] + [l for i, l in enumerate(labels_b) if i not in dims_b]
+    return einsum(a, labels_a, b, labels_b, out_labels)
+
+
+def kron(input, other, *, out=None):
+    """Kronecker product: block ``(i, j)`` of the result is ``input[i, j] * other`` (any ndim,
+    the smaller one padded with leading 1s).
+
+    >>> import scratchnet as sn
+    >>> sn.kron(sn.eye(2), sn.ones(1, 2)).tolist()
+    [[1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0]]
+    """
+    n = max(input.ndim, other.ndim)
+    a = input.reshape((1,) * (n - input.ndim) + tuple(input.shape))
+    b = other.reshape((1,) * (n - other.ndim) + tuple(other.shape))
+    interleaved_a = tuple(s for d in a.shape for s in (d, 1))
+    interleaved_b = tuple(s for d in b.shape for s in (1, d))
+    result = a.reshape(interleaved_a) * b.reshape(interleaved_b)
+    return result.reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
+
+
+class LinalgCross(Function):
+    def forward(ctx, a, b, dim):
+        ctx.save_for_backward(a, b)
+        ctx.dim = dim
+        return xp.cross(a, b, axis=dim)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        dim = ctx.dim
+        return (LinalgCross.apply(b, grad, dim=dim) if need_a else None), (LinalgCross.apply(grad, a, dim=dim) if need_b else None)
+
+
+def cross(input, other, dim=None, *, out=None):
+    """Cross product of 3-vectors along ``dim`` (default: the first dim of size 3, with torch's
+    deprecation warning); batch dims broadcast.
+
+    >>> import scratchnet as sn
+    >>> sn.cross(sn.tensor([1.0, 0.0, 0.0]), sn.tensor([0.0, 1.0, 0.0]), dim=0).tolist()
+    [0.0, 0.0, 1.0]
+    """
+    if dim is None:
+        warnings.warn(
+            "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim explicitly or "
+            "simply use torch.linalg.cross.\nThe default value of dim will change to agree with that of linalg.cross "
+            "in a future release.",
+            UserWarning,
+            stacklevel=2,
+        )
+        dim = next((d for d, n in enumerate(input.shape) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return _linalg_cross(input, other, dim)
+
+
+def _linalg_cross(input, other, dim=-1):
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    from ..tensor import _wrap_dim
+
+    d = _wrap_dim(dim, input.ndim)
+    if input.shape[d] != 3 or other.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} and {other.shape[d]}")
+    _same_dtype(input, other)
+    broadcast_shapes(input.shape, other.shape)
+    return LinalgCross.apply(input, other, dim=d)
+
+
+def _multi_dot(tensors, name="multi_dot"):
+    """``tensors[0] @ tensors[1] @ ...``; the first may be a row vector and the last a column."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for i, t in enumerate(tensors):
+        edge = "first" if i == 0 else "last" if i == len(tensors) - 1 else None
+        if edge and t.ndim not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {edge} tensor must be 1D or 2D but got {t.ndim}D")
+        if not edge and t.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+        if t.dtype != tensors[0].dtype:
+            raise RuntimeError(
+                f"multi_dot(): all tensors must have be the same dtype but tensor 0 is {_type[str(tensors[0].dtype)]} and "
+                f"tensor {i} {_type[str(t.dtype)]}"
+            )
+    for i in range(len(tensors) - 1):
+        a, b = tensors[i], tensors[i + 1]
+        if a.shape[-1] != b.shape[0]:
+            raise RuntimeError(
+                f"multi_dot(): tensors {i} and {i + 1} with shapes {list(a.shape)} and {list(b.shape)} cannot be multiplied"
+            )
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = matmul(out, t)
+    return out
+
+
+def chain_matmul(*matrices, out=None):
+    """Product of 2-D matrices (deprecated in torch in favour of ``linalg.multi_dot``).
+
+    >>> import scratchnet as sn
+    >>> sn.chain_matmul(sn.eye(2), sn.ones(2, 3), sn.ones(3, 1)).tolist()
+    [[3.0], [3.0]]
+    """
+    warnings.warn(
+        "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use torch.linalg.multi_dot "
+        "instead, which accepts a list of two or more tensors rather than multiple parameters.",
+        UserWarning,
+        stacklevel=2,
+    )
+    for t in matrices:
+        if t.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {t.ndim}, expected 2 instead.")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return _multi_dot(matrices)
+
+
+METHODS = {name: globals()[name] for name in __all__ if name not in ("tensordot", "chain_matmul")}

@@ -1,0 +1,167 @@
+"""scratchnet.special mirrors the part of torch.special that NumPy alone computes to float64
+rounding: the error-function family and the normal distribution, with sinc, entr, xlog1py.
+
+Most names are the elementwise ops of :mod:`scratchnet.ops.pointwise` under torch.special's
+names; the rest are built from them, except ``ndtri`` and ``erfcx``, which are nodes of their
+own (their direct formulas would lose precision in the tails).
+
+>>> import scratchnet as sn
+>>> print(f"{sn.special.ndtr(sn.tensor(1.0)).item():.6f}")
+0.841345
+>>> print(f"{sn.special.ndtri(sn.tensor(0.975, dtype=sn.float64)).item():.6f}")
+1.959964
+"""
+
+import math
+
+from .backend import xp
+from .ops import _special
+from .ops.activation import log_softmax, sigmoid, softmax
+from .ops.loss import log1p
+from .ops.math import cos, log, sin, where
+from .ops.pointwise import _float, erf, erfc, erfinv, exp2, expm1, round  # noqa: A004
+from .ops.pointwise_more import logit, xlogy
+from .tensor import Function, Tensor
+
+__all__ = [
+    "erf", "erfc", "erfcx", "erfinv", "exp2", "expm1", "expit", "log1p", "log_ndtr", "log_softmax", "logit",
+    "ndtr", "ndtri", "round", "sinc", "softmax", "entr", "xlog1py", "xlogy",
+]
+
+expit = sigmoid
+
+
+def ndtr(input, *, out=None):
+    """The standard normal CDF, ``0.5 * erfc(-x / sqrt(2))`` (accurate in the lower tail).
+
+    >>> import scratchnet as sn
+    >>> sn.special.ndtr(sn.tensor([0.0])).tolist()
+    [0.5]
+    """
+    return 0.5 * erfc(_float(input) * (-1 / math.sqrt(2)))
+
+
+def log_ndtr(input, *, out=None):
+    """``log(ndtr(x))``, as ``log1p(-ndtr(-x))`` for ``x > 0`` (accurate where ndtr is near 1).
+
+    >>> import scratchnet as sn
+    >>> print(f"{sn.special.log_ndtr(sn.tensor(0.0)).item():.6f}")
+    -0.693147
+    """
+    x = _float(input)
+    upper = Tensor._make(x.array > 0)
+    return where(upper, log1p(-ndtr(-where(upper, x, 1.0))), log(ndtr(where(upper, -1.0, x))))
+
+
+class Ndtri(Function):
+    """The standard normal quantile; ``d/dp = sqrt(2 pi) exp(x^2 / 2)``."""
+
+    def forward(ctx, p):
+        out = _special.ndtri(p).astype(p.dtype)
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * math.sqrt(2 * math.pi) * (x * x * 0.5).exp()
+
+
+def ndtri(input, *, out=None):
+    """The inverse of :func:`ndtr`: ``x`` with ``P(Z <= x) = p`` for a standard normal ``Z``.
+
+    >>> import scratchnet as sn
+    >>> sn.special.ndtri(sn.tensor([0.5])).tolist()
+    [0.0]
+    """
+    return Ndtri.apply(_float(input))
+
+
+class Erfcx(Function):
+    """``exp(x^2) erfc(x)``; ``d/dx = 2 x erfcx(x) - 2 / sqrt(pi)``."""
+
+    def forward(ctx, x):
+        out = _special.erfcx(x).astype(x.dtype)
+        ctx.save_for_backward(x, out)
+        return out
+
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return grad * (2 * x * y - 2 / math.sqrt(math.pi))
+
+
+def erfcx(input, *, out=None):
+    """The scaled complementary error function ``exp(x^2) * erfc(x)``, finite for large ``x``.
+
+    >>> import scratchnet as sn
+    >>> print(f"{sn.special.erfcx(sn.tensor(30.0)).item():.6f}")
+    0.018796
+    """
+    return Erfcx.apply(_float(input))
+
+
+class Sinc(Function):
+    """``sin(pi x) / (pi x)``; ``d/dx = (pi x cos(pi x) - sin(pi x)) / (pi x) / x``, 0 at 0 (torch's
+    formula, whose rounding makes it exactly 0 for tiny x too)."""
+
+    def forward(ctx, x):
+        with xp.errstate(invalid="ignore", divide="ignore"):
+            px = math.pi * x
+            out = xp.where(x == 0, 1.0, xp.sin(px) / xp.where(x == 0, 1.0, px)).astype(x.dtype)
+        ctx.save_for_backward(x, out)
+        return out
+
+    def backward(ctx, grad):
+        (x, _) = ctx.saved_tensors
+        zero = Tensor._make(x.array == 0)
+        safe = where(zero, 1.0, x)
+        px = safe * math.pi
+        return grad * where(zero, 0.0, (px * cos(px) - sin(px)) / px / safe)
+
+
+def sinc(input, *, out=None):
+    """``sin(pi x) / (pi x)``, and 1 at 0.
+
+    >>> import scratchnet as sn
+    >>> sn.special.sinc(sn.tensor([0.0, 0.5])).tolist()[0]
+    1.0
+    """
+    return Sinc.apply(_float(input))
+
+
+class Entr(Function):
+    """``-x log x`` (0 at 0, -inf below); ``d/dx = -(1 + log x)`` (torch's formula everywhere)."""
+
+    def forward(ctx, x):
+        with xp.errstate(invalid="ignore", divide="ignore"):
+            out = xp.where(x > 0, -x * xp.log(xp.where(x > 0, x, 1.0)), xp.where(x == 0, 0.0, -xp.inf))
+        ctx.save_for_backward(x)
+        return xp.where(xp.isnan(x), x, out).astype(x.dtype)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * -(1 + log(x))
+
+
+def entr(input, *, out=None):
+    """Elementwise entropy ``-x log x`` (0 at 0, -inf for negative x).
+
+    >>> import scratchnet as sn
+    >>> sn.special.entr(sn.tensor([0.0, 1.0])).tolist()
+    [0.0, -0.0]
+    """
+    return Entr.apply(_float(input))
+
+
+def xlog1py(input, other, *, out=None):
+    """``x * log1p(y)``, and 0 where ``x == 0`` (unless y is NaN).
+
+    >>> import scratchnet as sn
+    >>> sn.special.xlog1py(sn.tensor([0.0, 2.0]), sn.tensor([-1.0, 0.0])).tolist()
+    [0.0, 0.0]
+    """
+    from .ops.pointwise import _pair
+
+    x, y = _pair(input, other, floating=True)
+    skip = Tensor._make((x.array == 0) & ~xp.isnan(y.array))
+    return where(skip, 0.0, x * log1p(where(skip, 0.0, y)))
+
