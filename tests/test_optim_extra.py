@@ -318,3 +318,22 @@ def test_every_torch_optimizer_name_exists():
         warnings.simplefilter("ignore")
         names = {n for n in torch.optim.__all__ if n[0].isupper() and n not in ("Muon", "Adafactor")}
     assert names <= set(dir(sn.optim)), names - set(dir(sn.optim))
+
+
+def test_subclass_steps_run_the_hooks_once():
+    """A user's optimizer whose step calls super().step(): hooks once per step, as users expect."""
+
+    class Clipped(sn.optim.SGD):
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    p.grad = sn.clamp(p.grad, -1.0, 1.0)
+            return super().step(closure)
+
+    w = sn.nn.Parameter(sn.tensor([0.0, 0.0]))
+    opt = Clipped([w], lr=0.5)
+    seen = []
+    opt.register_step_post_hook(lambda o, a, k: seen.append(w.tolist()))
+    w.grad = sn.tensor([5.0, -0.25])
+    opt.step()
+    assert seen == [[-0.5, 0.125]]

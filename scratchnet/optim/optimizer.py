@@ -79,21 +79,28 @@ class RemovableHandle:
 
 
 def _with_hooks(step):
-    """Wrap a ``step`` so the optimizer's pre hooks run before it and its post hooks after."""
+    """Wrap a ``step`` so the optimizer's pre hooks run before it and its post hooks after
+    (once: a subclass's step calling ``super().step()`` does not run them again)."""
 
     @functools.wraps(step)
     def wrapper(self, *args, **kwargs):
-        for hook in list(self._step_pre_hooks.values()):
-            result = hook(self, args, kwargs)
-            if result is not None:
-                if not (isinstance(result, tuple) and len(result) == 2):
-                    raise RuntimeError(f"{hook} must return None or a tuple of (new_args, new_kwargs), but got {result}.")
-                args, kwargs = result
-        self._opt_called = True  # read by the schedulers' "step order" warning
-        out = step(self, *args, **kwargs)
-        for hook in list(self._step_post_hooks.values()):
-            hook(self, args, kwargs)
-        return out
+        if self.__dict__.get("_in_step"):
+            return step(self, *args, **kwargs)
+        self._in_step = True
+        try:
+            for hook in list(self._step_pre_hooks.values()):
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(f"{hook} must return None or a tuple of (new_args, new_kwargs), but got {result}.")
+                    args, kwargs = result
+            self._opt_called = True  # read by the schedulers' "step order" warning
+            out = step(self, *args, **kwargs)
+            for hook in list(self._step_post_hooks.values()):
+                hook(self, args, kwargs)
+            return out
+        finally:
+            self._in_step = False
 
     wrapper._with_hooks = True
     return wrapper
