@@ -37,7 +37,7 @@ OPTIMIZERS = {
     "Adagrad": st.fixed_dictionaries({"lr": rate, "lr_decay": st.sampled_from([0.0, 0.01]), "weight_decay": decay, "initial_accumulator_value": st.sampled_from([0.0, 0.1]), "eps": st.sampled_from([1e-10, 1e-3]), "maximize": st.booleans()}),
 }
 
-shapes = st.lists(st.lists(st.integers(1, 4), min_size=0, max_size=3).map(tuple), min_size=1, max_size=3)
+shapes = st.lists(st.lists(st.integers(0, 4), min_size=0, max_size=3).map(tuple), min_size=1, max_size=3)  # 0-d and empty too
 
 
 def run_against_torch(name, hyper, param_shapes, dtype, seed, label=None, steps=20):

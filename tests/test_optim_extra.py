@@ -8,6 +8,7 @@ rtol = atol = 1e-5 * step). LBFGS runs closures on a Rosenbrock function and on 
 problems; its iterates, returned losses and evaluation counts must match torch's (float64, 1e-10).
 """
 
+import importlib
 import warnings
 
 import numpy as np
@@ -169,6 +170,17 @@ def test_lbfgs_state_dict_round_trip_continues_like_torch():
 
 def test_lbfgs_refusals_match_torch():
     for lib in (torch, sn):
+        empty = lib.nn.Parameter(lib.zeros(0))
+        opt = lib.optim.LBFGS([empty])
+
+        def closure():
+            opt.zero_grad()
+            loss = (empty * empty).sum()
+            loss.backward()
+            return loss
+
+        with pytest.raises(RuntimeError, match="Expected reduction dim to be specified for input.numel"):
+            opt.step(closure)
         a, b = lib.nn.Parameter(lib.ones(1)), lib.nn.Parameter(lib.ones(1))
         with pytest.raises(ValueError, match="LBFGS doesn't support per-parameter options"):
             lib.optim.LBFGS([{"params": [a]}, {"params": [b]}])
@@ -337,3 +349,83 @@ def test_subclass_steps_run_the_hooks_once():
     w.grad = sn.tensor([5.0, -0.25])
     opt.step()
     assert seen == [[-0.5, 0.125]]
+
+
+def test_state_dict_hooks_and_global_step_hooks_behave_like_torch():
+    logs = []
+    for lib in (torch, sn):
+        w = lib.nn.Parameter(lib.ones(1))
+        opt = lib.optim.SGD([w], lr=0.1, momentum=0.9)
+        log = []
+        opt.register_state_dict_pre_hook(lambda o: log.append("pre"))
+        opt.register_state_dict_post_hook(lambda o, sd: {**sd, "extra": 1})
+        opt.register_load_state_dict_pre_hook(lambda o, sd: {k: v for k, v in sd.items() if k != "extra"})
+        opt.register_load_state_dict_post_hook(lambda o: log.append("loaded"))
+        saved = opt.state_dict()
+        assert saved["extra"] == 1 and log == ["pre"]
+        opt.load_state_dict(saved)
+        module = importlib.import_module(f"{lib.__name__}.optim.optimizer")
+        handle = module.register_optimizer_step_pre_hook(lambda o, a, k: log.append("global"))
+        w.grad = lib.ones(1)
+        opt.step()
+        handle.remove()
+        opt.step()
+        logs.append(log)
+    assert logs[0] == logs[1] == ["pre", "loaded", "global"]
+
+
+# --- swa_utils ------------------------------------------------------------------------------------
+
+
+def twin_models(seed):
+    ours = sn.nn.Sequential(sn.nn.Linear(3, 4), sn.nn.BatchNorm1d(4), sn.nn.ReLU(), sn.nn.Linear(4, 2)).double()
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.ReLU(), torch.nn.Linear(4, 2)).double()
+    rng = np.random.default_rng(seed)
+    weights = {k: rng.standard_normal(tuple(v.shape)) for k, v in theirs.state_dict().items() if v.dtype.is_floating_point}
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in weights.items()}, strict=False)
+    with sn.no_grad():
+        for name, p in list(ours.named_parameters()) + list(ours.named_buffers()):
+            if name in weights:
+                p.array[...] = weights[name]
+    return ours, theirs
+
+
+@pytest.mark.parametrize("averaging", ["swa", "ema-multi", "ema-avg_fn", "swa-buffers"])
+def test_averaged_model_and_update_bn_follow_torch(averaging):
+    ours, theirs = twin_models(0)
+    rng = np.random.default_rng(1)
+    batches = [rng.standard_normal((5, 3)) for _ in range(6)]
+    models = []
+    for lib, model in ((sn, ours), (torch, theirs)):
+        swa_utils = importlib.import_module(f"{lib.__name__}.optim.swa_utils")
+        kwargs = {"swa": {}, "ema-multi": {"multi_avg_fn": swa_utils.get_ema_multi_avg_fn(0.9)}, "ema-avg_fn": {"avg_fn": swa_utils.get_ema_avg_fn(0.8)}, "swa-buffers": {"use_buffers": True}}[averaging]
+        averaged = swa_utils.AveragedModel(model, **kwargs)
+        opt = lib.optim.SGD(model.parameters(), lr=0.1)
+        for x in batches:
+            opt.zero_grad()
+            model(lib.tensor(x)).pow(2).mean().backward()
+            opt.step()
+            averaged.update_parameters(model)
+        swa_utils.update_bn([lib.tensor(x) for x in batches], averaged)
+        models.append(averaged)
+    a, b = models
+    assert int(a.n_averaged) == int(b.n_averaged) == len(batches)
+    theirs_state = b.state_dict()
+    for key, value in a.state_dict().items():
+        assert_close(value, theirs_state[key], 1e-10, 1e-12, what=f"{averaging} {key}")
+
+
+@given(swa_lr=st.sampled_from([0.01, 0.05, 0.5]), anneal_epochs=st.integers(0, 12), anneal_strategy=st.sampled_from(["cos", "linear"]), lrs=st.lists(st.sampled_from([0.1, 1.0, 0.02]), min_size=1, max_size=2))
+def test_swalr_matches_torch_every_step(swa_lr, anneal_epochs, anneal_strategy, lrs):
+    seqs = []
+    for lib in (sn, torch):
+        swa_utils = importlib.import_module(f"{lib.__name__}.optim.swa_utils")
+        opt = lib.optim.SGD([{"params": [lib.nn.Parameter(lib.ones(1))], "lr": lr} for lr in lrs], lr=0.1)
+        sched = swa_utils.SWALR(opt, swa_lr=swa_lr, anneal_epochs=anneal_epochs, anneal_strategy=anneal_strategy)
+        seq = [sched.get_last_lr()]
+        for _ in range(30):
+            opt.step()
+            sched.step()
+            seq.append(sched.get_last_lr())
+        seqs.append(seq)
+    assert seqs[0] == seqs[1]

@@ -1,6 +1,6 @@
 """``scratchnet.optim``: optimizers and learning-rate schedules with torch's names and behaviour."""
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW

@@ -211,6 +211,8 @@ class LBFGS(Optimizer):
         current_evals = 1
         state["func_evals"] += 1
         flat_grad = self._flat_grad()
+        if flat_grad.size == 0:
+            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         if xp.abs(flat_grad).max() <= tolerance_grad:  # already optimal
             return orig_loss
 

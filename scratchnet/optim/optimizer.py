@@ -78,6 +78,23 @@ class RemovableHandle:
         self.remove()
 
 
+_global_step_pre_hooks, _global_step_post_hooks = OrderedDict(), OrderedDict()
+
+
+def register_optimizer_step_pre_hook(hook):
+    """A step pre hook for every optimizer: ``hook(optimizer, args, kwargs)``, run before their own."""
+    handle = RemovableHandle(_global_step_pre_hooks)
+    _global_step_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_optimizer_step_post_hook(hook):
+    """A step post hook for every optimizer: ``hook(optimizer, args, kwargs)``, run before their own."""
+    handle = RemovableHandle(_global_step_post_hooks)
+    _global_step_post_hooks[handle.id] = hook
+    return handle
+
+
 def _with_hooks(step):
     """Wrap a ``step`` so the optimizer's pre hooks run before it and its post hooks after
     (once: a subclass's step calling ``super().step()`` does not run them again)."""
@@ -88,7 +105,7 @@ def _with_hooks(step):
             return step(self, *args, **kwargs)
         self._in_step = True
         try:
-            for hook in list(self._step_pre_hooks.values()):
+            for hook in [*_global_step_pre_hooks.values(), *self._hooks("_step_pre_hooks")]:
                 result = hook(self, args, kwargs)
                 if result is not None:
                     if not (isinstance(result, tuple) and len(result) == 2):
@@ -96,7 +113,7 @@ def _with_hooks(step):
                     args, kwargs = result
             self._opt_called = True  # read by the schedulers' "step order" warning
             out = step(self, *args, **kwargs)
-            for hook in list(self._step_post_hooks.values()):
+            for hook in [*_global_step_post_hooks.values(), *self._hooks("_step_post_hooks")]:
                 hook(self, args, kwargs)
             return out
         finally:
@@ -116,7 +133,7 @@ class Optimizer:
         self.defaults = defaults
         self.state = defaultdict(dict)
         self.param_groups = []
-        self._step_pre_hooks, self._step_post_hooks = OrderedDict(), OrderedDict()
+        self._step_pre_hooks, self._step_post_hooks = OrderedDict(), OrderedDict()  # see register_step_*_hook
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, but got " + params.type())
         if isinstance(params, (set, frozenset)):
@@ -202,17 +219,40 @@ class Optimizer:
 
     # --- hooks ---------------------------------------------------------------------------------
 
+    def _register(self, name, hook, prepend=False):
+        hooks = self.__dict__.setdefault(name, OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def _hooks(self, name):
+        return list(self.__dict__.get(name, {}).values())
+
     def register_step_pre_hook(self, hook):
         """``hook(optimizer, args, kwargs)`` runs before each ``step``; it may return new (args, kwargs)."""
-        handle = RemovableHandle(self._step_pre_hooks)
-        self._step_pre_hooks[handle.id] = hook
-        return handle
+        return self._register("_step_pre_hooks", hook)
 
     def register_step_post_hook(self, hook):
         """``hook(optimizer, args, kwargs)`` runs after each ``step``."""
-        handle = RemovableHandle(self._step_post_hooks)
-        self._step_post_hooks[handle.id] = hook
-        return handle
+        return self._register("_step_post_hooks", hook)
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        """``hook(optimizer)`` runs before ``state_dict()`` builds its result."""
+        return self._register("_state_dict_pre_hooks", hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        """``hook(optimizer, state_dict)`` runs on ``state_dict()``'s result; it may return a new one."""
+        return self._register("_state_dict_post_hooks", hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        """``hook(optimizer, state_dict)`` runs before loading; it may return the dict to load instead."""
+        return self._register("_load_state_dict_pre_hooks", hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        """``hook(optimizer)`` runs after ``load_state_dict()``."""
+        return self._register("_load_state_dict_post_hooks", hook, prepend)
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -221,17 +261,25 @@ class Optimizer:
 
         Parameters are numbered in the order the groups list them; the buffers are the live ones
         (torch does not copy either; ``scratchnet.save`` or ``copy.deepcopy`` does)."""
+        for hook in self._hooks("_state_dict_pre_hooks"):
+            hook(self)
         index, groups = {}, []
         for group in self.param_groups:
             packed = {k: v for k, v in group.items() if k != "params"}
             packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
             groups.append(packed)
         state = {(index[id(p)] if isinstance(p, Tensor) else p): s for p, s in self.state.items() if not isinstance(p, Tensor) or id(p) in index}
-        return {"state": state, "param_groups": groups}
+        result = {"state": state, "param_groups": groups}
+        for hook in self._hooks("_state_dict_post_hooks"):
+            result = hook(self, result) or result
+        return result
 
     def load_state_dict(self, state_dict):
         """Restore ``state_dict()``'s output: buffers are copied and cast to their parameter's
         floating dtype (``step`` is kept as saved), hyperparameters replace the groups' own."""
+        state_dict = dict(state_dict)
+        for hook in self._hooks("_load_state_dict_pre_hooks"):
+            state_dict = hook(self, state_dict) or state_dict
         saved_groups = copy.deepcopy(state_dict["param_groups"])
         if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -249,6 +297,8 @@ class Optimizer:
             if "param_names" in own and "param_names" not in saved:
                 saved["param_names"] = own["param_names"]
         self.state, self.param_groups = state, saved_groups
+        for hook in self._hooks("_load_state_dict_post_hooks"):
+            hook(self)
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
