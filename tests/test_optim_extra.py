@@ -293,6 +293,12 @@ def test_tensor_lr_and_flags_are_accepted_like_torch():
         assert sn.optim.Adam([w], fused=fused).param_groups[0]["fused"] == fused
     with pytest.raises(RuntimeError, match="`fused` and `foreach` cannot be `True` together."):
         sn.optim.Adam([sn.nn.Parameter(sn.ones(1))], fused=True, foreach=True)
+    for lib in (torch, sn):  # CUDA-graph capture: refused at the first step on a CPU-only torch
+        w = lib.nn.Parameter(lib.ones(2))
+        opt = lib.optim.NAdam([w], capturable=True)
+        w.grad = lib.ones(2)
+        with pytest.raises(AssertionError, match="If capturable=True, params.* must be on supported devices"):
+            opt.step()
     with pytest.raises(RuntimeError, match="differentiable=True is not supported"):
         sn.optim.Adam([sn.nn.Parameter(sn.ones(1))], differentiable=True)
 

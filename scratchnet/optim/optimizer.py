@@ -40,10 +40,11 @@ def check_lr(lr):
 
 
 def flags(defaults, foreach=None, capturable=False, differentiable=False, **fused):
-    """torch's implementation switches. They choose kernels, not results, so they are recorded
-    (torch lists them in ``param_groups``) and otherwise ignored -- except ``differentiable``:
-    scratchnet's updates are not recorded by autograd, so asking for it is refused. ``fused`` is
-    passed only by the optimizers whose torch twin has a fused kernel."""
+    """torch's implementation switches. ``foreach`` and ``fused`` choose kernels, not results, so
+    they are recorded (torch lists them in ``param_groups``) and otherwise ignored; ``capturable``
+    (CUDA graphs) is refused at the first step, as torch refuses it on a CPU-only machine;
+    ``differentiable`` is refused here: scratchnet's updates are not recorded by autograd.
+    ``fused`` is passed only by the optimizers whose torch twin has a fused kernel."""
     if differentiable:
         raise RuntimeError("differentiable=True is not supported: scratchnet's optimizer steps are not recorded by autograd")
     if fused.get("fused") and foreach:
@@ -204,6 +205,9 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 hyper = {k: plain(v) for k, v in group.items() if k != "params"}
+                if hyper.get("capturable") and any(p.grad is not None for p in group["params"]):
+                    # CUDA-graph capture: torch on a CPU-only machine refuses it at the first step
+                    raise AssertionError("If capturable=True, params and state_steps must be on supported devices: ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'].")
                 for p in group["params"]:
                     if p.grad is None:
                         continue
