@@ -30,11 +30,39 @@ OPTIMIZERS = {
     "SGD-nesterov": st.fixed_dictionaries({"lr": rate, "momentum": st.sampled_from([0.5, 0.9]), "weight_decay": decay}).map(lambda d: {**d, "nesterov": True}),
     "Adam": st.fixed_dictionaries({"lr": rate, "betas": st.tuples(unit, st.sampled_from([0.9, 0.99, 0.999])), "eps": st.sampled_from([1e-8, 1e-3]), "weight_decay": decay, "amsgrad": st.booleans(), "maximize": st.booleans()}),
     "AdamW": st.fixed_dictionaries({"lr": rate, "betas": st.tuples(unit, st.sampled_from([0.9, 0.999])), "weight_decay": st.sampled_from([0.0, 1e-2, 0.1]), "amsgrad": st.booleans()}),
+    "Adam-decoupled": st.fixed_dictionaries({"lr": rate, "weight_decay": st.sampled_from([1e-2, 0.1]), "amsgrad": st.booleans(), "maximize": st.booleans(), "foreach": st.sampled_from([None, False, True])}).map(
+        lambda d: {**d, "decoupled_weight_decay": True}
+    ),
     "RMSprop": st.fixed_dictionaries({"lr": rate, "alpha": st.sampled_from([0.9, 0.99]), "eps": st.sampled_from([1e-8, 1e-3]), "weight_decay": decay, "momentum": st.sampled_from([0.0, 0.5]), "centered": st.booleans(), "maximize": st.booleans()}),
-    "Adagrad": st.fixed_dictionaries({"lr": rate, "lr_decay": st.sampled_from([0.0, 0.01]), "weight_decay": decay, "initial_accumulator_value": st.sampled_from([0.0, 0.1]), "eps": st.sampled_from([1e-10, 1e-3])}),
+    "Adagrad": st.fixed_dictionaries({"lr": rate, "lr_decay": st.sampled_from([0.0, 0.01]), "weight_decay": decay, "initial_accumulator_value": st.sampled_from([0.0, 0.1]), "eps": st.sampled_from([1e-10, 1e-3]), "maximize": st.booleans()}),
 }
 
-shapes = st.lists(st.lists(st.integers(1, 4), min_size=0, max_size=3).map(tuple), min_size=1, max_size=3)
+shapes = st.lists(st.lists(st.integers(0, 4), min_size=0, max_size=3).map(tuple), min_size=1, max_size=3)  # 0-d and empty too
+
+
+def run_against_torch(name, hyper, param_shapes, dtype, seed, label=None, steps=20):
+    """Both engines from the same parameters, fed the same gradients for ``steps`` steps; the
+    parameters and every state buffer torch keeps (same names, shapes, dtypes) agree after each."""
+    label = label or name
+    rng = np.random.default_rng(seed)
+    start = [rng.standard_normal(s).astype(dtype) for s in param_shapes]
+    ours = [sn.nn.Parameter(sn.tensor(a)) for a in start]
+    theirs = [torch.nn.Parameter(torch.tensor(a)) for a in start]
+    opt_ours, opt_theirs = getattr(sn.optim, name)(ours, **hyper), getattr(torch.optim, name)(theirs, **hyper)
+    for step in range(1, steps + 1):
+        for p, q in zip(ours, theirs):
+            g = rng.standard_normal(p.shape).astype(dtype)
+            p.grad, q.grad = sn.tensor(g), torch.tensor(g)
+        opt_ours.step()
+        opt_theirs.step()
+        rtol, atol = (1e-10, 1e-12) if dtype == "float64" else (1e-5 * step, 1e-5 * step)
+        for i, (p, q) in enumerate(zip(ours, theirs)):
+            assert_close(p, q, rtol, atol, what=f"{label} parameter {i} after step {step}")
+            assert list(opt_ours.state[p]) == list(opt_theirs.state[q]), f"{label} state keys of parameter {i}"
+            for key, value in opt_theirs.state[q].items():
+                assert_close(opt_ours.state[p][key], value, rtol, atol, what=f"{label} state {key!r} of parameter {i} after step {step}")
+    assert [sorted(g) for g in opt_ours.param_groups] == [sorted(g) for g in opt_theirs.param_groups], "param_groups keys"
+    return opt_ours, opt_theirs
 
 
 @given(
@@ -43,23 +71,7 @@ shapes = st.lists(st.lists(st.integers(1, 4), min_size=0, max_size=3).map(tuple)
 )
 def test_optimizer_matches_torch_every_step(kind, data, param_shapes, dtype, seed):
     hyper = data.draw(OPTIMIZERS[kind], label="hyperparameters")
-    name = kind.split("-")[0]
-    rng = np.random.default_rng(seed)
-    start = [rng.standard_normal(s).astype(dtype) for s in param_shapes]
-    ours = [sn.nn.Parameter(sn.tensor(a)) for a in start]
-    theirs = [torch.nn.Parameter(torch.tensor(a)) for a in start]
-    opt_ours, opt_theirs = getattr(sn.optim, name)(ours, **hyper), getattr(torch.optim, name)(theirs, **hyper)
-    for step in range(1, 21):
-        for p, q in zip(ours, theirs):
-            g = rng.standard_normal(p.shape).astype(dtype)
-            p.grad, q.grad = sn.tensor(g), torch.tensor(g)
-        opt_ours.step()
-        opt_theirs.step()
-        rtol, atol = (1e-10, 1e-12) if dtype == "float64" else (1e-5 * step, 1e-5 * step)
-        for i, (p, q) in enumerate(zip(ours, theirs)):
-            assert_close(p, q, rtol, atol, what=f"{kind} parameter {i} after step {step}")
-            for key, value in opt_theirs.state[q].items():
-                assert_close(opt_ours.state[p][key], value, rtol, atol, what=f"{kind} state {key!r} of parameter {i} after step {step}")
+    run_against_torch(kind.split("-")[0], hyper, param_shapes, dtype, seed, label=kind)
 
 
 def test_sgd_momentum_buffer_is_seeded_with_the_first_gradient():

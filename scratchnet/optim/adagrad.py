@@ -4,18 +4,39 @@
 """
 
 from ..backend import xp
-from .optimizer import Optimizer, buffer, check, count_step
+from ..tensor import Tensor
+from .optimizer import Optimizer, buffer, check, check_lr, count_step, flags, scalar_state
 
 
 class Adagrad(Optimizer):
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, *, maximize=False):
-        check(lr, lr >= 0, "Invalid learning rate: {}")
+    """Adagrad (Duchi et al.). As torch, its state (``step`` and ``sum``) exists from construction.
+
+    >>> import scratchnet as sn
+    >>> w = sn.nn.Parameter(sn.tensor([1.0]))
+    >>> opt = Adagrad([w], lr=0.5)
+    >>> w.grad = sn.tensor([4.0]); opt.step()
+    >>> round(w.item(), 6)  # 1 - 0.5 * 4 / sqrt(16)
+    0.5
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, foreach=None, *, maximize=False, differentiable=False, fused=None):
+        check_lr(lr)
         check(lr_decay, lr_decay >= 0, "Invalid lr_decay value: {}")
         check(weight_decay, weight_decay >= 0, "Invalid weight_decay value: {}")
         check(initial_accumulator_value, initial_accumulator_value >= 0, "Invalid initial_accumulator_value value: {}")
         check(eps, eps >= 0, "Invalid epsilon value: {}")
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, initial_accumulator_value=initial_accumulator_value, eps=eps, maximize=maximize)
+        defaults = flags(defaults, foreach, differentiable=differentiable, fused=fused)
+        del defaults["capturable"]  # torch's Adagrad has no capturable switch
         super().__init__(params, defaults)
+        for group in self.param_groups:
+            for p in group["params"]:
+                self.state[p]["step"] = scalar_state(0.0)
+                self.state[p]["sum"] = Tensor._make(xp.full_like(p.array, group["initial_accumulator_value"]))
+
+    def share_memory(self):
+        """torch moves the ``sum`` buffers to shared memory for hogwild training; here they stay
+        in this process's memory (nothing to do for a single process)."""
 
     def update(self, p, grad, state, group):
         total = buffer(state, "sum", p.array, fill=group["initial_accumulator_value"])

@@ -6,17 +6,28 @@
 """
 
 from ..backend import xp
-from .optimizer import Optimizer, buffer, check, count_step
+from .optimizer import Optimizer, buffer, check, check_lr, count_step, flags
 
 
 class RMSprop(Optimizer):
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, *, maximize=False):
-        check(lr, lr >= 0, "Invalid learning rate: {}")
+    """RMSprop (Hinton's lecture 6e), optionally centered and with momentum.
+
+    >>> import scratchnet as sn
+    >>> w = sn.nn.Parameter(sn.tensor([1.0]))
+    >>> opt = RMSprop([w], lr=0.01)
+    >>> w.grad = sn.tensor([2.0]); opt.step()
+    >>> round(w.item(), 4)  # 1 - 0.01 * 2 / sqrt(0.01 * 4)
+    0.9
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, capturable=False, foreach=None, maximize=False, differentiable=False):
+        check_lr(lr)
         check(eps, eps >= 0, "Invalid epsilon value: {}")
         check(momentum, momentum >= 0, "Invalid momentum value: {}")
         check(weight_decay, weight_decay >= 0, "Invalid weight_decay value: {}")
         check(alpha, alpha >= 0, "Invalid alpha value: {}")
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered, maximize=maximize)
+        defaults = flags(defaults, foreach, capturable, differentiable)
         super().__init__(params, defaults)
 
     def update(self, p, grad, state, group):

@@ -5,19 +5,30 @@
            then momentum * buf + (1 - dampening) * g
     g <- g + momentum * buf (Nesterov) or buf
     p <- p - lr * g
+
+>>> import scratchnet as sn
+>>> w = sn.nn.Parameter(sn.tensor([1.0]))
+>>> opt = SGD([w], lr=0.1, momentum=0.9)
+>>> for _ in range(2):
+...     w.grad = sn.tensor([1.0]); opt.step()
+>>> round(w.item(), 6)  # 1 - 0.1 * 1 - 0.1 * 1.9
+0.71
 """
 
-from .optimizer import Optimizer, check
+from ..tensor import Tensor
+from .optimizer import Optimizer, check, check_lr, flags
 
 
 class SGD(Optimizer):
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False):
-        check(lr, lr >= 0, "Invalid learning rate: {}")
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False, foreach=None, differentiable=False, fused=None):
+        check_lr(lr)
         check(momentum, momentum >= 0, "Invalid momentum value: {}")
-        check(weight_decay, weight_decay >= 0, "Invalid weight_decay value: {}")
+        check(weight_decay, not weight_decay < 0, "Invalid weight_decay value: {}")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
+        defaults = flags(defaults, foreach, differentiable=differentiable, fused=fused)
+        del defaults["capturable"]  # torch's SGD has no capturable switch
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)
 
     def update(self, p, grad, state, group):
@@ -25,9 +36,7 @@ class SGD(Optimizer):
             grad = grad + group["weight_decay"] * p.array
         momentum = group["momentum"]
         if momentum:
-            if "momentum_buffer" not in state:
-                from ..tensor import Tensor
-
+            if state.get("momentum_buffer") is None:
                 state["momentum_buffer"] = Tensor._make(grad.copy())
                 buf = state["momentum_buffer"].array
             else:
