@@ -10,3 +10,4 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module, ModuleList, Parameter, Sequential
+from .container import ModuleDict, ParameterDict, ParameterList
