@@ -11,3 +11,7 @@ from .loss import (
 )
 from .module import Module, ModuleList, Parameter, Sequential
 from .container import ModuleDict, ParameterDict, ParameterList
+from .activation import (
+    CELU, ELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, PReLU,
+    ReLU6, SiLU, Softmin, Softplus, Softshrink, Softsign, Tanhshrink, Threshold,
+)

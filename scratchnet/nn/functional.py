@@ -25,3 +25,13 @@ __all__ = [
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "one_hot", "pad", "relu", "sigmoid",
     "softmax", "tanh",
 ]
+from ..ops.nn_activation import (  # noqa: E402
+    celu, elu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu, relu6,
+    selu, silu, softmin, softplus, softshrink, softsign, tanhshrink, threshold,
+)
+
+__all__ += [
+    "celu", "elu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh", "logsigmoid", "mish",
+    "prelu", "relu6", "selu", "silu", "softmin", "softplus", "softshrink", "softsign", "tanhshrink",
+    "threshold",
+]
