@@ -22,6 +22,18 @@ TWINS = [
     ("PReLU", (), {}, (3, 4), 1), ("PReLU", (4, 0.1), {}, (3, 4, 2), 1), ("Threshold", (0.1, 20.0), {}, (3, 4), 1),
     ("LogSigmoid", (), {}, (3, 4), 3), ("Tanhshrink", (), {}, (3, 4), 1), ("Softshrink", (0.3,), {}, (3, 4), 1),
     ("Hardshrink", (), {}, (3, 4), 1), ("Softmin", (), {"dim": 1}, (3, 4), 1),
+    # convolutions
+    ("Conv1d", (4, 6, 3), {"stride": 2, "padding": 1, "groups": 2}, (2, 4, 9), 1),
+    ("Conv1d", (2, 3, 3), {"padding": "same", "padding_mode": "reflect"}, (2, 2, 7), 1),
+    ("Conv1d", (2, 3, 2), {"padding": 1, "padding_mode": "replicate", "bias": False}, (2, 7), 1),
+    ("Conv2d", (2, 3, 3), {"padding": 1, "padding_mode": "circular"}, (2, 2, 5, 5), 1),
+    ("Conv2d", (2, 3, (2, 3)), {"padding": "same", "dilation": (2, 1)}, (0, 2, 5, 5), 1),
+    ("ConvTranspose2d", (4, 6, 3), {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2}, (2, 4, 3, 4), 1),
+    ("ConvTranspose2d", (2, 3, (1, 2)), {"dilation": 2, "bias": False}, (1, 2, 3, 3), 1),
+    ("ConvTranspose1d", (3, 2, 4), {"stride": 3, "bias": False, "dilation": 2}, (2, 3, 5), 1),
+    ("ConvTranspose1d", (3, 2, 4), {"stride": 2, "output_padding": 1}, (3, 5), 1),
+    ("Unfold", ((2, 3),), {"padding": 1}, (2, 2, 4, 5), 1),
+    ("Fold", ((4, 5), (2, 2)), {}, (2, 8, 12), 1),
 ]
 
 
@@ -58,3 +70,30 @@ def test_module_twin_matches_torch(spec):
 def test_prelu_default_init_is_torch_constant():
     assert sn.nn.PReLU(3, init=0.2).weight.tolist() == pytest.approx([0.2] * 3)
     assert str(sn.nn.PReLU().weight.dtype) == "float32"
+
+
+def test_conv_transpose_output_size_argument():
+    ours, theirs = build_twins("ConvTranspose2d", (2, 3, 3), {"stride": 2})
+    x = np.random.default_rng(0).standard_normal((1, 2, 4, 4))
+    a, b = ours(sn.tensor(x), output_size=(10, 9)), theirs(torch.tensor(x), output_size=[10, 9])
+    assert_close(a, b.detach(), 1e-9, 1e-11, what="output_size")
+    with pytest.raises(ValueError, match="valid sizes range"):
+        ours(sn.tensor(x), output_size=(12, 9))
+
+
+@pytest.mark.parametrize("name, args, fan_in", [
+    ("Conv1d", (16, 64, 5), 16 * 5), ("Conv2d", (8, 64, 3), 8 * 9), ("ConvTranspose2d", (64, 16, 3), 16 * 9),
+    ("ConvTranspose1d", (64, 8, 4), 8 * 4), ("Conv1d", (16, 64, 5, 1, 0, 1, 4), 4 * 5),
+])
+def test_conv_default_init_follows_torch_bounds(name, args, fan_in):
+    """kaiming_uniform_(a=sqrt(5)) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the weight, and the bias
+    the same bound; with thousands of draws the extremes come close to the bound."""
+    m = getattr(sn.nn, name)(*args)
+    t = getattr(torch.nn, name)(*args)
+    assert tuple(m.weight.shape) == tuple(t.weight.shape)
+    bound = 1 / math.sqrt(fan_in)
+    w, b = m.weight.detach().numpy(), m.bias.detach().numpy()
+    assert np.abs(w).max() <= bound and np.abs(w).max() > 0.9 * bound
+    assert np.abs(b).max() <= bound
+    assert abs(w.std() - bound / math.sqrt(3)) < 0.1 * bound
+    assert w.dtype == np.float32

@@ -15,3 +15,4 @@ from .activation import (
     CELU, ELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, PReLU,
     ReLU6, SiLU, Softmin, Softplus, Softshrink, Softsign, Tanhshrink, Threshold,
 )
+from .conv import Conv1d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold

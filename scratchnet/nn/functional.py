@@ -35,3 +35,6 @@ __all__ += [
     "prelu", "relu6", "selu", "silu", "softmin", "softplus", "softshrink", "softsign", "tanhshrink",
     "threshold",
 ]
+from ..ops.convnd import conv1d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: E402
+
+__all__ += ["conv1d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]

@@ -188,18 +188,104 @@ class Pad(Function):
 
 
 def pad(input, pad, mode="constant", value=None):
-    """``F.pad`` (constant mode): ``pad`` lists (before, after) widths from the last dim backwards;
-    negative widths crop."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is implemented, got {mode!r}")
+    """``F.pad``: ``pad`` lists (before, after) widths from the last dim backwards.
+
+    ``mode='constant'`` fills with ``value`` (negative widths crop); ``'reflect'`` mirrors about the
+    edge (without repeating it), ``'replicate'`` repeats the edge value, ``'circular'`` wraps
+    around; these three pad the last 1, 2 or 3 dims of a batched or unbatched input, as torch.
+    """
     pad = tuple(int(p) for p in pad)
-    if len(pad) % 2 or len(pad) // 2 > input.ndim:
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if mode != "constant":
+        return _index_pad(input, pad, mode)
+    if len(pad) // 2 > input.ndim:
         raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number of dims ({input.ndim}), got {len(pad)}")
     for i in range(len(pad) // 2):
         d = input.ndim - 1 - i
         if input.shape[d] + pad[2 * i] + pad[2 * i + 1] < 0:
             raise RuntimeError(f"pad: the padded size of dim {d} would be negative ({input.shape[d]} + {pad[2 * i]} + {pad[2 * i + 1]})")
     return Pad.apply(input, pads=pad, value=0.0 if value is None else value)
+
+
+# --- reflect / replicate / circular: a gather along each padded dim ---------------------------------
+
+
+def _source_index(n, before, after, mode):
+    """For each position of a padded dim of size n, the input position it copies."""
+    if mode == "circular":  # torch crops (negative widths) first, then wraps what is left
+        lo, hi = builtins.max(-before, 0), n - builtins.max(-after, 0)
+        i = xp.arange(-builtins.max(before, 0), hi - lo + builtins.max(after, 0))
+        return lo + i % builtins.max(hi - lo, 1)
+    i = xp.arange(-before, n + after)
+    if mode == "reflect":
+        i = xp.abs(i)
+        return xp.where(i >= n, 2 * (n - 1) - i, i)
+    return xp.clip(i, 0, n - 1)
+
+
+class IndexPad(Function):
+    """Gather along the padded dims (each dim an index array); backward scatters back (adds)."""
+
+    def forward(ctx, x, indices, name):
+        ctx.indices, ctx.in_shape, ctx.node_name = indices, x.shape, name
+        for dim, idx in indices:
+            x = xp.take(x, idx, axis=dim)
+        return x
+
+    def backward(ctx, grad):
+        return IndexPadGrad.apply(grad, indices=ctx.indices, in_shape=ctx.in_shape)
+
+    def name(self):
+        return getattr(self, "node_name", "IndexPadBackward0")
+
+
+class IndexPadGrad(Function):
+    """The adjoint of IndexPad: add each padded position's gradient to its source position."""
+
+    def forward(ctx, grad, indices, in_shape):
+        ctx.indices = indices
+        for dim, idx in reversed(indices):
+            shape = list(grad.shape)
+            shape[dim] = in_shape[dim]
+            out = xp.zeros(shape, dtype=grad.dtype)
+            xp.add.at(out, (slice(None),) * dim + (idx,), grad)
+            grad = out
+        return grad
+
+    def backward(ctx, gg):
+        return IndexPad.apply(gg, indices=ctx.indices, name="IndexPadBackward0")
+
+
+def _index_pad(input, pad, mode):
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    dims = len(pad) // 2
+    if dims not in (1, 2, 3) or input.ndim not in (dims + 1, dims + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor. Supported combinations for "
+            "non-constant padding: 2D or 3D input: padding size = 2 (pads last dimension); 3D or 4D input: padding "
+            "size = 4 (pads last 2 dimensions); 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
+    if mode == "replicate" and any(n == 0 for n in input.shape[-dims - 1 if input.ndim == dims + 2 else -dims:]):
+        raise RuntimeError(f"Expected {dims + 1}D or {dims + 2}D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: {list(input.shape)}")
+    indices = []
+    for i in range(dims):
+        d = input.ndim - 1 - i
+        n, before, after = input.shape[d], pad[2 * i], pad[2 * i + 1]
+        if mode == "reflect" and (before >= n or after >= n):
+            raise RuntimeError(
+                f"Argument #4: Padding size should be less than the corresponding input dimension, but got: "
+                f"padding ({before}, {after}) at dimension {d} of input {list(input.shape)}"
+            )
+        if mode == "circular" and (before > n or after > n):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        if n + before + after < 0:
+            raise RuntimeError(f"The input size {n}, plus negative padding {before} and {after} resulted in a negative output size")
+        indices.append((d, _source_index(n, before, after, mode)))
+    name = {"reflect": "ReflectionPad", "replicate": "ReplicationPad"}.get(mode)
+    name = f"{name}{dims}DBackward0" if name else "CopySlices"
+    return IndexPad.apply(input, indices=tuple(indices), name=name)
 
 
 __all__ = ["batch_norm", "dropout", "linear", "pad"]
