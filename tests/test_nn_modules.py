@@ -34,6 +34,13 @@ TWINS = [
     ("ConvTranspose1d", (3, 2, 4), {"stride": 2, "output_padding": 1}, (3, 5), 1),
     ("Unfold", ((2, 3),), {"padding": 1}, (2, 2, 4, 5), 1),
     ("Fold", ((4, 5), (2, 2)), {}, (2, 8, 12), 1),
+    # pooling
+    ("MaxPool1d", (3,), {"stride": 2, "padding": 1}, (2, 3, 8), 1), ("MaxPool1d", (2,), {"dilation": 2, "ceil_mode": True}, (3, 7), 1),
+    ("AvgPool1d", (3,), {"stride": 1, "padding": 1, "count_include_pad": False}, (2, 3, 8), 1),
+    ("MaxPool2d", ((2, 3),), {"stride": 1, "padding": 1}, (2, 2, 5, 6), 1), ("AvgPool2d", (3, 2, 1), {"divisor_override": 4}, (2, 2, 5, 6), 1),
+    ("AdaptiveAvgPool2d", ((3, None),), {}, (2, 2, 5, 7), 1), ("AdaptiveAvgPool2d", (4,), {}, (2, 7, 5), 1),
+    ("AdaptiveMaxPool2d", ((3, 2),), {}, (2, 2, 5, 7), 1), ("AdaptiveAvgPool1d", (3,), {}, (2, 2, 7), 1),
+    ("AdaptiveMaxPool1d", (4,), {}, (0, 2, 7), 1), ("AdaptiveMaxPool1d", (3,), {}, (2, 7), 1),
 ]
 
 
@@ -97,3 +104,64 @@ def test_conv_default_init_follows_torch_bounds(name, args, fan_in):
     assert np.abs(b).max() <= bound
     assert abs(w.std() - bound / math.sqrt(3)) < 0.1 * bound
     assert w.dtype == np.float32
+
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize("op, x, kw", [
+    ("adaptive_avg_pool2d", [[[[1.0], [NAN]]]], {"output_size": (2, 1)}),  # issue 10: each window keeps its values
+    ("adaptive_avg_pool2d", [[[[1.0, NAN, 2.0, 3.0, 4.0]]]], {"output_size": (1, 3)}),
+    ("adaptive_max_pool2d", [[[[1.0, NAN, 3.0, NAN, 2.0, 0.0]]]], {"output_size": (1, 2), "return_indices": True}),
+    ("max_pool2d", [[[[1.0, NAN, 3.0, NAN, 2.0, 0.0]]]], {"kernel_size": (1, 3), "return_indices": True}),  # NaN wins, gradient to it
+    ("max_pool2d", [[[[1.0, 2.0], [NAN, 0.0]]]], {"kernel_size": 2, "stride": 1, "padding": 1}),
+    ("max_pool1d", [[[NAN, 2.0, -1.0, NAN]]], {"kernel_size": 2, "stride": 1, "return_indices": True}),
+])
+def test_pooling_with_nan_as_torch(op, x, kw):
+    x = np.array(x)
+    a, b = sn.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    oa, ob = getattr(sn.nn.functional, op)(a, **kw), getattr(torch.nn.functional, op)(b, **kw)
+    if isinstance(ob, tuple):
+        assert oa[1].tolist() == ob[1].tolist()
+        oa, ob = oa[0], ob[0]
+    assert_close(oa, ob, 1e-12, 0, what=f"{op} values")
+    oa.sum().backward()
+    ob.sum().backward()
+    assert_close(a.grad, b.grad, 1e-12, 0, what=f"{op} gradient")
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, lib: F.avg_pool2d(lib.ones(1, 1, 4, 4), 2, divisor_override=0),
+    lambda F, lib: F.adaptive_avg_pool2d(lib.ones(1, 2, 0, 5), 2),
+    lambda F, lib: F.adaptive_max_pool2d(lib.ones(1, 1, 3, 3, dtype=lib.int64), 2),
+    lambda F, lib: F.max_pool1d(lib.ones(1, 1, 3, dtype=lib.int64), 2),
+    lambda F, lib: F.conv2d(lib.ones(1, 2, 5, 5, dtype=lib.bool), lib.ones(3, 2, 3, 3, dtype=lib.bool)),
+    lambda F, lib: F.conv2d(lib.ones(1, 2, 5, 5, dtype=lib.int64), lib.ones(3, 2, 3, 3)),
+    lambda F, lib: F.conv_transpose2d(lib.ones(1, 2, 3, 3), lib.ones(2, 1, 2, 2), stride=1, output_padding=1),
+    lambda F, lib: F.fold(lib.ones(1, 8, 5), (4, 4), 2),
+    lambda F, lib: F.pad(lib.ones(1, 2, 3), (3, 3), mode="reflect"),
+    lambda F, lib: F.pad(lib.ones(5), (1, 1), mode="replicate"),
+])
+def test_errors_have_torch_types(call):
+    with pytest.raises(Exception) as theirs:
+        call(torch.nn.functional, torch)
+    with pytest.raises(type(theirs.value)):
+        call(sn.nn.functional, sn)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, lib: F.conv2d(lib.ones(0, 2, 5, 5), lib.ones(3, 2, 3, 3)),
+    lambda F, lib: F.conv1d(lib.ones(0, 2, 5), lib.ones(3, 2, 3)),
+    lambda F, lib: F.conv_transpose2d(lib.ones(0, 2, 3, 3), lib.ones(2, 3, 2, 2), stride=2),
+    lambda F, lib: F.max_pool2d(lib.ones(0, 2, 5, 5), 2),
+    lambda F, lib: F.avg_pool2d(lib.ones(0, 2, 5, 5), 2),
+    lambda F, lib: F.adaptive_avg_pool2d(lib.ones(0, 2, 5, 5), 2),
+    lambda F, lib: F.adaptive_avg_pool2d(lib.ones(1, 0, 3, 5), 2),
+    lambda F, lib: F.conv2d(lib.ones(1, 2, 5, 5, dtype=lib.int64), lib.ones(3, 2, 3, 3, dtype=lib.int64)),
+    lambda F, lib: F.conv1d(lib.ones(1, 2, 5, dtype=lib.uint8) * 100, lib.ones(3, 2, 3, dtype=lib.uint8)),
+    lambda F, lib: F.max_pool2d(lib.arange(-8, 8).reshape(1, 1, 4, 4), 2, padding=1),
+    lambda F, lib: F.avg_pool2d(lib.arange(-8, 8).reshape(1, 1, 4, 4) * 3, 2),
+])
+def test_empty_and_integer_inputs_as_torch(call):
+    ours, theirs = call(sn.nn.functional, sn), call(torch.nn.functional, torch)
+    assert_close(ours, theirs, 0, 0, what="result")

@@ -16,3 +16,4 @@ from .activation import (
     ReLU6, SiLU, Softmin, Softplus, Softshrink, Softsign, Tanhshrink, Threshold,
 )
 from .conv import Conv1d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
+from .pooling import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, MaxPool1d

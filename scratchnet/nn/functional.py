@@ -38,3 +38,7 @@ __all__ += [
 from ..ops.convnd import conv1d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: E402
 
 __all__ += ["conv1d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
+from ..ops.pool import avg_pool1d, max_pool1d  # noqa: E402
+from ..ops.pool_adaptive import adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d  # noqa: E402
+
+__all__ += ["adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d", "avg_pool1d", "max_pool1d"]
