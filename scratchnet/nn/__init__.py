@@ -17,3 +17,8 @@ from .activation import (
 )
 from .conv import Conv1d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
 from .pooling import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, MaxPool1d
+from .loss import (
+    CosineEmbeddingLoss, CosineSimilarity, GaussianNLLLoss, HingeEmbeddingLoss, MarginRankingLoss,
+    MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PairwiseDistance,
+    PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss,
+)

@@ -42,3 +42,14 @@ from ..ops.pool import avg_pool1d, max_pool1d  # noqa: E402
 from ..ops.pool_adaptive import adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d  # noqa: E402
 
 __all__ += ["adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d", "avg_pool1d", "max_pool1d"]
+from ..ops.loss_extra import (  # noqa: E402
+    cosine_embedding_loss, cosine_similarity, gaussian_nll_loss, hinge_embedding_loss,
+    margin_ranking_loss, multi_margin_loss, multilabel_margin_loss, multilabel_soft_margin_loss,
+    normalize, pairwise_distance, poisson_nll_loss, soft_margin_loss, triplet_margin_loss,
+)
+
+__all__ += [
+    "cosine_embedding_loss", "cosine_similarity", "gaussian_nll_loss", "hinge_embedding_loss",
+    "margin_ranking_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
+    "normalize", "pairwise_distance", "poisson_nll_loss", "soft_margin_loss", "triplet_margin_loss",
+]
