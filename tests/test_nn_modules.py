@@ -41,6 +41,10 @@ TWINS = [
     ("AdaptiveAvgPool2d", ((3, None),), {}, (2, 2, 5, 7), 1), ("AdaptiveAvgPool2d", (4,), {}, (2, 7, 5), 1),
     ("AdaptiveMaxPool2d", ((3, 2),), {}, (2, 2, 5, 7), 1), ("AdaptiveAvgPool1d", (3,), {}, (2, 2, 7), 1),
     ("AdaptiveMaxPool1d", (4,), {}, (0, 2, 7), 1), ("AdaptiveMaxPool1d", (3,), {}, (2, 7), 1),
+    # upsampling
+    ("Upsample", (), {"scale_factor": 2, "mode": "bilinear"}, (1, 2, 3, 4), 1), ("Upsample", (7,), {"mode": "linear", "align_corners": True}, (2, 3, 4), 1),
+    ("Upsample", (), {"scale_factor": (1.5, 2.0)}, (1, 2, 3, 4), 1), ("UpsamplingBilinear2d", (), {"scale_factor": 2}, (1, 2, 3, 4), 1),
+    ("UpsamplingNearest2d", ((5, 3),), {}, (1, 2, 3, 4), 1),
 ]
 
 
@@ -165,3 +169,31 @@ def test_errors_have_torch_types(call):
 def test_empty_and_integer_inputs_as_torch(call):
     ours, theirs = call(sn.nn.functional, sn), call(torch.nn.functional, torch)
     assert_close(ours, theirs, 0, 0, what="result")
+
+
+@pytest.mark.parametrize("name, shape, channels", [
+    ("Dropout1d", (40, 50, 6), 2), ("Dropout2d", (40, 50, 3, 3), 2), ("Dropout3d", (40, 50, 2, 2, 2), 2),
+    ("Dropout1d", (2000, 3), 1), ("AlphaDropout", (100, 200), None), ("FeatureAlphaDropout", (40, 50, 4), 2),
+])
+def test_dropout_modules_as_torch(name, shape, channels):
+    ours, theirs = getattr(sn.nn, name)(p=0.3), getattr(torch.nn, name)(p=0.3)
+    assert repr(ours) == repr(theirs) == f"{name}(p=0.3, inplace=False)"
+    x = np.random.default_rng(0).standard_normal(shape) + 3.0
+    y = ours(sn.tensor(x)).numpy()
+    if "Alpha" in name:  # dropped units (or channels) all take one value, the rest are a x + b
+        a = 1.0 / ((1.7580993408473766**2 * 0.3 + 1) * 0.7) ** 0.5
+        b = 1.7580993408473766 * a * 0.3
+        axes = tuple(range(channels or len(shape), len(shape)))
+        dropped = np.isclose(y, -1.7580993408473766 * a + b).all(axis=axes)
+        kept = np.isclose(y, x * a + b, rtol=1e-12).all(axis=axes)
+        assert (dropped | kept).all() and abs(dropped.mean() - 0.3) < 0.05
+    else:  # whole channels are zeroed (about 30%), the rest scaled by 1 / 0.7
+        axes = tuple(range(channels, len(shape)))
+        zero = (y == 0).all(axis=axes)
+        kept = np.isclose(y, x / 0.7).all(axis=axes)
+        assert (zero | kept).all() and abs(zero.mean() - 0.3) < 0.05
+    ours.eval()
+    assert (ours(sn.tensor(x)).numpy() == x).all()
+    ours.train()
+    t = sn.tensor(x)
+    assert getattr(sn.nn, name)(p=0.5, inplace=True)(t) is t

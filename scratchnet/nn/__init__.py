@@ -22,3 +22,5 @@ from .loss import (
     MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PairwiseDistance,
     PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss,
 )
+from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d

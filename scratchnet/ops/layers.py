@@ -10,6 +10,7 @@ derivatives, follow from those); pad is a Function whose backward is pad with th
 """
 
 import builtins
+import warnings
 
 from ..backend import rng, xp
 from ..tensor import Function, Tensor, is_grad_enabled, no_grad
@@ -169,8 +170,101 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if p == 1.0:
         return input * 0.0
-    keep = rng().random(input.shape) >= p
+    keep = keep_mask(input.shape, p)
     return input * Tensor._make((keep / (1.0 - p)).astype(input.dtype))
+
+
+def keep_mask(shape, p):
+    """Which elements survive dropout with probability ``p``: True with probability 1 - p.
+
+    Every dropout (element-wise, channel-wise, alpha) draws its mask here, from scratchnet's
+    generator, so a change of generator is a change to this one function."""
+    return rng().random(shape) >= p
+
+
+def _check_p(p):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _feature_shape(input, spatial, name):
+    """The mask shape of channel-wise dropout: one draw per (sample, channel), or per channel for
+    an unbatched input."""
+    batched = input.ndim == spatial + 2
+    if input.ndim not in (spatial + 1, spatial + 2):
+        raise RuntimeError(f"{name}: Expected {spatial + 1}D or {spatial + 2}D input, but received a {input.ndim}D input. Received a {input.ndim}D input to {name}")
+    lead = input.shape[:2] if batched else input.shape[:1]
+    return tuple(lead) + (1,) * spatial
+
+
+def _feature_dropout(input, p, training, inplace, spatial, name):
+    _check_p(p)
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    shape = _feature_shape(input, spatial, name)
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    mask = Tensor._make((keep_mask(shape, p) * scale).astype(input.dtype))
+    return _apply_inplace(input, input * mask, inplace)
+
+
+def _apply_inplace(input, result, inplace):
+    if not inplace:
+        return result
+    input.copy_(result.detach())
+    return input
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of a (N, C, L) or (C, L) input with probability ``p``, scaling the rest
+    by 1 / (1 - p)."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    return _feature_dropout(input, p, training, inplace, 1, "dropout1d")
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of a (N, C, H, W) or (C, H, W) input with probability ``p``; a 3-D input
+    is taken as (N, C, L), as torch does (with its warning)."""
+    if input.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).")
+        return dropout(input, p, training, inplace) if input.ndim else input
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.")
+        return _feature_dropout(input, p, training, inplace, 1, "dropout2d")
+    return _feature_dropout(input, p, training, inplace, 2, "dropout2d")
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of a (N, C, D, H, W) or (C, D, H, W) input with probability ``p``."""
+    return _feature_dropout(input, p, training, inplace, 3, "dropout3d")
+
+
+_ALPHA = 1.7580993408473766  # -scale * alpha of SELU: the value a dropped unit takes before rescaling
+
+
+def _alpha_dropout(input, p, training, inplace, shape):
+    _check_p(p)
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    if p == 1.0:
+        return _apply_inplace(input, input * 0.0, inplace)
+    keep = keep_mask(shape, p).astype(input.dtype)
+    a = 1.0 / ((_ALPHA * _ALPHA * p + 1) * (1 - p)) ** 0.5
+    b = Tensor._make(((keep - 1) * (_ALPHA * a) + _ALPHA * a * p).astype(input.dtype))
+    return _apply_inplace(input, input * Tensor._make((keep * a).astype(input.dtype)) + b, inplace)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout for SELU networks: dropped units take SELU's negative saturation value and the
+    result is rescaled so mean and variance are kept (``training`` defaults to False, as torch)."""
+    return _alpha_dropout(input, p, training, inplace, input.shape)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """alpha_dropout of whole channels (one draw per sample and channel)."""
+    if input.ndim < 2:
+        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input (got {input.ndim})")
+    return _alpha_dropout(input, p, training, inplace, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
 
 
 class Pad(Function):
