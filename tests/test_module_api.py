@@ -201,7 +201,8 @@ def test_sequential_and_modulelist_editing_as_torch():
         ml.insert(0, lib.nn.Identity())
         ml.append(lib.nn.Sigmoid())
         del ml[1]
-        return [repr(x) for x in (seq, popped, joined, sliced, named, named[1:], ml, ml[1:], ml + ml[:1])]
+        repeated = lib.nn.ModuleList([lib.nn.Linear(2, 2) for _ in range(3)] + [lib.nn.ReLU(), lib.nn.ReLU(), lib.nn.Sequential(lib.nn.Tanh())])
+        return [repr(x) for x in (seq, popped, joined, sliced, named, named[1:], ml, ml[1:], ml + ml[:1], repeated, lib.nn.ModuleList())]
 
     for ours, theirs in zip(*both(build)):
         assert ours == theirs

@@ -17,7 +17,7 @@ import operator
 from collections import OrderedDict
 
 from ..tensor import Tensor
-from .module import Module, Parameter
+from .module import Module, Parameter, _addindent
 
 
 def _index(index, length, kind):
@@ -186,9 +186,18 @@ class ModuleList(Module):
         return value
 
     def __repr__(self):
-        if not self._modules:
-            return "ModuleList()"
-        return super().__repr__()
+        """As torch: runs of identical entries print once, as ``(0-2): 3 x Linear(...)``."""
+        reprs = [repr(m) for m in self]
+        if not reprs:
+            return self._get_name() + "()"
+        runs = []  # [start, end, repr]
+        for i, r in enumerate(reprs):
+            if runs and runs[-1][2] == r:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, r])
+        lines = [_addindent(f"({a}): {r}" if a == b else f"({a}-{b}): {b - a + 1} x {r}", 2) for a, b, r in runs]
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):

@@ -220,6 +220,11 @@ class Module:
         inputs are computed; it may return new grad_input."""
         return self._add_hook(self._backward_hooks, hook, prepend)
 
+    def register_backward_hook(self, hook):
+        """torch's deprecated module backward hook, served by the full backward hook (torch's own
+        advice); its arguments are the module's true grad_input and grad_output."""
+        return self.register_full_backward_hook(hook)
+
     def register_full_backward_pre_hook(self, hook, prepend=False):
         """``hook(module, grad_output)`` when the gradients of the outputs are known; it may return
         new grad_output."""
