@@ -145,6 +145,19 @@ def test_pooling_with_nan_as_torch(op, x, kw):
     lambda F, lib: F.fold(lib.ones(1, 8, 5), (4, 4), 2),
     lambda F, lib: F.pad(lib.ones(1, 2, 3), (3, 3), mode="reflect"),
     lambda F, lib: F.pad(lib.ones(5), (1, 1), mode="replicate"),
+    lambda F, lib: F.max_pool2d(lib.ones(1, 0, 5, 5), 2),
+    lambda F, lib: F.avg_pool2d(lib.ones(1, 2, 0, 5), 1),
+    lambda F, lib: F.max_pool1d(lib.ones(1, 0, 5), 2),
+    lambda F, lib: F.interpolate(lib.ones(1, 2, 5), scale_factor=2, mode="bilinear"),
+    lambda F, lib: F.interpolate(lib.ones(1, 2, 5), scale_factor=2, size=3),
+    lambda F, lib: F.interpolate(lib.ones(1, 2, 5), scale_factor=2, align_corners=True),
+    lambda F, lib: F.unfold(lib.ones(1, 2, 2, 2), 3),
+    lambda F, lib: F.prelu(lib.ones(2, 3), lib.ones(2)),
+    lambda F, lib: F.hardtanh(lib.ones(3), 2.0, 1.0),
+    lambda F, lib: F.dropout2d(lib.ones(2, 3, 4, 4), p=1.5),
+    lambda F, lib: F.cosine_similarity(lib.ones(2, 3), lib.ones(4, 3)),
+    lambda F, lib: F.conv_transpose2d(lib.ones(1, 3, 3, 3), lib.ones(2, 1, 2, 2)),
+    lambda F, lib: F.silu(lib.ones(3, dtype=lib.int64)),
 ])
 def test_errors_have_torch_types(call):
     with pytest.raises(Exception) as theirs:

@@ -28,6 +28,10 @@ def pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name
     if input.dtype not in FLOAT_DTYPES and (input.dtype.kind not in "iu" or name.endswith("1d")):
         kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}[str(input.dtype)]
         raise NotImplementedError(f'"{name}" not implemented for \'{kind}\'')
+    if any(n == 0 for n in input.shape[input.ndim - 3:]):
+        shown = [n for i, n in enumerate(input.shape) if not (name.endswith("1d") and i == input.ndim - 2)]
+        what = "2D or 3D" if name.endswith("1d") else "3D or 4D"
+        raise RuntimeError(f"{name}: Expected {what} (batch mode) tensor with optional 0 dim batch size for input, but got: {shown}")
     kernel = pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == () or stride == [] else pair(stride, "stride")
     padding, dilation = pair(padding, "padding"), pair(dilation, "dilation")
