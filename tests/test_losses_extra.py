@@ -150,3 +150,19 @@ def test_legacy_size_average_and_reduce_map_to_reduction_as_torch():
         for args in [(None, False), (False, None), (True, True), (False, True)]:
             assert sn.nn.MSELoss(*args).reduction == torch.nn.MSELoss(*args).reduction
             assert sn.nn.CrossEntropyLoss(None, *args[:1], -100, *args[1:]).reduction == torch.nn.CrossEntropyLoss(None, *args[:1], -100, *args[1:]).reduction
+
+
+def test_one_node_losses_differentiate_three_times_as_torch_with_related_inputs():
+    """A loss node's inputs may depend on each other (mse_loss(2x, x)): every order of derivative
+    must take partial derivatives per input, as torch's do."""
+    results = []
+    for lib in (sn, torch):
+        x = lib.tensor([1.0, 2.0, -0.5], dtype=lib.float64, requires_grad=True)
+        F = lib.nn.functional
+        loss = F.mse_loss(x * 2, x) + F.silu(x * x).sum() + F.smooth_l1_loss(x.exp(), x, beta=0.5)
+        (g,) = lib.autograd.grad(loss, x, create_graph=True)
+        (h,) = lib.autograd.grad((g * g).sum(), x, create_graph=True)
+        (k,) = lib.autograd.grad(h.sum(), x)
+        results.append([g.detach(), h.detach(), k])
+    for a, b in zip(*results):
+        assert_close(a, b, 1e-10, 1e-12)
