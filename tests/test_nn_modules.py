@@ -210,3 +210,23 @@ def test_dropout_modules_as_torch(name, shape, channels):
     ours.train()
     t = sn.tensor(x)
     assert getattr(sn.nn, name)(p=0.5, inplace=True)(t) is t
+
+
+@pytest.mark.parametrize("name, kw", [
+    ("threshold", {"threshold": 1, "value": 20}), ("threshold", {"threshold": 1.5, "value": 20.5}), ("hardtanh", {}), ("relu6", {}),
+    ("softsign", {}), ("tanhshrink", {}), ("softmin", {"dim": 0}), ("glu", {"dim": 0}), ("silu", {}), ("elu", {}), ("hardswish", {}),
+    ("mish", {}), ("logsigmoid", {}), ("softplus", {}), ("softshrink", {}), ("hardshrink", {}),
+])
+def test_activations_on_integer_tensors_as_torch(name, kw):
+    """torch computes some activations on integers (keeping the dtype or promoting to float) and
+    refuses others; scratchnet gives the same dtype and values, or the same exception type."""
+    results = []
+    for lib in (torch, sn):
+        try:
+            out = getattr(lib.nn.functional, name)(lib.tensor([1, 2, -3, 4]), **kw)
+            results.append((str(out.dtype).split(".")[-1], out.tolist()))
+        except Exception as e:  # noqa: BLE001  (the type is what is compared)
+            results.append((type(e).__name__,))
+    assert results[0][0] == results[1][0]
+    if len(results[0]) > 1:
+        np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-6)

@@ -21,7 +21,7 @@ from ..tensor import Function, Tensor, _wrap_dim
 from ._composite import composite
 from .activation import sigmoid, softmax, tanh
 from .loss import log1p
-from .math import clamp, where
+from .math import clamp, floating, where
 
 _TORCH_NAMES = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
 
@@ -189,7 +189,11 @@ def prelu(input, weight):
 
 def threshold(input, threshold, value, inplace=False):
     """x where x > threshold, else value."""
-    return _inplace(input, composite("ThresholdBackward0", lambda x: where(x > threshold, x, value), input), inplace)
+    def fn(x):  # threshold and value take the input's dtype, as torch
+        out = where(x > threshold, x, value)
+        return out if out.dtype == x.dtype else out.to(x.dtype)
+
+    return _inplace(input, composite("ThresholdBackward0", fn, input), inplace)
 
 
 def logsigmoid(input):
@@ -200,6 +204,7 @@ def logsigmoid(input):
 
 def tanhshrink(input):
     """x - tanh(x)."""
+    input = floating(input)
     return input - tanh(input)
 
 
@@ -226,6 +231,7 @@ def softmin(input, dim=None, dtype=None):
     """softmax(-x) along ``dim``."""
     if dtype is not None:
         input = input.to(dtype)
+    float_only(input, "softmax_lastdim_kernel_impl")
     return softmax(-input, dim=dim)
 
 
