@@ -53,9 +53,9 @@ __all__ += [
     "margin_ranking_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
     "normalize", "pairwise_distance", "poisson_nll_loss", "soft_margin_loss", "triplet_margin_loss",
 ]
-from ..ops.upsample import interpolate, upsample  # noqa: E402
+from ..ops.upsample import interpolate, upsample, upsample_bilinear, upsample_nearest  # noqa: E402
 
-__all__ += ["interpolate", "upsample"]
+__all__ += ["interpolate", "upsample", "upsample_bilinear", "upsample_nearest"]
 from ..ops.layers import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402
 
 __all__ += ["alpha_dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]

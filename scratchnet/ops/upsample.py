@@ -123,4 +123,14 @@ def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
-FUNCTIONAL = ["interpolate", "upsample"]
+def upsample_nearest(input, size=None, scale_factor=None):
+    """``F.upsample_nearest`` (deprecated in torch): nearest interpolation."""
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """``F.upsample_bilinear`` (deprecated in torch): bilinear with align_corners=True."""
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+FUNCTIONAL = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear"]

@@ -162,4 +162,4 @@ CASES = [
     Case("pad-modes", lambda lib, x, pad, mode: F(lib).pad(x, pad, mode=mode), pad_mode_example()),
 ]
 
-COVERED_BY = {"upsample": "interpolate"}
+COVERED_BY = {"upsample": "interpolate", "upsample_nearest": "interpolate", "upsample_bilinear": "interpolate"}
