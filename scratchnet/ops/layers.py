@@ -343,7 +343,12 @@ class IndexPadGrad(Function):
             shape = list(grad.shape)
             shape[dim] = in_shape[dim]
             out = xp.zeros(shape, dtype=grad.dtype)
-            xp.add.at(out, (slice(None),) * dim + (idx,), grad)
+            if idx.size and grad.size:  # sum each run of equal source indices (sorted): no add.at loop
+                order = xp.argsort(idx, kind="stable")
+                sorted_idx = idx[order]
+                starts = xp.flatnonzero(xp.r_[True, sorted_idx[1:] != sorted_idx[:-1]])
+                sums = xp.add.reduceat(xp.take(grad, order, axis=dim), starts, axis=dim)
+                out[(slice(None),) * dim + (sorted_idx[starts],)] = sums
             grad = out
         return grad
 
