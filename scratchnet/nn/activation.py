@@ -15,6 +15,7 @@ scratchnet.Size([3])
 from .. import creation
 from ..ops import nn_activation as A
 from . import init
+from . import layers as _layers
 from .module import Module, Parameter
 
 
@@ -235,3 +236,17 @@ class PReLU(Module):
 
     def extra_repr(self):
         return f"num_parameters={self.num_parameters}"
+
+
+# ReLU and LeakyReLU live in layers.py (where the in-place work edits them); their torch reprs,
+# which show ``inplace=True`` when set, are given here so the two edits do not collide.
+def _relu_repr(self):
+    return "inplace=True" if getattr(self, "inplace", False) else ""
+
+
+def _leaky_relu_repr(self):
+    return f"negative_slope={self.negative_slope}" + (", inplace=True" if getattr(self, "inplace", False) else "")
+
+
+_layers.ReLU.extra_repr = _relu_repr
+_layers.LeakyReLU.extra_repr = _leaky_relu_repr
