@@ -22,6 +22,7 @@ TWINS = [
     ("PReLU", (), {}, (3, 4), 1), ("PReLU", (4, 0.1), {}, (3, 4, 2), 1), ("Threshold", (0.1, 20.0), {}, (3, 4), 1),
     ("LogSigmoid", (), {}, (3, 4), 3), ("Tanhshrink", (), {}, (3, 4), 1), ("Softshrink", (0.3,), {}, (3, 4), 1),
     ("Hardshrink", (), {}, (3, 4), 1), ("Softmin", (), {"dim": 1}, (3, 4), 1),
+    ("Unflatten", (1, (2, 2)), {}, (3, 4), 1), ("Unflatten", (-1, [2, -1]), {}, (3, 2, 4), 1), ("Softmax2d", (), {}, (2, 3, 2, 2), 1),
     ("ReLU", (), {"inplace": True}, (3, 4), 1), ("LeakyReLU", (0.2,), {"inplace": True}, (3, 4), 1), ("LeakyReLU", (0.2,), {}, (3, 4), 1),
     # convolutions
     ("Conv1d", (4, 6, 3), {"stride": 2, "padding": 1, "groups": 2}, (2, 4, 9), 1),
