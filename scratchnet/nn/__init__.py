@@ -17,3 +17,18 @@ from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBas
 from . import utils  # noqa: E402
 from .attention import MultiheadAttention  # noqa: E402
 from .transformer import Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer  # noqa: E402
+from .container import ModuleDict, ParameterDict, ParameterList
+from .activation import (
+    CELU, ELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, PReLU,
+    ReLU6, SiLU, Softmin, Softplus, Softshrink, Softsign, Tanhshrink, Threshold,
+)
+from .conv import Conv1d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
+from .pooling import AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, MaxPool1d
+from .loss import (
+    CosineEmbeddingLoss, CosineSimilarity, GaussianNLLLoss, HingeEmbeddingLoss, MarginRankingLoss,
+    MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, PairwiseDistance,
+    PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss,
+)
+from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
+from .layers import Softmax2d, Unflatten

@@ -31,6 +31,37 @@ __all__ += ["group_norm", "instance_norm", "layer_norm", "local_response_norm", 
 from ..ops.attention import scaled_dot_product_attention  # noqa: E402
 from .attention import multi_head_attention_forward  # noqa: E402
 __all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
-from ..ops.pointwise_more import softplus  # noqa: E402  (torch has F.softplus, not torch.softplus)
+from ..ops.nn_activation import (  # noqa: E402
+    celu, elu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu, relu6,
+    selu, silu, softmin, softplus, softshrink, softsign, tanhshrink, threshold,
+)
 
-__all__ += ["softplus"]
+__all__ += [
+    "celu", "elu", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh", "logsigmoid", "mish",
+    "prelu", "relu6", "selu", "silu", "softmin", "softplus", "softshrink", "softsign", "tanhshrink",
+    "threshold",
+]
+from ..ops.convnd import conv1d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: E402
+
+__all__ += ["conv1d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
+from ..ops.pool import avg_pool1d, max_pool1d  # noqa: E402
+from ..ops.pool_adaptive import adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d  # noqa: E402
+
+__all__ += ["adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d", "avg_pool1d", "max_pool1d"]
+from ..ops.loss_extra import (  # noqa: E402
+    cosine_embedding_loss, cosine_similarity, gaussian_nll_loss, hinge_embedding_loss,
+    margin_ranking_loss, multi_margin_loss, multilabel_margin_loss, multilabel_soft_margin_loss,
+    normalize, pairwise_distance, poisson_nll_loss, soft_margin_loss, triplet_margin_loss,
+)
+
+__all__ += [
+    "cosine_embedding_loss", "cosine_similarity", "gaussian_nll_loss", "hinge_embedding_loss",
+    "margin_ranking_loss", "multi_margin_loss", "multilabel_margin_loss", "multilabel_soft_margin_loss",
+    "normalize", "pairwise_distance", "poisson_nll_loss", "soft_margin_loss", "triplet_margin_loss",
+]
+from ..ops.upsample import interpolate, upsample, upsample_bilinear, upsample_nearest  # noqa: E402
+
+__all__ += ["interpolate", "upsample", "upsample_bilinear", "upsample_nearest"]
+from ..ops.layers import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402
+
+__all__ += ["alpha_dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]

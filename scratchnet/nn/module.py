@@ -1,8 +1,9 @@
-"""Module, Parameter and the containers Sequential and ModuleList, with torch's conventions.
+"""Module and Parameter, with torch's conventions (the containers live in :mod:`.container`).
 
 Assigning a Parameter, a Module or a registered buffer to a Module attribute records it, in
 order, so ``named_parameters()`` gives dotted names ("features.0.weight") and those names are the
-``state_dict`` keys, the same keys torch uses for the same network.
+``state_dict`` keys, the same keys torch uses for the same network. Reassigning an attribute keeps
+its place in that order, as torch does.
 
 >>> import scratchnet.nn as nn
 >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
@@ -16,10 +17,11 @@ Sequential(
 )
 """
 
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 
-from ..backend import xp
+from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Tensor
+from .hooks import BackwardHook, Handle
 
 
 class Parameter(Tensor):
@@ -32,36 +34,70 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns: the keys it missed and the ones it did not expect."""
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
+
+
+def _addindent(text, spaces):
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
+
+
+def _check_name(module, name, table, kind):
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} name should be a string. Got {type(name).__name__}")
+    if "." in name:
+        raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
+    if name == "":
+        raise KeyError(f'{kind} name can\'t be empty string ""')
+    if hasattr(module, name) and name not in getattr(module, table):
+        raise KeyError(f"attribute '{name}' already exists")
+
+
 class Module:
     """Base class of every layer and network: subclasses set attributes in ``__init__`` and write
-    ``forward``; calling the module runs ``forward``."""
+    ``forward``; calling the module runs ``forward`` (with its hooks)."""
 
-    def __init__(self):
+    def __init__(self, *args, **kwargs):
+        if args or kwargs:
+            raise TypeError(f"{type(self).__name__}.__init__() got unexpected arguments {args} {kwargs}")
+        for name in ("_parameters", "_buffers", "_modules", "_forward_hooks", "_forward_hooks_with_kwargs",
+                     "_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_backward_hooks", "_backward_pre_hooks"):
+            object.__setattr__(self, name, OrderedDict())
         object.__setattr__(self, "training", True)
-        object.__setattr__(self, "_parameters", OrderedDict())
-        object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent", set())
-        object.__setattr__(self, "_modules", OrderedDict())
-        object.__setattr__(self, "_forward_hooks", OrderedDict())
 
     # --- registration ------------------------------------------------------------------------------
 
     def __setattr__(self, name, value):
         params, modules, buffers = (self.__dict__.get(t) for t in ("_parameters", "_modules", "_buffers"))
-        if params is None and isinstance(value, (Parameter, Module)):
-            raise AttributeError(f"cannot assign {name!r} before Module.__init__() call")
         if isinstance(value, Parameter):
-            self._forget(name)
-            params[name] = value
+            if params is None:
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
+            self._forget(name, keep="_parameters")
+            self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' (scratchnet.nn.Parameter or None expected)")
             params[name] = None
         elif isinstance(value, Module):
-            self._forget(name)
-            modules[name] = value
+            if modules is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            self._forget(name, keep="_modules")
+            modules[name] = value  # an existing key keeps its place: children() order is kept
         elif modules is not None and name in modules:
-            modules[name] = value  # None removes the submodule's contents but keeps the slot
+            if value is not None:
+                raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}' (scratchnet.nn.Module or None expected)")
+            modules[name] = None
         elif buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or None expected)")
@@ -69,10 +105,12 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name):
+    def _forget(self, name, keep):
         self.__dict__.pop(name, None)
-        for table in (self._parameters, self._buffers, self._modules):
-            table.pop(name, None)
+        for table in ("_parameters", "_buffers", "_modules"):
+            if table != keep:
+                self.__dict__[table].pop(name, None)
+        self._non_persistent.discard(name)
 
     def __getattr__(self, name):
         for table in ("_parameters", "_buffers", "_modules"):
@@ -85,30 +123,112 @@ class Module:
         for table in (self._parameters, self._buffers, self._modules):
             if name in table:
                 del table[name]
+                self._non_persistent.discard(name)
                 return
         object.__delattr__(self, name)
 
+    def __dir__(self):
+        keys = set(object.__dir__(self)) | set(self._parameters) | set(self._modules) | set(self._buffers)
+        return sorted(k for k in keys if not k[:1].isdigit())
+
     def register_parameter(self, name, param):
+        """Add a parameter (or None, a declared but absent one, like ``bias=False``)."""
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot assign parameter before Module.__init__() call")
+        _check_name(self, name, "_parameters", "parameter")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{type(param).__name__}' object to parameter '{name}' (scratchnet.nn.Parameter or None required)")
+        if param is not None and param.grad_fn is not None:
+            raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be created explicitly.")
         self._parameters[name] = param
 
     def register_buffer(self, name, tensor, persistent=True):
         """A tensor that belongs to the module's state but is not learned (e.g. running_mean)."""
+        _check_name(self, name, "_buffers", "buffer")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' (Tensor or None required)")
         self._buffers[name] = tensor
-        if not persistent:
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
             self._non_persistent.add(name)
 
     def add_module(self, name, module):
+        """Add a child module under ``name`` (or None, a declared empty slot)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        _check_name(self, name, "_modules", "module")
         self._modules[name] = module
 
-    def register_forward_hook(self, hook):
-        """``hook(module, inputs, output)`` runs after every forward; returns a handle to remove it."""
-        key = object()
-        self._forward_hooks[key] = hook
-        return _Handle(self._forward_hooks, key)
+    register_module = add_module
+
+    def get_submodule(self, target):
+        """The submodule at a dotted path (``"features.0"``); ``""`` is the module itself."""
+        module = self
+        for item in target.split(".") if target else ():
+            if not hasattr(module, item):
+                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target):
+        """The parameter at a dotted path (``"features.0.weight"``)."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        param = getattr(module, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target):
+        """The buffer at a dotted path (``"bn.running_mean"``)."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return module._buffers[name]
+
+    # --- hooks ----------------------------------------------------------------------------------------
+
+    def _add_hook(self, table, hook, prepend, kwargs_table=None, with_kwargs=False):
+        handle = Handle(table, kwargs_table)
+        table[handle.id] = hook
+        if kwargs_table is not None and with_kwargs:
+            kwargs_table[handle.id] = True
+        if prepend:
+            table.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """``hook(module, args)`` (or ``hook(module, args, kwargs)``) before every forward; it may
+        return new args (or ``(args, kwargs)``). Returns a handle with ``remove()``."""
+        return self._add_hook(self._forward_pre_hooks, hook, prepend, self._forward_pre_hooks_with_kwargs, with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """``hook(module, args, output)`` (or ``hook(module, args, kwargs, output)``) after every
+        forward; a value it returns replaces the output."""
+        return self._add_hook(self._forward_hooks, hook, prepend, self._forward_hooks_with_kwargs, with_kwargs)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """``hook(module, grad_input, grad_output)`` once the gradients with respect to the module's
+        inputs are computed; it may return new grad_input."""
+        return self._add_hook(self._backward_hooks, hook, prepend)
+
+    def register_backward_hook(self, hook):
+        """torch's deprecated module backward hook, served by the full backward hook (torch's own
+        advice); its arguments are the module's true grad_input and grad_output."""
+        return self.register_full_backward_hook(hook)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """``hook(module, grad_output)`` when the gradients of the outputs are known; it may return
+        new grad_output."""
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
 
     # --- running -----------------------------------------------------------------------------------
 
@@ -116,54 +236,83 @@ class Module:
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required \"forward\" function")
 
     def __call__(self, *args, **kwargs):
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
+            return self.forward(*args, **kwargs)
+        for key, hook in list(self._forward_pre_hooks.items()):
+            if key in self._forward_pre_hooks_with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got {result}.")
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        bw_hook = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            bw_hook = BackwardHook(self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values()))
+            args = bw_hook.setup_input_hook(args)
         out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, out)
+        for key, hook in list(self._forward_hooks.items()):
+            if key in self._forward_hooks_with_kwargs:
+                result = hook(self, args, kwargs, out)
+            else:
+                result = hook(self, args, out)
             if result is not None:
                 out = result
+        if bw_hook is not None:
+            out = bw_hook.setup_output_hook(out)
         return out
 
     # --- walking the tree --------------------------------------------------------------------------
 
-    def named_modules(self, memo=None, prefix=""):
+    def _get_name(self):
+        return type(self).__name__
+
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """(dotted name, module) for this module and every submodule, depth first, each once."""
         memo = set() if memo is None else memo
-        if id(self) in memo:
-            return
-        memo.add(id(self))
+        if remove_duplicate:
+            if self in memo:
+                return
+            memo.add(self)
         yield prefix, self
         for name, module in self._modules.items():
             if module is not None:
-                yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name)
+                yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
     def modules(self):
         return (m for _, m in self.named_modules())
 
     def named_children(self):
-        return ((n, m) for n, m in self._modules.items() if m is not None)
+        seen = set()
+        for name, module in self._modules.items():
+            if module is not None and module not in seen:
+                seen.add(module)
+                yield name, module
 
     def children(self):
         return (m for _, m in self.named_children())
 
-    def _named(self, table, recurse=True):
+    def _named(self, table, prefix, recurse, remove_duplicate):
         seen = set()
-        modules = self.named_modules() if recurse else [("", self)]
-        for prefix, module in modules:
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
+        for mod_prefix, module in modules:
             for name, t in getattr(module, table).items():
-                if t is None or id(t) in seen:
+                if t is None or (remove_duplicate and id(t) in seen):
                     continue
                 seen.add(id(t))
-                yield (f"{prefix}.{name}" if prefix else name), t
+                yield (f"{mod_prefix}.{name}" if mod_prefix else name), t
 
-    def named_parameters(self, prefix="", recurse=True):
-        for name, p in self._named("_parameters", recurse):
-            yield (f"{prefix}.{name}" if prefix else name), p
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        return self._named("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
         return (p for _, p in self.named_parameters(recurse=recurse))
 
-    def named_buffers(self, prefix="", recurse=True):
-        for name, b in self._named("_buffers", recurse):
-            yield (f"{prefix}.{name}" if prefix else name), b
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        return self._named("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
         return (b for _, b in self.named_buffers(recurse=recurse))
@@ -174,8 +323,9 @@ class Module:
         """Set training mode here and in every submodule; returns self (as torch)."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
-        for module in self.modules():
-            object.__setattr__(module, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for module in self.children():
+            module.train(mode)
         return self
 
     def eval(self):
@@ -194,52 +344,65 @@ class Module:
                 p.grad = Tensor._make(xp.zeros_like(p.grad.array))
 
     def apply(self, fn):
+        """Call ``fn`` on every submodule (children first) and on self; returns self."""
         for module in self.children():
             module.apply(fn)
         fn(self)
         return self
 
-    def to(self, *args, **kwargs):
-        """Cast floating parameters and buffers (``.to(scratchnet.float64)``); the device must be cpu."""
-        from ..ops.math import to as cast
-
+    def _cast(self, dtype):
+        """Give every floating parameter and buffer (and gradient) ``dtype``, in place."""
         for module in self.modules():
             for table in (module._parameters, module._buffers):
-                for name, t in table.items():
-                    if t is not None and t.is_floating_point():
-                        t.array = cast(t.detach(), *args, **kwargs).array
+                for t in table.values():
+                    if t is not None and t.is_floating_point() and t.dtype != dtype:
+                        t.array = t.array.astype(dtype)
+                        if t.grad is not None:
+                            t.grad = Tensor._make(t.grad.array.astype(dtype))
         return self
 
     def double(self):
-        return self.to("float64")
+        return self._cast(xp.dtype("float64"))
 
     def float(self):
-        return self.to("float32")
+        return self._cast(xp.dtype("float32"))
 
-    def cpu(self):
-        return self
+    def half(self):
+        raise TypeError("scratchnet does not support float16 (half precision); use float32 or float64")
+
+    def bfloat16(self):
+        raise TypeError("scratchnet does not support bfloat16; use float32 or float64")
 
     # --- state ---------------------------------------------------------------------------------------
 
-    def state_dict(self):
-        """Parameters and persistent buffers by dotted name, values shared (torch's ``state_dict``)."""
-        state = OrderedDict()
-        for prefix, module in self.named_modules():
-            for name, p in module._parameters.items():
-                if p is not None:
-                    state[f"{prefix}.{name}" if prefix else name] = p.detach()
-            for name, b in module._buffers.items():
-                if b is not None and name not in module._non_persistent:
-                    state[f"{prefix}.{name}" if prefix else name] = b.detach()
+    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
+        """Parameters and persistent buffers by dotted name (torch's ``state_dict``); values share
+        storage with the module's (detached unless ``keep_vars``)."""
+        if args:  # torch's deprecated positional form state_dict(destination, prefix, keep_vars)
+            destination = args[0]
+            prefix = args[1] if len(args) > 1 else prefix
+            keep_vars = args[2] if len(args) > 2 else keep_vars
+        state = OrderedDict() if destination is None else destination
+        for name, p in self._parameters.items():
+            if p is not None:
+                state[prefix + name] = p if keep_vars else p.detach()
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent:
+                state[prefix + name] = b if keep_vars else b.detach()
+        for name, module in self._modules.items():  # a module used twice appears under both names
+            if module is not None:
+                module.state_dict(destination=state, prefix=prefix + name + ".", keep_vars=keep_vars)
         return state
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy values in by key; with ``strict``, missing or unexpected keys are an error.
 
-        A shape mismatch is always an error, naming the key and both shapes. Nothing is copied unless
-        everything fits.
+        Returns ``_IncompatibleKeys(missing_keys, unexpected_keys)``. A shape mismatch is always an
+        error, naming the key and both shapes. Nothing is copied unless everything fits.
         """
-        own = self.state_dict()
+        if not hasattr(state_dict, "keys"):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         errors = []
@@ -269,19 +432,21 @@ class Module:
     # --- printing ------------------------------------------------------------------------------------
 
     def extra_repr(self):
+        """The layer's arguments, shown inside its repr (override in subclasses)."""
         return ""
 
     def __repr__(self):
-        lines = []
         extra = self.extra_repr()
-        if extra:
-            lines = extra.split("\n")
-        for name, module in self._modules.items():
-            child = repr(module).replace("\n", "\n  ")
-            lines.append(f"({name}): {child}")
-        if not self._modules:
-            return f"{type(self).__name__}({extra})"
-        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({name}): " + _addindent(repr(module), 2) for name, module in self._modules.items()]
+        lines = extra_lines + child_lines
+        text = self._get_name() + "("
+        if lines:
+            if len(extra_lines) == 1 and not child_lines:
+                text += extra_lines[0]
+            else:
+                text += "\n  " + "\n  ".join(lines) + "\n"
+        return text + ")"
 
     # --- devices and shared memory (these override the older to/cpu above) ---------------------------
 
@@ -339,90 +504,4 @@ class Module:
         return self
 
 
-class _Handle:
-    def __init__(self, table, key):
-        self.table, self.key = table, key
-
-    def remove(self):
-        self.table.pop(self.key, None)
-
-
-class _IncompatibleKeys(tuple):
-    def __new__(cls, missing, unexpected):
-        out = super().__new__(cls, (missing, unexpected))
-        out.missing_keys, out.unexpected_keys = missing, unexpected
-        return out
-
-    def __repr__(self):
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return f"_IncompatibleKeys(missing_keys={self.missing_keys}, unexpected_keys={self.unexpected_keys})"
-
-
-class Sequential(Module):
-    """Modules run one after another; indexable and sliceable like a list."""
-
-    def __init__(self, *modules):
-        super().__init__()
-        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
-            for name, m in modules[0].items():
-                self.add_module(name, m)
-        else:
-            for i, m in enumerate(modules):
-                self.add_module(str(i), m)
-
-    def forward(self, x):
-        for module in self._modules.values():
-            x = module(x)
-        return x
-
-    def __getitem__(self, index):
-        items = list(self._modules.values())
-        if isinstance(index, slice):
-            return Sequential(*items[index])
-        return items[index]
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def __setitem__(self, index, module):
-        key = list(self._modules)[index]
-        self._modules[key] = module
-
-    def append(self, module):
-        self.add_module(str(len(self)), module)
-        return self
-
-
-class ModuleList(Module):
-    """A list of modules whose parameters the parent module sees."""
-
-    def __init__(self, modules=()):
-        super().__init__()
-        for m in modules:
-            self.append(m)
-
-    def append(self, module):
-        self.add_module(str(len(self._modules)), module)
-        return self
-
-    def extend(self, modules):
-        for m in modules:
-            self.append(m)
-        return self
-
-    def __getitem__(self, index):
-        items = list(self._modules.values())
-        return ModuleList(items[index]) if isinstance(index, slice) else items[index]
-
-    def __setitem__(self, index, module):
-        self._modules[list(self._modules)[index]] = module
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential  # noqa: E402,F401

@@ -93,25 +93,29 @@ def col2im(cols, x_shape, geometry):
     return xt[:, :, pt : pt + h, pl : pl + w].transpose(1, 0, 2, 3)
 
 
-def _grouped(a, groups, columns):
-    """A GEMM operand split by group: (groups, rows per group, columns)."""
-    return a.reshape(groups, -1, columns)
+def _grouped(a, groups, split):
+    """A GEMM operand split by group: (groups, rows per group, columns), where the rows are the
+    axes before ``split`` and the columns those after (explicit, so empty sizes reshape too)."""
+    rows, columns = int(xp.prod(a.shape[:split])), int(xp.prod(a.shape[split:]))
+    return a.reshape(groups, rows // groups, columns)
 
 
-def conv_forward(x, weight, geometry, cols=None):
-    """y = weight * x: one (grouped) GEMM against the columns. Returns (y, cols)."""
+def conv_forward(x, weight, geometry, cols=None, out_size=None):
+    """y = weight * x: one (grouped) GEMM against the columns. Returns (y, cols).
+
+    ``out_size`` may name fewer output positions than fit (the adjoint of a transposed convolution
+    whose output_padding made its output longer than a convolution of it gives back)."""
     out_channels, _, kh, kw = weight.shape
     n, _, h, w = x.shape
     (pt, pb), (pl, pr) = geometry.padding
-    out_size = (
+    out_size = tuple(out_size) if out_size is not None else (
         output_size(h, kh, geometry.stride[0], pt + pb, geometry.dilation[0]),
         output_size(w, kw, geometry.stride[1], pl + pr, geometry.dilation[1]),
     )
     if cols is None:
         cols = im2col(x, (kh, kw), out_size, geometry)
     g = geometry.groups
-    positions = n * out_size[0] * out_size[1]
-    y = _grouped(weight, g, weight[0].size) @ _grouped(cols, g, positions)  # (G, O/G, N*OH*OW)
+    y = _grouped(weight, g, 1) @ _grouped(cols, g, 3)  # (G, O/G, N*OH*OW)
     return y.reshape(out_channels, n, *out_size).transpose(1, 0, 2, 3), cols
 
 
@@ -119,8 +123,7 @@ def conv_input_grad(grad, weight, x_shape, geometry):
     """dL/dx = col2im(weight^T @ grad): (N, C, H, W)."""
     g = geometry.groups
     grad_t = xp.ascontiguousarray(grad.transpose(1, 0, 2, 3))  # (O, N, OH, OW)
-    positions = grad_t[0].size
-    dcols = _grouped(weight, g, weight[0].size).transpose(0, 2, 1) @ _grouped(grad_t, g, positions)  # (G, C/G*KH*KW, N*OH*OW)
+    dcols = _grouped(weight, g, 1).transpose(0, 2, 1) @ _grouped(grad_t, g, 1)  # (G, C/G*KH*KW, N*OH*OW)
     c = x_shape[1]
     dcols = dcols.reshape(c, *weight.shape[2:], x_shape[0], *grad.shape[2:])
     return col2im(dcols, x_shape, geometry)
@@ -132,16 +135,15 @@ def conv_weight_grad(x, grad, weight_shape, geometry, cols=None):
     if cols is None:
         cols = im2col(x, weight_shape[2:], grad.shape[2:], geometry)
     grad_t = xp.ascontiguousarray(grad.transpose(1, 0, 2, 3))
-    positions = grad_t[0].size
-    dw = _grouped(grad_t, g, positions) @ _grouped(cols, g, positions).transpose(0, 2, 1)  # (G, O/G, C/G*KH*KW)
+    dw = _grouped(grad_t, g, 1) @ _grouped(cols, g, 3).transpose(0, 2, 1)  # (G, O/G, C/G*KH*KW)
     return dw.reshape(weight_shape)
 
 
 class Conv2d(Function):
     backward_name = "ConvolutionBackward0"
 
-    def forward(ctx, x, weight, *bias, geometry):
-        y, _ = conv_forward(x, weight, geometry)  # the columns are not kept: the backward
+    def forward(ctx, x, weight, *bias, geometry, out_size=None):
+        y, _ = conv_forward(x, weight, geometry, out_size=out_size)  # the columns are not kept: the backward
         if bias:  # rebuilds them (a copy) rather than hold KH*KW times the input per layer
             y = y + bias[0].reshape(1, -1, 1, 1)
         ctx.save_for_backward(x, weight)
@@ -174,7 +176,7 @@ class ConvInputGrad(Function):
         grad, weight = ctx.saved_tensors
         need_g, need_w = ctx.needs_input_grad
         return (
-            Conv2d.apply(gg, weight, geometry=ctx.geometry) if need_g else None,
+            Conv2d.apply(gg, weight, geometry=ctx.geometry, out_size=tuple(grad.shape[2:])) if need_g else None,
             ConvWeightGrad.apply(gg, grad, weight_shape=weight.shape, geometry=ctx.geometry) if need_w else None,
         )
 
@@ -194,8 +196,25 @@ class ConvWeightGrad(Function):
         need_x, need_g = ctx.needs_input_grad
         return (
             ConvInputGrad.apply(grad, gg, x_shape=x.shape, geometry=ctx.geometry) if need_x else None,
-            Conv2d.apply(x, gg, geometry=ctx.geometry) if need_g else None,
+            Conv2d.apply(x, gg, geometry=ctx.geometry, out_size=tuple(grad.shape[2:])) if need_g else None,
         )
+
+
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
+
+
+def check_dtypes(input, weight, bias, kernel_name, integers=("int64", "int32", "uint8")):
+    """torch's dtype rules for convolutions: one dtype for input, weight and bias; floats and (for
+    these kernels) integers, whose results wrap as torch's do; never bool."""
+    for t in (input, weight, bias):
+        if t is not None and t.dtype not in FLOAT_DTYPES and str(t.dtype) not in integers:
+            raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_TYPE_NAMES.get(str(t.dtype), t.dtype)}\'')
+    for t in (weight, bias):
+        if t is not None and t.dtype != input.dtype:
+            raise RuntimeError(
+                f"expected scalar type {_TYPE_NAMES[str(input.dtype)]} but found {_TYPE_NAMES[str(t.dtype)]} "
+                f"(input {input.dtype}, weight {weight.dtype}" + (f", bias {bias.dtype})" if bias is not None else ")")
+            )
 
 
 def _same_padding(kernel, dilation):
@@ -216,11 +235,16 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         return out.squeeze(0)
     if input.ndim != 4:
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: {list(input.shape)}")
+    geometry = conv_geometry(input, weight, bias, stride, padding, dilation, groups)
+    inputs = (input, weight) if bias is None else (input, weight, bias)
+    return Conv2d.apply(*inputs, geometry=geometry)
+
+
+def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="conv2d"):
+    """Check a (batched, 4-D) convolution's arguments as torch does; returns its Geometry."""
     if weight.ndim != 4:
-        raise RuntimeError(f"conv2d expects a 4D weight (out_channels, in_channels/groups, kH, kW), got size {list(weight.shape)}")
-    if input.dtype not in FLOAT_DTYPES or input.dtype != weight.dtype or (bias is not None and bias.dtype != input.dtype):
-        found = f"input {input.dtype}, weight {weight.dtype}" + (f", bias {bias.dtype}" if bias is not None else "")
-        raise RuntimeError(f"conv2d expects input, weight and bias of one float dtype; got {found}")
+        raise RuntimeError(f"{name} expects a 4D weight (out_channels, in_channels/groups, kH, kW), got size {list(weight.shape)}")
+    check_dtypes(input, weight, bias, "slow_conv2d_cpu")
     if any(s <= 0 for s in stride):
         raise RuntimeError(f"non-positive stride is not supported (got stride={stride})")
     if any(d <= 0 for d in dilation):
@@ -261,9 +285,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel size: "
             f"({effective[0]} x {effective[1]}). Kernel size can't be greater than actual input size"
         )
-    geometry = Geometry(stride, pads, dilation, groups)
-    inputs = (input, weight) if bias is None else (input, weight, bias)
-    return Conv2d.apply(*inputs, geometry=geometry)
+    return Geometry(stride, pads, dilation, groups)
 
 
 __all__ = ["conv2d", "im2col", "col2im", "Conv2d", "ConvInputGrad", "ConvWeightGrad", "Tensor"]

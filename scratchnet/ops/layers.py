@@ -10,6 +10,7 @@ derivatives, follow from those); pad is a Function whose backward is pad with th
 """
 
 import builtins
+import warnings
 
 from ..backend import xp
 from ..tensor import Function, Tensor, is_grad_enabled, no_grad
@@ -175,6 +176,105 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return input * Tensor._make(dropout_noise(tuple(input.shape), p, input.dtype))
 
 
+def keep_mask(shape, p):
+    """Which elements survive dropout with probability ``p``: True with probability 1 - p, drawn
+    as torch's ``bernoulli_(1 - p)`` draws it (scratchnet's generator is torch's)."""
+    from .._sampling import bernoulli
+    from ..random import default_generator
+
+    n = 1
+    for s in shape:
+        n *= s
+    return bernoulli(default_generator, xp.full(n, 1.0 - p)).reshape(tuple(shape))
+
+
+def _check_p(p):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _feature_shape(input, spatial, name):
+    """The mask shape of channel-wise dropout: one draw per (sample, channel), or per channel for
+    an unbatched input."""
+    batched = input.ndim == spatial + 2
+    if input.ndim not in (spatial + 1, spatial + 2):
+        raise RuntimeError(f"{name}: Expected {spatial + 1}D or {spatial + 2}D input, but received a {input.ndim}D input. Received a {input.ndim}D input to {name}")
+    lead = input.shape[:2] if batched else input.shape[:1]
+    return tuple(lead) + (1,) * spatial
+
+
+def _feature_dropout(input, p, training, inplace, spatial, name):
+    _check_p(p)
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    if p == 1.0:  # torch draws nothing here
+        return _apply_inplace(input, input * 0.0, inplace)
+    from ..random import dropout_noise
+
+    mask = Tensor._make(dropout_noise(_feature_shape(input, spatial, name), p, input.dtype))
+    return _apply_inplace(input, input * mask, inplace)
+
+
+def _apply_inplace(input, result, inplace):
+    if not inplace:
+        return result
+    input.copy_(result.detach())
+    return input
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of a (N, C, L) or (C, L) input with probability ``p``, scaling the rest
+    by 1 / (1 - p)."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    return _feature_dropout(input, p, training, inplace, 1, "dropout1d")
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of a (N, C, H, W) or (C, H, W) input with probability ``p``; a 3-D input
+    is taken as (N, C, L), as torch does (with its warning)."""
+    if input.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).")
+        return dropout(input, p, training, inplace) if input.ndim else input
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.")
+        return _feature_dropout(input, p, training, inplace, 1, "dropout2d")
+    return _feature_dropout(input, p, training, inplace, 2, "dropout2d")
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of a (N, C, D, H, W) or (C, D, H, W) input with probability ``p``."""
+    return _feature_dropout(input, p, training, inplace, 3, "dropout3d")
+
+
+_ALPHA = 1.7580993408473766  # -scale * alpha of SELU: the value a dropped unit takes before rescaling
+
+
+def _alpha_dropout(input, p, training, inplace, shape):
+    _check_p(p)
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    if p == 1.0:
+        return _apply_inplace(input, input * 0.0, inplace)
+    keep = keep_mask(shape, p).astype(input.dtype)
+    a = 1.0 / ((_ALPHA * _ALPHA * p + 1) * (1 - p)) ** 0.5
+    b = Tensor._make(((keep - 1) * (_ALPHA * a) + _ALPHA * a * p).astype(input.dtype))
+    return _apply_inplace(input, input * Tensor._make((keep * a).astype(input.dtype)) + b, inplace)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout for SELU networks: dropped units take SELU's negative saturation value and the
+    result is rescaled so mean and variance are kept (``training`` defaults to False, as torch)."""
+    return _alpha_dropout(input, p, training, inplace, input.shape)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """alpha_dropout of whole channels (one draw per sample and channel)."""
+    if input.ndim < 2:
+        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input (got {input.ndim})")
+    return _alpha_dropout(input, p, training, inplace, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
+
+
 class Pad(Function):
     backward_name = "ConstantPadNdBackward0"
 
@@ -190,18 +290,109 @@ class Pad(Function):
 
 
 def pad(input, pad, mode="constant", value=None):
-    """``F.pad`` (constant mode): ``pad`` lists (before, after) widths from the last dim backwards;
-    negative widths crop."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is implemented, got {mode!r}")
+    """``F.pad``: ``pad`` lists (before, after) widths from the last dim backwards.
+
+    ``mode='constant'`` fills with ``value`` (negative widths crop); ``'reflect'`` mirrors about the
+    edge (without repeating it), ``'replicate'`` repeats the edge value, ``'circular'`` wraps
+    around; these three pad the last 1, 2 or 3 dims of a batched or unbatched input, as torch.
+    """
     pad = tuple(int(p) for p in pad)
-    if len(pad) % 2 or len(pad) // 2 > input.ndim:
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if mode != "constant":
+        return _index_pad(input, pad, mode)
+    if len(pad) // 2 > input.ndim:
         raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number of dims ({input.ndim}), got {len(pad)}")
     for i in range(len(pad) // 2):
         d = input.ndim - 1 - i
         if input.shape[d] + pad[2 * i] + pad[2 * i + 1] < 0:
             raise RuntimeError(f"pad: the padded size of dim {d} would be negative ({input.shape[d]} + {pad[2 * i]} + {pad[2 * i + 1]})")
     return Pad.apply(input, pads=pad, value=0.0 if value is None else value)
+
+
+# --- reflect / replicate / circular: a gather along each padded dim ---------------------------------
+
+
+def _source_index(n, before, after, mode):
+    """For each position of a padded dim of size n, the input position it copies."""
+    if mode == "circular":  # torch crops (negative widths) first, then wraps what is left
+        lo, hi = builtins.max(-before, 0), n - builtins.max(-after, 0)
+        i = xp.arange(-builtins.max(before, 0), hi - lo + builtins.max(after, 0))
+        return lo + i % builtins.max(hi - lo, 1)
+    i = xp.arange(-before, n + after)
+    if mode == "reflect":
+        i = xp.abs(i)
+        return xp.where(i >= n, 2 * (n - 1) - i, i)
+    return xp.clip(i, 0, n - 1)
+
+
+class IndexPad(Function):
+    """Gather along the padded dims (each dim an index array); backward scatters back (adds)."""
+
+    def forward(ctx, x, indices, name):
+        ctx.indices, ctx.in_shape, ctx.node_name = indices, x.shape, name
+        for dim, idx in indices:
+            x = xp.take(x, idx, axis=dim)
+        return x
+
+    def backward(ctx, grad):
+        return IndexPadGrad.apply(grad, indices=ctx.indices, in_shape=ctx.in_shape)
+
+    def name(self):
+        return getattr(self, "node_name", "IndexPadBackward0")
+
+
+class IndexPadGrad(Function):
+    """The adjoint of IndexPad: add each padded position's gradient to its source position."""
+
+    def forward(ctx, grad, indices, in_shape):
+        ctx.indices = indices
+        for dim, idx in reversed(indices):
+            shape = list(grad.shape)
+            shape[dim] = in_shape[dim]
+            out = xp.zeros(shape, dtype=grad.dtype)
+            if idx.size and grad.size:  # sum each run of equal source indices (sorted): no add.at loop
+                order = xp.argsort(idx, kind="stable")
+                sorted_idx = idx[order]
+                starts = xp.flatnonzero(xp.r_[True, sorted_idx[1:] != sorted_idx[:-1]])
+                sums = xp.add.reduceat(xp.take(grad, order, axis=dim), starts, axis=dim)
+                out[(slice(None),) * dim + (sorted_idx[starts],)] = sums
+            grad = out
+        return grad
+
+    def backward(ctx, gg):
+        return IndexPad.apply(gg, indices=ctx.indices, name="IndexPadBackward0")
+
+
+def _index_pad(input, pad, mode):
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    dims = len(pad) // 2
+    if dims not in (1, 2, 3) or input.ndim not in (dims + 1, dims + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor. Supported combinations for "
+            "non-constant padding: 2D or 3D input: padding size = 2 (pads last dimension); 3D or 4D input: padding "
+            "size = 4 (pads last 2 dimensions); 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
+        )
+    if mode == "replicate" and any(n == 0 for n in input.shape[-dims - 1 if input.ndim == dims + 2 else -dims:]):
+        raise RuntimeError(f"Expected {dims + 1}D or {dims + 2}D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: {list(input.shape)}")
+    indices = []
+    for i in range(dims):
+        d = input.ndim - 1 - i
+        n, before, after = input.shape[d], pad[2 * i], pad[2 * i + 1]
+        if mode == "reflect" and (before >= n or after >= n):
+            raise RuntimeError(
+                f"Argument #4: Padding size should be less than the corresponding input dimension, but got: "
+                f"padding ({before}, {after}) at dimension {d} of input {list(input.shape)}"
+            )
+        if mode == "circular" and (before > n or after > n):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        if n + before + after < 0:
+            raise RuntimeError(f"The input size {n}, plus negative padding {before} and {after} resulted in a negative output size")
+        indices.append((d, _source_index(n, before, after, mode)))
+    name = {"reflect": "ReflectionPad", "replicate": "ReplicationPad"}.get(mode)
+    name = f"{name}{dims}DBackward0" if name else "CopySlices"
+    return IndexPad.apply(input, indices=tuple(indices), name=name)
 
 
 __all__ = ["batch_norm", "dropout", "linear", "pad"]

@@ -13,7 +13,8 @@ shape with only a warning, scratchnet raises: a silently broadcast loss is a wro
 """
 
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Function, Tensor, int64
+from ..tensor import Function, Tensor, broadcast_shapes, int64
+from ._composite import composite
 from .activation import log_softmax
 from .math import clamp, log, maximum, where
 
@@ -26,6 +27,11 @@ def _reduce(loss, reduction, name):
     if reduction == "sum":
         return loss.sum()
     raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction (expected 'none', 'mean' or 'sum')")
+
+
+def _check_reduction(reduction, name):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction (expected 'none', 'mean' or 'sum')")
 
 
 def _same_shape(input, target, name):
@@ -42,8 +48,13 @@ def _same_shape(input, target, name):
 
 def mse_loss(input, target, reduction="mean"):
     _same_shape(input, target, "mse_loss")
-    diff = input - target
-    return _reduce(diff * diff, reduction, "mse_loss")
+    _check_reduction(reduction, "mse_loss")
+
+    def fn(x, y):
+        diff = x - y
+        return _reduce(diff * diff, reduction, "mse_loss")
+
+    return composite("MseLossBackward0", fn, input, target)
 
 
 def l1_loss(input, target, reduction="mean"):
@@ -56,10 +67,15 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     _same_shape(input, target, "smooth_l1_loss")
     if beta < 0:
         raise ValueError(f"smooth_l1_loss does not support negative values for beta (got {beta})")
-    d = (input - target).abs()
-    if beta == 0:
-        return _reduce(d, reduction, "smooth_l1_loss")
-    return _reduce(where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction, "smooth_l1_loss")
+    _check_reduction(reduction, "smooth_l1_loss")
+
+    def fn(x, y):
+        d = (x - y).abs()
+        if beta == 0:
+            return _reduce(d, reduction, "smooth_l1_loss")
+        return _reduce(where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction, "smooth_l1_loss")
+
+    return composite("SmoothL1LossBackward0", fn, input, target)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
@@ -67,8 +83,13 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     _same_shape(input, target, "huber_loss")
     if delta <= 0:
         raise ValueError(f"huber_loss does not support non-positive values for delta (got {delta})")
-    d = (input - target).abs()
-    return _reduce(where(d <= delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction, "huber_loss")
+    _check_reduction(reduction, "huber_loss")
+
+    def fn(x, y):
+        d = (x - y).abs()
+        return _reduce(where(d <= delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction, "huber_loss")
+
+    return composite("HuberLossBackward0", fn, input, target)
 
 
 class BinaryCrossEntropy(Function):
@@ -90,28 +111,61 @@ class BinaryCrossEntropy(Function):
         return grad * (x - y) / clamp((1 - x) * x, min=1e-12), None
 
 
+def _check_weight(weight, input, name, what="weight"):
+    """A weight must broadcast to the loss's shape without growing it (torch refuses, not broadcasts)."""
+    if weight is None:
+        return
+    try:
+        shape = broadcast_shapes(tuple(weight.shape), tuple(input.shape))
+    except RuntimeError as e:
+        raise RuntimeError(f"{name}: {what} of shape {list(weight.shape)} does not broadcast to the input's shape {list(input.shape)} ({e})") from None
+    if shape != tuple(input.shape):
+        raise RuntimeError(f"{name}: output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape)} ({what} of shape {list(weight.shape)})")
+
+
+def _weighted(fn, weight):
+    """The loss ``fn(x, y)`` times an optional weight, as one composition over (x, y[, w])."""
+    if weight is None:
+        return fn
+    return lambda x, y, w: fn(x, y) * w
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """BCE on probabilities in [0, 1]; ``weight`` rescales each element's loss."""
     _same_shape(input, target, "binary_cross_entropy")
+    _check_weight(weight, input, "binary_cross_entropy")
+    _check_reduction(reduction, "binary_cross_entropy")
     values = input.detach().array
     if values.size and (values.min() < 0 or values.max() > 1 or xp.isnan(values).any()):
         raise RuntimeError(
-            f"binary_cross_entropy: all elements of input should be between 0 and 1 (got min "
-            f"{values.min():.4g}, max {values.max():.4g}); use binary_cross_entropy_with_logits for logits"
+            f"all elements of input should be between 0 and 1 (binary_cross_entropy got min "
+            f"{xp.nanmin(values) if not xp.isnan(values).all() else 'nan'}, max {xp.nanmax(values) if not xp.isnan(values).all() else 'nan'}"
+            f"{', and NaN' if xp.isnan(values).any() else ''}); use binary_cross_entropy_with_logits for logits"
         )
-    loss = BinaryCrossEntropy.apply(input, target)
-    return _reduce(loss if weight is None else loss * weight, reduction, "binary_cross_entropy")
+    targets = target.detach().array
+    if targets.size and (targets.min() < 0 or targets.max() > 1):
+        raise RuntimeError(f"all elements of target should be between 0 and 1 (binary_cross_entropy got min {targets.min():.4g}, max {targets.max():.4g})")
+    fn = _weighted(lambda x, y: BinaryCrossEntropy.apply(x, y), weight)
+    inputs = (input, target) if weight is None else (input, target, weight)
+    return composite("BinaryCrossEntropyBackward0", lambda *ts: _reduce(fn(*ts), reduction, "binary_cross_entropy"), *inputs)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """BCE on logits, stable for any magnitude: (1 - y) x + (1 + (pw - 1) y) (log(1 + e^-|x|) + max(-x, 0))."""
     _same_shape(input, target, "binary_cross_entropy_with_logits")
-    softplus_neg = log1p((-input.abs()).exp()) + maximum(-input, 0.0)  # = log(1 + e^-x), never overflows
-    if pos_weight is None:
-        loss = (1 - target) * input + softplus_neg
-    else:
-        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * softplus_neg
-    return _reduce(loss if weight is None else loss * weight, reduction, "binary_cross_entropy_with_logits")
+    _check_weight(weight, input, "binary_cross_entropy_with_logits")
+    _check_weight(pos_weight, input, "binary_cross_entropy_with_logits", "pos_weight")
+    _check_reduction(reduction, "binary_cross_entropy_with_logits")
+
+    def fn(x, y, *rest):
+        w = rest[0] if weight is not None else None
+        pw = rest[-1] if pos_weight is not None else None
+        softplus_neg = log1p((-x.abs()).exp()) + maximum(-x, 0.0)  # = log(1 + e^-x), never overflows
+        loss = (1 - y) * x + (softplus_neg if pw is None else (1 + (pw - 1) * y) * softplus_neg)
+        return _reduce(loss if w is None else loss * w, reduction, "binary_cross_entropy_with_logits")
+
+    extras = tuple(t for t in (weight, pos_weight) if t is not None)
+    return composite("BinaryCrossEntropyWithLogitsBackward0", fn, input, target, *extras)
 
 
 class Log1p(Function):
@@ -174,13 +228,21 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """-w[y] * input[y] per element; 'mean' divides by the summed weights of the targets used."""
     _check_class_target(input, target, "nll_loss")
     onehot, keep = _class_mask(input, target, ignore_index, "nll_loss")
-    w = _class_weights(weight, input)
-    picked_w = onehot if w is None else onehot * w  # w[y] at the target class, 0 elsewhere
+    _check_reduction(reduction, "nll_loss")
     dim = 1 if input.ndim > 1 else 0
-    loss = -(input * picked_w).sum(dim=dim)
-    if reduction == "mean":
-        return loss.sum() / picked_w.sum()
-    return _reduce(loss, reduction, "nll_loss")
+    mask = onehot.array > 0
+
+    def fn(x, *w):
+        w = _class_weights(w[0], input) if w else None
+        picked_w = onehot if w is None else onehot * w  # w[y] at the target class, 0 elsewhere
+        # where, not a product: -inf at a class that is not the target must not become NaN
+        loss = -(where(Tensor._make(mask), x, 0.0) * picked_w).sum(dim=dim)
+        if reduction == "mean":
+            return loss.sum() / picked_w.sum()
+        return _reduce(loss, reduction, "nll_loss")
+
+    _class_weights(weight, input)
+    return composite("NllLossBackward0", fn, input, *(() if weight is None else (weight,)))
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
@@ -208,7 +270,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     _check_class_target(input, target, "cross_entropy")
     onehot, keep = _class_mask(input, target, ignore_index, "cross_entropy")
     picked_w = onehot if w is None else onehot * w
-    nll = -(logp * picked_w).sum(dim=dim)
+    nll = -(where(Tensor._make(onehot.array > 0), logp, 0.0) * picked_w).sum(dim=dim)
     keep_t = Tensor._make(keep.astype(input.dtype))
     smooth = -(logp if w is None else logp * w).sum(dim=dim) * keep_t
     if reduction == "mean":
@@ -227,9 +289,9 @@ def kl_div(input, target, reduction="mean", log_target=False):
     _same_shape(input, target, "kl_div")
     if log_target:
         loss = target.exp() * (target - input)
-    else:
+    else:  # xlogy(t, t) - t * input, 0 * log 0 taken as 0 (torch's form: a SubBackward0 node)
         positive = target > 0
-        loss = where(positive, target * (log(where(positive, target, 1.0)) - input), 0.0)
+        loss = where(positive, target * log(where(positive, target, 1.0)), 0.0) - target * input
     if reduction == "batchmean":
         return loss.sum() / (input.shape[0] if input.ndim else 1)
     return _reduce(loss, reduction, "kl_div")

@@ -25,8 +25,13 @@ def pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name
     """Check a pooling's arguments as torch does; returns (kernel, out_size, geometry, padded size)."""
     if input.ndim not in (3, 4):
         raise RuntimeError(f"{name}: Expected 3D or 4D (batch mode) tensor for input, got size {list(input.shape)}")
-    if input.dtype not in FLOAT_DTYPES:
-        raise RuntimeError(f"{name} expects a float tensor, got {input.dtype}")
+    if input.dtype not in FLOAT_DTYPES and (input.dtype.kind not in "iu" or name.endswith("1d")):
+        kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}[str(input.dtype)]
+        raise NotImplementedError(f'"{name}" not implemented for \'{kind}\'')
+    if any(n == 0 for n in input.shape[input.ndim - 3:]):
+        shown = [n for i, n in enumerate(input.shape) if not (name.endswith("1d") and i == input.ndim - 2)]
+        what = "2D or 3D" if name.endswith("1d") else "3D or 4D"
+        raise RuntimeError(f"{name}: Expected {what} (batch mode) tensor with optional 0 dim batch size for input, but got: {shown}")
     kernel = pair(kernel_size, "kernel_size")
     stride = kernel if stride is None or stride == () or stride == [] else pair(stride, "stride")
     padding, dilation = pair(padding, "padding"), pair(dilation, "dilation")
@@ -102,13 +107,15 @@ class MaxPool2d(Function):
     backward_name = "MaxPool2DWithIndicesBackward0"
 
     def forward(ctx, x, kernel, out_size, geometry):
-        xpad = _padded(x, geometry, -xp.inf)
+        xpad = _padded(x, geometry, -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min)
         windows = [xpad[:, :, rows, cols] for rows, cols in taps(kernel, out_size, geometry)]
         out = windows[0].copy(order="K")
         arg = xp.zeros_like(out, dtype=xp.int16)  # which tap won each window
         better, step = xp.empty_like(out, dtype=bool), xp.empty_like(out, dtype=xp.int16)
         for k, window in enumerate(windows[1:], 1):
-            xp.greater(window, out, out=better)  # strict: the first maximum wins, as torch
+            xp.greater(window, out, out=better)  # strict: the first maximum wins, as torch,
+            if window.dtype.kind == "f":  # and a NaN wins over anything (the last NaN, as torch)
+                better |= xp.isnan(window)
             xp.maximum(out, window, out=out)
             xp.subtract(k, arg, out=step)  # arg = where(better, k, arg), without a masked copy
             xp.multiply(step, better, out=step)
@@ -201,7 +208,9 @@ def _flat_indices(arg, in_shape, kernel, geometry):
 
 def _divisor(in_hw, out_size, kernel, geometry, count_include_pad, divisor_override):
     """What each window's sum is divided by, as torch: (OH, OW) or a number."""
-    if divisor_override:
+    if divisor_override is not None:
+        if divisor_override == 0:
+            raise RuntimeError("divisor must be not zero")
         return float(divisor_override)
     (pt, pb), (pl, pr) = geometry.padding
     h, w = in_hw
@@ -216,12 +225,16 @@ def _divisor(in_hw, out_size, kernel, geometry, count_include_pad, divisor_overr
 
 
 class AvgPool2d(Function):
+    backward_name = "AvgPool2DBackward0"
+
     def forward(ctx, x, kernel, out_size, geometry, divisor):
         ctx.kernel, ctx.geometry, ctx.divisor, ctx.in_shape = kernel, geometry, divisor, x.shape
         xpad = _padded(x, geometry, 0.0)
         out = _like(x, (*x.shape[:2], *out_size), 0)
         for rows, cols in taps(kernel, out_size, geometry):
             out += xpad[:, :, rows, cols]
+        if x.dtype.kind != "f":  # integer pooling truncates toward zero, as torch's kernel
+            return xp.trunc(out / xp.asarray(divisor)).astype(x.dtype)
         out /= xp.asarray(divisor, dtype=x.dtype)
         return out
 
@@ -255,27 +268,40 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     return _batched(input, lambda x: AvgPool2d.apply(x, kernel=kernel, out_size=out_size, geometry=geometry, divisor=divisor))
 
 
-def adaptive_avg_pool2d(input, output_size):
-    """``F.adaptive_avg_pool2d``: average over windows [floor(i*H/OH), ceil((i+1)*H/OH)).
-
-    Written as two matrix products with averaging matrices, P_h @ x @ P_w^T, so its backward and
-    second derivative come from matmul's.
-    """
-    if input.ndim not in (3, 4):
-        raise RuntimeError(f"adaptive_avg_pool2d: Expected 3D or 4D tensor, got size {list(input.shape)}")
-    size = pair(output_size, "output_size") if not isinstance(output_size, (tuple, list)) or None not in output_size else tuple(output_size)
-    h, w = input.shape[-2:]
-    size = tuple(s if s is not None else full for s, full in zip(size, (h, w)))
-    if min(size) <= 0:
-        raise RuntimeError(f"adaptive_avg_pool2d: output_size must be positive, got {size}")
-    ph = Tensor._make(_averaging_matrix(h, size[0], input.dtype))
-    pw = Tensor._make(_averaging_matrix(w, size[1], input.dtype))
-    return ph @ input @ pw.T
+from .pool_adaptive import adaptive_avg_pool2d  # noqa: E402,F401  (adaptive pooling: its own file)
 
 
-def _averaging_matrix(n, out, dtype):
-    m = xp.zeros((out, n), dtype=dtype)
-    for i in range(out):
-        start, end = (i * n) // out, -(-((i + 1) * n) // out)
-        m[i, start:end] = 1.0 / (end - start)
-    return m
+# --- 1-D pooling: 2-D pooling over a height-1 image --------------------------------------------------
+
+
+def _single(value, name):
+    if isinstance(value, (tuple, list)):
+        if len(value) != 1:
+            raise ValueError(f"{name} must be an int or a 1-tuple, got {value!r}")
+        value = value[0]
+    return int(value)
+
+
+def _lifted(input, name):
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"{name}: Expected 2D or 3D (batch mode) tensor for input, but got {list(input.shape)}")
+    return input.unsqueeze(-2)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """``F.max_pool1d`` of a (N, C, L) or (C, L) input."""
+    stride = None if stride is None or stride == () or stride == [] else (1, _single(stride, "stride"))
+    x = _lifted(input, "max_pool1d")
+    kernel = (1, _single(kernel_size, "kernel_size"))
+    pool_geometry(x, kernel, stride, (0, _single(padding, "padding")), (1, _single(dilation, "dilation")), ceil_mode, "max_pool1d")
+    out = max_pool2d(x, kernel, stride, (0, _single(padding, "padding")), (1, _single(dilation, "dilation")), ceil_mode, return_indices)
+    return tuple(o.squeeze(-2) for o in out) if return_indices else out.squeeze(-2)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """``F.avg_pool1d`` of a (N, C, L) or (C, L) input."""
+    stride = None if stride is None or stride == () or stride == [] else (1, _single(stride, "stride"))
+    x = _lifted(input, "avg_pool1d")
+    kernel = (1, _single(kernel_size, "kernel_size"))
+    pool_geometry(x, kernel, stride, (0, _single(padding, "padding")), 1, ceil_mode, "avg_pool1d")
+    return avg_pool2d(x, kernel, stride, (0, _single(padding, "padding")), ceil_mode, count_include_pad).squeeze(-2)

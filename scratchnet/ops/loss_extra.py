@@ -1,0 +1,312 @@
+"""More losses and distances, as ``torch.nn.functional``: normalize, cosine_similarity,
+pairwise_distance, cosine_embedding_loss, margin_ranking_loss, triplet_margin_loss,
+hinge_embedding_loss, multilabel_soft_margin_loss, multi_margin_loss, soft_margin_loss,
+poisson_nll_loss, gaussian_nll_loss, multilabel_margin_loss.
+
+Each is its formula over scratchnet's ops, in the same order of operations as torch's, so the last
+node (and the values, to rounding) match; those torch records as one node are one node here
+(``SoftMarginLossBackward0``, ``MultiMarginLossBackward0``, ...).
+
+>>> import scratchnet as sn
+>>> x1, x2 = sn.tensor([[1.0, 0.0], [1.0, 1.0]]), sn.tensor([[1.0, 0.0], [-1.0, -1.0]])
+>>> [round(v, 6) for v in cosine_similarity(x1, x2).tolist()]
+[1.0, -1.0]
+>>> pairwise_distance(x1, x2, eps=0.0).tolist()
+[0.0, 2.8284270763397217]
+"""
+
+import math
+
+from ..backend import FLOAT_DTYPES, xp
+from ..tensor import Function, Tensor, _wrap_dim, int64
+from ._composite import composite
+from .loss import _reduce, log1p
+from .math import clamp, log, maximum, minimum, where
+from .shape import broadcast_tensors
+from .nn_activation import logsigmoid
+
+
+# --- p-norms -------------------------------------------------------------------------------------
+
+
+class Norm(Function):
+    """||x||_p along ``dim``; its gradient is 0 where the norm is 0 (torch's convention)."""
+
+    backward_name = "NormBackward1"
+
+    def forward(ctx, x, p, dim, keepdim):
+        ctx.p, ctx.dim, ctx.keepdim = p, dim, keepdim
+        a = xp.abs(x)
+        if p == math.inf:
+            out = a.max(axis=dim, keepdims=True) if a.shape[dim] else xp.zeros_like(a.sum(axis=dim, keepdims=True))
+        elif p == 0:
+            out = (a != 0).sum(axis=dim, keepdims=True).astype(x.dtype)
+        elif p == 1:
+            out = a.sum(axis=dim, keepdims=True)
+        elif p == 2:
+            out = xp.sqrt((a * a).sum(axis=dim, keepdims=True))
+        else:
+            out = (a**p).sum(axis=dim, keepdims=True) ** (1.0 / p)
+        out = out.astype(x.dtype, copy=False)
+        ctx.save_for_backward(x)
+        return out if keepdim else out.squeeze(dim)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        p, dim = ctx.p, ctx.dim
+        norm = Norm.apply(x, p=p, dim=dim, keepdim=True)
+        g = grad if ctx.keepdim else grad.unsqueeze(dim)
+        if p == 0:
+            return x * 0.0
+        if p == 1:
+            return g * x.sign()
+        zero = Tensor._make(norm.array == 0)
+        safe = where(zero, 1.0, norm)
+        if p == 2:
+            return where(zero, 0.0, g * x / safe)
+        if p == math.inf:
+            hit = Tensor._make((xp.abs(x.array) == norm.array).astype(x.dtype))
+            share = hit / hit.sum(dim=dim, keepdim=True)
+            return where(zero, 0.0, g * x.sign() * share)
+        return where(zero, 0.0, g * x.sign() * x.abs() ** (p - 1) / safe ** (p - 1))
+
+
+def _norm(x, p, dim, keepdim=False):
+    return Norm.apply(x, p=float(p), dim=_wrap_dim(dim, x.ndim), keepdim=keepdim)
+
+
+def _clamp_min(x, value):
+    return composite("ClampMinBackward0", lambda t: clamp(t, min=value), x)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``F.normalize``: x / max(||x||_p, eps) along ``dim``."""
+    if out is not None:
+        raise NotImplementedError("normalize: out= is not supported in scratchnet")
+    if input.ndim == 0:
+        dim = 0 if dim in (0, -1) else dim
+        return input / _clamp_min(Norm.apply(input.reshape(1), p=float(p), dim=0, keepdim=True), eps).reshape(()).expand_as(input)
+    return input / _clamp_min(_norm(input, p, dim, keepdim=True), eps).expand_as(input)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """``F.cosine_similarity``: sum(x1 x2) / (max(||x1||, eps) max(||x2||, eps)) along ``dim``
+    (inputs broadcast first)."""
+    if x1.shape != x2.shape:
+        x1, x2 = broadcast_tensors(x1, x2)
+    d = _wrap_dim(dim, x1.ndim)
+    n1 = _stop_clamp(_norm(x1, 2, d, keepdim=True), eps)
+    n2 = _stop_clamp(_norm(x2, 2, d, keepdim=True), eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim=d)
+
+
+def _stop_clamp(norm, eps):
+    """max(norm, eps) in value, with the gradient of the unclamped norm (torch clamps in place
+    under no_grad)."""
+    return norm + (clamp(norm.detach(), min=eps) - norm.detach())
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """``F.pairwise_distance``: ||x1 - x2 + eps||_p over the last dim."""
+    if x1.ndim == 0 and x2.ndim == 0:
+        return _norm((x1 - x2 + eps).reshape(1), p, 0, keepdim).reshape(()) if not keepdim else _norm((x1 - x2 + eps).reshape(1), p, 0, True)
+    diff = x1 - x2 + eps
+    return _norm(diff, p, -1, keepdim)
+
+
+# --- margin and embedding losses ------------------------------------------------------------------
+
+
+def _float_check(*tensors, name):
+    for t in tensors:
+        if isinstance(t, Tensor) and t.dtype not in FLOAT_DTYPES:
+            raise RuntimeError(f"{name}: expected a floating point tensor, got {t.dtype}")
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """1 - cos(x1, x2) where target = 1; max(0, cos(x1, x2) - margin) where target = -1."""
+    if input1.ndim not in (1, 2) or input1.shape != input2.shape:
+        raise RuntimeError(f"cosine_embedding_loss: expected 1D or 2D inputs of one shape, got {list(input1.shape)} and {list(input2.shape)}")
+    if target.ndim != input1.ndim - 1:
+        raise RuntimeError(f"{input1.ndim - 1}D target tensor expects {input1.ndim}D input tensors, but found inputs with sizes {list(input1.shape)} and {list(input2.shape)}.")
+    d = input1.ndim - 1
+    eps = 1e-12
+    prod = (input1 * input2).sum(dim=d)
+    mag1 = (input1 * input1).sum(dim=d) + eps
+    mag2 = (input2 * input2).sum(dim=d) + eps
+    cos = prod / (mag1 * mag2).sqrt()
+    pos = where(target == 1, 1 - cos, 0.0)
+    neg = where(target == -1, _clamp_min(cos - margin, 0.0), 0.0)
+    return _reduce(pos + neg, reduction, "cosine_embedding_loss")
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+    """max(0, -target (x1 - x2) + margin)."""
+    if not (input1.ndim == input2.ndim == target.ndim):
+        raise RuntimeError(
+            f"margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: "
+            f"{tuple(input1.shape)}, input2: {tuple(input2.shape)}, target: {tuple(target.shape)} "
+        )
+    return _reduce(_clamp_min(-target * (input1 - input2) + margin, 0.0), reduction, "margin_ranking_loss")
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None, reduce=None, reduction="mean"):
+    """max(0, margin + d(a, p) - d(a, n)), d the pairwise p-norm distance (``swap``: the smaller
+    of d(a, n) and d(p, n))."""
+    if not (anchor.ndim == positive.ndim == negative.ndim) or anchor.ndim not in (1, 2):
+        raise RuntimeError(
+            f"The anchor, positive, and negative tensors are expected to have the same number of dimensions "
+            f"(1 or 2), but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and negative {negative.ndim}D inputs"
+        )
+    if margin <= 0:
+        raise ValueError(f"triplet_margin_loss: expected margin to be greater than 0, got {margin} instead")
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce(_clamp_min(margin + d_pos - d_neg, 0.0), reduction, "triplet_margin_loss")
+
+
+def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
+    """x where target = 1; max(0, margin - x) where target = -1."""
+    margin_clamp = _clamp_min(margin - input, 0.0)
+    output_margin = where(target != 1, margin_clamp, 0.0)
+    output_self = where(target != -1, input, 0.0)
+    return _reduce(output_margin + output_self, reduction, "hinge_embedding_loss")
+
+
+def soft_margin_loss(input, target, reduction="mean"):
+    """log(1 + e^(-y x)), a smooth two-class margin loss."""
+    if input.shape != target.shape:
+        raise ValueError(f"soft_margin_loss: target size {list(target.shape)} must be the same as input size {list(input.shape)}")
+
+    def fn(x, y):
+        z = -y * x  # log(1 + e^z), stable for any z
+        return _reduce(log1p((-z.abs()).exp()) + maximum(z, 0.0), reduction, "soft_margin_loss")
+
+    return composite("SoftMarginLossBackward0", fn, input, target)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
+    """-(y log sigmoid(x) + (1 - y) log sigmoid(-x)), averaged over the classes (last dim)."""
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.ndim - 1
+    loss = loss.sum(dim=class_dim) / input.shape[class_dim]
+    return _reduce(loss, reduction, "multilabel_soft_margin_loss")
+
+
+def _class_targets(input, target, name):
+    if input.ndim not in (1, 2) or input.numel() == 0 and input.ndim != 2:
+        raise RuntimeError(f"{name}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: {list(input.shape)}")
+    if target.dtype != int64:
+        raise RuntimeError(f"{name}: expected target of dtype int64 (Long), got {target.dtype}")
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="mean"):
+    """sum over classes i != y of max(0, margin - x[y] + x[i])^p / C (times weight[y])."""
+    _class_targets(input, target, "multi_margin_loss")
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    classes = input.shape[-1]
+    labels = target.array.reshape(-1)
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise IndexError(f"multi_margin_loss: target out of range (classes 0..{classes - 1}, got {labels.min()}..{labels.max()})")
+    x_shape = input.shape if input.ndim == 2 else (1, classes)
+    if len(labels) != x_shape[0]:
+        raise RuntimeError(f"inconsistent target size, expected {x_shape[0]} but got {list(target.shape)}")
+    onehot = Tensor._make(labels[:, None] == xp.arange(classes))
+
+    def fn(x, *w):
+        x2 = x.reshape(x_shape)
+        picked = where(onehot, x2, 0.0).sum(dim=1, keepdim=True)
+        z = clamp(margin - picked + x2, min=0.0)
+        z = z * z if p == 2 else z
+        if w:
+            z = z * where(onehot, w[0].reshape(1, -1).expand(x_shape), 0.0).sum(dim=1, keepdim=True)
+        loss = where(onehot, 0.0, z).sum(dim=1) / classes
+        loss = loss.reshape(()) if input.ndim == 1 else loss
+        return _reduce(loss, reduction, "multi_margin_loss")
+
+    return composite("MultiMarginLossBackward0", fn, input, *(() if weight is None else (weight,)))
+
+
+def multilabel_margin_loss(input, target, reduction="mean"):
+    """sum over target classes j and non-target classes i of max(0, 1 - (x[j] - x[i])) / C;
+    ``target`` lists class indices per sample, ended by the first -1."""
+    _class_targets(input, target, "multilabel_margin_loss")
+    if target.shape != input.shape:
+        raise RuntimeError(f"multilabel_margin_loss: inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
+    classes = input.shape[-1]
+    labels = target.array.reshape(-1, classes)
+    valid = xp.cumprod(labels >= 0, axis=1).astype(bool)  # slots before the first -1
+    if (labels[valid] >= classes).any():
+        raise RuntimeError(f"multilabel_margin_loss: target index out of range (classes 0..{classes - 1})")
+    safe = xp.where(valid, labels, 0)
+    slot_onehot = (safe[:, :, None] == xp.arange(classes)) & valid[:, :, None]  # (N, slots, C)
+    is_target = slot_onehot.any(axis=1)  # (N, C)
+    pair_mask = Tensor._make(valid[:, :, None] & ~is_target[:, None, :])  # (N, slots, C)
+    pick = Tensor._make(slot_onehot)
+
+    def fn(x):
+        x2 = x.reshape(labels.shape)
+        x_target = where(pick, x2.unsqueeze(1), 0.0).sum(dim=2, keepdim=True)  # (N, slots, 1)
+        z = clamp(1 - (x_target - x2.unsqueeze(1)), min=0.0)
+        loss = where(pair_mask, z, 0.0).sum(dim=(1, 2)) / classes
+        loss = loss.reshape(()) if input.ndim == 1 else loss
+        return _reduce(loss, reduction, "multilabel_margin_loss")
+
+    return composite("MultilabelMarginLossBackward0", fn, input)
+
+
+# --- likelihood losses ----------------------------------------------------------------------------
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction="mean"):
+    """e^x - y x (``log_input``) or x - y log(x + eps); ``full`` adds Stirling's term for y > 1."""
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not a valid value for reduction")
+    loss = input.exp() - target * input if log_input else input - target * log(input + eps)
+    if full:
+        big = target > 1
+        safe = where(big, target, 2.0)
+        stirling = safe * log(safe) - safe + 0.5 * log(2 * math.pi * safe)
+        loss = loss + where(big, stirling, 0.0)
+    return _reduce(loss, reduction, "poisson_nll_loss")
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """0.5 (log(max(var, eps)) + (x - y)^2 / max(var, eps)) (+ 0.5 log(2 pi) when ``full``).
+
+    ``var`` has the input's shape, or one fewer trailing dim, or a 1 in one dim (one variance shared
+    along it); the clamp at eps changes the value, not the gradient (torch clamps in place)."""
+    if isinstance(var, (int, float)):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = Tensor._make(xp.full(input.shape, float(var), dtype=input.dtype))
+    elif var.numel() and (var.detach().array < 0).any():
+        raise ValueError("var has negative entry/entries")
+    if var.shape != input.shape:
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif input.ndim == var.ndim and sum(v for i, v in zip(input.shape, var.shape) if i != v) == 1:
+            pass
+        else:
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    var = var + (clamp(var.detach(), min=eps) - var.detach())
+    diff = input - target
+    loss = 0.5 * (log(var) + diff * diff / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction, "gaussian_nll_loss")
+
+
+__all__ = ["cosine_similarity", "pairwise_distance", "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss", "hinge_embedding_loss", "poisson_nll_loss"]
+FUNCTIONAL = [
+    "normalize", "cosine_similarity", "pairwise_distance", "cosine_embedding_loss", "margin_ranking_loss",
+    "triplet_margin_loss", "hinge_embedding_loss", "multilabel_soft_margin_loss", "multi_margin_loss",
+    "soft_margin_loss", "poisson_nll_loss", "gaussian_nll_loss", "multilabel_margin_loss",
+]

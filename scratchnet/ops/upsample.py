@@ -1,0 +1,136 @@
+"""``F.interpolate``: resizing by nearest neighbour, (bi/tri)linear interpolation or area averaging.
+
+Every mode is separable: each spatial dim is resampled in turn. Nearest reads one source position
+per output position; linear mixes two, w0 * x[i0] + w1 * x[i1], with the source coordinate torch
+uses: ``dst * (in - 1) / (out - 1)`` with ``align_corners=True``, else ``(dst + 0.5) * scale - 0.5``
+(clamped at 0), ``scale`` being 1 / scale_factor when one is given, else in / out. The gathers are
+:class:`~scratchnet.ops.layers.IndexPad` nodes (whose backward adds back), so gradients and second
+derivatives follow; the whole resize is one node with torch's name (``UpsampleBilinear2DBackward0``).
+
+>>> import scratchnet as sn
+>>> x = sn.tensor([[[1.0, 2.0]]])
+>>> interpolate(x, scale_factor=2).tolist()
+[[[1.0, 1.0, 2.0, 2.0]]]
+>>> interpolate(x, size=3, mode="linear", align_corners=True).tolist()
+[[[1.0, 1.5, 2.0]]]
+"""
+
+import math
+
+from ..backend import FLOAT_DTYPES, xp
+from ..tensor import Tensor
+from ._composite import composite
+from .layers import IndexPad
+from .pool_adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d
+
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area", "bicubic")
+_NEEDS = {"linear": 3, "bilinear": 4, "trilinear": 5}
+
+
+def _scale(in_size, out_size, align_corners, scale_factor):
+    if align_corners:
+        return (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
+    return 1.0 / scale_factor if scale_factor is not None and scale_factor > 0 else in_size / out_size
+
+
+def _take(x, dim, idx):
+    return IndexPad.apply(x, indices=((dim, idx),), name="IndexPadBackward0")
+
+
+def _resample(x, dim, out_size, mode, align_corners, scale_factor):
+    """x resized along ``dim`` to ``out_size``."""
+    n = x.shape[dim]
+    dst = xp.arange(out_size, dtype=xp.float64)
+    if mode in ("nearest", "nearest-exact"):
+        scale = _scale(n, out_size, False, scale_factor)
+        offset = 0.5 if mode == "nearest-exact" else 0.0
+        src = xp.minimum(xp.floor((dst + offset) * scale).astype(xp.int64), n - 1)
+        return _take(x, dim, src)
+    scale = _scale(n, out_size, align_corners, scale_factor)
+    src = dst * scale if align_corners else xp.maximum((dst + 0.5) * scale - 0.5, 0.0)
+    i0 = xp.minimum(xp.floor(src).astype(xp.int64), n - 1)
+    i1 = xp.minimum(i0 + 1, n - 1)
+    w1 = (src - i0).astype(x.dtype)
+    shape = [1] * x.ndim
+    shape[dim] = out_size
+    w1 = Tensor._make(w1.reshape(shape))
+    return _take(x, dim, i0) * (1 - w1) + _take(x, dim, i1) * w1
+
+
+def _output_sizes(input, size, scale_factor, dims, recompute):
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is None and scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    spatial = input.shape[2:]
+    if size is not None:
+        sizes = list(size) if isinstance(size, (tuple, list)) else [size] * dims
+        if len(sizes) != dims:
+            raise ValueError(
+                f"Input and output must have the same number of spatial dimensions, but got input with spatial "
+                f"dimensions of {list(spatial)} and output size of {sizes}. Please provide input tensor in (N, C, d1, d2, "
+                "...,dK) format and output size in (o1, o2, ...,oK) format."
+            )
+        return [int(s) for s in sizes], [None] * dims
+    scales = list(scale_factor) if isinstance(scale_factor, (tuple, list)) else [scale_factor] * dims
+    if len(scales) != dims:
+        raise ValueError(
+            f"Input and scale_factor must have the same number of spatial dimensions, but got input with spatial "
+            f"dimensions of {list(spatial)} and scale_factor of shape {scales}. Please provide input tensor in (N, C, "
+            "d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format."
+        )
+    sizes = [int(math.floor(float(n * s))) for n, s in zip(spatial, scales)]
+    return sizes, [None] * dims if recompute else [float(s) for s in scales]
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None, antialias=False):
+    """``F.interpolate`` of a (N, C, d1, ..., dK) input (K = 1, 2 or 3) to ``size`` or by
+    ``scale_factor``; modes 'nearest', 'nearest-exact', 'linear' (3-D input), 'bilinear' (4-D),
+    'trilinear' (5-D), 'area'."""
+    if mode not in _MODES:
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})")
+    if mode == "bicubic" or antialias:
+        raise NotImplementedError("scratchnet's interpolate has no bicubic mode or antialias")
+    if align_corners is not None and mode not in ("linear", "bilinear", "trilinear", "bicubic"):
+        raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
+    if input.ndim not in (3, 4, 5):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})")
+    if mode in _NEEDS and input.ndim != _NEEDS[mode]:
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_NEEDS[mode]}D input")
+    if mode != "nearest" and mode != "nearest-exact" and input.dtype not in FLOAT_DTYPES:
+        raise NotImplementedError(f'"upsample_{mode}" not implemented for \'{input.dtype}\'')
+    dims = input.ndim - 2
+    sizes, scales = _output_sizes(input, size, scale_factor, dims, recompute_scale_factor)
+    if min(sizes) <= 0 or min(input.shape[2:]) <= 0:
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({', '.join(map(str, input.shape[2:]))}) output ({', '.join(map(str, sizes))})")
+    if mode == "area":
+        if dims == 3:
+            raise NotImplementedError("scratchnet's interpolate: area mode for 5-D input is not implemented")
+        return adaptive_avg_pool1d(input, sizes) if dims == 1 else adaptive_avg_pool2d(input, sizes)
+    align = bool(align_corners)
+
+    def fn(x):
+        for i, (out_size, scale) in enumerate(zip(sizes, scales)):
+            x = _resample(x, 2 + i, out_size, mode, align, scale)
+        return x
+
+    kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear", "trilinear": "Trilinear"}[mode]
+    return composite(f"Upsample{kind}{dims}DBackward0", fn, input)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """``F.upsample`` (deprecated in torch): interpolate."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """``F.upsample_nearest`` (deprecated in torch): nearest interpolation."""
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """``F.upsample_bilinear`` (deprecated in torch): bilinear with align_corners=True."""
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+FUNCTIONAL = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear"]
