@@ -2,6 +2,7 @@
 bottom, and the Supported API page is what ``docs/gen_supported.py`` writes from today's code."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,3 +28,37 @@ def test_site_builds_strictly(tmp_path):
     assert done.returncode == 0 and not warnings, done.stderr[-4000:]
     for page in ("api/nn", "api/functional", "guides/engine", "supported"):
         assert (tmp_path / "site" / page / "index.html").is_file(), page
+
+
+GUIDES = sorted((DOCS / "guides").glob("*.md"))
+
+
+def python_blocks(text):
+    """The ```python fenced blocks of a Markdown page, in order."""
+    blocks, current = [], None
+    for line in text.splitlines():
+        if current is None and line.strip() == "```python":
+            current = []
+        elif current is not None and line.strip() == "```":
+            blocks.append("\n".join(current))
+            current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+@pytest.mark.parametrize("page", GUIDES, ids=[p.stem for p in GUIDES])
+def test_guide_code_runs(page, tmp_path, monkeypatch, capsys):
+    """Every ```python block of a guide runs, top to bottom in one namespace, as a reader would."""
+    blocks = python_blocks(page.read_text())
+    assert blocks, f"{page.name} has no python blocks"
+    if any(re.match(r"\s*import torch\b", line) for block in blocks for line in block.splitlines()):
+        pytest.importorskip("torch", reason="this guide compares with PyTorch")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(ROOT))
+    namespace = {"__name__": "__guide__"}
+    for i, block in enumerate(blocks):
+        try:
+            exec(compile(block, f"{page.name}[block {i}]", "exec"), namespace)
+        except Exception as error:
+            raise AssertionError(f"{page.name}, block {i} failed:\n{block}") from error
