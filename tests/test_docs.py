@@ -62,3 +62,52 @@ def test_guide_code_runs(page, tmp_path, monkeypatch, capsys):
             exec(compile(block, f"{page.name}[block {i}]", "exec"), namespace)
         except Exception as error:
             raise AssertionError(f"{page.name}, block {i} failed:\n{block}") from error
+
+
+def _notebook_tools():
+    nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed (pip install scratchnet[test])")
+    nbclient = pytest.importorskip("nbclient", reason="nbclient is not installed (pip install scratchnet[test])")
+    pytest.importorskip("ipykernel", reason="ipykernel is not installed (pip install scratchnet[test])")
+    return nbformat, nbclient
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 5, [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs(path):
+    """Each tutorial runs top to bottom in a fresh kernel of this interpreter without an error."""
+    nbformat, nbclient = _notebook_tools()
+    from jupyter_client.kernelspec import NATIVE_KERNEL_NAME
+
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        nb, kernel_name=NATIVE_KERNEL_NAME, timeout=120, allow_errors=False,
+        resources={"metadata": {"path": str(ROOT)}},  # run from the root: this tree's scratchnet
+    )
+    try:
+        client.execute()
+    except nbclient.exceptions.CellExecutionError as error:
+        raise AssertionError(f"{path.name}: a cell failed\n{error}") from None
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(c.get("execution_count") for c in code), "not every code cell ran"
+    assert not any(o.get("output_type") == "error" for c in code for o in c.get("outputs", ()))
+
+
+def test_notebooks_are_generated():
+    """The .ipynb files hold exactly the cells docs/tutorials/make_notebooks.py writes (edit that
+    file, then run it, instead of editing a notebook by hand)."""
+    nbformat, _ = _notebook_tools()
+    sys.path.insert(0, str(DOCS / "tutorials"))
+    try:
+        import make_notebooks
+    finally:
+        sys.path.pop(0)
+    assert sorted(make_notebooks.NOTEBOOKS) == [p.stem for p in NOTEBOOKS]
+    for path in NOTEBOOKS:
+        want = make_notebooks.build(path.stem, make_notebooks.NOTEBOOKS[path.stem])
+        have = nbformat.read(path, as_version=4)
+        assert [(c.cell_type, c.source) for c in have.cells] == [(c.cell_type, c.source) for c in want.cells], (
+            f"{path.name} differs from make_notebooks.py: run python docs/tutorials/make_notebooks.py"
+        )
