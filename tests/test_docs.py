@@ -111,3 +111,16 @@ def test_notebooks_are_generated():
         assert [(c.cell_type, c.source) for c in have.cells] == [(c.cell_type, c.source) for c in want.cells], (
             f"{path.name} differs from make_notebooks.py: run python docs/tutorials/make_notebooks.py"
         )
+
+
+def test_supported_page_is_current():
+    """docs/supported.md is what docs/gen_supported.py writes from today's code and registry."""
+    pytest.importorskip("hypothesis", reason="the parity registry needs hypothesis")
+    sys.path.insert(0, str(DOCS))
+    try:
+        import gen_supported
+    finally:
+        sys.path.pop(0)
+    text = gen_supported.generate()
+    assert "**no case**" not in text, "an op has no parity case (see tests/test_parity.py::test_registry_is_complete)"
+    assert (DOCS / "supported.md").read_text() == text, "docs/supported.md is stale: run python docs/gen_supported.py"
