@@ -30,7 +30,7 @@ def test_site_builds_strictly(tmp_path):
         assert (tmp_path / "site" / page / "index.html").is_file(), page
 
 
-GUIDES = sorted((DOCS / "guides").glob("*.md"))
+GUIDES = [DOCS / "index.md"] + sorted((DOCS / "guides").glob("*.md"))
 
 
 def python_blocks(text):
