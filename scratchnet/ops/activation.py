@@ -73,11 +73,22 @@ def tanh(input):
 
 
 def relu(input, inplace=False):
+    if inplace:  # recorded as torch's relu_ (scratchnet/ops/inplace.py)
+        return input._apply_inplace(lambda old: Relu.apply(old))
     return Relu.apply(input)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    if inplace:
+        return input._apply_inplace(lambda old: _named(LeakyRelu.apply(old, negative_slope=negative_slope), "LeakyReluBackward1"))
     return LeakyRelu.apply(input, negative_slope=negative_slope)
+
+
+def _named(out, name):
+    """torch names the node of an in-place activation apart (LeakyReluBackward1)."""
+    if out.grad_fn is not None:
+        out.grad_fn.backward_name = name
+    return out
 
 
 def gelu(input, approximate="none"):

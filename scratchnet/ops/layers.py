@@ -167,6 +167,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
+    if inplace:  # recorded as the in-place op it is (scratchnet/ops/inplace.py)
+        return input._apply_inplace(lambda old: dropout(old, p, training))
     if p == 1.0:
         return input * 0.0
     keep = rng().random(input.shape) >= p
