@@ -807,8 +807,12 @@ class Tensor:
 
     def stride(self, dim=None):
         """Steps in elements between neighbours along each dim, as torch's ``stride()``."""
-        strides = tuple(s // self.array.itemsize for s in self.array.strides)
-        return strides if dim is None else strides[_wrap_dim(dim, self.ndim)]
+        strides = [s // self.array.itemsize for s in self.array.strides]
+        shape = self.array.shape
+        for d in reversed(range(len(shape))):  # a new size-1 dim: torch's stride, NumPy's is 0
+            if shape[d] == 1 and strides[d] == 0:
+                strides[d] = strides[d + 1] * builtins.max(shape[d + 1], 1) if d + 1 < len(shape) else 1
+        return tuple(strides) if dim is None else strides[_wrap_dim(dim, self.ndim)]
 
     def storage_offset(self):
         """Where this tensor starts in its base's memory, in elements (0 unless a view)."""

@@ -80,15 +80,21 @@ def relu(input, inplace=False):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     if inplace:
-        return input._apply_inplace(lambda old: _named(LeakyRelu.apply(old, negative_slope=negative_slope), "LeakyReluBackward1"))
+        return input._apply_inplace(lambda old: LeakyReluOfOutput.apply(old, negative_slope=negative_slope))
     return LeakyRelu.apply(input, negative_slope=negative_slope)
 
 
-def _named(out, name):
-    """torch names the node of an in-place activation apart (LeakyReluBackward1)."""
-    if out.grad_fn is not None:
-        out.grad_fn.backward_name = name
-    return out
+class LeakyReluOfOutput(LeakyRelu):
+    """The in-place leaky_relu: as torch, it saves its output (the input is overwritten), so a
+    later in-place edit of the result is caught at backward."""
+
+    backward_name = "LeakyReluBackward1"
+
+    def forward(ctx, x, negative_slope):
+        out = xp.where(x > 0, x, x * negative_slope)
+        ctx.save_for_backward(out)
+        ctx.negative_slope = negative_slope
+        return out
 
 
 def gelu(input, approximate="none"):

@@ -184,7 +184,10 @@ class GetItemBasic(Function):
 
     def forward(ctx, x, index, name):
         ctx.in_shape, ctx.index, ctx.backward_name = x.shape, index, name
-        return x[index]
+        out = x[index]
+        if None in index:  # NumPy gives a new dim stride 0; torch the stride of the dim it precedes
+            out = xp.lib.stride_tricks.as_strided(out, out.shape, _torch_strides(x, index, out), writeable=out.flags.writeable)
+        return out
 
     def backward(ctx, grad):
         return IndexAdd.apply(grad, shape=ctx.in_shape, index=ctx.index)
@@ -219,6 +222,21 @@ class IndexAdd(Function):
 
     def backward(ctx, grad):
         return grad[ctx.index] if _is_basic(ctx.index) else GetItem.apply(grad, index=ctx.index)
+
+
+def _torch_strides(x, index, out):
+    strides, d, k = list(out.strides), 0, 0
+    for item in index:
+        if item is Ellipsis:
+            k, d = k + x.ndim - d, x.ndim  # parse_index puts the only Ellipsis last
+        elif item is None:
+            strides[k] = x.strides[d] * x.shape[d] if d < x.ndim else x.itemsize
+            k += 1
+        elif isinstance(item, slice):
+            d, k = d + 1, k + 1
+        else:
+            d += 1
+    return tuple(strides)
 
 
 def _is_basic(index):

@@ -93,7 +93,7 @@ class Sub(Function):
 
 class Mul(Function):
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return a * b
 
     def backward(ctx, grad):
@@ -104,7 +104,7 @@ class Mul(Function):
 
 class Div(Function):
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         return a / b
 
     def backward(ctx, grad):
@@ -146,7 +146,7 @@ class Pow(Function):
 
     def forward(ctx, a, b):
         out = a**b
-        ctx.save_for_backward(a, b, out)
+        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         return out
 
     def backward(ctx, grad):
@@ -374,7 +374,7 @@ class MatMul(Function):
     backward_name = "MmBackward0"
 
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return a @ b
 
     def backward(ctx, grad):
