@@ -831,7 +831,7 @@ class Tensor:
 
     # --- in-place edits: see scratchnet/ops/inplace.py for the ops (add_, mul_, ...) ------------
 
-    def _apply_inplace(self, op, check_cast=True):
+    def _apply_inplace(self, op, check_cast=True, name="Backward0", args=()):
         """``self <- op(self)``, recorded in the graph as torch records an in-place op.
 
         ``op`` maps a Tensor standing for self's old value to the new value (any Tensor ops);
@@ -841,7 +841,7 @@ class Tensor:
         """
         from .ops.inplace import apply_inplace
 
-        return apply_inplace(self, op, check_cast)
+        return apply_inplace(self, op, check_cast, name, args)
 
     def _bump_version(self):
         self._version_counter[0] += 1

@@ -438,7 +438,7 @@ def inplace_example(draw):
 
 def _args(lib, ex, rng, dtype):
     kind = ex["kind"]
-    t = lambda shape, dom="any": lib.tensor(_domain(rng.standard_normal(shape), dom).astype(dtype), requires_grad=True)  # noqa: E731
+    t = lambda shape, dom="any": lib.tensor(np.asarray(_domain(rng.standard_normal(shape), dom), dtype=dtype), requires_grad=True)  # noqa: E731
     nonzero = "away" if "nonzero" in kind else "grid" if ex["domain"] == "grid" else "any"
     if kind in ("binary", "binary-nonzero"):
         if ex["scalar"] is not None:
@@ -476,7 +476,7 @@ def _program(ex):
             base_shape = (2,) + base_shape
         elif ex["view"] == "t":
             base_shape = base_shape[::-1]
-        x = lib.tensor(_domain(rng.standard_normal(base_shape), ex["domain"]).astype(dtype), requires_grad=True)
+        x = lib.tensor(np.asarray(_domain(rng.standard_normal(base_shape), ex["domain"]), dtype=dtype), requires_grad=True)
         args, leaves = _args(lib, ex, rng, dtype)
         y = x * 1
         if ex["view"] == "slice":

@@ -96,8 +96,6 @@ def parse_index(key, shape):
                 parts.append(("array", a, 1))
         else:
             raise IndexError(_INDEX_ERROR.format(type(k).__name__))
-    if builtins.sum(p[0] == "ellipsis" for p in parts) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
     ndim = len(shape)
     used = builtins.sum(p[2] for p in parts)
     if used > ndim:
@@ -105,10 +103,10 @@ def parse_index(key, shape):
     basic, advanced, d, last = [], [], 0, None
     has_advanced = False
     for kind, value, n in parts:
-        if kind == "ellipsis":
+        if kind == "ellipsis":  # the first stands for the dims no other part names; torch lets more through as nothing
             basic.extend([slice(None)] * (ndim - used))
             advanced.extend([slice(None)] * (ndim - used))
-            d += ndim - used
+            d, used = d + ndim - used, ndim
         elif kind == "none":
             basic.append(None)
             advanced.append(slice(None))

@@ -108,7 +108,28 @@ def _fit_result(self, new, check_cast):
     return new
 
 
-def apply_inplace(self, op, check_cast=True):
+def _differentiable(new, old, name, args=()):
+    """torch keeps an in-place result in the graph even where the op has no gradient (``eq_``
+    on a tensor that requires grad): the old values and tensor arguments get zero gradients."""
+    if new._grad_fn is None and is_grad_enabled():
+        inputs = [old] + [a for a in args if isinstance(a, Tensor) and a.requires_grad]
+        if old.requires_grad or len(inputs) > 1:
+            new = NoGradient.apply(*inputs, value=new.array)
+            new._grad_fn.backward_name = name
+    return new
+
+
+class NoGradient(Function):
+    """``value``, as a node whose inputs all get a zero gradient (comparisons written in place)."""
+
+    def forward(ctx, *arrays, value):
+        return value.copy()
+
+    def backward(ctx, grad):
+        return tuple(grad * 0 for _ in ctx.inputs)
+
+
+def apply_inplace(self, op, check_cast=True, name="Backward0", args=()):
     """``self <- op(self)`` recorded as torch records an in-place op; returns ``self``.
 
     See the module docstring for the steps and the CopySlices idea. ``check_cast=False`` lets any
@@ -119,14 +140,15 @@ def apply_inplace(self, op, check_cast=True):
     base, chain = self._base, self._view_chain
     if base is not None and chain is not None and is_grad_enabled() and base._requires_grad:
         old_base = _stand_in(base)
-        new = _fit_result(self, op(_replay(old_base, chain)), check_cast)
+        old_view = _replay(old_base, chain)
+        new = _differentiable(_fit_result(self, op(old_view), check_cast), old_view, name, args)
         node = new._grad_fn
         base_new = CopySlices.apply(old_base, new, chain=chain)
         self._bump_version()
         base._grad_fn, base._requires_grad = base_new._grad_fn, True  # self's grad_fn: regenerated lazily
     else:
         old = _stand_in(self)
-        new = _fit_result(self, op(old), check_cast)
+        new = _differentiable(_fit_result(self, op(old), check_cast), old, name, args)
         node = new._grad_fn
         if new.requires_grad and is_grad_enabled() and base is not None and chain is not None:
             # a view of a base outside the graph gets a value that requires grad: the base
@@ -248,8 +270,10 @@ def _inplace_of(name):
     form from one line in METHODS below.
     """
 
+    node_name = "".join(part.capitalize() for part in name.split("_")) + "Backward0"
+
     def method(self, *args, **kwargs):
-        return self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs))
+        return self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs), name=node_name, args=args)
 
     method.__name__ = name + "_"
     method.__doc__ = f"In place ``{name}``: ``x.{name}_(...)`` writes ``x.{name}(...)`` into ``x`` (recorded in the graph)."

@@ -160,6 +160,8 @@ class T(Permute):
 
 
 def permute(input, *dims):
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = tuple(_wrap_dim(d, input.ndim) for d in _sizes(dims))
     if sorted(dims) != list(range(input.ndim)):
         raise RuntimeError(f"permute(): dims {list(dims)} are not a permutation of the {input.ndim} dims of the input")

@@ -145,6 +145,7 @@ CASES = [
     Case("inplace-on-view", write_view, view_write()),
     Case("setitem", setitem, setitem_example()),
     Case("setitem-scalar", setitem_scalar, setitem_example(scalar=True)),
+    Case("gt_", lambda lib, a, b: (a * 1).gt_(b) * a * b, into(), domain=[on_grid(0.0), on_grid(0.05)]),
     Case("contiguous", lambda lib, a: a.unsqueeze(0).transpose(0, -1).contiguous() * 2, into(unary=True)),
 ]
 
