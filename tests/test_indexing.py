@@ -30,7 +30,7 @@ def keys(draw, shape, valid_only=False):
         kind = draw(st.sampled_from(kinds))
         bad = not valid_only and draw(st.integers(0, 9)) == 0  # now and then an index torch refuses
         if kind == "int":
-            parts.append(("int", draw(st.integers(-size - 1, size)) if bad else draw(st.integers(-size, size - 1))))
+            parts.append(("int", draw(st.integers(-size - 1, size)) if bad or not size else draw(st.integers(-size, size - 1))))
             d += 1
         elif kind == "slice":
             start = draw(st.none() | st.integers(-size - 2, size + 2))

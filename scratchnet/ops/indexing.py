@@ -67,6 +67,8 @@ def parse_index(key, shape):
     view, ``name`` the grad_fn torch gives the view (SelectBackward0, SliceBackward0, ...).
     """
     single_slice = isinstance(key, slice)
+    if single_slice and key.step is not None and isinstance(key.step, (int, xp.integer)) and key.step <= 0:
+        raise ValueError("step must be greater than zero")
     key = _as_sequence_key(key)
     items = key if isinstance(key, tuple) else (key,)
     parts = []  # (kind, value, dims consumed)
@@ -83,8 +85,6 @@ def parse_index(key, shape):
             for v in (k.start, k.stop, k.step):
                 if v is not None and not isinstance(v, (int, xp.integer, Tensor)):
                     raise TypeError(f"slice indices must be integers or None or have an __index__ method (got {type(v).__name__})")
-            if k.step is not None and int(k.step) <= 0:
-                raise ValueError("step must be greater than zero")
             parts.append(("slice", k, 1))
         elif isinstance(k, (Tensor, xp.ndarray, list, tuple)):
             a = _as_index_array(k)
@@ -100,10 +100,17 @@ def parse_index(key, shape):
     used = builtins.sum(p[2] for p in parts)
     if used > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
-    basic, advanced, d, last = [], [], 0, None
+    basic, advanced, d, last, out_of_range = [], [], 0, None, []
     has_advanced = False
+    skipped, phantom = ndim - used, 0
     for kind, value, n in parts:
-        if kind == "ellipsis":  # the first stands for the dims no other part names; torch lets more through as nothing
+        if phantom and kind != "ellipsis":  # torch counts every "..." as the skipped dims: past the end
+            out_ndim = len([b for b in basic if not isinstance(b, int)]) + (ndim - d)
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-out_ndim - 1}, {out_ndim}], but got {out_ndim + phantom})")
+        if kind == "ellipsis":
+            if used == ndim and skipped:
+                phantom += skipped  # a second "..."
+                continue
             basic.extend([slice(None)] * (ndim - used))
             advanced.extend([slice(None)] * (ndim - used))
             d, used = d + ndim - used, ndim
@@ -118,6 +125,8 @@ def parse_index(key, shape):
             basic.append(value)
             d, last = d + 1, "SelectBackward0"
         elif kind == "slice":
+            if value.step is not None and int(value.step) <= 0:
+                raise ValueError("step must be greater than zero")
             basic.append(value)
             advanced.append(slice(None))
             if value != slice(None) and (value.start, value.stop, value.step) not in ((0, None, None), (None, None, 1), (0, None, 1)):
@@ -127,7 +136,11 @@ def parse_index(key, shape):
             size = shape[d]
             if value.size and (value.min() < -size or value.max() >= size):
                 bad = value[(value < -size) | (value >= size)].flat[0]
-                raise IndexError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+                out_of_range.append(
+                    f"index {bad} is out of bounds for dimension {d} with size {size}" if size
+                    else "index is out of bounds for dimension with size 0"
+                )
+                value = xp.zeros_like(value) if size else value  # torch checks only what it reads
             basic.append(slice(None))
             advanced.append(value)
             d, has_advanced = d + 1, True
@@ -144,16 +157,38 @@ def parse_index(key, shape):
     if single_slice:
         last = "SliceBackward0"
     if has_advanced:
-        _check_broadcast([a for a in advanced if isinstance(a, xp.ndarray)])
+        picked = _check_broadcast([a for a in advanced if isinstance(a, xp.ndarray)])
+        if out_of_range:  # torch reads nothing, and so checks nothing, when the result is empty
+            view_shape = xp.broadcast_to(xp.zeros((), bool_), shape)[tuple(basic) + (Ellipsis,)].shape
+            rest, k = [], 0
+            for a in advanced:
+                width = (a.ndim if a.dtype == bool_ else 1) if isinstance(a, xp.ndarray) else 1
+                if not isinstance(a, xp.ndarray):
+                    rest.extend(view_shape[k:k + width])
+                k += width
+            rest.extend(view_shape[k:])
+            stuck = builtins.any(isinstance(a, xp.ndarray) and a.dtype != bool_ and a.size and n == 0 for a, n in zip(advanced, view_shape))
+            if _numel(picked) * _numel(rest) or (stuck and _numel(picked)):
+                raise IndexError(out_of_range[0])
+            if stuck:  # nothing is picked: empty index arrays of the same broadcast shape pick it
+                advanced = [xp.zeros(picked, xp.int64) if isinstance(a, xp.ndarray) and a.dtype != bool_ else a for a in advanced]
     return tuple(basic) + (Ellipsis,), (tuple(advanced) if has_advanced else None), last or "AliasBackward0"
 
 
+def _numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
 def _check_broadcast(arrays):
+    """The broadcast shape of the index arrays (a mask counts as its nonzero positions)."""
     shapes = []
     for a in arrays:
         shapes.extend([(int(a.sum()),)] * builtins.max(a.ndim, 1) if a.dtype == bool_ else [a.shape])
     try:
-        broadcast_shapes(*shapes)
+        return broadcast_shapes(*shapes)
     except RuntimeError:
         raise IndexError(
             "shape mismatch: indexing tensors could not be broadcast together with shapes "
@@ -289,16 +324,24 @@ def setitem(input, key, value):
     """``input[key] = value``, in place and recorded in the graph (see the module docstring)."""
     from .inplace import _fill
 
-    basic, advanced, name = _parse(key, input.shape)
-    target = input if advanced is not None and _is_trivial(basic) else GetItemBasic.apply(input, index=basic, name=name)
     if not isinstance(value, Tensor):
-        if isinstance(value, (list, tuple)):
-            value = Tensor(value, dtype=input.dtype)
+        if isinstance(value, (list, tuple, str, type(None))):
+            raise TypeError(f"can't assign a {type(value).__name__} to a scratchnet.{_TYPE_NAMES.get(str(input.dtype), input.dtype)}Tensor")
         else:
             try:
                 value = Tensor._make(xp.asarray(value, dtype=input.dtype))
             except (TypeError, ValueError, OverflowError):
                 raise TypeError(f"can't assign a {type(value).__name__} to a scratchnet.{_TYPE_NAMES.get(str(input.dtype), input.dtype)}Tensor") from None
+    if isinstance(key, (builtins.bool, xp.bool_)):  # torch: x[True] = v writes all, x[False] = v nothing
+        if not key:
+            return
+        key = None
+    parts = key if isinstance(key, tuple) else (key,)
+    tensors = [k for k in parts if isinstance(k, (Tensor, list, xp.ndarray, builtins.bool, xp.bool_))]
+    if len(tensors) == 1 and value.numel() == 1 and isinstance(tensors[0], Tensor) and tensors[0].dtype == xp.uint8:  # torch's masked_fill_ path
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    basic, advanced, name = _parse(key, input.shape)
+    target = input if advanced is not None and _is_trivial(basic) else GetItemBasic.apply(input, index=basic, name=name)
     if advanced is None:
         value = _strip_leading_ones(value, target.ndim).expand(target.shape)
         target._apply_inplace(lambda old: _fill("CopyBackwards")(old, value), check_cast=False)
