@@ -171,7 +171,8 @@ def permute(input, *dims):
 def transpose(input, dim0, dim1):
     dims = list(range(input.ndim))
     a, b = _wrap_dim(dim0, input.ndim), _wrap_dim(dim1, input.ndim)
-    dims[a], dims[b] = dims[b], dims[a]
+    if dims:  # a 0-d tensor accepts dims 0 and -1, as torch
+        dims[a], dims[b] = dims[b], dims[a]
     return Transpose.apply(input, dims=tuple(dims))
 
 
