@@ -326,6 +326,12 @@ class Function:
         self._saved, self._freed = None, True
 
 
+_MULTI_VIEW_ADVICE = (
+    "This view is the output of a function that returns multiple views. Such functions do not allow "
+    "the output views to be modified inplace. You should replace the inplace operation by an out-of-place one."
+)
+
+
 def _modified_message(t, version, what, now=None):
     now = t._version_counter[0] if now is None else now
     return (
@@ -549,6 +555,7 @@ class Tensor:
     _view_version = 0  # the version at which the view's grad_fn was last made
     _standin = False  # True on the stand-in for a tensor's old self during an in-place op
     _made_in_no_grad = False  # a view made under no_grad of a base that requires grad
+    _multi_view = None  # (i, name) for output i of unbind/split/chunk: torch refuses writing them
 
     def __init__(self, data, dtype=None, requires_grad=False):
         array = _as_array(data, dtype)
@@ -587,6 +594,8 @@ class Tensor:
     @property
     def requires_grad(self):
         if self._view_chain is not None and self._view_version != self._version_counter[0]:
+            if self._multi_view is not None:  # its grad_fn cannot be remade (torch raises there)
+                return self._requires_grad or self._base._requires_grad
             self._regenerate_grad_fn()
         return self._requires_grad
 
@@ -622,8 +631,14 @@ class Tensor:
         """Remake a view's grad_fn from its base's current history: replay the view ops on the
         base (torch names the node it makes this way AsStridedBackward0)."""
         global _grad_enabled
-        self._view_version = self._version_counter[0]
         base = self._base
+        if self._multi_view is not None and base._requires_grad:
+            i, name = self._multi_view
+            raise RuntimeError(
+                f"Output {i} of {name} is a view and its base or another view of its base has been modified inplace. "
+                + _MULTI_VIEW_ADVICE
+            )
+        self._view_version = self._version_counter[0]
         if not base._requires_grad:
             self._grad_fn, self._requires_grad = None, False
             return
@@ -831,7 +846,7 @@ class Tensor:
 
     # --- in-place edits: see scratchnet/ops/inplace.py for the ops (add_, mul_, ...) ------------
 
-    def _apply_inplace(self, op, check_cast=True, name="Backward0", args=()):
+    def _apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_ok=False):
         """``self <- op(self)``, recorded in the graph as torch records an in-place op.
 
         ``op`` maps a Tensor standing for self's old value to the new value (any Tensor ops);
@@ -841,7 +856,7 @@ class Tensor:
         """
         from .ops.inplace import apply_inplace
 
-        return apply_inplace(self, op, check_cast, name, args)
+        return apply_inplace(self, op, check_cast, name, args, overlap_ok)
 
     def _bump_version(self):
         self._version_counter[0] += 1

@@ -322,7 +322,7 @@ def _strip_leading_ones(value, ndim):
 
 def setitem(input, key, value):
     """``input[key] = value``, in place and recorded in the graph (see the module docstring)."""
-    from .inplace import _fill
+    from .inplace import OVERLAP_ERROR, _fill, overlap
 
     if not isinstance(value, Tensor):
         if isinstance(value, (list, tuple, str, type(None))):
@@ -344,7 +344,7 @@ def setitem(input, key, value):
     target = input if advanced is not None and _is_trivial(basic) else GetItemBasic.apply(input, index=basic, name=name)
     if advanced is None:
         value = _strip_leading_ones(value, target.ndim).expand(target.shape)
-        target._apply_inplace(lambda old: _fill("CopyBackwards")(old, value), check_cast=False)
+        target._apply_inplace(lambda old: _fill("CopyBackwards")(old, value), check_cast=False, args=(value,))
         return
     if value.ndim and value.dtype != input.dtype:
         raise RuntimeError(
@@ -362,4 +362,6 @@ def setitem(input, key, value):
         raise RuntimeError(
             f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to indexing result of shape {list(picked)}"
         ) from None
-    target._apply_inplace(lambda old: IndexPut.apply(old, value, index=advanced), check_cast=False)
+    if overlap(target.array, value.array) in ("full", "partial"):  # index_put refuses shared memory
+        raise RuntimeError(OVERLAP_ERROR)
+    target._apply_inplace(lambda old: IndexPut.apply(old, value, index=advanced), check_cast=False, overlap_ok=True)

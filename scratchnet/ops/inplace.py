@@ -33,7 +33,7 @@ tensor([0., 1., 1.])
 """
 
 from ..backend import xp
-from ..tensor import Function, Tensor, _can_cast, _TYPE_NAMES, broadcast_shapes, is_grad_enabled
+from ..tensor import _MULTI_VIEW_ADVICE, _TYPE_NAMES, Function, Tensor, _can_cast, broadcast_shapes, is_grad_enabled
 
 __all__ = []
 
@@ -63,9 +63,26 @@ def _stand_in(t):
     return old
 
 
-def _check_target(self):
+def _internal_overlap(a):
+    return a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
+
+
+def _write(dst, src):
+    """``dst[...] = src``; into an expanded ``dst`` (one cell behind several elements) only the
+    elements that change are written, in order, as torch's index_put_ and masked_fill_ do."""
+    if _internal_overlap(dst):
+        changed = ~((dst == src) | (xp.isnan(dst) & xp.isnan(src)) if dst.dtype.kind == "f" else dst == src)
+        dst[changed] = xp.broadcast_to(src, dst.shape)[changed]
+    else:
+        dst[...] = src
+
+
+def _check_target(self, overlap_ok=False):
     """torch's refusals of an in-place op, before anything is computed."""
     if is_grad_enabled():
+        if self._multi_view is not None and self.requires_grad:
+            i, name = self._multi_view
+            raise RuntimeError(f"Output {i} of {name} is a view and is being modified inplace. " + _MULTI_VIEW_ADVICE)
         base = self._base if self._base is not None else self
         if base._requires_grad and base._grad_fn is None:
             if self._base is not None:
@@ -79,12 +96,46 @@ def _check_target(self):
                 "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
                 "to be tracked)."
             )
-    a = self.array
-    if a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
+    if not overlap_ok and _internal_overlap(self.array):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single "
             "memory location. Please clone() the tensor before performing the operation."
         )
+
+
+def _dense(a):
+    """Every element in its own memory cell and no gaps (any order of dims), as torch's
+    non-overlapping-and-dense."""
+    if a.size <= 1:
+        return True
+    span = sum((n - 1) * abs(s) for n, s in zip(a.shape, a.strides)) + a.itemsize
+    return all(s != 0 for n, s in zip(a.shape, a.strides) if n > 1) and span == a.size * a.itemsize
+
+
+def overlap(a, b):
+    """torch's overlap status of two arrays: "none", "full" (the same elements in the same
+    layout), "partial", or "too hard" (one of them is not dense: torch then lets it through)."""
+    if not xp.may_share_memory(a, b):
+        return "none"
+    if not (_dense(a) and _dense(b)):
+        return "too hard"
+    same = a.shape == b.shape and a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and all(
+        s == t for n, s, t in zip(a.shape, a.strides, b.strides) if n > 1
+    )
+    return "full" if same else "partial"
+
+
+OVERLAP_ERROR = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+    "single memory location. Please clone() the tensor before performing the operation."
+)
+
+
+def _check_overlap_with(self, args):
+    """torch refuses an input that shares part of the written tensor's memory in another layout."""
+    for other in args:
+        if isinstance(other, Tensor) and overlap(self.array, other.array) == "partial":
+            raise RuntimeError(OVERLAP_ERROR)
 
 
 def _fit_result(self, new, check_cast):
@@ -129,14 +180,15 @@ class NoGradient(Function):
         return tuple(grad * 0 for _ in ctx.inputs)
 
 
-def apply_inplace(self, op, check_cast=True, name="Backward0", args=()):
+def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_ok=False):
     """``self <- op(self)`` recorded as torch records an in-place op; returns ``self``.
 
     See the module docstring for the steps and the CopySlices idea. ``check_cast=False`` lets any
     cast through (``copy_`` and ``x[i] = v`` cast like an assignment; ``add_`` and the others may
     not turn a float result into an integer tensor).
     """
-    _check_target(self)
+    _check_target(self, overlap_ok)
+    _check_overlap_with(self, args)
     base, chain = self._base, self._view_chain
     if base is not None and chain is not None and is_grad_enabled() and base._requires_grad:
         old_base = _stand_in(base)
@@ -158,7 +210,7 @@ def apply_inplace(self, op, check_cast=True, name="Backward0", args=()):
             base._grad_fn, base._requires_grad = base_new._grad_fn, True
         else:
             if new.array is not self.array:
-                self.array[...] = new.array
+                _write(self.array, new.array)
             self._bump_version()
             if is_grad_enabled() and (node is not None or self._grad_fn is not None or self._requires_grad):
                 self._grad_fn, self._requires_grad = node, new._requires_grad
@@ -180,7 +232,7 @@ class CopySlices(Function):
 
     def forward(ctx, base, value, chain):
         ctx.chain = chain
-        _replay_array(base, chain)[...] = value
+        _write(_replay_array(base, chain), value)
         return base
 
     def backward(ctx, grad):
@@ -231,7 +283,7 @@ def _fill(name):
 
 def zero_(self):
     """Fill with zeros, in place (torch's ``zero_``: ZeroBackward0, no gradient to the old values)."""
-    return self._apply_inplace(lambda old: _fill("ZeroBackward0")(old, 0))
+    return self._apply_inplace(lambda old: _fill("ZeroBackward0")(old, 0), overlap_ok=True)
 
 
 def fill_(self, value):
@@ -241,7 +293,7 @@ def fill_(self, value):
             f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
         )
     name = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"
-    return self._apply_inplace(lambda old: _fill(name)(old, value), check_cast=False)
+    return self._apply_inplace(lambda old: _fill(name)(old, value), check_cast=False, overlap_ok=True)
 
 
 def copy_(self, src, non_blocking=False):
@@ -260,7 +312,7 @@ def copy_(self, src, non_blocking=False):
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
             f"{list(src.shape) if src.ndim >= self.ndim else list(self.shape)}"
         )
-    return self._apply_inplace(lambda old: _fill("CopyBackwards")(old, src), check_cast=False)
+    return self._apply_inplace(lambda old: _fill("CopyBackwards")(old, src), check_cast=False, args=(src,))
 
 
 def _inplace_of(name):
@@ -285,7 +337,7 @@ def _inplace_operator(name):
         out = getattr(Tensor, name, None)
         if out is None:
             return NotImplemented  # Python then tries the plain operator, and reports it missing
-        return self._apply_inplace(lambda old: out(old, other))
+        return self._apply_inplace(lambda old: out(old, other), args=(other,))
 
     return method
 
@@ -293,10 +345,10 @@ def _inplace_operator(name):
 def masked_fill_(self, mask, value):
     """Write ``value`` where ``mask`` is True, in place."""
     if hasattr(Tensor, "masked_fill"):
-        return self._apply_inplace(lambda old: old.masked_fill(mask, value), check_cast=False)
+        return self._apply_inplace(lambda old: old.masked_fill(mask, value), check_cast=False, overlap_ok=True)
     from .math import where
 
-    return self._apply_inplace(lambda old: where(mask, value, old), check_cast=False)
+    return self._apply_inplace(lambda old: where(mask, value, old), check_cast=False, overlap_ok=True)
 
 
 def uniform_(self, a=0.0, b=1.0):

@@ -15,7 +15,7 @@ tensor([[0., 1., 0.],
 import builtins
 
 from ..backend import xp
-from ..tensor import Function, Tensor, _wrap_dim, broadcast_shapes, int64, result_type
+from ..tensor import Function, Tensor, _wrap_dim, broadcast_shapes, int64, is_grad_enabled, result_type
 from .math import as_dtype
 
 # --- reshape and its relatives: views of the input's memory --------------------------------------
@@ -183,6 +183,15 @@ def t(input):
     return T.apply(input, dims=tuple(reversed(range(input.ndim))))
 
 
+def matrix_transpose(input):
+    """``x.mT``: the last two dims swapped (a 0-d tensor is returned as is; 1-D is refused), as torch."""
+    if input.ndim == 0:
+        return input
+    if input.ndim == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return transpose(input, -2, -1)
+
+
 class Expand(Function):
     """A broadcast view: stretched dims get stride 0, so every element there is one memory cell."""
 
@@ -321,11 +330,14 @@ def stack(tensors, dim=0):
     return Stack.apply(*tensors, dim=_wrap_dim(dim, tensors[0].ndim + 1))
 
 
-def _part(input, d, index, name):
+def _part(input, d, index, name, i):
     """``input`` indexed along dim ``d`` only: a view named as torch names it."""
     from .indexing import GetItemBasic
 
-    return GetItemBasic.apply(input, index=(slice(None),) * d + (index, Ellipsis), name=name)
+    out = GetItemBasic.apply(input, index=(slice(None),) * d + (index, Ellipsis), name=name)
+    if is_grad_enabled():  # torch refuses in-place edits of the views a multi-output op returns
+        out._multi_view = (i, name.replace("Backward0", ""))
+    return out
 
 
 def unbind(input, dim=0):
@@ -333,7 +345,7 @@ def unbind(input, dim=0):
     if input.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = _wrap_dim(dim, input.ndim)
-    return tuple(_part(input, d, i, "UnbindBackward0") for i in range(input.shape[d]))
+    return tuple(_part(input, d, i, "UnbindBackward0", i) for i in range(input.shape[d]))
 
 
 def split(input, split_size_or_sections, dim=0):
@@ -357,8 +369,8 @@ def split(input, split_size_or_sections, dim=0):
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension {d}), but got split_sizes={sizes}")
         name = "SplitWithSizesBackward0"
     out, start = [], 0
-    for s in sizes:
-        out.append(_part(input, d, slice(start, start + s), name))
+    for i, s in enumerate(sizes):
+        out.append(_part(input, d, slice(start, start + s), name, i))
         start += s
     return tuple(out)
 
