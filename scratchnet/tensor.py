@@ -203,15 +203,15 @@ class Function:
     12.0
     """
 
-    def __init__(self):
-        self.inputs = ()
-        self.needs_input_grad = ()
-        self._to_save = ()
-        self._saved = None
-        self._freed = False
-        self._retained = None  # weakref to an output Tensor that called retain_grad()
-        self.edges = ()
-        self._hooks = None  # hooks registered on the output Tensor (Tensor.register_hook)
+    # Defaults every node reads until apply records its own (class attributes: a node costs less).
+    inputs = ()
+    edges = ()  # the grad_fn of each input when this node was made (None for a leaf)
+    needs_input_grad = ()
+    _to_save = ()
+    _saved = None
+    _freed = False
+    _retained = None  # weakref to an output Tensor that called retain_grad()
+    _hooks = None  # hooks registered on the output Tensor (Tensor.register_hook)
 
     #: True for ops whose output is a view of their first input's memory (reshape, slicing, ...).
     is_view = False
@@ -221,10 +221,12 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **params):
         ctx = cls()
-        for t in inputs:  # a view whose base was changed in place gets its grad_fn regenerated
+        requires_grad = False
+        for t in inputs:
             if t._view_chain is not None and t._view_version != t._version_counter[0]:
-                t._regenerate_grad_fn()
-        requires_grad = _grad_enabled and any(t._requires_grad for t in inputs)
+                t._regenerate_grad_fn()  # a view whose base was changed in place: a fresh grad_fn
+            if t._requires_grad:
+                requires_grad = _grad_enabled
         # set before forward, so that forward saves only what the needed gradients use
         ctx.needs_input_grad = tuple(t._requires_grad for t in inputs) if requires_grad else (False,) * len(inputs)
         out = raw = ctx.forward(*[t.array for t in inputs], **params)
@@ -237,7 +239,7 @@ class Function:
             if not ctx.writes_input:
                 if out.base is not None and builtins.any(xp.may_share_memory(out, t.array) for t in inputs):
                     out = out.copy()  # only declared views may alias an input's memory
-                elif not out.flags.c_contiguous:
+                elif out.ndim > 1 and not out.flags.c_contiguous:
                     out = xp.ascontiguousarray(out)  # a new tensor is row-major, as torch's are
             result = Tensor._make(out, requires_grad, ctx if requires_grad else None)
         if requires_grad:

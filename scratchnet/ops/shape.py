@@ -97,16 +97,30 @@ VIEW_ERROR = (
 def view(input, *shape):
     """``input`` with a new shape over the same memory, or torch's error when the strides do not
     allow one (``x.t().view(-1)``: use ``reshape``)."""
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, xp.integer)):
-        from .math import to
-
-        return to(input, shape[0])  # view(dtype) of the same item size is not supported: cast
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, xp.integer, Tensor)):
+        return _view_as_dtype(input, shape[0])
     shape = infer_shape(_sizes(shape), input.numel())
     try:
         xp.reshape(input.array, shape, copy=False)
     except ValueError:
         raise RuntimeError(VIEW_ERROR) from None
     return Reshape.apply(input, shape=shape)
+
+
+def _view_as_dtype(input, dtype):
+    """``x.view(dtype)``: the same bytes read as another dtype of the same size (no gradient)."""
+    from ..tensor import check_dtype
+
+    dtype = check_dtype(dtype)
+    if dtype == input.dtype:
+        return Reshape.apply(input, shape=input.shape)
+    if dtype.itemsize != input.dtype.itemsize:
+        raise NotImplementedError(f"view({dtype}) of a {input.dtype} tensor: scratchnet reinterprets only dtypes of the same size")
+    if input.requires_grad:
+        raise RuntimeError("view(dtype) is not differentiable: call it on a tensor that does not require grad (detach() first)")
+    out = Tensor._make(input.array.view(dtype))
+    out._version_counter, out._base = input._version_counter, input._base if input._base is not None else input
+    return out
 
 
 def flatten(input, start_dim=0, end_dim=-1):
