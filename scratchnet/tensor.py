@@ -760,7 +760,7 @@ class Tensor:
     def __iter__(self):
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self)))
+        return iter(self.unbind(0))  # as torch: views, outputs of one unbind
 
     # --- values out -----------------------------------------------------------------------------
 
