@@ -51,6 +51,9 @@ def _sizes(args):
     """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = args[0]
+    for i, a in enumerate(args):
+        if not isinstance(a, (int, xp.integer)) and not (isinstance(a, Tensor) and a.ndim == 0 and a.dtype.kind in "iu"):
+            raise TypeError(f"argument 'size' must be tuple of ints, but found element of type {type(a).__name__} at pos {i}")
     return tuple(int(a) for a in args)
 
 
@@ -177,6 +180,8 @@ def permute(input, *dims):
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = tuple(_wrap_dim(d, input.ndim) for d in _sizes(dims))
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     if sorted(dims) != list(range(input.ndim)):
         raise RuntimeError(f"permute(): dims {list(dims)} are not a permutation of the {input.ndim} dims of the input")
     return Permute.apply(input, dims=dims)
@@ -235,12 +240,12 @@ def expand(input, *sizes):
     shape = list(sizes)
     for i, n in enumerate(sizes[:lead]):
         if n < 0:
-            raise RuntimeError(f"expand: the expanded size of the tensor ({n}) isn't allowed in a leading, non-existing dimension {i}")
+            raise RuntimeError(f"The expanded size of the tensor ({n}) isn't allowed in a leading, non-existing dimension {i}")
     for i, n in enumerate(input.shape):
         want = sizes[lead + i]
         if want == -1:
             shape[lead + i] = n
-        elif want < -1:
+        elif want < -1 and n == 1:
             raise RuntimeError(f"Trying to create tensor with negative dimension {want}: {list(sizes)}")
         elif n != 1 and n != want:
             raise RuntimeError(
