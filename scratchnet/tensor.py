@@ -459,7 +459,9 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
     with set_grad_enabled(create_graph):
         for t, g in zip(outputs, grad_outputs):
             deliver(t, t.grad_fn, g)
-        for node in topological_order([t.grad_fn for t in outputs if t.grad_fn is not None]):
+        order = topological_order([t.grad_fn for t in outputs if t.grad_fn is not None])
+        needed = None if inputs is None else _leading_to(order, inputs)
+        for node in order:
             grad = pending.pop(node, None)
             if grad is None:
                 continue
@@ -467,6 +469,8 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
                 grad = _call_hooks(node._hooks, grad)
             for t in wanted.get(node, ()):
                 leaf_grads[id(t)] = (t, grad)
+            if needed is not None and node not in needed:
+                continue  # autograd.grad: no input lies behind this node
             kept = node._retained() if node._retained is not None else None
             if kept is not None and inputs is None:
                 kept.grad = grad if create_graph else grad.detach()
@@ -498,6 +502,20 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
         g = g if create_graph else Tensor._make(xp.array(g.array, copy=True))
         t.grad = g if t.grad is None else t.grad + g
     return None
+
+
+def _leading_to(order, inputs):
+    """The nodes of ``order`` (a topological order) from which some of ``inputs`` can be reached:
+    the only ones ``autograd.grad`` has to run, as torch runs no other."""
+    leaves = {id(t) for t in inputs if t.grad_fn is None}
+    targets = {t.grad_fn for t in inputs if t.grad_fn is not None}
+    needed = set()
+    for node in reversed(order):  # the nodes behind a node come after it in order
+        for t, fn in zip(node.inputs, node.edges):
+            if (fn is None and id(t) in leaves) or fn in needed or fn in targets:
+                needed.add(node)
+                break
+    return needed
 
 
 def _call_hooks(hooks, grad):

@@ -528,3 +528,79 @@ def test_random_fills_write_in_place_and_cut_the_gradient():
     (y * 1).sum().backward()
     assert x.grad.abs().sum().item() == 0.0
     assert abs(y.mean().item()) < 0.2
+
+
+# --- programs that mix views, setitem and in-place ops (each against torch) ------------------------
+
+
+def _retain_then_in_place(lib):
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    y.retain_grad()  # moves to the in-place op's node, as torch
+    y.mul_(3)
+    y.sum().backward()
+    return [x.grad, y.grad]
+
+
+def _rows_and_columns(lib):
+    x = lib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x * 1
+    r, c = y[0], y[:, 1]
+    r.mul_(10)
+    c.add_(100)
+    (y * y).sum().backward()
+    return [y, r, c, x.grad]
+
+
+def _swap_columns(lib):
+    x = lib.ones(2, 3, requires_grad=True)
+    y = x * 1
+    y[:, 0], y[:, 1] = y[:, 1] * 2, y[:, 0] * 3
+    y.sum().backward()
+    return [y, x.grad]
+
+
+def _accumulate_into_zeros(lib):
+    x = lib.ones(3, requires_grad=True)
+    w = lib.zeros(3)
+    w += x
+    w *= x
+    w.sum().backward()
+    return [w, x.grad, lib.tensor(w.is_leaf)]
+
+
+def _masked_and_indexed_augmented(lib):
+    x = lib.arange(4.0).requires_grad_()
+    y = x * 1
+    y[y > 1] *= 2
+    y[[0, 1]] += 5
+    y[1:][::2] -= y[:2].clone()  # (an overlapping operand makes torch's result depend on its loop order)
+    y.sum().backward()
+    return [y, x.grad]
+
+
+def _chained_views(lib):
+    x = lib.arange(6.0).reshape(2, 3).requires_grad_()
+    y = x * 1
+    y[0][1] = 7
+    y[1, ...][0:2] += y[0, :2]
+    y.t()[2].mul_(y[0, 0].clone())  # (y[0, 0] itself would be saved, then changed: an error in both)
+    (y**2).sum().backward()
+    return [y, x.grad]
+
+
+def _autograd_grad_after_rebase(lib):
+    x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    y.add_(1)
+    v = y[:2]
+    y.mul_(2)
+    return [lib.autograd.grad((v * v).sum(), x)[0], lib.autograd.grad((y * y).sum(), y)[0]]
+
+
+@pytest.mark.parametrize("program", [
+    _retain_then_in_place, _rows_and_columns, _swap_columns, _accumulate_into_zeros,
+    _masked_and_indexed_augmented, _chained_views, _autograd_grad_after_rebase,
+], ids=lambda p: p.__name__.strip("_"))
+def test_mixed_programs_match_torch(program):
+    both(program)

@@ -197,7 +197,7 @@ def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_
         node = new._grad_fn
         base_new = CopySlices.apply(old_base, new, chain=chain)
         self._bump_version()
-        base._grad_fn, base._requires_grad = base_new._grad_fn, True  # self's grad_fn: regenerated lazily
+        _rebase(base, base_new._grad_fn)  # self's grad_fn: regenerated lazily
     else:
         old = _stand_in(self)
         new = _differentiable(_fit_result(self, op(old), check_cast), old, name, args)
@@ -207,18 +207,26 @@ def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_
             # joins the graph through CopySlices (as `zeros(3)[1:].add_(w)` in torch)
             base_new = CopySlices.apply(_stand_in(base), new, chain=chain)
             self._bump_version()
-            base._grad_fn, base._requires_grad = base_new._grad_fn, True
+            _rebase(base, base_new._grad_fn)
         else:
             if new.array is not self.array:
                 _write(self.array, new.array)
             self._bump_version()
             if is_grad_enabled() and (node is not None or self._grad_fn is not None or self._requires_grad):
-                self._grad_fn, self._requires_grad = node, new._requires_grad
+                _rebase(self, node)
                 if base is not None and chain is not None:
                     self._view_version = self._version_counter[0]
     if node is not None:
         node._rebind_output(self)
     return self
+
+
+def _rebase(t, node):
+    """``t``'s history is now ``node``; a ``retain_grad()`` moves along, as in torch."""
+    old = t._grad_fn
+    if old is not None and old._retained is not None and old._retained() is t and node is not None:
+        node._retained, old._retained = old._retained, None
+    t._grad_fn, t._requires_grad = node, node is not None
 
 
 class CopySlices(Function):
