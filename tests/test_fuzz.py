@@ -83,10 +83,13 @@ def _basic_key(t, r):
     return tuple(key)
 
 
-def step(lib, live, name, a, b, r):
-    """Apply step ``name`` to the live tensors (``a``, ``b`` pick operands, ``r`` seeds details)."""
+def step(lib, live, name, a, b, r, n_leaves=0):
+    """Apply step ``name`` to the live tensors (``a``, ``b`` pick operands, ``r`` seeds details).
+    An in-place step mostly writes into a tensor the program made (a leaf now and then: torch's
+    refusal is compared too)."""
     rng = np.random.default_rng(r)
-    x = _pick(live, a, floating=name in INPLACE or name in UNARY)
+    pool = live[n_leaves:] if name in INPLACE and len(live) > n_leaves and a % 6 else live
+    x = _pick(pool, a, floating=name in INPLACE or name in UNARY)
     y = _pick(live, b)
     scalar = [2.0, 0.5, -1.5, 3][r % 4]
     if name in BINARY:
@@ -198,7 +201,7 @@ def make_program(leaves, steps, seed):
                 made.append(lib.tensor(np.asarray(values, dtype=dtype), requires_grad=grad and dtype != "int64"))
             live = list(made)
             for name, a, b, r in steps:
-                out = step(lib, live, name, a, b, r)
+                out = step(lib, live, name, a, b, r, len(made))
                 live.append(out)
             results = list(live)
             final = [t for t in live if t.requires_grad]
@@ -219,5 +222,6 @@ _EXAMPLES = settings().max_examples
 @given(programs())
 def test_programs_agree_with_torch(program):
     leaves, steps, seed = program
-    outcome = check_same(make_program(leaves, steps, seed), what=f"program {steps} on leaves {leaves}")
+    loose = any(dtype != "float64" for _, dtype, _ in leaves) or any(name == "float" for name, *_ in steps)
+    outcome = check_same(make_program(leaves, steps, seed), what=f"program {steps} on leaves {leaves}", loose=loose)
     event(f"outcome: {outcome}")

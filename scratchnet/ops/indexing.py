@@ -343,8 +343,9 @@ def setitem(input, key, value):
     basic, advanced, name = _parse(key, input.shape)
     target = input if advanced is not None and _is_trivial(basic) else GetItemBasic.apply(input, index=basic, name=name)
     if advanced is None:
+        source = value  # checked for overlap as given (a 0-d value is a fill: torch checks nothing then)
         value = _strip_leading_ones(value, target.ndim).expand(target.shape)
-        target._apply_inplace(lambda old: _fill("CopyBackwards")(old, value), check_cast=False, args=(value,))
+        target._apply_inplace(lambda old: _fill("CopyBackwards")(old, value), check_cast=False, args=(source,) if source.ndim else ())
         return
     if value.ndim and value.dtype != input.dtype:
         raise RuntimeError(
@@ -362,6 +363,6 @@ def setitem(input, key, value):
         raise RuntimeError(
             f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to indexing result of shape {list(picked)}"
         ) from None
-    if overlap(target.array, value.array) in ("full", "partial"):  # index_put refuses shared memory
+    if overlap(target, value) in ("full", "partial"):  # index_put refuses shared memory
         raise RuntimeError(OVERLAP_ERROR)
     target._apply_inplace(lambda old: IndexPut.apply(old, value, index=advanced), check_cast=False, overlap_ok=True)

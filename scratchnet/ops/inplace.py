@@ -112,16 +112,16 @@ def _dense(a):
     return all(s != 0 for n, s in zip(a.shape, a.strides) if n > 1) and span == a.size * a.itemsize
 
 
-def overlap(a, b):
-    """torch's overlap status of two arrays: "none", "full" (the same elements in the same
-    layout), "partial", or "too hard" (one of them is not dense: torch then lets it through)."""
+def overlap(x, y):
+    """torch's overlap status of two tensors: "none", "full" (the same elements in the same
+    layout: sizes, strides and start), "partial", or "too hard" (one of them is not dense: torch
+    then lets it through)."""
+    a, b = x.array, y.array
     if not xp.may_share_memory(a, b):
         return "none"
     if not (_dense(a) and _dense(b)):
         return "too hard"
-    same = a.shape == b.shape and a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and all(
-        s == t for n, s, t in zip(a.shape, a.strides, b.strides) if n > 1
-    )
+    same = a.shape == b.shape and x.data_ptr() == y.data_ptr() and x.stride() == y.stride()
     return "full" if same else "partial"
 
 
@@ -134,7 +134,7 @@ OVERLAP_ERROR = (
 def _check_overlap_with(self, args):
     """torch refuses an input that shares part of the written tensor's memory in another layout."""
     for other in args:
-        if isinstance(other, Tensor) and overlap(self.array, other.array) == "partial":
+        if isinstance(other, Tensor) and overlap(self, other) == "partial":
             raise RuntimeError(OVERLAP_ERROR)
 
 
