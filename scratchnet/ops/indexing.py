@@ -25,7 +25,7 @@ tensor([21, 22, 23])
 import builtins
 
 from ..backend import xp
-from ..tensor import Function, Tensor, _TYPE_NAMES, bool_, broadcast_shapes
+from ..tensor import _TYPE_NAMES, Function, Tensor, bool_, broadcast_shapes, is_grad_enabled
 
 __all__ = []
 
@@ -324,7 +324,8 @@ def setitem(input, key, value):
     """``input[key] = value``, in place and recorded in the graph (see the module docstring)."""
     from .inplace import OVERLAP_ERROR, _fill, overlap
 
-    if not isinstance(value, Tensor):
+    scalar = not isinstance(value, Tensor)
+    if scalar:
         if isinstance(value, (list, tuple, str, type(None))):
             raise TypeError(f"can't assign a {type(value).__name__} to a scratchnet.{_TYPE_NAMES.get(str(input.dtype), input.dtype)}Tensor")
         else:
@@ -341,6 +342,12 @@ def setitem(input, key, value):
     if len(tensors) == 1 and value.numel() == 1 and isinstance(tensors[0], Tensor) and tensors[0].dtype == xp.uint8:  # torch's masked_fill_ path
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
     basic, advanced, name = _parse(key, input.shape)
+    if scalar and not (is_grad_enabled() and (input.requires_grad or (input._base is not None and input._base.requires_grad))):
+        # nothing to record: a number written straight into memory (the common x[i] = 0.0)
+        view = input.array[basic]  # basic indices (ending in ...) always give a view
+        view[... if advanced is None else advanced] = value.array
+        input._bump_version()
+        return
     target = input if advanced is not None and _is_trivial(basic) else GetItemBasic.apply(input, index=basic, name=name)
     if advanced is None:
         source = value  # checked for overlap as given (a 0-d value is a fill: torch checks nothing then)
