@@ -239,7 +239,7 @@ class Function:
             if not ctx.writes_input:
                 if out.base is not None and builtins.any(xp.may_share_memory(out, t.array) for t in inputs):
                     out = out.copy()  # only declared views may alias an input's memory
-                elif out.ndim > 1 and not out.flags.c_contiguous:
+                elif out.ndim > 1 and not out.flags.c_contiguous and not _keeps_layout(out, inputs):
                     out = xp.ascontiguousarray(out)  # a new tensor is row-major, as torch's are
             result = Tensor._make(out, requires_grad, ctx if requires_grad else None)
         if requires_grad:
@@ -332,6 +332,13 @@ _MULTI_VIEW_ADVICE = (
     "This view is the output of a function that returns multiple views. Such functions do not allow "
     "the output views to be modified inplace. You should replace the inplace operation by an out-of-place one."
 )
+
+
+def _keeps_layout(out, inputs):
+    """An elementwise result laid out like its input (NumPy's order "K"): torch keeps such a
+    layout too (``(x.t() * 2).is_contiguous()`` is False in both)."""
+    order = lambda a: sorted((d for d in range(a.ndim) if a.shape[d] != 1), key=lambda d: -a.strides[d])  # noqa: E731
+    return builtins.any(t.array.shape == out.shape and order(t.array) == order(out) for t in inputs)
 
 
 def _modified_message(t, version, what, now=None):
@@ -928,6 +935,8 @@ def _mark_view(view, input, cls, params):
     view._base = base
     if input._standin:  # a view of an in-place op's stand-in is one too (its values may be saved)
         view._standin = True
+    if input._multi_view is not None:  # a view of unbind's output keeps its restriction, as torch
+        view._multi_view = input._multi_view
     view._version_counter = input._version_counter
     view._view_version = input._version_counter[0]
     if _grad_enabled:

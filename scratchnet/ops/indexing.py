@@ -322,7 +322,7 @@ def _strip_leading_ones(value, ndim):
 
 def setitem(input, key, value):
     """``input[key] = value``, in place and recorded in the graph (see the module docstring)."""
-    from .inplace import OVERLAP_ERROR, _fill, overlap
+    from .inplace import _SELF_OVERLAP_ERROR, OVERLAP_ERROR, _fill, _internal_overlap, overlap
 
     scalar = not isinstance(value, Tensor)
     if scalar:
@@ -342,6 +342,8 @@ def setitem(input, key, value):
     if len(tensors) == 1 and value.numel() == 1 and isinstance(tensors[0], Tensor) and tensors[0].dtype == xp.uint8:  # torch's masked_fill_ path
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
     basic, advanced, name = _parse(key, input.shape)
+    if scalar and advanced is None and _internal_overlap(input.array[basic]):
+        raise RuntimeError(_SELF_OVERLAP_ERROR)  # torch refuses a number into an expanded view (not a tensor)
     if scalar and not (is_grad_enabled() and (input.requires_grad or (input._base is not None and input._base.requires_grad))):
         # nothing to record: a number written straight into memory (the common x[i] = 0.0)
         view = input.array[basic]  # basic indices (ending in ...) always give a view
@@ -350,9 +352,10 @@ def setitem(input, key, value):
         return
     target = input if advanced is not None and _is_trivial(basic) else GetItemBasic.apply(input, index=basic, name=name)
     if advanced is None:
-        source = value  # checked for overlap as given (a 0-d value is a fill: torch checks nothing then)
+        if value.ndim and overlap(target, value, ones_free=True) == "partial":  # (a 0-d value is a fill: no check)
+            raise RuntimeError(OVERLAP_ERROR)
         value = _strip_leading_ones(value, target.ndim).expand(target.shape)
-        target._apply_inplace(lambda old: _fill("CopyBackwards")(old, value), check_cast=False, args=(source,) if source.ndim else ())
+        target._apply_inplace(lambda old: _fill("CopyBackwards")(old, value), check_cast=False, overlap_ok=not scalar)
         return
     if value.ndim and value.dtype != input.dtype:
         raise RuntimeError(

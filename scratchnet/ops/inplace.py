@@ -63,6 +63,12 @@ def _stand_in(t):
     return old
 
 
+_SELF_OVERLAP_ERROR = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+
+
 def _internal_overlap(a):
     return a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
@@ -97,10 +103,7 @@ def _check_target(self, overlap_ok=False):
                 "to be tracked)."
             )
     if not overlap_ok and _internal_overlap(self.array):
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a single "
-            "memory location. Please clone() the tensor before performing the operation."
-        )
+        raise RuntimeError(_SELF_OVERLAP_ERROR)
 
 
 def _dense(a):
@@ -112,7 +115,7 @@ def _dense(a):
     return all(s != 0 for n, s in zip(a.shape, a.strides) if n > 1) and span == a.size * a.itemsize
 
 
-def overlap(x, y):
+def overlap(x, y, ones_free=False):
     """torch's overlap status of two tensors: "none", "full" (the same elements in the same
     layout: sizes, strides and start), "partial", or "too hard" (one of them is not dense: torch
     then lets it through)."""
@@ -121,8 +124,13 @@ def overlap(x, y):
         return "none"
     if not (_dense(a) and _dense(b)):
         return "too hard"
-    same = a.shape == b.shape and x.data_ptr() == y.data_ptr() and x.stride() == y.stride()
-    return "full" if same else "partial"
+    if x.data_ptr() != y.data_ptr() or a.nbytes != b.nbytes:
+        return "partial"
+    if a.size == 1 or not ones_free:
+        return "full" if a.shape == b.shape and x.stride() == y.stride() else "partial"
+    # x[None] = x: torch's copy into the view lets size-1 dims differ (as observed)
+    layout = lambda t: [(n, s) for n, s in zip(t.shape, t.stride()) if n != 1]  # noqa: E731
+    return "full" if layout(x) == layout(y) else "partial"
 
 
 OVERLAP_ERROR = (
@@ -191,6 +199,7 @@ def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_
     _check_overlap_with(self, args)
     base, chain = self._base, self._view_chain
     if base is not None and chain is not None and is_grad_enabled() and base._requires_grad:
+        _check_target(self)  # the write is a copy into the view: even a fill may not overlap itself
         old_base = _stand_in(base)
         old_view = _replay(old_base, chain)
         new = _differentiable(_fit_result(self, op(old_view), check_cast), old_view, name, args)
@@ -205,6 +214,7 @@ def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_
         if new.requires_grad and is_grad_enabled() and base is not None and chain is not None:
             # a view of a base outside the graph gets a value that requires grad: the base
             # joins the graph through CopySlices (as `zeros(3)[1:].add_(w)` in torch)
+            _check_target(self)
             base_new = CopySlices.apply(_stand_in(base), new, chain=chain)
             self._bump_version()
             _rebase(base, base_new._grad_fn)
