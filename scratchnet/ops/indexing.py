@@ -352,10 +352,12 @@ def setitem(input, key, value):
         return
     target = input if advanced is not None and _is_trivial(basic) else GetItemBasic.apply(input, index=basic, name=name)
     if advanced is None:
-        if value.ndim and overlap(target, value, ones_free=True) == "partial":  # (a 0-d value is a fill: no check)
+        if value.ndim and target.ndim and overlap(target, value, ones_free=True) == "partial":  # (0-d: a fill, no check)
             raise RuntimeError(OVERLAP_ERROR)
+        # an expanded target is refused, unless the value is that very memory (torch copies it first)
+        fill = scalar or not xp.may_share_memory(value.array, target.array)
         value = _strip_leading_ones(value, target.ndim).expand(target.shape)
-        target._apply_inplace(lambda old: _fill("CopyBackwards")(old, value), check_cast=False, overlap_ok=not scalar)
+        target._apply_inplace(lambda old: _fill("CopyBackwards")(old, value), check_cast=False, overlap_ok=not fill)
         return
     if value.ndim and value.dtype != input.dtype:
         raise RuntimeError(

@@ -126,7 +126,7 @@ def overlap(x, y, ones_free=False):
         return "too hard"
     if x.data_ptr() != y.data_ptr() or a.nbytes != b.nbytes:
         return "partial"
-    if a.size == 1 or not ones_free:
+    if a.size == 1 or not ones_free or a.shape == b.shape:
         return "full" if a.shape == b.shape and x.stride() == y.stride() else "partial"
     # x[None] = x: torch's copy into the view lets size-1 dims differ (as observed)
     layout = lambda t: [(n, s) for n, s in zip(t.shape, t.stride()) if n != 1]  # noqa: E731
