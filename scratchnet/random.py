@@ -414,15 +414,15 @@ def _numel(shape):
 def _fill(self, values, generator_used=True):
     """Write freshly drawn ``values`` (in the order torch's serial kernels visit memory) into
     ``self``, outside the graph; returns ``self``."""
-    from .tensor import is_grad_enabled, no_grad
+    from .tensor import is_grad_enabled
 
     if is_grad_enabled() and self.requires_grad and self.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     order = _memory_order(self.array)
     target = self.array.transpose(order)
     filled = xp.asarray(values).reshape(target.shape).astype(self.dtype, copy=False)
-    with no_grad():
-        self.copy_(_new(xp.ascontiguousarray(filled.transpose(xp.argsort(order)))))
+    # recorded as a copy from a constant, so a non-leaf's earlier history gets zero gradient, as torch
+    self.copy_(_new(xp.ascontiguousarray(filled.transpose(xp.argsort(order)))))
     return self
 
 

@@ -157,29 +157,52 @@ class Function:
     12.0
     """
 
-    def __init__(self):
-        self.inputs = ()
-        self.needs_input_grad = ()
-        self._to_save = ()
-        self._saved = None
-        self._freed = False
-        self._retained = None  # weakref to an output Tensor that called retain_grad()
+    # Defaults every node reads until apply records its own (class attributes: a node costs less).
+    inputs = ()
+    edges = ()  # the grad_fn of each input when this node was made (None for a leaf)
+    needs_input_grad = ()
+    _to_save = ()
+    _saved = None
+    _freed = False
+    _retained = None  # weakref to an output Tensor that called retain_grad()
+    _hooks = None  # hooks registered on the output Tensor (Tensor.register_hook)
+
+    #: True for ops whose output is a view of their first input's memory (reshape, slicing, ...).
+    is_view = False
+    #: True for ops whose forward writes into their first input's memory and returns it (CopySlices).
+    writes_input = False
 
     @classmethod
     def apply(cls, *inputs, **params):
         ctx = cls()
-        out = ctx.forward(*[t.array for t in inputs], **params)
-        requires_grad = _grad_enabled and any(t.requires_grad for t in inputs)
-        result = Tensor._make(out, requires_grad=requires_grad, grad_fn=ctx if requires_grad else None)
-        for t in inputs:  # a view shares its base's version counter, so in-place edits are seen
-            if out is t.array or (isinstance(out, xp.ndarray) and out.base is not None and xp.may_share_memory(out, t.array)):
-                result._version = t._version
-                break
+        requires_grad = False
+        for t in inputs:
+            if t._view_chain is not None and t._view_version != t._version_counter[0]:
+                t._regenerate_grad_fn()  # a view whose base was changed in place: a fresh grad_fn
+            if t._requires_grad:
+                requires_grad = _grad_enabled
+        # set before forward, so that forward saves only what the needed gradients use
+        ctx.needs_input_grad = tuple(t._requires_grad for t in inputs) if requires_grad else (False,) * len(inputs)
+        out = raw = ctx.forward(*[t.array for t in inputs], **params)
+        if not isinstance(out, xp.ndarray):
+            out = xp.asarray(out)
+        if ctx.is_view:
+            result = Tensor._make(out, requires_grad, ctx if requires_grad else None)
+            _mark_view(result, inputs[0], cls, params)
+        else:
+            if not ctx.writes_input:
+                if out.base is not None and builtins.any(xp.may_share_memory(out, t.array) for t in inputs):
+                    out = out.copy()  # only declared views may alias an input's memory
+                elif out.ndim > 1 and not out.flags.c_contiguous and not _keeps_layout(out, inputs):
+                    out = xp.ascontiguousarray(out)  # a new tensor is row-major, as torch's are
+            result = Tensor._make(out, requires_grad, ctx if requires_grad else None)
         if requires_grad:
             ctx.inputs = inputs
-            ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
-            ctx.out_shape = tuple(result.array.shape)
-            ctx._pack_saved(inputs, out, result)
+            # the nodes that made the inputs, captured now: an in-place op later rebases the
+            # input Tensor's grad_fn, but this node still depends on the value it had here
+            ctx.edges = tuple(t._grad_fn for t in inputs)
+            ctx.out_shape = out.shape
+            ctx._pack_saved(inputs, raw, result)
         return result
 
     def forward(ctx, *arrays, **params):
@@ -189,8 +212,8 @@ class Function:
         raise NotImplementedError
 
     def name(self):
-        """torch's name for this node, e.g. ``AddBackward0``."""
-        return getattr(type(self), "backward_name", type(self).__name__ + "Backward0")
+        """torch's name for this node, e.g. ``AddBackward0`` (a node may set its own)."""
+        return getattr(self, "backward_name", None) or type(self).__name__ + "Backward0"
 
     def __repr__(self):
         return f"<{self.name()} object at {hex(id(self))}>"
@@ -198,7 +221,7 @@ class Function:
     @property
     def next_functions(self):
         """The nodes that made this node's inputs (None for leaves), as in torch."""
-        return tuple((t.grad_fn, 0) for t in self.inputs)
+        return tuple((fn, 0) for fn in self.edges)
 
     # --- saving values for the backward ---------------------------------------------------------
 
@@ -206,13 +229,33 @@ class Function:
         ctx._to_save = arrays
 
     def _pack_saved(self, inputs, out, result):
+        """Record what forward saved: an input as that Tensor (with its version), the output
+        (``out`` as forward returned it) as a reference to ``result``, anything else as a constant."""
         saved = []
         for a in self._to_save:
-            kind = next((("input", t, t._version[0]) for t in inputs if a is t.array), None)
+            kind = None
+            if a is None:
+                kind = ("none",)  # a value this node's needed gradients do not use
+            for t in inputs if kind is None else ():
+                if a is t.array:
+                    if t._standin:  # the old self of an in-place op: keep its values, not its memory
+                        t.array, t._standin = t.array.copy(), False
+                    kind = ("input", t, t._version_counter[0])
+                    break
             if kind is None and a is out:
-                kind = ("output", weakref.ref(result), out, result._version)
+                kind = ("output", weakref.ref(result), result.array, result._version_counter, result._version_counter[0])
             saved.append(kind or ("const", a))
         self._saved, self._to_save = saved, ()
+
+    def _rebind_output(self, tensor):
+        """An in-place op wrote this node's output into ``tensor``: a saved output is now that
+        tensor's memory, checked against its version from here on (as torch checks ``exp_``)."""
+        if self._saved:
+            counter = tensor._version_counter
+            self._saved = [
+                ("output", weakref.ref(tensor), tensor.array, counter, counter[0]) if s[0] == "output" else s
+                for s in self._saved
+            ]
 
     @property
     def saved_tensors(self):
@@ -223,26 +266,43 @@ class Function:
     def _unpack(self, s):
         if s[0] == "input":
             _, t, version = s
-            if t._version[0] != version:
-                raise RuntimeError(
-                    f"one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [{t.dtype}{list(t.shape)}] is at version {t._version[0]}; "
-                    f"expected version {version} instead (the input of {self.name()})"
-                )
+            if t._version_counter[0] != version:
+                raise RuntimeError(_modified_message(t, version, f"the input of {self.name()}"))
             return t
         if s[0] == "output":
-            _, _, array, version = s
-            if version[0] != 0:
-                raise RuntimeError(
-                    f"one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: the output of {self.name()} is at version {version[0]}; "
-                    f"expected version 0 instead"
-                )
+            _, ref, array, counter, version = s
+            if counter[0] != version:
+                raise RuntimeError(_modified_message(Tensor._make(array), version, f"output 0 of {self.name()}", counter[0]))
             return Tensor._make(array, requires_grad=True, grad_fn=self)
+        if s[0] == "none":
+            return None
         return Tensor._make(s[1])
 
     def _release(self):
         self._saved, self._freed = None, True
+
+
+_MULTI_VIEW_ADVICE = (
+    "This view is the output of a function that returns multiple views. Such functions do not allow "
+    "the output views to be modified inplace. You should replace the inplace operation by an out-of-place one."
+)
+
+
+def _keeps_layout(out, inputs):
+    """An elementwise result laid out like its input (NumPy's order "K"): torch keeps such a
+    layout too (``(x.t() * 2).is_contiguous()`` is False in both)."""
+    order = lambda a: sorted((d for d in range(a.ndim) if a.shape[d] != 1), key=lambda d: -a.strides[d])  # noqa: E731
+    return builtins.any(t.array.shape == out.shape and order(t.array) == order(out) for t in inputs)
+
+
+def _modified_message(t, version, what, now=None):
+    now = t._version_counter[0] if now is None else now
+    return (
+        f"one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{_TYPE_NAMES.get(str(t.dtype), str(t.dtype))}Tensor {list(t.shape)}], which is {what}, "
+        f"is at version {now}; expected version {version} instead. Hint: the tensor was changed in "
+        f"place after the op that needs it; use an out-of-place op (or .clone()) instead."
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -271,7 +331,7 @@ def broadcast_shapes(*shapes):
                     f"The size of tensor a ({m}) must match the size of tensor b ({n}) at "
                     f"non-singleton dimension {i} (shapes {tuple(out)} and {tuple(shape)})"
                 )
-        out = tuple(builtins.max(m, n) if m != 1 else n for m, n in zip(a, b))
+        out = tuple(m if n == 1 else n for m, n in zip(a, b))  # a size of 0 broadcasts with 1 to 0
     return out
 
 
@@ -318,7 +378,7 @@ def topological_order(roots):
             continue
         visited.add(node)
         stack.append((node, True))
-        stack.extend((t.grad_fn, False) for t in node.inputs if t.grad_fn is not None and t.grad_fn not in visited)
+        stack.extend((fn, False) for fn in node.edges if fn is not None and fn not in visited)
     order.reverse()
     return order
 
@@ -349,9 +409,9 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
         if t.grad_fn is not None:
             wanted.setdefault(t.grad_fn, []).append(t)
 
-    def deliver(t, g):
-        if t.grad_fn is not None:
-            pending[t.grad_fn] = g if t.grad_fn not in pending else pending[t.grad_fn] + g
+    def deliver(t, fn, g):
+        if fn is not None:
+            pending[fn] = g if fn not in pending else pending[fn] + g
         else:
             prev = leaf_grads.get(id(t))
             leaf_grads[id(t)] = (t, g if prev is None else prev[1] + g)
@@ -359,13 +419,19 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
     hooks = tuple(hooks) + tuple(BACKWARD_HOOKS)
     with set_grad_enabled(create_graph):
         for t, g in zip(outputs, grad_outputs):
-            deliver(t, g)
-        for node in topological_order([t.grad_fn for t in outputs if t.grad_fn is not None]):
+            deliver(t, t.grad_fn, g)
+        order = topological_order([t.grad_fn for t in outputs if t.grad_fn is not None])
+        needed = None if inputs is None else _leading_to(order, inputs)
+        for node in order:
             grad = pending.pop(node, None)
             if grad is None:
                 continue
+            if node._hooks:  # Tensor.register_hook on the tensor this node made
+                grad = _call_hooks(node._hooks, grad)
             for t in wanted.get(node, ()):
                 leaf_grads[id(t)] = (t, grad)
+            if needed is not None and node not in needed:
+                continue  # autograd.grad: no input lies behind this node
             kept = node._retained() if node._retained is not None else None
             if kept is not None and inputs is None:
                 kept.grad = grad if create_graph else grad.detach()
@@ -382,10 +448,13 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
             ]
             for hook in hooks:
                 hook(node, grad, fitted)
-            for t, g in zip(node.inputs, fitted):
+            for t, fn, g in zip(node.inputs, node.edges, fitted):
                 if g is not None:
-                    deliver(t, g)
+                    deliver(t, fn, g)
 
+    for key, (t, g) in leaf_grads.items():
+        if t.grad_fn is None and t.__dict__.get("_hooks"):
+            leaf_grads[key] = (t, _call_hooks(t._hooks, g))
     if inputs is not None:
         return leaf_grads
     for t, g in leaf_grads.values():
@@ -402,6 +471,47 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
 #: (torch's ``queue_callback``); :class:`scratchnet.nn.parallel.DistributedDataParallel` queues
 #: its gradient all-reduce here.
 POST_BACKWARD_CALLBACKS = []
+
+
+def _leading_to(order, inputs):
+    """The nodes of ``order`` (a topological order) from which some of ``inputs`` can be reached:
+    the only ones ``autograd.grad`` has to run, as torch runs no other."""
+    leaves = {id(t) for t in inputs if t.grad_fn is None}
+    targets = {t.grad_fn for t in inputs if t.grad_fn is not None}
+    needed = set()
+    for node in reversed(order):  # the nodes behind a node come after it in order
+        for t, fn in zip(node.inputs, node.edges):
+            if (fn is None and id(t) in leaves) or fn in needed or fn in targets:
+                needed.add(node)
+                break
+    return needed
+
+
+def _call_hooks(hooks, grad):
+    """Call each hook with the gradient; a hook that returns a Tensor replaces it."""
+    for hook in list(hooks.values()):
+        out = hook(grad)
+        grad = grad if out is None else out
+    return grad
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``.remove()`` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks):
+        self.hooks, self.id = hooks, RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self):
+        self.hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -424,17 +534,25 @@ class Tensor:
             [6., 8.]])
     """
 
-    __slots__ = ("array", "grad", "grad_fn", "_requires_grad", "_version", "__weakref__", "__dict__")
+    __slots__ = ("array", "grad", "_grad_fn", "_requires_grad", "_version_counter", "__weakref__", "__dict__")
     __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__ instead of numpy's loop
     __hash__ = object.__hash__  # hashable by identity (optimizer state is keyed by parameter)
+
+    # A view (see _mark_view) sets these on itself; every other tensor reads these defaults.
+    _base = None  # the tensor whose memory a view looks at (torch's ``._base``)
+    _view_chain = None  # ((Function, params), ...) that remake the view from its base, differentiably
+    _view_version = 0  # the version at which the view's grad_fn was last made
+    _standin = False  # True on the stand-in for a tensor's old self during an in-place op
+    _made_in_no_grad = False  # a view made under no_grad of a base that requires grad
+    _multi_view = None  # (i, name) for output i of unbind/split/chunk: torch refuses writing them
 
     def __init__(self, data, dtype=None, requires_grad=False):
         array = _as_array(data, dtype)
         self.array = array
         self.grad = None
-        self.grad_fn = None
+        self._grad_fn = None
         self._requires_grad = False
-        self._version = [0]
+        self._version_counter = [0]
         self.requires_grad = requires_grad
 
     @classmethod
@@ -443,15 +561,31 @@ class Tensor:
         t = object.__new__(cls)
         t.array = array if isinstance(array, xp.ndarray) else xp.asarray(array)
         t.grad = None
-        t.grad_fn = grad_fn
+        t._grad_fn = grad_fn
         t._requires_grad = requires_grad
-        t._version = [0]
+        t._version_counter = [0]
         return t
 
     # --- autograd attributes --------------------------------------------------------------------
 
     @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf). A view whose base was changed in
+        place since gets a fresh one first (torch makes it lazily too)."""
+        if self._view_chain is not None and self._view_version != self._version_counter[0]:
+            self._regenerate_grad_fn()
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, node):
+        self._grad_fn = node
+
+    @property
     def requires_grad(self):
+        if self._view_chain is not None and self._view_version != self._version_counter[0]:
+            if self._multi_view is not None:  # its grad_fn cannot be remade (torch raises there)
+                return self._requires_grad or self._base._requires_grad
+            self._regenerate_grad_fn()
         return self._requires_grad
 
     @requires_grad.setter
@@ -477,6 +611,59 @@ class Tensor:
     def is_leaf(self):
         return self.grad_fn is None
 
+    @property
+    def _version(self):
+        """How many in-place edits this tensor's memory has seen (shared by a base and its views)."""
+        return _Version(self._version_counter)
+
+    def _regenerate_grad_fn(self):
+        """Remake a view's grad_fn from its base's current history: replay the view ops on the
+        base (torch names the node it makes this way AsStridedBackward0)."""
+        global _grad_enabled
+        base = self._base
+        if self._multi_view is not None and base._requires_grad:
+            i, name = self._multi_view
+            raise RuntimeError(
+                f"Output {i} of {name} is a view and its base or another view of its base has been modified inplace. "
+                + _MULTI_VIEW_ADVICE
+            )
+        self._view_version = self._version_counter[0]
+        if not base._requires_grad:
+            self._grad_fn, self._requires_grad = None, False
+            return
+        t, mode, _grad_enabled = base, _grad_enabled, True
+        try:
+            for cls, params in self._view_chain:
+                t = cls.apply(t, **params)
+        finally:
+            _grad_enabled = mode
+        t._grad_fn.backward_name = "AsStridedBackward0"
+        self._grad_fn, self._requires_grad = t._grad_fn, True
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` with this tensor's gradient during backward; a returned tensor
+        replaces the gradient. Returns a handle whose ``.remove()`` unregisters the hook.
+
+        >>> import scratchnet as sn
+        >>> x = sn.ones(2, requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> (x * 3).sum().backward(); x.grad
+        tensor([30., 30.])
+        >>> h.remove()
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        node = self.grad_fn
+        if node is None:
+            hooks = self.__dict__.setdefault("_hooks", {})
+        else:
+            if node._hooks is None:
+                node._hooks = {}
+            hooks = node._hooks
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
     def retain_grad(self):
         """Keep this non-leaf tensor's gradient in ``.grad`` after backward."""
         if not self.requires_grad:
@@ -489,13 +676,15 @@ class Tensor:
         return self.grad_fn is not None and self.grad_fn._retained is not None and self.grad_fn._retained() is self
 
     def detach(self):
-        """The same values (shared, not copied), cut off from the graph."""
+        """The same values (shared memory and version counter), cut off from the graph."""
         t = Tensor._make(self.array)
-        t._version = self._version
+        t._version_counter = self._version_counter
         return t
 
     def detach_(self):
-        self.grad_fn = None
+        if self._base is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._grad_fn = None
         self._requires_grad = False
         return self
 
@@ -561,14 +750,15 @@ class Tensor:
     def __iter__(self):
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self)))
+        return iter(self.unbind(0))  # as torch: views, outputs of one unbind
 
     # --- values out -----------------------------------------------------------------------------
 
     @property
     def data(self):
-        """torch's ``.data``: the values as a Tensor outside the graph (storage shared)."""
-        return self.detach()
+        """torch's ``.data``: the values as a Tensor outside the graph (memory shared, but not the
+        version counter: edits through ``.data`` are invisible to autograd, as in torch)."""
+        return Tensor._make(self.array)
 
     @data.setter
     def data(self, other):
@@ -619,56 +809,48 @@ class Tensor:
 
         return tensor_format(self, spec)
 
-    # --- in-place edits (bump the version counter, so a stale saved tensor is caught) ------------
+    # --- memory layout (views share their base's memory) ---------------------------------------
 
-    def _check_inplace(self):
-        if _grad_enabled and self.requires_grad and self.grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    def stride(self, dim=None):
+        """Steps in elements between neighbours along each dim, as torch's ``stride()``."""
+        strides = [s // self.array.itemsize for s in self.array.strides]
+        shape = self.array.shape
+        for d in reversed(range(len(shape))):  # a new size-1 dim: torch's stride, NumPy's is 0
+            if shape[d] == 1 and strides[d] == 0:
+                strides[d] = strides[d + 1] * builtins.max(shape[d + 1], 1) if d + 1 < len(shape) else 1
+        return tuple(strides) if dim is None else strides[_wrap_dim(dim, self.ndim)]
 
-    def _write(self, values):
-        self._check_inplace()
-        self.array[...] = values.array if isinstance(values, Tensor) else values
-        self._version[0] += 1
-        return self
+    def storage_offset(self):
+        """Where this tensor starts in its base's memory, in elements (0 unless a view)."""
+        if self._base is None:
+            return 0
+        return (self.data_ptr() - self._base.data_ptr()) // self.array.itemsize + self._base.storage_offset()
 
-    def copy_(self, src):
-        return self._write(src)
+    def data_ptr(self):
+        return self.array.__array_interface__["data"][0]
 
-    def zero_(self):
-        return self._write(0)
+    def is_contiguous(self, memory_format=None):
+        return builtins.bool(self.array.flags.c_contiguous)
 
-    def fill_(self, value):
-        return self._write(value)
+    def untyped_storage(self):
+        raise NotImplementedError("scratchnet has no storage objects; use data_ptr() and storage_offset()")
 
-    def add_(self, other, alpha=1):
-        other = other.array if isinstance(other, Tensor) else other
-        return self._write(self.array + alpha * other)
+    # --- in-place edits: see scratchnet/ops/inplace.py for the ops (add_, mul_, ...) ------------
 
-    def sub_(self, other, alpha=1):
-        other = other.array if isinstance(other, Tensor) else other
-        return self._write(self.array - alpha * other)
+    def _apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_ok=False):
+        """``self <- op(self)``, recorded in the graph as torch records an in-place op.
 
-    def mul_(self, other):
-        return self._write(self.array * (other.array if isinstance(other, Tensor) else other))
+        ``op`` maps a Tensor standing for self's old value to the new value (any Tensor ops);
+        the values are written into self's memory (through to the base when self is a view), the
+        version counter that self shares with its base and views goes up, and self's grad_fn
+        becomes the op's node (the base's a CopySlices node when self is a view).
+        """
+        from .ops.inplace import apply_inplace
 
-    def div_(self, other):
-        return self._write(self.array / (other.array if isinstance(other, Tensor) else other))
+        return apply_inplace(self, op, check_cast, name, args, overlap_ok)
 
-    def uniform_(self, a=0.0, b=1.0):
-        from .backend import rng
-
-        return self._write(rng().uniform(a, b, self.shape))
-
-    def normal_(self, mean=0.0, std=1.0):
-        from .backend import rng
-
-        return self._write(rng().normal(mean, std, self.shape))
-
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
-
+    def _bump_version(self):
+        self._version_counter[0] += 1
 
 class Size(tuple):
     """A shape, printed as torch prints one: ``scratchnet.Size([2, 3])``."""
@@ -691,6 +873,63 @@ def _wrap_dim(dim, ndim):
     if not lo <= dim <= hi:
         raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
     return int(dim) % builtins.max(ndim, 1)
+
+
+class _Version(int):
+    """``t._version``: the int torch shows. Older engine code bumps it as ``t._version[0] += 1``,
+    which still works: indexing reaches the counter that a base and its views share."""
+
+    def __new__(cls, counter):
+        self = super().__new__(cls, counter[0])
+        self._counter = counter
+        return self
+
+    def __getitem__(self, i):
+        return self._counter[i]
+
+    def __setitem__(self, i, value):
+        self._counter[i] = value
+
+
+def _mark_view(view, input, cls, params):
+    """Make ``view`` (the output of view op ``cls`` on ``input``) a view as torch has them: one
+    version counter with its base, ``._base`` the tensor that owns the memory, and the ops that
+    remake it from the base (replayed when the base's history changes in place)."""
+    base = input._base if input._base is not None else input
+    view._base = base
+    if input._standin:  # a view of an in-place op's stand-in is one too (its values may be saved)
+        view._standin = True
+    if input._multi_view is not None:  # a view of unbind's output keeps its restriction, as torch
+        view._multi_view = input._multi_view
+    view._version_counter = input._version_counter
+    view._view_version = input._version_counter[0]
+    if _grad_enabled:
+        chain = input._view_chain if input._base is not None else ()
+        view._view_chain = None if chain is None else chain + ((cls, params),)
+    elif base._requires_grad:
+        view._made_in_no_grad = True  # writing into it with grad mode on is refused, as torch
+
+
+#: torch's names for dtypes in its messages ("result type Float can't be cast to ... Long").
+_TYPE_NAMES = {
+    "float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
+    "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool",
+}
+
+
+def _can_cast(from_dtype, to_dtype):
+    """torch's rule for writing a result into a tensor: no float -> integer, nothing -> bool
+    except bool itself (any other cast, e.g. float64 -> float32 or int -> float, is allowed).
+
+    >>> _can_cast(float32, int64), _can_cast(int64, float32), _can_cast(int64, bool_)
+    (False, True, False)
+    """
+    from_dtype, to_dtype = xp.dtype(from_dtype), xp.dtype(to_dtype)
+    if from_dtype.kind == "f" and to_dtype.kind in "iub":
+        return False
+    if to_dtype == bool_ and from_dtype != bool_:
+        return False
+    return True
 
 
 def _as_array(data, dtype):

@@ -569,9 +569,6 @@ COVERED_BY = {
 #: Public names that are not differentiable ops, with the reason (tested elsewhere).
 NOT_OPS = {
     "allclose": "returns a Python bool", "equal": "returns a Python bool",
-    "contiguous": "identity: NumPy arrays need no contiguity for scratchnet's ops",
-    "__setitem__": "in-place assignment outside the graph (tests/test_engine.py)",
-    "setitem": "in-place assignment outside the graph (tests/test_engine.py)",
     "long": "integer cast, no gradient", "int": "integer cast, no gradient", "bool": "cast to bool, no gradient",
     "cpu": "identity on the CPU engine",
 }

@@ -71,7 +71,7 @@ for _name, _op in _METHODS.items():
     setattr(Tensor, _name, _op)
 
 Tensor.T = property(lambda self: self.permute(tuple(reversed(range(self.ndim)))))
-Tensor.mT = property(lambda self: self.transpose(-2, -1))
+Tensor.mT = property(shape.matrix_transpose)
 Tensor.float = lambda self: self.to("float32")
 Tensor.double = lambda self: self.to("float64")
 Tensor.long = lambda self: self.to("int64")

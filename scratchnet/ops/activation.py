@@ -76,11 +76,29 @@ def relu(input, inplace=False):
     """max(x, 0); NaN stays NaN (with gradient 1, as torch); integers stay integers."""
     if input.dtype.kind == "b":
         raise NotImplementedError("Boolean inputs not supported for relu")
+    if inplace:  # recorded as torch's relu_ (scratchnet/ops/inplace.py)
+        return input._apply_inplace(lambda old: Relu.apply(old))
     return Relu.apply(input)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    return LeakyRelu.apply(refuse(input, "leaky_relu_cpu", "biu"), negative_slope=negative_slope)
+    input = refuse(input, "leaky_relu_cpu", "biu")
+    if inplace:
+        return input._apply_inplace(lambda old: LeakyReluOfOutput.apply(old, negative_slope=negative_slope))
+    return LeakyRelu.apply(input, negative_slope=negative_slope)
+
+
+class LeakyReluOfOutput(LeakyRelu):
+    """The in-place leaky_relu: as torch, it saves its output (the input is overwritten), so a
+    later in-place edit of the result is caught at backward."""
+
+    backward_name = "LeakyReluBackward1"
+
+    def forward(ctx, x, negative_slope):
+        out = xp.where(x > 0, x, x * negative_slope)
+        ctx.save_for_backward(out)
+        ctx.negative_slope = negative_slope
+        return out
 
 
 def gelu(input, approximate="none"):

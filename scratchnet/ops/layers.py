@@ -169,6 +169,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
+    if inplace:  # recorded as the in-place op it is (scratchnet/ops/inplace.py)
+        return input._apply_inplace(lambda old: dropout(old, p, training))
     if p == 1.0:
         return input * 0.0
     from ..random import dropout_noise
@@ -208,18 +210,16 @@ def _feature_dropout(input, p, training, inplace, spatial, name):
     if not training or p == 0.0 or input.numel() == 0:
         return input
     if p == 1.0:  # torch draws nothing here
-        return _apply_inplace(input, input * 0.0, inplace)
+        return _apply_inplace(input, lambda input: input * 0.0, inplace)
     from ..random import dropout_noise
 
     mask = Tensor._make(dropout_noise(_feature_shape(input, spatial, name), p, input.dtype))
-    return _apply_inplace(input, input * mask, inplace)
+    return _apply_inplace(input, lambda input: input * mask, inplace)
 
 
-def _apply_inplace(input, result, inplace):
-    if not inplace:
-        return result
-    input.copy_(result.detach())
-    return input
+def _apply_inplace(input, fn, inplace):
+    """``fn(input)``, or with ``inplace=True`` the same op recorded in place on ``input``."""
+    return input._apply_inplace(fn) if inplace else fn(input)
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
@@ -255,11 +255,11 @@ def _alpha_dropout(input, p, training, inplace, shape):
     if not training or p == 0.0 or input.numel() == 0:
         return input
     if p == 1.0:
-        return _apply_inplace(input, input * 0.0, inplace)
+        return _apply_inplace(input, lambda input: input * 0.0, inplace)
     keep = keep_mask(shape, p).astype(input.dtype)
     a = 1.0 / ((_ALPHA * _ALPHA * p + 1) * (1 - p)) ** 0.5
     b = Tensor._make(((keep - 1) * (_ALPHA * a) + _ALPHA * a * p).astype(input.dtype))
-    return _apply_inplace(input, input * Tensor._make((keep * a).astype(input.dtype)) + b, inplace)
+    return _apply_inplace(input, lambda input: input * Tensor._make((keep * a).astype(input.dtype)) + b, inplace)
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):

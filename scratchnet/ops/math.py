@@ -36,7 +36,7 @@ class Sub(Function):
 
 class Mul(Function):
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return a * b
 
     def backward(ctx, grad):
@@ -47,7 +47,7 @@ class Mul(Function):
 
 class Div(Function):
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
         return a / b
 
     def backward(ctx, grad):
@@ -91,7 +91,7 @@ class Pow(Function):
 
     def forward(ctx, a, b, bool_exponent=False):
         out = _power(a, b)
-        ctx.save_for_backward(a, b, out)
+        ctx.save_for_backward(a, b, out if ctx.needs_input_grad[1] else None)
         ctx.bool_exponent = bool_exponent
         return out
 
@@ -475,7 +475,7 @@ class MatMul(Function):
     backward_name = "MmBackward0"
 
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
         return a @ b
 
     def backward(ctx, grad):

@@ -35,12 +35,10 @@ def float_only(x, name):
     return x
 
 
-def _inplace(input, result, inplace):
-    """``inplace=True``: write the result into ``input`` and return it (as torch's ``op_``)."""
-    if not inplace:
-        return result
-    input.copy_(result.detach())
-    return input
+def _inplace(input, fn, inplace):
+    """``fn(input)``, or with ``inplace=True`` the same op recorded in place on ``input`` (as
+    torch's ``op_``: scratchnet/ops/inplace.py)."""
+    return input._apply_inplace(fn) if inplace else fn(input)
 
 
 def _softplus(x, beta, threshold):
@@ -51,7 +49,7 @@ def _softplus(x, beta, threshold):
 def silu(input, inplace=False):
     """x * sigmoid(x) (the swish)."""
     float_only(input, "silu")
-    return _inplace(input, composite("SiluBackward0", lambda x: x * sigmoid(x), input), inplace)
+    return _inplace(input, lambda input: composite("SiluBackward0", lambda x: x * sigmoid(x), input), inplace)
 
 
 def _elu(x, alpha, scale):
@@ -62,7 +60,7 @@ def _elu(x, alpha, scale):
 def elu(input, alpha=1.0, inplace=False):
     """x where x > 0, else alpha (e^x - 1)."""
     float_only(input, "elu")
-    return _inplace(input, composite("EluBackward0", lambda x: _elu(x, alpha, 1.0), input), inplace)
+    return _inplace(input, lambda input: composite("EluBackward0", lambda x: _elu(x, alpha, 1.0), input), inplace)
 
 
 SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -71,7 +69,7 @@ SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.050700987355480493
 def selu(input, inplace=False):
     """scale * elu(x, alpha) with torch's self-normalising constants."""
     float_only(input, "elu")
-    return _inplace(input, composite("EluBackward0", lambda x: _elu(x, SELU_ALPHA, SELU_SCALE), input), inplace)
+    return _inplace(input, lambda input: composite("EluBackward0", lambda x: _elu(x, SELU_ALPHA, SELU_SCALE), input), inplace)
 
 
 def celu(input, alpha=1.0, inplace=False):
@@ -80,7 +78,7 @@ def celu(input, alpha=1.0, inplace=False):
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
     fn = lambda x: where(x > 0, x, alpha * ((clamp(x, max=0.0) / alpha).exp() - 1))  # noqa: E731
-    return _inplace(input, composite("CeluBackward0", fn, input), inplace)
+    return _inplace(input, lambda input: composite("CeluBackward0", fn, input), inplace)
 
 
 def glu(input, dim=-1):
@@ -127,7 +125,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """min_val below min_val, max_val above max_val, x between."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _inplace(input, Hardtanh.apply(input, lo=min_val, hi=max_val), inplace)
+    return _inplace(input, lambda input: Hardtanh.apply(input, lo=min_val, hi=max_val), inplace)
 
 
 def relu6(input, inplace=False):
@@ -138,7 +136,7 @@ def relu6(input, inplace=False):
 def hardswish(input, inplace=False):
     """x * relu6(x + 3) / 6."""
     float_only(input, "hardswish")
-    return _inplace(input, composite("HardswishBackward0", lambda x: where(x <= -3, 0.0, where(x >= 3, x, x * (x + 3) / 6)), input), inplace)
+    return _inplace(input, lambda input: composite("HardswishBackward0", lambda x: where(x <= -3, 0.0, where(x >= 3, x, x * (x + 3) / 6)), input), inplace)
 
 
 class Hardsigmoid(Function):
@@ -158,13 +156,13 @@ class Hardsigmoid(Function):
 def hardsigmoid(input, inplace=False):
     """0 for x <= -3, 1 for x >= 3, x / 6 + 1/2 between."""
     float_only(input, "hardsigmoid")
-    return _inplace(input, Hardsigmoid.apply(input), inplace)
+    return _inplace(input, lambda input: Hardsigmoid.apply(input), inplace)
 
 
 def mish(input, inplace=False):
     """x * tanh(softplus(x))."""
     float_only(input, "mish")
-    return _inplace(input, composite("MishBackward0", lambda x: x * tanh(_softplus(x, 1.0, 20.0)), input), inplace)
+    return _inplace(input, lambda input: composite("MishBackward0", lambda x: x * tanh(_softplus(x, 1.0, 20.0)), input), inplace)
 
 
 def prelu(input, weight):
@@ -193,7 +191,7 @@ def threshold(input, threshold, value, inplace=False):
         out = where(x > threshold, x, value)
         return out if out.dtype == x.dtype else out.to(x.dtype)
 
-    return _inplace(input, composite("ThresholdBackward0", fn, input), inplace)
+    return _inplace(input, lambda input: composite("ThresholdBackward0", fn, input), inplace)
 
 
 def logsigmoid(input):
