@@ -369,20 +369,6 @@ def masked_fill_(self, mask, value):
     return self._apply_inplace(lambda old: where(mask, value, old), check_cast=False, overlap_ok=True)
 
 
-def uniform_(self, a=0.0, b=1.0):
-    """Fill with samples of U(a, b) from scratchnet's generator, in place."""
-    from ..backend import rng
-
-    return self._apply_inplace(lambda old: _fill("UniformBackward0")(old, rng().uniform(a, b, old.shape)), check_cast=False)
-
-
-def normal_(self, mean=0.0, std=1.0):
-    """Fill with samples of N(mean, std^2) from scratchnet's generator, in place."""
-    from ..backend import rng
-
-    return self._apply_inplace(lambda old: _fill("NormalBackward0")(old, rng().normal(mean, std, old.shape)), check_cast=False)
-
-
 #: Ops whose in-place form is their out-of-place op written back (``x.add_(y)`` = x <- x.add(y)).
 #: One line per op: a later op family adds its in-place form here.
 _FROM_OUT_OF_PLACE = [
@@ -398,6 +384,8 @@ _FROM_OUT_OF_PLACE = [
     "fix", "negative", "xlogy", "hypot", "copysign", "sgn", "deg2rad", "rad2deg", "float_power", "mvlgamma",
     "digamma", "lgamma", "sinc", "logit", "heaviside", "eq", "ne", "lt", "le", "gt", "ge",
     "greater", "less", "greater_equal", "less_equal", "not_equal", "renorm",
+    "erfinv", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "arctan2", "absolute",
+    "baddbmm", "addmm", "addmv", "addbmm", "addr", "cumsum", "cumprod",
 ]
 
 #: Python's augmented assignments, each the in-place form of its operator.
@@ -412,5 +400,4 @@ METHODS = {name + "_": _inplace_of(name) for name in _FROM_OUT_OF_PLACE}
 METHODS.update({name: _inplace_operator(op) for name, op in _AUGMENTED.items()})
 METHODS.update({
     "zero_": zero_, "fill_": fill_, "copy_": copy_, "masked_fill_": masked_fill_,
-    "uniform_": uniform_, "normal_": normal_,
-})
+})  # the random fills (uniform_, normal_, bernoulli_, ...) are scratchnet/random.py's
