@@ -47,3 +47,13 @@ from .creation import (  # noqa: E402
 from .typeinfo import finfo, iinfo, is_floating_point, is_nonzero, is_tensor, numel  # noqa: E402
 
 __version__ = "0.1.0"
+# ``scratchnet.trace`` is torch.trace (the op); the backward tracer's names ride on it, so
+# ``scratchnet.trace.backward()`` still works (the module itself is ``sys.modules["scratchnet.trace"]``)
+import importlib as _importlib  # noqa: E402
+
+if not isinstance(trace, type(_importlib)):
+    _op_trace = trace
+    _tracer = _importlib.import_module(__name__ + ".trace")
+    trace = _op_trace  # importing the module rebinds the name: keep the op
+    for _name in ("backward", "Trace", "Step"):
+        setattr(trace, _name, getattr(_tracer, _name))
