@@ -21,8 +21,8 @@ def _train_parser(sub):
     p.add_argument("--data-dir", default=None, help="the folder with the MNIST IDX files (default $SCRATCHNET_MNIST or ../shared/data/mnist)")
     p.add_argument("--engine", default=d.engine, help="scratchnet, torch or both (default both)")
     p.add_argument("--device", default=d.device, help="cpu or cuda, for the torch engine (default cpu)")
-    p.add_argument("--epochs", type=int, default=d.epochs, help=f"(default {d.epochs})")
-    p.add_argument("--batch-size", type=int, default=d.batch_size, help=f"(default {d.batch_size})")
+    p.add_argument("--epochs", type=int, default=None, help=f"(default {d.epochs}; 5 for the text models)")
+    p.add_argument("--batch-size", type=int, default=None, help=f"(default {d.batch_size}; 32 for the text models)")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the seed's for the model)")
     p.add_argument("--optimizer", default=None, help=f"one of {', '.join(OPTIMIZERS)} (default: the seed's for the model)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"(default {d.seed})")
@@ -75,7 +75,7 @@ def train_command(args):
     given = [k for k in TEXT_FLAGS if values.get(k) is not None]
     if given:
         raise UsageError(f"--{given[0].replace('_', '-')} is for the text models (--model gpt, lstm or gru with --data text)")
-    config = Config(**{k: v for k, v in values.items() if k in Config.__dataclass_fields__ and not (k == "data" and v is None)})
+    config = Config(**{k: v for k, v in values.items() if k in Config.__dataclass_fields__ and v is not None})
     config.progress = not args.no_progress
     run(config)
     return 0

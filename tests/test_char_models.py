@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reference.models as R
+import reference.models as R_models
 import scratchnet
 import scratchnet.models as M
 from scratchnet import lm
@@ -137,3 +138,31 @@ def test_sampling_is_identical_in_both_engines():
         ids = lm.generate(lib, model, lib.tensor([[1, 2]]), 20, temperature=1.5, top_k=4, block_size=5)
         texts.append(ids.numpy().tolist())
     assert texts[0] == texts[1] and len(texts[0][0]) == 22
+
+
+def test_attention_backward_doc_quotes_a_real_trace_and_the_formulas_hold():
+    """docs/attention-backward.md quotes scratchnet.examples.attention's output verbatim; the
+    gradients the trace shows for softmax(QK^T/sqrt(d) + mask)V equal the hand formulas."""
+    import pathlib
+
+    from scratchnet.examples import attention
+
+    numbers = attention.walkthrough()
+    assert [name for _, name in numbers["nodes"]] == ["MmBackward0", "SoftmaxBackward0", "MulBackward0", "MmBackward0"]
+    assert numbers["max |trace - formula|"] < 1e-12
+    dS = numbers["trace"]["dS"]
+    assert np.abs(dS.sum(-1)).max() < 1e-12 and (dS[np.triu_indices(3, 1)] == 0).all()
+    doc = (pathlib.Path(__file__).parent.parent / "docs" / "attention-backward.md").read_text(encoding="utf-8")
+    import re
+
+    blocks = re.split(r"\n(?=\S[^\n]* =\n)", attention.report())  # "dP (trace) =\n[[...]]" etc., whole
+    assert len(blocks) == 12  # the nodes line, Q K V P dY, six gradients
+    for block in blocks:
+        assert block in doc, block
+    # the same head in torch gives the same gradients (the trace is of the real computation)
+    attn, x, R, _ = attention.traced_head()
+    twin = R_models.CausalSelfAttention(2, 1).double()
+    twin.load_state_dict({k: torch.tensor(v.numpy()) for k, v in attn.state_dict().items()})
+    xt = torch.tensor(x.detach().numpy(), requires_grad=True)
+    (twin(xt) * torch.tensor(R.numpy())).sum().backward()
+    assert_close(x.grad, xt.grad, 1e-12, 1e-14, what="dL/dx of the traced head")
