@@ -43,7 +43,24 @@ def load_run(out):
     if meta.get("data") != "text" or not isinstance(text, dict) or not isinstance(text.get("chars"), str) \
             or not isinstance(text.get("model_args"), dict) or meta.get("model") not in ("gpt", "lstm", "gru"):
         raise UsageError(f"--out: {path} is not a checkpoint of a text model (train one with --data text)")
+    check_model_args(path, meta["model"], text)
     return arrays, meta
+
+
+#: the sizes a text model's header may record, and their bounds (the CLI's own limits)
+SIZE_LIMITS = {"vocab_size": 2**20, "n_layer": 10**4, "n_head": 8192, "n_embd": 8192, "hidden_size": 8192, "block_size": 4096}
+
+
+def check_model_args(path, model, text):
+    """Refuse a header whose model sizes are not the CLI's kind (a crafted file must not make us
+    build a huge model)."""
+    args = text["model_args"]
+    wanted = {"vocab_size", "n_layer", "n_embd", "block_size", "dropout"} | ({"n_head"} if model == "gpt" else {"hidden_size"})
+    bad = set(args) != wanted or any(
+        not isinstance(args[k], int) or isinstance(args[k], bool) or not 1 <= args[k] <= SIZE_LIMITS[k] for k in wanted - {"dropout"}
+    ) or not isinstance(args["dropout"], (int, float)) or not 0 <= args["dropout"] < 1 or args["vocab_size"] != len(text["chars"])
+    if bad:
+        raise UsageError(f"--out: {path} records model sizes outside what scratchnet train writes ({args})")
 
 
 def build_engine_model(name, meta, arrays, path="checkpoint"):

@@ -227,3 +227,16 @@ def test_sample_refuses_a_missing_or_non_text_run_and_unknown_prompt_characters(
     assert "--top-k must be at most the vocabulary size 103" in capsys.readouterr().err
     assert main(["sample", "--out", str(tmp_path / "run"), "--prompt", "a"]) == 2  # the run trained scratchnet only
     assert "holds no weights for torch" in capsys.readouterr().err
+
+
+def test_sample_refuses_a_header_with_crafted_model_sizes(tmp_path, capsys):
+    from scratchnet.checkpoint import load_arrays, save_arrays
+
+    assert train(tmp_path, "--model", "gpt", *TINY, "--engine", "scratchnet") == 0
+    path = tmp_path / "run" / "checkpoint.npz"
+    arrays, meta = load_arrays(str(path))
+    meta["text"]["model_args"]["n_embd"] = 10**9
+    save_arrays(str(path), arrays, meta)
+    capsys.readouterr()
+    assert main(["sample", "--out", str(tmp_path / "run"), "--prompt", "a", "--engine", "scratchnet"]) == 2
+    assert "records model sizes outside what scratchnet train writes" in capsys.readouterr().err
