@@ -166,3 +166,66 @@ def test_attention_backward_doc_quotes_a_real_trace_and_the_formulas_hold():
     xt = torch.tensor(x.detach().numpy(), requires_grad=True)
     (twin(xt) * torch.tensor(R.numpy())).sum().backward()
     assert_close(x.grad, xt.grad, 1e-12, 1e-14, what="dL/dx of the traced head")
+
+
+def _lm(kind, vocab=9, width=8):
+    """Small causal LMs of the other shapes a held-out check may write, for both engines."""
+
+    def build(lib):
+        nn_ = lib.nn
+
+        class LM(nn_.Module):
+            def __init__(self):
+                super().__init__()
+                self.emb = nn_.Embedding(vocab, width)
+                if kind == "rnn":
+                    self.body = nn_.RNN(width, width, 2, batch_first=True)
+                elif kind == "lstm_cell":
+                    self.body = nn_.LSTMCell(width, width)
+                elif kind == "sdpa":
+                    self.qkv, self.proj = nn_.Linear(width, 3 * width), nn_.Linear(width, width)
+                self.norm, self.head = nn_.LayerNorm(width), nn_.Linear(width, vocab)
+
+            def forward(self, idx):
+                x = self.emb(idx)
+                if kind == "rnn":
+                    x = self.body(x)[0]
+                elif kind == "lstm_cell":
+                    h = c = lib.zeros(idx.shape[0], width, dtype=x.dtype)
+                    outs = []
+                    for t in range(idx.shape[1]):
+                        h, c = self.body(x[:, t], (h, c))
+                        outs.append(h)
+                    x = lib.stack(outs, dim=1)
+                else:
+                    B, T, C = x.shape
+                    q, k, v = (t.reshape(B, T, 2, C // 2).transpose(1, 2) for t in self.qkv(x).split(C, dim=2))
+                    y = lib.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+                    x = x + self.proj(y.transpose(1, 2).reshape(B, T, C))
+                return self.head(self.norm(x))
+
+        return LM()
+
+    return build
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm_cell", "sdpa"])
+def test_other_language_models_train_step_for_step_with_the_gpt_recipe(kind):
+    """RNN, an LSTMCell loop and F.scaled_dot_product_attention language models, built from the same
+    seed, under lm.train_step (two AdamW groups, clipping at 0.5, the schedule): loss and gradient
+    norm at each of 10 steps and the final weights equal torch's (float64)."""
+    scratchnet.manual_seed(2)
+    ours = _lm(kind)(scratchnet).double()
+    torch.manual_seed(2)
+    theirs = _lm(kind)(torch).double()
+    opt_s, opt_t = lm.make_optimizer(scratchnet, ours, lr=2e-2), lm.make_optimizer(torch, theirs, lr=2e-2)
+    rng = np.random.default_rng(4)
+    for step in range(10):
+        idx, target = rng.integers(0, 9, (2, 5)), rng.integers(0, 9, (2, 5))
+        lr = lm.lr_at(step, 10, 2, 2e-2, 1e-3)
+        loss_s, norm_s = lm.train_step(scratchnet, ours, opt_s, scratchnet.tensor(idx), scratchnet.tensor(target), lr, clip=0.5)
+        loss_t, norm_t = lm.train_step(torch, theirs, opt_t, torch.tensor(idx), torch.tensor(target), lr, clip=0.5)
+        assert_close(loss_s, loss_t, 1e-9, 1e-11, what=f"{kind} loss at step {step}")
+        assert_close(norm_s, norm_t, 1e-9, 1e-11, what=f"{kind} gradient norm at step {step}")
+    for (name, p), q in zip(ours.state_dict().items(), theirs.state_dict().values()):
+        assert_close(p, q, 1e-9, 1e-9, what=f"{kind} {name} after 10 steps")
