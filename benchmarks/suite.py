@@ -182,6 +182,33 @@ def _training(model_name, optimizer, lr):
     return workload
 
 
+def _text_training(kind, context=64, **sizes):
+    def workload(engine, batch):
+        from scratchnet import lm
+
+        if engine.lib_name == "torch":
+            import reference.models as models
+        else:
+            import scratchnet.models as models
+        engine.lib.manual_seed(0)  # the same seed: the same weights in every engine, no copying
+        model = models.TEXT_MODELS[kind](103, **sizes)
+        if engine.lib_name == "torch":
+            model = model.to(engine.device)
+        rng = _rng(batch)
+        x = engine.tensor(rng.integers(0, 103, (batch, context)))
+        y = engine.tensor(rng.integers(0, 103, (batch, context)))
+        opt = lm.make_optimizer(engine.lib, model, lr=1e-3)
+
+        def step():
+            lm.train_step(engine.lib, model, opt, x, y, 1e-3, clip=1.0)
+
+        return step
+
+    described = ", ".join(f"{k}={v}" for k, v in sizes.items())
+    workload.__doc__ = f"training step of the char-{kind} language model ({described}, context {context}): forward, backward, clip, AdamW"
+    return workload
+
+
 WORKLOADS = {
     "matmul": op_matmul,
     "conv2d-1->32": _conv(1, 32, 28),
@@ -193,6 +220,8 @@ WORKLOADS = {
     "step-cnn": _training("cnn", "Adam", 1e-3),
     "step-cnn5": _training("cnn5", "Adam", 2e-4),
     "step-lenet": _training("lenet", "SGD", 0.01),
+    "step-gpt": _text_training("gpt", n_layer=2, n_head=4, n_embd=64, block_size=64),
+    "step-lstm": _text_training("lstm", n_layer=2, n_embd=64, hidden_size=128),
 }
 
 # ----------------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """The seed tutorials' networks in PyTorch, by the same names and layer order as scratchnet.models,
 so a state_dict moves between them unchanged (see reference.exchange)."""
 
+import math
+
+import torch
 from torch import nn
 from torch.nn import functional as F
 
@@ -91,3 +94,97 @@ MODELS = {
     "xor": XORNet, "deep-xor": DeepXORNet, "mlp": MnistMLP, "dropout-mlp": DropoutMLP,
     "bn-mlp": BatchNormMLP, "plain-mlp": PlainMLP, "cnn": CNN, "cnn5": CNN5, "lenet": LeNet,
 }
+
+
+# --- character-level language models: twins of scratchnet.models' (same names, keys, init order)
+
+
+class CausalSelfAttention(nn.Module):
+    def __init__(self, n_embd, n_head, dropout=0.0):
+        super().__init__()
+        assert n_embd % n_head == 0
+        self.n_head = n_head
+        self.c_attn, self.c_proj = nn.Linear(n_embd, 3 * n_embd), nn.Linear(n_embd, n_embd)
+        self.attn_dropout, self.resid_dropout = nn.Dropout(dropout), nn.Dropout(dropout)
+
+    def forward(self, x):
+        B, T, C = x.shape
+        q, k, v = self.c_attn(x).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(C // self.n_head))
+        future = torch.ones(T, T, dtype=torch.bool, device=x.device).triu(1)
+        att = F.softmax(att.masked_fill(future, float("-inf")), dim=-1)
+        y = (self.attn_dropout(att) @ v).transpose(1, 2).contiguous().view(B, T, C)
+        return self.resid_dropout(self.c_proj(y))
+
+
+class MLP(nn.Module):
+    def __init__(self, n_embd, dropout=0.0):
+        super().__init__()
+        self.c_fc, self.gelu, self.c_proj = nn.Linear(n_embd, 4 * n_embd), nn.GELU(), nn.Linear(4 * n_embd, n_embd)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x):
+        return self.dropout(self.c_proj(self.gelu(self.c_fc(x))))
+
+
+class Block(nn.Module):
+    def __init__(self, n_embd, n_head, dropout=0.0):
+        super().__init__()
+        self.ln_1, self.attn = nn.LayerNorm(n_embd), CausalSelfAttention(n_embd, n_head, dropout)
+        self.ln_2, self.mlp = nn.LayerNorm(n_embd), MLP(n_embd, dropout)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+class CharGPT(nn.Module):
+    def __init__(self, vocab_size, n_layer=2, n_head=2, n_embd=32, block_size=32, dropout=0.0):
+        super().__init__()
+        self.block_size = block_size
+        self.wte, self.wpe = nn.Embedding(vocab_size, n_embd), nn.Embedding(block_size, n_embd)
+        self.drop = nn.Dropout(dropout)
+        self.blocks = nn.ModuleList([Block(n_embd, n_head, dropout) for _ in range(n_layer)])
+        self.ln_f = nn.LayerNorm(n_embd)
+        self.head = nn.Linear(n_embd, vocab_size, bias=False)
+        self.head.weight = self.wte.weight
+        for name, module in self.named_modules():
+            if isinstance(module, nn.Linear) and module is not self.head:
+                nn.init.normal_(module.weight, mean=0.0, std=0.02)
+                if module.bias is not None:
+                    nn.init.zeros_(module.bias)
+                if name.endswith("c_proj"):
+                    nn.init.normal_(module.weight, mean=0.0, std=0.02 / math.sqrt(2 * n_layer))
+            elif isinstance(module, nn.Embedding):
+                nn.init.normal_(module.weight, mean=0.0, std=0.02)
+
+    def forward(self, idx):
+        T = idx.shape[1]
+        if T > self.block_size:
+            raise ValueError(f"a sequence of length {T} is longer than the model's block_size {self.block_size}")
+        x = self.drop(self.wte(idx) + self.wpe(torch.arange(T, device=idx.device)))
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.ln_f(x))
+
+
+class CharLSTM(nn.Module):
+    rnn_class = "LSTM"
+
+    def __init__(self, vocab_size, n_layer=2, n_embd=32, hidden_size=64, dropout=0.0, block_size=None):
+        super().__init__()
+        self.block_size = block_size
+        self.embedding = nn.Embedding(vocab_size, n_embd)
+        self.rnn = getattr(nn, self.rnn_class)(n_embd, hidden_size, n_layer, batch_first=True, dropout=dropout if n_layer > 1 else 0.0)
+        self.head = nn.Linear(hidden_size, vocab_size)
+
+    def forward(self, idx):
+        return self.head(self.rnn(self.embedding(idx))[0])
+
+
+class CharGRU(CharLSTM):
+    rnn_class = "GRU"
+
+
+TEXT_MODELS = {"gpt": CharGPT, "lstm": CharLSTM, "gru": CharGRU}

@@ -1,6 +1,8 @@
 """The ``scratchnet`` command.
 
     scratchnet train [--model cnn] [--data digits] [--engine both] ...   train beside PyTorch
+    scratchnet train --model gpt|lstm|gru --data text [--text-file F]    a character language model
+    scratchnet sample --out RUN --prompt TEXT [--tokens N] ...            text from each engine
     scratchnet w5 [--trace]                                               the seed's worked example
 """
 
@@ -14,13 +16,13 @@ def _train_parser(sub):
     d = Config()
     p = sub.add_parser("train", help="train a seed network in scratchnet and PyTorch side by side",
                        description="Train a seed network in scratchnet and PyTorch from the same weights on the same batches.")
-    p.add_argument("--model", default=d.model, help=f"one of {', '.join(MODELS)} (default {d.model})")
-    p.add_argument("--data", default=d.data, help=f"one of {', '.join(DATASETS)} (default {d.data}: the digits shipped with scikit-learn)")
+    p.add_argument("--model", default=d.model, help=f"one of {', '.join(MODELS)}, or gpt, lstm, gru with --data text (default {d.model})")
+    p.add_argument("--data", default=None, help=f"one of {', '.join(DATASETS)}, text (default {d.data}: the digits shipped with scikit-learn; text for the text models)")
     p.add_argument("--data-dir", default=None, help="the folder with the MNIST IDX files (default $SCRATCHNET_MNIST or ../shared/data/mnist)")
     p.add_argument("--engine", default=d.engine, help="scratchnet, torch or both (default both)")
     p.add_argument("--device", default=d.device, help="cpu or cuda, for the torch engine (default cpu)")
-    p.add_argument("--epochs", type=int, default=d.epochs, help=f"(default {d.epochs})")
-    p.add_argument("--batch-size", type=int, default=d.batch_size, help=f"(default {d.batch_size})")
+    p.add_argument("--epochs", type=int, default=None, help=f"(default {d.epochs}; 5 for the text models)")
+    p.add_argument("--batch-size", type=int, default=None, help=f"(default {d.batch_size}; 32 for the text models)")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the seed's for the model)")
     p.add_argument("--optimizer", default=None, help=f"one of {', '.join(OPTIMIZERS)} (default: the seed's for the model)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"(default {d.seed})")
@@ -28,7 +30,55 @@ def _train_parser(sub):
     p.add_argument("--resume", action="store_true", help="continue from --out/checkpoint.npz")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--allow-nonfinite", action="store_true", help="with --resume: load weights even if they hold NaN or inf")
+    t = p.add_argument_group("text models (--model gpt|lstm|gru --data text)")
+    t.add_argument("--text-file", default=None, help="a UTF-8 file to learn (default: CPython's pydoc_data.topics text)")
+    for flag, kind, help_ in [("block-size", int, "context length (default 64)"), ("n-layer", int, "layers (default 2)"),
+                              ("n-head", int, "attention heads, gpt (default 4)"), ("n-embd", int, "width / embedding size (default 64)"),
+                              ("hidden-size", int, "recurrent hidden size, lstm/gru (default 128)"), ("dropout", float, "(default 0)"),
+                              ("steps-per-epoch", int, "training steps per epoch (default 20)"),
+                              ("warmup-steps", int, "linear warm-up steps (default a tenth of the decay steps, at most 100)"),
+                              ("lr-decay-steps", int, "length of the cosine decay (default epochs x steps-per-epoch)"),
+                              ("min-lr", float, "learning rate at the end of the decay (default lr/10)"),
+                              ("weight-decay", float, "AdamW weight decay on the weight matrices (default 0.1)"),
+                              ("grad-clip", float, "clip the gradient norm to this (default 1.0)"),
+                              ("eval-batches", int, "held-out batches per evaluation (default 4)")]:
+        t.add_argument(f"--{flag}", type=kind, default=None, help=help_)
     return p
+
+
+def _sample_parser(sub):
+    p = sub.add_parser("sample", help="generate text from a text run with each engine",
+                       description="Generate text from a `scratchnet train --data text` run's checkpoint, in each engine.")
+    p.add_argument("--out", required=True, help="the run's folder (holding checkpoint.npz)")
+    p.add_argument("--prompt", required=True, help="the text to continue")
+    p.add_argument("--tokens", type=int, default=200, help="characters to generate (default 200)")
+    p.add_argument("--temperature", type=float, default=1.0, help="divide the logits by this (default 1.0)")
+    p.add_argument("--top-k", type=int, default=None, help="sample among the k likeliest characters only (default all)")
+    p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    p.add_argument("--engine", default="both", help="scratchnet, torch or both (default both)")
+    return p
+
+
+def train_command(args):
+    from .train import Config, UsageError, run
+    from .train_text import TEXT_FLAGS, TEXT_MODELS, TextConfig, run_text
+
+    values = vars(args)
+    if args.model in TEXT_MODELS or args.data == "text":
+        fields = {k: v for k, v in values.items() if k in TextConfig.__dataclass_fields__ and v is not None}
+        if args.data_dir is not None:
+            raise UsageError("--data-dir is for the MNIST files; a text model takes --text-file")
+        config = TextConfig(**fields)
+        config.progress = not args.no_progress
+        run_text(config)
+        return 0
+    given = [k for k in TEXT_FLAGS if values.get(k) is not None]
+    if given:
+        raise UsageError(f"--{given[0].replace('_', '-')} is for the text models (--model gpt, lstm or gru with --data text)")
+    config = Config(**{k: v for k, v in values.items() if k in Config.__dataclass_fields__ and v is not None})
+    config.progress = not args.no_progress
+    run(config)
+    return 0
 
 
 def compare_command(args):
@@ -76,6 +126,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="scratchnet", description="scratchnet: a NumPy neural-network engine that mirrors PyTorch")
     sub = parser.add_subparsers(dest="command")
     _train_parser(sub)
+    _sample_parser(sub)
     cmp_ = sub.add_parser("compare", help="find the first layer where scratchnet and torch disagree")
     cmp_.add_argument("--model", default="cnn")
     cmp_.add_argument("--batch-size", type=int, default=4)
@@ -100,11 +151,11 @@ def main(argv=None):
         if args.command == "compare":
             return compare_command(args)
         if args.command == "train":
-            from .train import Config, run
+            return train_command(args)
+        if args.command == "sample":
+            from .sample import sample_command
 
-            config = Config(**{k: v for k, v in vars(args).items() if k in Config.__dataclass_fields__})
-            config.progress = not args.no_progress
-            run(config)
+            sample_command(args)
             return 0
     except (UsageError, DataError, CheckpointError) as e:
         print(f"scratchnet {args.command}: error: {e}", file=sys.stderr)

@@ -8,6 +8,8 @@ scratchnet.Size([2, 10])
 ['0.weight', '0.bias', '2.weight', '2.bias']
 """
 
+import math
+
 from . import nn
 from .nn import functional as F
 
@@ -133,3 +135,156 @@ MODELS = {
     "dropout-mlp": (DropoutMLP, (784,)), "bn-mlp": (BatchNormMLP, (784,)), "plain-mlp": (PlainMLP, (784,)),
     "cnn": (CNN, (1, 28, 28)), "cnn5": (CNN5, (1, 28, 28)), "lenet": (LeNet, (1, 32, 32)),
 }
+
+
+# --- character-level language models (issue 14) -------------------------------------------------
+# Each takes a (batch, time) tensor of character indices and returns (batch, time, vocab_size)
+# logits for the next character. reference.models defines the same classes in PyTorch; after the
+# same manual_seed both engines build identical weights (scratchnet's generator is torch's).
+
+
+class CausalSelfAttention(nn.Module):
+    """Multi-head causal self-attention written out from ops, as minGPT does.
+
+    With ``x`` of shape (B, T, C) and H heads of size D = C / H::
+
+        q, k, v = split(x @ W_attn^T + b_attn)            each (B, H, T, D)
+        att     = softmax(q k^T / sqrt(D) + mask)          (B, H, T, T); mask is -inf above the diagonal
+        y       = (dropout(att) v) merged back to (B, T, C) @ W_proj^T + b_proj
+
+    so ``scratchnet.trace`` shows every step of its backward (``SoftmaxBackward0`` included).
+    """
+
+    def __init__(self, n_embd, n_head, dropout=0.0):
+        super().__init__()
+        if n_embd % n_head:
+            raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head})")
+        self.n_head = n_head
+        self.c_attn = nn.Linear(n_embd, 3 * n_embd)  # the q, k and v projections side by side
+        self.c_proj = nn.Linear(n_embd, n_embd)
+        self.attn_dropout = nn.Dropout(dropout)
+        self.resid_dropout = nn.Dropout(dropout)
+
+    def forward(self, x):
+        import scratchnet
+
+        B, T, C = x.shape
+        q, k, v = self.c_attn(x).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(C // self.n_head))
+        future = scratchnet.ones(T, T, dtype=scratchnet.bool).triu(1)  # True where a key lies in the future
+        att = F.softmax(att.masked_fill(future, float("-inf")), dim=-1)
+        y = self.attn_dropout(att) @ v
+        y = y.transpose(1, 2).contiguous().view(B, T, C)
+        return self.resid_dropout(self.c_proj(y))
+
+
+class MLP(nn.Module):
+    """Linear(C, 4C) -> GELU -> Linear(4C, C) -> Dropout."""
+
+    def __init__(self, n_embd, dropout=0.0):
+        super().__init__()
+        self.c_fc, self.gelu, self.c_proj = nn.Linear(n_embd, 4 * n_embd), nn.GELU(), nn.Linear(4 * n_embd, n_embd)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x):
+        return self.dropout(self.c_proj(self.gelu(self.c_fc(x))))
+
+
+class Block(nn.Module):
+    """A pre-LayerNorm transformer block: ``x + attn(ln_1(x))``, then ``x + mlp(ln_2(x))``."""
+
+    def __init__(self, n_embd, n_head, dropout=0.0):
+        super().__init__()
+        self.ln_1, self.attn = nn.LayerNorm(n_embd), CausalSelfAttention(n_embd, n_head, dropout)
+        self.ln_2, self.mlp = nn.LayerNorm(n_embd), MLP(n_embd, dropout)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+class CharGPT(nn.Module):
+    """A minGPT-style character transformer: token + position embeddings, ``n_layer`` pre-norm
+    blocks, a final LayerNorm and a head whose weight is the token embedding's (tied).
+
+    Initialised as minGPT: every Linear and Embedding weight from N(0, 0.02), biases zero,
+    LayerNorms ones/zeros, then each residual projection (``c_proj``) from N(0, 0.02/sqrt(2 n_layer)),
+    in module order, so both engines draw the same numbers from the seed.
+
+    Args: vocab_size, n_layer, n_head, n_embd (divisible by n_head), block_size (the longest
+    context), dropout. Input (B, T) indices with T <= block_size; output (B, T, vocab_size) logits.
+
+    >>> import scratchnet as sn
+    >>> m = CharGPT(vocab_size=5, n_layer=1, n_head=2, n_embd=8, block_size=4)
+    >>> m(sn.tensor([[0, 1, 2]])).shape
+    scratchnet.Size([1, 3, 5])
+    >>> m.head.weight is m.wte.weight
+    True
+    """
+
+    def __init__(self, vocab_size, n_layer=2, n_head=2, n_embd=32, block_size=32, dropout=0.0):
+        super().__init__()
+        self.block_size = block_size
+        self.wte, self.wpe = nn.Embedding(vocab_size, n_embd), nn.Embedding(block_size, n_embd)
+        self.drop = nn.Dropout(dropout)
+        self.blocks = nn.ModuleList([Block(n_embd, n_head, dropout) for _ in range(n_layer)])
+        self.ln_f = nn.LayerNorm(n_embd)
+        self.head = nn.Linear(n_embd, vocab_size, bias=False)
+        self.head.weight = self.wte.weight  # weight tying: one matrix embeds and un-embeds
+        for name, module in self.named_modules():
+            if isinstance(module, nn.Linear) and module is not self.head:
+                nn.init.normal_(module.weight, mean=0.0, std=0.02)
+                if module.bias is not None:
+                    nn.init.zeros_(module.bias)
+                if name.endswith("c_proj"):
+                    nn.init.normal_(module.weight, mean=0.0, std=0.02 / math.sqrt(2 * n_layer))
+            elif isinstance(module, nn.Embedding):
+                nn.init.normal_(module.weight, mean=0.0, std=0.02)
+
+    def forward(self, idx):
+        import scratchnet
+
+        T = idx.shape[1]
+        if T > self.block_size:
+            raise ValueError(f"a sequence of length {T} is longer than the model's block_size {self.block_size}")
+        x = self.drop(self.wte(idx) + self.wpe(scratchnet.arange(T)))
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.ln_f(x))
+
+
+class CharLSTM(nn.Module):
+    """Embedding(vocab_size, n_embd) -> LSTM(n_embd, hidden_size, n_layer, batch_first) -> Linear head.
+
+    >>> import scratchnet as sn
+    >>> CharLSTM(vocab_size=5, n_embd=4, hidden_size=6)(sn.tensor([[0, 1, 2]])).shape
+    scratchnet.Size([1, 3, 5])
+    """
+
+    rnn_class = "LSTM"
+
+    def __init__(self, vocab_size, n_layer=2, n_embd=32, hidden_size=64, dropout=0.0, block_size=None):
+        super().__init__()
+        self.block_size = block_size
+        self.embedding = nn.Embedding(vocab_size, n_embd)
+        self.rnn = getattr(nn, self.rnn_class)(n_embd, hidden_size, n_layer, batch_first=True, dropout=dropout if n_layer > 1 else 0.0)
+        self.head = nn.Linear(hidden_size, vocab_size)
+
+    def forward(self, idx):
+        return self.head(self.rnn(self.embedding(idx))[0])
+
+
+class CharGRU(CharLSTM):
+    """CharLSTM with a GRU: Embedding -> GRU(n_embd, hidden_size, n_layer, batch_first) -> Linear head.
+
+    >>> import scratchnet as sn
+    >>> list(CharGRU(vocab_size=5, n_layer=1, n_embd=4, hidden_size=6).state_dict())[:2]
+    ['embedding.weight', 'rnn.weight_ih_l0']
+    """
+
+    rnn_class = "GRU"
+
+
+#: --model name -> class, for the text models (their input is indices, not a float sample)
+TEXT_MODELS = {"gpt": CharGPT, "lstm": CharLSTM, "gru": CharGRU}

@@ -57,7 +57,7 @@ class Trace:
             if a is None:
                 return "-"
             if a.size <= max_values:
-                return xp.array2string(a.ravel(), precision=8, separator=", ", floatmode="fixed")
+                return xp.array2string(a.ravel(), precision=8, separator=", ", floatmode="fixed", max_line_width=10**6)
             return f"{tuple(a.shape)} |g|={float(xp.linalg.norm(a)):.4g}"
 
         lines = [f"{'#':>3}  {'node':<22} {'out':<10} {'grad in (dL/d out)':<40} grads out (dL/d input)"]

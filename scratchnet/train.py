@@ -248,7 +248,7 @@ def restore_run(config, engines, path):
             raise UsageError(f"--resume: {path} does not match the {config.model} network's parameters")
         for k in own:
             _check_values(path, f"{engine.name} {k}", saved[k], own[k], config)
-        params = [p for p in engine.model.parameters()]
+        params = [p for group in engine.optimizer.param_groups for p in group["params"]]  # the optimizer's numbering
         optim = {}
         for k, v in arrays.items():
             if k.startswith(f"{engine.name}/optim/"):

@@ -61,3 +61,14 @@ def test_scratchnet_bench_passes_its_flags_to_the_suite(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "cross_entropy   batch  100" in out and "torch-cpu" in out
     assert (tmp_path / "latest.json").exists()
+
+
+def test_text_model_training_steps_are_workloads():
+    """step-gpt and step-lstm build the same model from the seed in each engine (no copying) and
+    run a whole AdamW step with clipping; batch 1, one round: a test of the wiring, not a timing."""
+    pytest.importorskip("torch")
+    for name in ("step-gpt", "step-lstm"):
+        assert name in suite.WORKLOADS and "AdamW" in suite.WORKLOADS[name].__doc__
+    report = suite.run_suite(["step-gpt", "step-lstm"], [1], ["scratchnet", "torch-cpu"], rounds=1, warmup=0, memory=False, log=lambda *_: None)
+    assert [r["workload"] for r in report["results"]] == ["step-gpt", "step-lstm"]
+    assert all(r["engines"]["scratchnet"]["ratio"] > 0 for r in report["results"])
