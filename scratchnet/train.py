@@ -43,6 +43,8 @@ class Config:
     optimizer: str = None
     seed: int = 777
     allow_nonfinite: bool = False
+    world: int = 1  # processes under torchrun (set from WORLD_SIZE)
+    rank: int = 0
     out: str = "runs/latest"
     resume: bool = False
     progress: bool = True
@@ -145,7 +147,8 @@ class Engine:
         start = time.perf_counter()
         self.model.train()
         self.optimizer.zero_grad()
-        loss = self.loss_fn(self.model(self.tensor(x)), self.tensor(y))
+        net = getattr(self, "parallel", None) or self.model  # DistributedDataParallel under torchrun
+        loss = self.loss_fn(net(self.tensor(x)), self.tensor(y))
         loss.backward()
         self.optimizer.step()
         value = loss.item()
@@ -190,7 +193,68 @@ def build_engines(config):
             for ours_p, p in zip(ours.state_dict().values(), twin.state_dict().values())
         )
         engines["torch"] = Engine("torch", torch, twin.to(config.device), config)
+    if config.world > 1:
+        wrap_data_parallel(config, engines)
     return engines
+
+
+# --- data-parallel training (torchrun) ----------------------------------------------------------
+
+
+def init_distributed(config):
+    """Under ``torchrun`` (WORLD_SIZE > 1 in the environment) join the process group: one group
+    serves both engines — gloo carries CPU tensors (scratchnet's, and torch's on the CPU), NCCL
+    torch's CUDA tensors. Sets ``config.rank`` and ``config.world``."""
+    config.world = int(os.environ.get("WORLD_SIZE", "1"))
+    config.rank = int(os.environ.get("RANK", "0"))
+    if config.world <= 1:
+        return
+    try:
+        import torch.distributed as dist
+    except ImportError:
+        raise UsageError("data-parallel training moves tensors with torch.distributed: pip install 'scratchnet[torch]'") from None
+    from datetime import timedelta
+
+    if not dist.is_initialized():
+        backend = "cpu:gloo,cuda:nccl" if config.device == "cuda" else "gloo"
+        dist.init_process_group(backend, timeout=timedelta(seconds=120))
+    if config.device == "cuda":
+        import torch
+
+        torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+
+
+def wrap_data_parallel(config, engines):
+    """Each engine's model gets a DistributedDataParallel twin for training (``engine.parallel``);
+    ``engine.model`` stays the plain network for evaluation and checkpoints."""
+    for engine in engines.values():
+        if engine.name == "scratchnet":
+            from .nn.parallel import DistributedDataParallel
+        else:
+            from torch.nn.parallel import DistributedDataParallel
+        device_ids = [int(os.environ.get("LOCAL_RANK", "0"))] if engine.device == "cuda" else None
+        engine.parallel = DistributedDataParallel(engine.model, device_ids=device_ids)
+
+
+def shard(indices, config):
+    """This rank's part of one batch: contiguous, as equal as the batch allows. With equal parts
+    the average of the ranks' gradients is the gradient of the whole batch's mean loss, so
+    data-parallel training equals single-process training."""
+    if config.world <= 1:
+        return indices
+    return xp.array_split(xp.asarray(indices), config.world)[config.rank]
+
+
+def mean_over_ranks(value, config):
+    """The average of ``value`` over all ranks (for the table's losses)."""
+    if config.world <= 1:
+        return value
+    import torch
+    import torch.distributed as dist
+
+    t = torch.tensor([float(value)], dtype=torch.float64)
+    dist.all_reduce(t)
+    return t.item() / config.world
 
 
 # --- checkpoints --------------------------------------------------------------------------------
@@ -314,9 +378,13 @@ def check_output_folder(folder):
 
 
 def run(config):
-    """Train as configured; returns the per-epoch history (a list of dicts)."""
+    """Train as configured; returns the per-epoch history (a list of dicts). Under ``torchrun``
+    every rank trains on its shard of each batch; only rank 0 prints and writes files."""
     config.resolve()
-    check_output_folder(config.out)
+    init_distributed(config)
+    lead = config.rank == 0
+    if lead:
+        check_output_folder(config.out)
     x_train, y_train, x_test, y_test = load_data(config)
     engines = build_engines(config)
     checkpoint = os.path.join(config.out, "checkpoint.npz")
@@ -328,18 +396,22 @@ def run(config):
                           config.batch_size, drop_last=len(x_train) > config.batch_size)
     for _ in range(len(history)):  # a resumed run continues the same sequence of batch orders
         list(loader)
-    print(header(config, len(x_train), len(x_test)))
+    if lead:
+        print(header(config, len(x_train), len(x_test)))
     for epoch in range(len(history) + 1, config.epochs + 1):
         row = train_epoch(config, engines, loader, x_train, y_train, epoch)
         for name, engine in engines.items():
             row[f"{name}_accuracy"] = engine.accuracy(x_test, y_test)
         history.append(row)
+        if not lead:
+            continue
         print(table_row(row, engines, first=len(history) == 1))
         try:
             save_run(config, engines, history, checkpoint)
         except OSError as e:
             raise UsageError(f"--out {config.out}: could not save the checkpoint ({e.strerror or e}); the previous one is intact") from None
-    write_outputs(config, history)
+    if lead:
+        write_outputs(config, history)
     return history
 
 
@@ -348,16 +420,17 @@ def train_epoch(config, engines, loader, x_train, y_train, epoch):
     totals = {name: 0.0 for name in engines}
     for engine in engines.values():
         engine.seconds = 0.0
-    bar = _progress(batches, f"epoch {epoch}/{config.epochs}", config.progress)
+    bar = _progress(batches, f"epoch {epoch}/{config.epochs}", config.progress and config.rank == 0)
     for indices in bar:
-        x, y = x_train[indices], y_train[indices]
+        part = shard(indices, config)
+        x, y = x_train[part], y_train[part]
         for name, engine in engines.items():
             totals[name] += engine.train_step(x, y)
         if hasattr(bar, "set_postfix"):
             bar.set_postfix({name: f"{totals[name] / (bar.n + 1):.4f}" for name in engines})
     row = {"epoch": epoch}
     for name, engine in engines.items():
-        row[f"{name}_loss"] = totals[name] / len(batches)
+        row[f"{name}_loss"] = mean_over_ranks(totals[name] / len(batches), config)
         row[f"{name}_seconds"] = engine.seconds
     return row
 
@@ -376,6 +449,8 @@ def header(config, n_train, n_test):
     engines = " and ".join(config.engines)
     text = (f"training {config.model} on {config.data} ({n_train} train / {n_test} test images) with {engines}; "
             f"{OPTIMIZERS[config.optimizer]}(lr={config.lr}), batch {config.batch_size}, seed {config.seed}")
+    if config.world > 1:
+        text += f", data-parallel on {config.world} processes (each batch split across them)"
     if "torch" in config.engines:
         text += f", torch on {config.device}"
         if len(config.engines) > 1:

@@ -115,3 +115,27 @@ def test_collectives_need_a_group():
         sn.distributed.all_reduce(sn.ones(2))
     with pytest.raises(ValueError, match="Invalid rank"):
         DistributedSampler(range(4), num_replicas=2, rank=2)
+
+
+def test_torchrun_trains_data_parallel_like_one_process(tmp_path):
+    """``torchrun --nproc_per_node 2 -m scratchnet train``: each batch split across 2 ranks, both
+    engines wrapped in DDP; the table (printed by rank 0 only) equals a single-process run's."""
+    common = ["train", "--model", "mlp", "--epochs", "2", "--engine", "both", "--no-progress"]
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(ROOT))
+    single = subprocess.run([sys.executable, "-m", "scratchnet", *common, "--out", str(tmp_path / "one")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert single.returncode == 0, single.stderr
+    ddp = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+                          "-m", "scratchnet", *common, "--out", str(tmp_path / "two")],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert ddp.returncode == 0, ddp.stderr[-3000:]
+    assert "data-parallel on 2 processes" in ddp.stdout
+    assert ddp.stdout.count("training mlp") == 1  # only rank 0 prints
+    import json
+
+    one = json.loads((tmp_path / "one" / "metrics.json").read_text())["history"]
+    two = json.loads((tmp_path / "two" / "metrics.json").read_text())["history"]
+    for a, b in zip(one, two):
+        for engine in ("scratchnet", "torch"):
+            assert abs(a[f"{engine}_loss"] - b[f"{engine}_loss"]) < 1e-4, (a, b)
+            assert abs(a[f"{engine}_accuracy"] - b[f"{engine}_accuracy"]) <= 1 / 359 + 1e-9, (a, b)

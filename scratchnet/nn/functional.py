@@ -25,7 +25,7 @@ __all__ = [
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "one_hot", "pad", "relu", "sigmoid",
     "softmax", "tanh",
 ]
-from ..ops.norm import group_norm, instance_norm, layer_norm, local_response_norm, rms_norm  # noqa: E402
+from ..ops.normalization import group_norm, instance_norm, layer_norm, local_response_norm, rms_norm  # noqa: E402
 from ..ops.sparse import embedding, embedding_bag  # noqa: E402
 __all__ += ["group_norm", "instance_norm", "layer_norm", "local_response_norm", "rms_norm", "embedding", "embedding_bag"]
 from ..ops.attention import scaled_dot_product_attention  # noqa: E402

@@ -1,7 +1,7 @@
 """Normalisation layers: LayerNorm, GroupNorm, InstanceNorm1d/2d/3d, RMSNorm, LocalResponseNorm.
 
 Each owns its affine parameters (weight ones, bias zeros, as torch) and calls the functional form
-in :mod:`scratchnet.ops.norm`.
+in :mod:`scratchnet.ops.normalization`.
 
 >>> import scratchnet as sn
 >>> import scratchnet.nn as nn
@@ -15,7 +15,7 @@ scratchnet.Size([2, 3, 4])
 """
 
 from .. import creation
-from ..ops import norm as N
+from ..ops import normalization as N
 from ..tensor import int64
 from .module import Module, Parameter
 
