@@ -98,7 +98,7 @@ def _npy_header(stream, name):
     """(dtype, shape, fortran_order) from an ``.npy`` header, validated."""
     magic = read_exact(stream, 8, name)
     if magic[:6] != b"\x93NUMPY":
-        raise ReadError(f"{name}: not a .npy array (bad magic)")
+        raise ReadError(f"{name}: not a valid .npy array (bad magic)")
     major = magic[6]
     if major not in (1, 2, 3):
         raise ReadError(f"{name}: unknown .npy format version {major}")
@@ -120,14 +120,20 @@ def _npy_header(stream, name):
     return dtype, shape, fortran
 
 
-def _read_member(archive, info, path):
-    name = f"{path}[{info.filename}]"
+def read_npy_member(archive, info, path, budget=None):
+    """One ``.npy`` member of an open zip archive as an array, validated (see :func:`_read_member`);
+    with ``budget`` (bytes), also refused when the array alone needs more than that."""
+    return _read_member(archive, info, path, budget)
+
+
+def _read_member(archive, info, path, budget=None):
+    name = f"{path}: member {info.filename}"
     if not info.filename.endswith(".npy"):
         raise ReadError(f"{name}: not a .npy member")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise ReadError(f"{name}: unsupported compression {info.compress_type}")
     if info.file_size > _limit_for(info.compress_size) and info.file_size > CHUNK:
-        raise ReadError(f"{name}: declares {info.file_size} bytes from {info.compress_size} compressed (refused)")
+        raise ReadError(f"{name}: declares {info.file_size} bytes from {info.compress_size} compressed (a decompression bomb; refused)")
     try:
         stream = archive.open(info)
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, ValueError) as e:
@@ -139,10 +145,12 @@ def _read_member(archive, info, path):
             count *= s
         nbytes = count * dtype.itemsize
         if nbytes > MAX_BYTES or nbytes > info.file_size:
-            raise ReadError(f"{name}: shape {shape} of {dtype} needs {nbytes} bytes but the member holds {info.file_size}")
+            raise ReadError(f"{name}: declares shape {shape} of {dtype} ({nbytes} bytes) but the member holds {info.file_size}")
+        if budget is not None and nbytes > budget:
+            raise ReadError(f"{name}: shape {shape} ({nbytes} bytes) is more than the archive can hold (corrupt, or a decompression bomb)")
         data = read_exact(stream, nbytes, name)
         if not at_end(stream, name):
-            raise ReadError(f"{name}: trailing bytes after the array")
+            raise ReadError(f"{name}: holds more data than its shape (trailing bytes after the array)")
     array = xp.frombuffer(data, dtype=dtype)
     return (array.reshape(shape[::-1]).T if fortran else array.reshape(shape)).copy()
 

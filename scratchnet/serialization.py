@@ -30,6 +30,7 @@ import tempfile
 import zipfile
 import zlib
 
+from . import _safe_io
 from .backend import SUPPORTED_DTYPES, xp
 from .checkpoint import CheckpointError
 from .tensor import Tensor
@@ -192,33 +193,12 @@ class _Reader:
             info = self.z.getinfo(member)
         except KeyError:
             self.fail(f"missing member {member}")
-        with self.z.open(info) as stream:
-            try:
-                version = xp.lib.format.read_magic(stream)
-                read_header = {(1, 0): xp.lib.format.read_array_header_1_0, (2, 0): xp.lib.format.read_array_header_2_0}.get(version)
-                if read_header is None:
-                    self.fail(f"{member}: unsupported .npy version {version}")
-                shape, fortran, dtype = read_header(stream, max_header_size=10000)
-            except ValueError as e:
-                self.fail(f"{member} is not a valid .npy array ({e})")
-            if dtype not in SUPPORTED_DTYPES:
-                self.fail(f"{member}: dtype {dtype} is not one scratchnet stores ({', '.join(str(d) for d in SUPPORTED_DTYPES)})")
-            count = math.prod(shape)
-            size = count * dtype.itemsize
-            if size > self.budget:
-                self.fail(f"{member} declares shape {tuple(shape)} ({size} bytes), more than the archive can hold "
-                          "(corrupt, or a decompression bomb)")
-            self.budget -= size
-            flat = xp.empty(count, dtype=dtype)
-            view, filled = memoryview(flat).cast("B"), 0
-            while filled < size:
-                got = stream.readinto(view[filled : min(size, filled + (1 << 22))])
-                if not got:
-                    self.fail(f"{member} is truncated ({filled} of {size} bytes)")
-                filled += got
-            if stream.read(1):
-                self.fail(f"{member} holds more data than its shape {tuple(shape)}")
-        self.loaded[ref] = flat.reshape(shape[::-1]).transpose().copy() if fortran else flat.reshape(shape)
+        try:  # scratchnet's one bounded reader of arrays in files (scratchnet/_safe_io.py)
+            array = _safe_io.read_npy_member(self.z, info, self.name, budget=self.budget)
+        except _safe_io.ReadError as e:
+            raise CheckpointError(str(e)) from None
+        self.budget -= array.nbytes
+        self.loaded[ref] = array
         return self.loaded[ref]
 
     def node(self, n, depth=0):
