@@ -422,7 +422,7 @@ def _fill(self, values, generator_used=True):
     target = self.array.transpose(order)
     filled = xp.asarray(values).reshape(target.shape).astype(self.dtype, copy=False)
     # recorded as a copy from a constant, so a non-leaf's earlier history gets zero gradient, as torch
-    self.copy_(_new(xp.ascontiguousarray(filled.transpose(xp.argsort(order)))))
+    self.copy_(_new(filled.transpose(tuple(int(i) for i in xp.argsort(order))).copy(order="C")))
     return self
 
 

@@ -333,6 +333,17 @@ def copy_(self, src, non_blocking=False):
     return self._apply_inplace(lambda old: _fill("CopyBackwards")(old, src), check_cast=False, args=(src,))
 
 
+#: In-place ops torch records but cannot differentiate (its message names the op at backward).
+_NO_INPLACE_DERIVATIVE = {"acosh": "acosh", "arccosh": "acosh", "atanh": "atanh", "arctanh": "atanh"}
+
+
+def _refuse_backward(op):
+    def backward(grad):
+        raise NotImplementedError(f"the derivative for 'inplace version of {op}' is not implemented.")
+
+    return backward
+
+
 def _inplace_of(name):
     """The in-place form of Tensor method ``name``: ``x.name_(*args)`` = ``x <- x.name(*args)``.
 
@@ -343,7 +354,10 @@ def _inplace_of(name):
     node_name = "".join(part.capitalize() for part in name.split("_")) + "Backward0"
 
     def method(self, *args, **kwargs):
-        return self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs), name=node_name, args=args)
+        out = self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs), name=node_name, args=args)
+        if name in _NO_INPLACE_DERIVATIVE and out.grad_fn is not None:
+            out.grad_fn.backward = _refuse_backward(_NO_INPLACE_DERIVATIVE[name])
+        return out
 
     method.__name__ = name + "_"
     method.__doc__ = f"In place ``{name}``: ``x.{name}_(...)`` writes ``x.{name}(...)`` into ``x`` (recorded in the graph)."

@@ -1,4 +1,4 @@
-"""Elementwise ops with a second input or a parameter: logit, softplus, atan2, hypot, copysign,
+"""Elementwise ops with a second input or a parameter: logit, atan2, hypot, copysign,
 xlogy, lerp, clamp_min/clamp_max, nan_to_num, rsub, addcmul/addcdiv and float_power.
 
 Binary ops promote their operands as torch does and broadcast; the engine sums each gradient
@@ -57,36 +57,6 @@ def logit(input, eps=None, *, out=None):
     tensor([0.0000, 1.0986])
     """
     return Logit.apply(_float(input), eps=eps)
-
-
-class Softplus(Function):
-    def forward(ctx, a, beta, threshold):
-        ctx.save_for_backward(a)
-        ctx.beta, ctx.threshold = beta, threshold
-        bx = a * beta
-        with xp.errstate(over="ignore"):
-            return xp.where(bx > threshold, a, xp.log1p(xp.exp(bx)) / beta).astype(a.dtype)
-
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        bx = x * ctx.beta
-        return where(_mask(bx.array > ctx.threshold), grad, grad * sigmoid(bx))
-
-
-def softplus(input, beta=1.0, threshold=20.0):
-    """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``
-    (torch's ``F.softplus``); float input only.
-
-    >>> import scratchnet as sn
-    >>> softplus(sn.tensor([0.0, 30.0]))
-    tensor([ 0.6931, 30.0000])
-    """
-    if input.dtype not in FLOAT_DTYPES:
-        raise _refuse("softplus_cpu", input.dtype)
-    return Softplus.apply(input, beta=beta, threshold=threshold)
-
-
-# --- two inputs ---------------------------------------------------------------------------------
 
 
 class Atan2(Function):
@@ -465,4 +435,3 @@ def float_power(input, exponent, *, out=None):
 
 
 METHODS = {name: globals()[name] for name in __all__ if name != "rsub"}
-# softplus is torch.nn.functional.softplus only (no torch.softplus): nn/functional.py imports it from here

@@ -80,8 +80,10 @@ def tall_with_rhs(draw):
 
 @st.composite
 def vecdot_shapes(draw):
-    pair = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=1, max_dims=3, max_side=3))
-    return Example(list(pair.input_shapes), {}, draw(seeds))
+    """Batch dims that broadcast and one common last dim (torch does not broadcast the summed dim)."""
+    pair = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3))
+    k = draw(st.integers(1, 3))
+    return Example([s + (k,) for s in pair.input_shapes], {}, draw(seeds))
 
 
 def sym(a):

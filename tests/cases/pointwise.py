@@ -42,15 +42,6 @@ def broadcast_three(draw, **params):
     return Example(list(triple.input_shapes), {k: draw(v) for k, v in params.items()}, draw(seeds))
 
 
-def _softplus(lib):
-    functional = F(lib)
-    if hasattr(functional, "softplus"):
-        return functional.softplus
-    from scratchnet.ops.pointwise_more import softplus  # until nn.functional re-exports it
-
-    return softplus
-
-
 def _unary(name, domain=None, **kw):
     return Case(name, lambda lib, a: getattr(lib, name)(a), unary(), **({"domain": domain} if domain else {}), **kw)
 
@@ -90,7 +81,6 @@ CASES = [
     _unary("absolute", away_from_zero),
     Case("positive", lambda lib, a: lib.positive(a) * 2, unary()),
     Case("logit", lambda lib, a, eps: lib.logit(a, eps=eps), unary(eps=st.sampled_from([None, 0.1])), domain=probabilities, tol32=1e-4),
-    Case("softplus-pointwise", lambda lib, a, beta, threshold: _softplus(lib)(a, beta=beta, threshold=threshold), unary(beta=st.sampled_from([1.0, 2.0, 0.5]), threshold=st.sampled_from([20.0, 1.0]))),
     Case("atan2", lambda lib, a, b: lib.atan2(a, b), broadcast_pair()),
     Case("hypot", lambda lib, a, b: lib.hypot(a, b), broadcast_pair(), domain=away_from_zero),
     Case("copysign", lambda lib, a, b: lib.copysign(a, b), broadcast_pair(), domain=away_from_zero),

@@ -119,7 +119,7 @@ class CharDataset(Dataset):
         return len(self.ids) - self.block_size
 
     def __getitem__(self, index):
-        from ..tensor import Tensor
+        from ...tensor import Tensor
 
         n = len(self)
         if not -n <= index < n:
