@@ -124,6 +124,9 @@ def main(argv=None):
         bench_main(argv[1:])
         return 0
     parser = argparse.ArgumentParser(prog="scratchnet", description="scratchnet: a NumPy neural-network engine that mirrors PyTorch")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"scratchnet {__version__}")
     sub = parser.add_subparsers(dest="command")
     _train_parser(sub)
     _sample_parser(sub)
