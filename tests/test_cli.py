@@ -240,3 +240,13 @@ def test_sample_refuses_a_header_with_crafted_model_sizes(tmp_path, capsys):
     capsys.readouterr()
     assert main(["sample", "--out", str(tmp_path / "run"), "--prompt", "a", "--engine", "scratchnet"]) == 2
     assert "records model sizes outside what scratchnet train writes" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    from scratchnet.__main__ import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    import scratchnet
+
+    assert done.value.code == 0 and capsys.readouterr().out.strip() == f"scratchnet {scratchnet.__version__}"
