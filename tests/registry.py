@@ -668,7 +668,7 @@ NARROWED = {
     "celu": {"edge": False},
     "chain_matmul": {"edge": False},
     "cholesky_inverse": {"dtypes": FLOATS, "mixed": False, "edge": False, "odd_shapes": False},
-    "cholesky_solve": {"edge": False, "odd_shapes": False},
+    "cholesky_solve": {"edge": False, "odd_shapes": False, "dtypes": FLOATS, "mixed": False},
     "conv1d": {"dtypes": FLOATS, "mixed": False, "odd_shapes": False},
     "conv1d-no-bias": {"dtypes": FLOATS, "mixed": False, "edge": False, "odd_shapes": False},
     "conv_transpose1d": {"edge": False},

@@ -207,8 +207,13 @@ def test_second_derivatives_match_torch(case, data):
         return
     vs = [rng.standard_normal(tuple(o.shape)) for o in probe]
     ws = [rng.standard_normal(a.shape) for a in arrays]
+    try:
+        theirs = _second_order(torch, case, arrays, example, vs, ws)
+    except (RuntimeError, NotImplementedError) as e:
+        if "unsupported" in str(e) or "not implemented" in str(e):
+            return  # torch defines no second derivative here (e.g. scatter_reduce prod with repeated zeros)
+        raise
     ours = _second_order(scratchnet, case, arrays, example, vs, ws)
-    theirs = _second_order(torch, case, arrays, example, vs, ws)
     shapes = [a.shape for a in arrays] + [v.shape for v in vs]
     for i, (g, h, shape) in enumerate(zip(ours, theirs, shapes)):
         g = np.zeros(shape) if g is None else g

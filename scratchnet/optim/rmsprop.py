@@ -36,6 +36,8 @@ class RMSprop(Optimizer):
             grad = grad + group["weight_decay"] * p.array
         count_step(state)
         square_avg = buffer(state, "square_avg", p.array)
+        if momentum > 0:  # made before grad_avg: torch's state order
+            buffer(state, "momentum_buffer", p.array)
         square_avg *= alpha
         square_avg += (1 - alpha) * grad * grad
         if group["centered"]:
