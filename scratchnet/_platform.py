@@ -59,12 +59,23 @@ def get_num_threads():
 
 
 def set_num_interop_threads(n):
+    """Record torch's inter-op thread count (accepted for torch's API; it changes nothing here).
+
+    >>> import scratchnet as sn
+    >>> sn.set_num_interop_threads(sn.get_num_interop_threads())
+    """
     if _threads["interop"] is not None:
         raise RuntimeError("Error: cannot set number of interop threads after parallel work has started or set_num_interop_threads called")
     _threads["interop"] = int(n)
 
 
 def get_num_interop_threads():
+    """torch's inter-op thread count (scratchnet runs ops one after another: 1 unless set).
+
+    >>> import scratchnet as sn
+    >>> sn.get_num_interop_threads() >= 1
+    True
+    """
     return _threads["interop"] or 1
 
 
@@ -72,6 +83,12 @@ _inference = [False]
 
 
 def is_inference_mode_enabled():
+    """Whether code runs inside ``scratchnet.inference_mode()``.
+
+    >>> import scratchnet as sn
+    >>> sn.is_inference_mode_enabled()
+    False
+    """
     return _inference[0]
 
 
@@ -141,4 +158,11 @@ def set_float32_matmul_precision(precision):
 
 
 def get_float32_matmul_precision():
+    """The float32 matmul precision setting ('highest' unless set); NumPy always computes in full
+    float32, so it changes nothing here.
+
+    >>> import scratchnet as sn
+    >>> sn.get_float32_matmul_precision() in ('highest', 'high', 'medium')
+    True
+    """
     return _matmul_precision[0]

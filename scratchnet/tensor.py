@@ -57,6 +57,13 @@ _grad_enabled = True
 
 
 def is_grad_enabled():
+    """Whether ops record the graph now (False inside ``no_grad``).
+
+    >>> import scratchnet as sn
+    >>> with sn.no_grad():
+    ...     sn.is_grad_enabled()
+    False
+    """
     return _grad_enabled
 
 

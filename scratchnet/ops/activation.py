@@ -69,6 +69,12 @@ def sigmoid(input):
 
 
 def tanh(input):
+    """Elementwise hyperbolic tangent; d/dx = 1 - tanh(x)^2 (the output is saved).
+
+    >>> import scratchnet as sn
+    >>> sn.tanh(sn.tensor([0.0]))
+    tensor([0.])
+    """
     return Tanh.apply(floating(input))
 
 
@@ -82,6 +88,13 @@ def relu(input, inplace=False):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """``x if x > 0 else negative_slope * x``, elementwise; ``inplace=True`` writes into ``input``
+    (recorded, as torch's ``leaky_relu_``).
+
+    >>> import scratchnet as sn
+    >>> sn.nn.functional.leaky_relu(sn.tensor([-1.0, 2.0]), 0.1)
+    tensor([-0.1000,  2.0000])
+    """
     input = refuse(input, "leaky_relu_cpu", "biu")
     if inplace:
         return input._apply_inplace(lambda old: LeakyReluOfOutput.apply(old, negative_slope=negative_slope))

@@ -47,6 +47,16 @@ def _same_shape(input, target, name):
 
 
 def mse_loss(input, target, reduction="mean"):
+    """Mean (or sum, or none) of ``(input - target)^2``.
+
+    Args:
+        input, target: tensors of the same shape (a target that would broadcast is refused).
+        reduction: 'mean' | 'sum' | 'none'.
+
+    >>> import scratchnet as sn
+    >>> sn.nn.functional.mse_loss(sn.tensor([1.0, 3.0]), sn.tensor([2.0, 1.0]))
+    tensor(2.5000)
+    """
     _same_shape(input, target, "mse_loss")
     _check_reduction(reduction, "mse_loss")
 
@@ -58,6 +68,16 @@ def mse_loss(input, target, reduction="mean"):
 
 
 def l1_loss(input, target, reduction="mean"):
+    """Mean (or sum, or none) of ``|input - target|``.
+
+    Args:
+        input, target: tensors of the same shape (a target that would broadcast is refused).
+        reduction: 'mean' | 'sum' | 'none'.
+
+    >>> import scratchnet as sn
+    >>> sn.nn.functional.l1_loss(sn.tensor([1.0, 3.0]), sn.tensor([2.0, 1.0]))
+    tensor(1.5000)
+    """
     _same_shape(input, target, "l1_loss")
     return _reduce((input - target).abs(), reduction, "l1_loss")
 

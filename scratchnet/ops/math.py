@@ -307,14 +307,38 @@ class Log1p(Function):
 
 
 def exp(input):
+    """Elementwise ``e^x``; d/dx = e^x (the output is saved). Integer input gives the default float dtype.
+
+    Shape: any; the output has the input's shape.
+
+    >>> import scratchnet as sn
+    >>> sn.exp(sn.tensor([0.0, 1.0]))
+    tensor([1.0000, 2.7183])
+    """
     return Exp.apply(floating(input))
 
 
 def log(input):
+    """Elementwise natural logarithm; d/dx = 1/x. ``log(0) = -inf``, negative input gives NaN.
+
+    Shape: any; the output has the input's shape.
+
+    >>> import scratchnet as sn
+    >>> sn.log(sn.tensor([1.0, 4.0]))
+    tensor([0.0000, 1.3863])
+    """
     return Log.apply(floating(input))
 
 
 def sqrt(input):
+    """Elementwise square root; d/dx = 1 / (2 sqrt(x)).
+
+    Shape: any; the output has the input's shape.
+
+    >>> import scratchnet as sn
+    >>> sn.sqrt(sn.tensor([4.0, 9.0]))
+    tensor([2., 3.])
+    """
     return Sqrt.apply(floating(input))
 
 
@@ -324,10 +348,26 @@ def abs(input):
 
 
 def sin(input):
+    """Elementwise sine; d/dx = cos x.
+
+    Shape: any; the output has the input's shape.
+
+    >>> import scratchnet as sn
+    >>> sn.sin(sn.tensor([0.0]))
+    tensor([0.])
+    """
     return Sin.apply(floating(input))
 
 
 def cos(input):
+    """Elementwise cosine; d/dx = -sin x.
+
+    Shape: any; the output has the input's shape.
+
+    >>> import scratchnet as sn
+    >>> sn.cos(sn.tensor([0.0]))
+    tensor([1.])
+    """
     return Cos.apply(floating(input))
 
 
@@ -521,6 +561,13 @@ def matmul(input, other):
 
 
 def mm(input, mat2):
+    """Matrix product of two 2-D tensors: ``(n, k) @ (k, m) -> (n, m)``; torch's error names both shapes
+    when they do not fit.
+
+    >>> import scratchnet as sn
+    >>> sn.mm(sn.ones(2, 3), sn.ones(3, 4)).shape
+    scratchnet.Size([2, 4])
+    """
     if input.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError(f"mm expects 2-D tensors, got {input.ndim}-D and {mat2.ndim}-D")
     return matmul(input, mat2)
@@ -545,14 +592,32 @@ gt, ge = _compare(xp.greater), _compare(xp.greater_equal)
 
 
 def logical_and(input, other):
+    """Elementwise ``bool(a) and bool(b)`` (nonzero is True), broadcasting; a bool tensor.
+
+    >>> import scratchnet as sn
+    >>> sn.logical_and(sn.tensor([1, 0, 2]), sn.tensor([1, 1, 0]))
+    tensor([ True, False, False])
+    """
     return Tensor._make(xp.logical_and(input.array, other.array if isinstance(other, Tensor) else other))
 
 
 def logical_or(input, other):
+    """Elementwise ``bool(a) or bool(b)`` (nonzero is True), broadcasting; a bool tensor.
+
+    >>> import scratchnet as sn
+    >>> sn.logical_or(sn.tensor([1, 0, 0]), sn.tensor([0, 0, 3]))
+    tensor([ True, False,  True])
+    """
     return Tensor._make(xp.logical_or(input.array, other.array if isinstance(other, Tensor) else other))
 
 
 def logical_not(input):
+    """Elementwise ``not bool(x)`` (zero is False); a bool tensor.
+
+    >>> import scratchnet as sn
+    >>> sn.logical_not(sn.tensor([0, 2]))
+    tensor([ True, False])
+    """
     return Tensor._make(xp.logical_not(input.array))
 
 
@@ -562,16 +627,44 @@ def logical_xor(input, other):
 
 
 def isnan(input):
+    """Elementwise ``x != x``: a bool tensor, True where ``input`` is NaN.
+
+    >>> import scratchnet as sn
+    >>> sn.isnan(sn.tensor([1.0, float('nan')]))
+    tensor([False,  True])
+    """
     return Tensor._make(xp.isnan(input.array))
 
 
 def isfinite(input):
+    """A bool tensor, True where ``input`` is neither NaN nor ±inf (integers are always finite).
+
+    >>> import scratchnet as sn
+    >>> sn.isfinite(sn.tensor([1.0, float('inf'), float('nan')]))
+    tensor([ True, False, False])
+    """
     return Tensor._make(xp.isfinite(input.array))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``|input - other| <= atol + rtol * |other|`` everywhere (a Python bool), as ``torch.allclose``.
+
+    Args:
+        input, other: tensors of shapes that broadcast.
+        rtol, atol: relative and absolute tolerance; equal_nan: NaNs compare equal.
+
+    >>> import scratchnet as sn
+    >>> sn.allclose(sn.tensor([1.0, 2.0]), sn.tensor([1.0, 2.0 + 1e-9]))
+    True
+    """
     return bool(xp.allclose(input.array, other.array, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def equal(input, other):
+    """True if both tensors have the same shape and elements (a Python bool), as ``torch.equal``.
+
+    >>> import scratchnet as sn
+    >>> sn.equal(sn.tensor([1, 2]), sn.tensor([1, 2])), sn.equal(sn.tensor([1]), sn.tensor([1, 1]))
+    (True, False)
+    """
     return input.shape == other.shape and bool(xp.array_equal(input.array, other.array))

@@ -127,6 +127,14 @@ def _view_as_dtype(input, dtype):
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """Dims ``start_dim .. end_dim`` merged into one (a view when the memory allows).
+
+    Shape: ``(*, d_start, ..., d_end, *) -> (*, d_start * ... * d_end, *)``.
+
+    >>> import scratchnet as sn
+    >>> sn.flatten(sn.ones(2, 3, 4), 1).shape
+    scratchnet.Size([2, 12])
+    """
     if input.ndim == 0:
         return input.reshape(1)
     s, e = _wrap_dim(start_dim, input.ndim), _wrap_dim(end_dim, input.ndim)
@@ -150,6 +158,12 @@ def squeeze(input, dim=None):
 
 
 def unsqueeze(input, dim):
+    """A view with a dim of size 1 inserted at ``dim`` (``-input.dim()-1 <= dim <= input.dim()``).
+
+    >>> import scratchnet as sn
+    >>> sn.unsqueeze(sn.ones(3), 0).shape
+    scratchnet.Size([1, 3])
+    """
     d = _wrap_dim(dim, input.ndim + 1)
     return Unsqueeze.apply(input, shape=input.shape[:d] + (1,) + input.shape[d:])
 
@@ -177,6 +191,12 @@ class T(Permute):
 
 
 def permute(input, *dims):
+    """A view with the dims reordered: output dim ``i`` is input dim ``dims[i]``.
+
+    >>> import scratchnet as sn
+    >>> sn.permute(sn.ones(2, 3, 4), (2, 0, 1)).shape
+    scratchnet.Size([4, 2, 3])
+    """
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = tuple(_wrap_dim(d, input.ndim) for d in _sizes(dims))
@@ -188,6 +208,12 @@ def permute(input, *dims):
 
 
 def transpose(input, dim0, dim1):
+    """A view with ``dim0`` and ``dim1`` swapped.
+
+    >>> import scratchnet as sn
+    >>> sn.transpose(sn.ones(2, 3), 0, 1).shape
+    scratchnet.Size([3, 2])
+    """
     dims = list(range(input.ndim))
     a, b = _wrap_dim(dim0, input.ndim), _wrap_dim(dim1, input.ndim)
     if dims:  # a 0-d tensor accepts dims 0 and -1, as torch
@@ -256,10 +282,24 @@ def expand(input, *sizes):
 
 
 def expand_as(input, other):
+    """``input.expand(other.shape)``: a view broadcast to ``other``'s shape.
+
+    >>> import scratchnet as sn
+    >>> sn.ones(1, 3).expand_as(sn.zeros(2, 3)).shape
+    scratchnet.Size([2, 3])
+    """
     return expand(input, other.shape)
 
 
 def broadcast_to(input, shape):
+    """``input`` expanded (a view, no copy) to ``shape`` by torch's broadcasting rules; the backward
+    sums the gradient back to the input's shape.
+
+    >>> import scratchnet as sn
+    >>> sn.broadcast_to(sn.tensor([1, 2]), (2, 2))
+    tensor([[1, 2],
+            [1, 2]])
+    """
     return expand(input, shape)
 
 
@@ -429,6 +469,12 @@ def one_hot(tensor, num_classes=-1):
 
 
 def clone(input):
+    """A copy of ``input`` with its own memory, recorded in the graph (gradient passes through).
+
+    >>> import scratchnet as sn
+    >>> a = sn.tensor([1.0]); b = sn.clone(a); _ = b.add_(1); a
+    tensor([1.])
+    """
     return Clone.apply(input)
 
 
@@ -455,5 +501,11 @@ class Contiguous(Clone):
 
 
 def broadcast_tensors(*tensors):
+    """The tensors expanded (as views) to their common broadcast shape.
+
+    >>> import scratchnet as sn
+    >>> [t.shape for t in sn.broadcast_tensors(sn.ones(2, 1), sn.ones(3))]
+    [scratchnet.Size([2, 3]), scratchnet.Size([2, 3])]
+    """
     shape = broadcast_shapes(*[t.shape for t in tensors])
     return tuple(expand(t, shape) for t in tensors)
