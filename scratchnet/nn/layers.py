@@ -22,6 +22,15 @@ from .module import Module, Parameter
 
 
 class Identity(Module):
+    """Returns its input unchanged.
+
+    Shape: any
+
+    >>> import scratchnet as sn
+    >>> sn.nn.Identity()(sn.ones(2)).tolist()
+    [1.0, 1.0]
+    """
+
     def forward(self, x):
         return x
 
@@ -104,14 +113,41 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
+    """``(x - mean) / sqrt(var + eps) * weight + bias`` per channel, batch statistics in training (running ones, updated with ``momentum``, in eval).
+
+    Shape: (N, C) or (N, C, L)
+
+    >>> import scratchnet as sn
+    >>> sn.nn.BatchNorm1d(3)(sn.randn(4, 3)).shape
+    scratchnet.Size([4, 3])
+    """
+
     expected_dims = (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
+    """Batch normalization per channel of an image batch (see BatchNorm1d).
+
+    Shape: (N, C, H, W)
+
+    >>> import scratchnet as sn
+    >>> sn.nn.BatchNorm2d(3)(sn.randn(2, 3, 4, 4)).shape
+    scratchnet.Size([2, 3, 4, 4])
+    """
+
     expected_dims = (4,)
 
 
 class Dropout(Module):
+    """In training, zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)`` (torch's masks from the same seed); the identity in eval.
+
+    Shape: any
+
+    >>> import scratchnet as sn
+    >>> sn.nn.Dropout(0.5).eval()(sn.ones(3)).tolist()
+    [1.0, 1.0, 1.0]
+    """
+
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if not 0.0 <= p <= 1.0:
@@ -126,6 +162,15 @@ class Dropout(Module):
 
 
 class Flatten(Module):
+    """Merge dims ``start_dim .. end_dim`` (default 1 .. -1).
+
+    Shape: (N, *) -> (N, prod(*))
+
+    >>> import scratchnet as sn
+    >>> sn.nn.Flatten()(sn.ones(2, 3, 4)).shape
+    scratchnet.Size([2, 12])
+    """
+
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
@@ -138,6 +183,15 @@ class Flatten(Module):
 
 
 class ReLU(Module):
+    """``max(x, 0)``.
+
+    Shape: any
+
+    >>> import scratchnet as sn
+    >>> sn.nn.ReLU()(sn.tensor([-1.0, 2.0])).tolist()
+    [0.0, 2.0]
+    """
+
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
@@ -147,16 +201,43 @@ class ReLU(Module):
 
 
 class Sigmoid(Module):
+    """``1 / (1 + e^-x)``.
+
+    Shape: any
+
+    >>> import scratchnet as sn
+    >>> sn.nn.Sigmoid()(sn.tensor([0.0])).item()
+    0.5
+    """
+
     def forward(self, x):
         return F.sigmoid(x)
 
 
 class Tanh(Module):
+    """``tanh(x)``.
+
+    Shape: any
+
+    >>> import scratchnet as sn
+    >>> sn.nn.Tanh()(sn.tensor([0.0])).item()
+    0.0
+    """
+
     def forward(self, x):
         return F.tanh(x)
 
 
 class LeakyReLU(Module):
+    """``x`` where positive, ``negative_slope * x`` elsewhere.
+
+    Shape: any
+
+    >>> import scratchnet as sn
+    >>> sn.nn.LeakyReLU(0.1)(sn.tensor([-1.0])).tolist()
+    [-0.10000000149011612]
+    """
+
     def __init__(self, negative_slope=0.01, inplace=False):
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
@@ -169,6 +250,15 @@ class LeakyReLU(Module):
 
 
 class GELU(Module):
+    """``x * Phi(x)`` (``approximate='tanh'``: the tanh form).
+
+    Shape: any
+
+    >>> import scratchnet as sn
+    >>> sn.nn.GELU()(sn.tensor([0.0])).item()
+    0.0
+    """
+
     def __init__(self, approximate="none"):
         super().__init__()
         self.approximate = approximate
@@ -181,6 +271,15 @@ class GELU(Module):
 
 
 class Softmax(Module):
+    """``e^x / sum(e^x)`` along ``dim``, computed stably.
+
+    Shape: any
+
+    >>> import scratchnet as sn
+    >>> sn.nn.Softmax(dim=0)(sn.tensor([0.0, 0.0])).tolist()
+    [0.5, 0.5]
+    """
+
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
@@ -193,6 +292,15 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
+    """``log(softmax(x, dim))``, computed stably.
+
+    Shape: any
+
+    >>> import scratchnet as sn
+    >>> sn.nn.LogSoftmax(dim=0)(sn.tensor([0.0, 0.0])).exp().sum().item()
+    1.0
+    """
+
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim

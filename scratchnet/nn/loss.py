@@ -41,16 +41,52 @@ class _WeightedLoss(_Loss):
 
 
 class MSELoss(_Loss):
+    """``(input - target)^2``, averaged.
+
+    Args:
+        reduction: 'mean' | 'sum' | 'none' (the functional form's other arguments likewise).
+
+    Shape: input and target of the same shape (class indices for the classification losses).
+
+    >>> import scratchnet as sn
+    >>> sn.nn.MSELoss()(sn.tensor([1.0, 3.0]), sn.tensor([2.0, 1.0])).item()
+    2.5
+    """
+
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
+    """``|input - target|``, averaged.
+
+    Args:
+        reduction: 'mean' | 'sum' | 'none' (the functional form's other arguments likewise).
+
+    Shape: input and target of the same shape (class indices for the classification losses).
+
+    >>> import scratchnet as sn
+    >>> sn.nn.L1Loss()(sn.tensor([1.0, 3.0]), sn.tensor([2.0, 1.0])).item()
+    1.5
+    """
+
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class SmoothL1Loss(_Loss):
+    """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``.
+
+    Args:
+        reduction: 'mean' | 'sum' | 'none' (the functional form's other arguments likewise).
+
+    Shape: input and target of the same shape (class indices for the classification losses).
+
+    >>> import scratchnet as sn
+    >>> sn.nn.SmoothL1Loss()(sn.tensor([3.0]), sn.tensor([0.0])).item()
+    2.5
+    """
+
     def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
@@ -60,6 +96,18 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
+    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``, with ``d = input - target``.
+
+    Args:
+        reduction: 'mean' | 'sum' | 'none' (the functional form's other arguments likewise).
+
+    Shape: input and target of the same shape (class indices for the classification losses).
+
+    >>> import scratchnet as sn
+    >>> sn.nn.HuberLoss()(sn.tensor([3.0]), sn.tensor([0.0])).item()
+    2.5
+    """
+
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction=reduction)
         self.delta = delta
@@ -69,11 +117,35 @@ class HuberLoss(_Loss):
 
 
 class BCELoss(_WeightedLoss):
+    """Binary cross-entropy ``-(y log x + (1 - y) log(1 - x))`` on probabilities ``x`` (logs clamped at -100, as torch).
+
+    Args:
+        reduction: 'mean' | 'sum' | 'none' (the functional form's other arguments likewise).
+
+    Shape: input and target of the same shape (class indices for the classification losses).
+
+    >>> import scratchnet as sn
+    >>> round(sn.nn.BCELoss()(sn.tensor([0.5]), sn.tensor([1.0])).item(), 4)
+    0.6931
+    """
+
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy on logits, computed stably as ``max(x, 0) - x y + log(1 + e^-|x|)`` (``weight``, ``pos_weight``).
+
+    Args:
+        reduction: 'mean' | 'sum' | 'none' (the functional form's other arguments likewise).
+
+    Shape: input and target of the same shape (class indices for the classification losses).
+
+    >>> import scratchnet as sn
+    >>> round(sn.nn.BCEWithLogitsLoss()(sn.tensor([0.0]), sn.tensor([1.0])).item(), 4)
+    0.6931
+    """
+
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
@@ -84,6 +156,18 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
+    """``-log softmax(x)[target]`` averaged (class indices or probabilities; ``weight``, ``ignore_index``, ``label_smoothing``).
+
+    Args:
+        reduction: 'mean' | 'sum' | 'none' (the functional form's other arguments likewise).
+
+    Shape: input and target of the same shape (class indices for the classification losses).
+
+    >>> import scratchnet as sn
+    >>> round(sn.nn.CrossEntropyLoss()(sn.tensor([[0.0, 0.0]]), sn.tensor([1])).item(), 4)
+    0.6931
+    """
+
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean", label_smoothing=0.0):
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
@@ -93,6 +177,18 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class NLLLoss(_WeightedLoss):
+    """``-input[target]`` on log-probabilities, averaged (``weight``, ``ignore_index``).
+
+    Args:
+        reduction: 'mean' | 'sum' | 'none' (the functional form's other arguments likewise).
+
+    Shape: input and target of the same shape (class indices for the classification losses).
+
+    >>> import scratchnet as sn
+    >>> sn.nn.NLLLoss()(sn.tensor([[-1.0, -2.0]]), sn.tensor([1])).item()
+    2.0
+    """
+
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
@@ -102,6 +198,18 @@ class NLLLoss(_WeightedLoss):
 
 
 class KLDivLoss(_Loss):
+    """``target (log target - input)`` with ``input`` log-probabilities (``log_target``; 'batchmean' divides by the batch).
+
+    Args:
+        reduction: 'mean' | 'sum' | 'none' (the functional form's other arguments likewise).
+
+    Shape: input and target of the same shape (class indices for the classification losses).
+
+    >>> import scratchnet as sn
+    >>> sn.nn.KLDivLoss(reduction='sum')(sn.tensor([0.0]), sn.tensor([1.0])).item()
+    0.0
+    """
+
     def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
         super().__init__(size_average, reduce, reduction)
         self.log_target = log_target

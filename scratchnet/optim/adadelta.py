@@ -20,6 +20,19 @@ from .optimizer import Optimizer, buffer, check, check_lr, count_step, flags
 
 
 class Adadelta(Optimizer):
+    """Steps ``sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g``, both averages with decay ``rho``.
+
+    Args:
+        params: parameters (or param groups); the other arguments are torch's, with torch's defaults and checks.
+
+    >>> import scratchnet as sn
+    >>> w = sn.nn.Parameter(sn.tensor([1.0, -2.0]))
+    >>> o = sn.optim.Adadelta([w])
+    >>> (w * w).sum().backward(); _ = o.step(lambda: (w * w).sum()) if isinstance(o, sn.optim.LBFGS) else o.step()
+    >>> bool((w.detach().abs() <= sn.tensor([1.0, 2.0])).all())
+    True
+    """
+
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False, maximize=False, differentiable=False):
         check_lr(lr)
         check(rho, 0.0 <= rho <= 1.0, "Invalid rho value: {}")

@@ -19,6 +19,19 @@ from .optimizer import Optimizer, buffer, lerp_, check, check_lr, count_step, fl
 
 
 class Adamax(Optimizer):
+    """Adam with the infinity norm: ``p -= lr / (1 - beta1^t) * m / (u + eps)``, ``u = max(beta2 u, |g|)``.
+
+    Args:
+        params: parameters (or param groups); the other arguments are torch's, with torch's defaults and checks.
+
+    >>> import scratchnet as sn
+    >>> w = sn.nn.Parameter(sn.tensor([1.0, -2.0]))
+    >>> o = sn.optim.Adamax([w], lr=0.1)
+    >>> (w * w).sum().backward(); _ = o.step(lambda: (w * w).sum()) if isinstance(o, sn.optim.LBFGS) else o.step()
+    >>> bool((w.detach().abs() <= sn.tensor([1.0, 2.0])).all())
+    True
+    """
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *, maximize=False, differentiable=False, capturable=False):
         check_lr(lr)
         check(eps, eps >= 0, "Invalid epsilon value: {}")

@@ -21,6 +21,19 @@ from .optimizer import Optimizer, check, check_lr, count_step, flags, scalar_sta
 
 
 class ASGD(Optimizer):
+    """Averaged SGD: SGD steps with a decaying rate ``eta`` and a running average ``ax`` of the iterates (torch's eta/mu/ax).
+
+    Args:
+        params: parameters (or param groups); the other arguments are torch's, with torch's defaults and checks.
+
+    >>> import scratchnet as sn
+    >>> w = sn.nn.Parameter(sn.tensor([1.0, -2.0]))
+    >>> o = sn.optim.ASGD([w], lr=0.1)
+    >>> (w * w).sum().backward(); _ = o.step(lambda: (w * w).sum()) if isinstance(o, sn.optim.LBFGS) else o.step()
+    >>> bool((w.detach().abs() <= sn.tensor([1.0, 2.0])).all())
+    True
+    """
+
     def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, foreach=None, maximize=False, differentiable=False, capturable=False):
         check_lr(lr)
         check(weight_decay, weight_decay >= 0, "Invalid weight_decay value: {}")

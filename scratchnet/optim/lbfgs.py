@@ -144,6 +144,19 @@ def _loaded(value):
 
 
 class LBFGS(Optimizer):
+    """Limited-memory BFGS driven by a closure that returns the loss (``history_size`` curvature pairs, optional strong-Wolfe line search), as torch's.
+
+    Args:
+        params: parameters (or param groups); the other arguments are torch's, with torch's defaults and checks.
+
+    >>> import scratchnet as sn
+    >>> w = sn.nn.Parameter(sn.tensor([1.0, -2.0]))
+    >>> o = sn.optim.LBFGS([w], lr=0.1, max_iter=2)
+    >>> (w * w).sum().backward(); _ = o.step(lambda: (w * w).sum()) if isinstance(o, sn.optim.LBFGS) else o.step()
+    >>> bool((w.detach().abs() <= sn.tensor([1.0, 2.0])).all())
+    True
+    """
+
     def __init__(self, params, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9, history_size=100, line_search_fn=None, *, maximize=False):
         check_lr(lr)
         if max_eval is None:

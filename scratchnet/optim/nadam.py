@@ -22,6 +22,19 @@ from .optimizer import Optimizer, buffer, lerp_, check, check_lr, count_step, fl
 
 
 class NAdam(Optimizer):
+    """Adam with Nesterov momentum and torch's momentum-decay schedule (``mu_product``).
+
+    Args:
+        params: parameters (or param groups); the other arguments are torch's, with torch's defaults and checks.
+
+    >>> import scratchnet as sn
+    >>> w = sn.nn.Parameter(sn.tensor([1.0, -2.0]))
+    >>> o = sn.optim.NAdam([w], lr=0.1)
+    >>> (w * w).sum().backward(); _ = o.step(lambda: (w * w).sum()) if isinstance(o, sn.optim.LBFGS) else o.step()
+    >>> bool((w.detach().abs() <= sn.tensor([1.0, 2.0])).all())
+    True
+    """
+
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3, decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False, differentiable=False):
         check_lr(lr)
         check(eps, eps >= 0, "Invalid epsilon value: {}")

@@ -125,6 +125,14 @@ def _with_hooks(step):
 
 
 class Optimizer:
+    """The base of every optimizer: ``param_groups`` (each with its hyperparameters), ``state[param]``, ``zero_grad(set_to_none=True)``, ``step(closure)``, ``add_param_group``, ``state_dict``/``load_state_dict`` in torch's layout.
+
+    >>> import scratchnet as sn
+    >>> o = sn.optim.SGD([sn.nn.Parameter(sn.ones(2))], lr=0.1)
+    >>> o.param_groups[0]['lr']
+    0.1
+    """
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "step" in cls.__dict__ and not getattr(cls.__dict__["step"], "_with_hooks", False):

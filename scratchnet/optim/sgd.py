@@ -20,6 +20,19 @@ from .optimizer import Optimizer, check, check_lr, flags
 
 
 class SGD(Optimizer):
+    """``p -= lr * (g + weight_decay p)`` with momentum (the buffer seeded with the first gradient), dampening, nesterov, maximize.
+
+    Args:
+        params: parameters (or param groups); the other arguments are torch's, with torch's defaults and checks.
+
+    >>> import scratchnet as sn
+    >>> w = sn.nn.Parameter(sn.tensor([1.0, -2.0]))
+    >>> o = sn.optim.SGD([w], lr=0.1)
+    >>> (w * w).sum().backward(); _ = o.step(lambda: (w * w).sum()) if isinstance(o, sn.optim.LBFGS) else o.step()
+    >>> bool((w.detach().abs() <= sn.tensor([1.0, 2.0])).all())
+    True
+    """
+
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False, foreach=None, differentiable=False, fused=None):
         check_lr(lr)
         check(momentum, momentum >= 0, "Invalid momentum value: {}")
