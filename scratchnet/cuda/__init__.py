@@ -21,10 +21,12 @@ def is_available():
 
 
 def device_count():
+    """0: there is no GPU."""
     return 0
 
 
 def is_initialized():
+    """False: CUDA is never initialised."""
     return False
 
 
@@ -48,8 +50,15 @@ def empty_cache():
     """A no-op: there is no GPU memory cache."""
 
 
-def _no_gpu(*args, **kwargs):
-    raise RuntimeError(NO_DRIVER)
+def _no_gpu(name):
+    def refuse(*args, **kwargs):
+        raise RuntimeError(NO_DRIVER)
+
+    refuse.__name__ = refuse.__qualname__ = name
+    refuse.__doc__ = f"torch.cuda.{name}: raises torch's no-driver RuntimeError, as torch does without a GPU."
+    return refuse
 
 
-current_device = get_device_name = set_device = synchronize = memory_allocated = max_memory_allocated = _no_gpu
+current_device, get_device_name, set_device = _no_gpu("current_device"), _no_gpu("get_device_name"), _no_gpu("set_device")
+synchronize, memory_allocated = _no_gpu("synchronize"), _no_gpu("memory_allocated")
+max_memory_allocated = _no_gpu("max_memory_allocated")

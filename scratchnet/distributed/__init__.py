@@ -106,6 +106,7 @@ def get_world_size(group=None):
 
 
 def get_backend(group=None):
+    """The name of the process group's backend (``"gloo"``); raises if no group is initialised."""
     return _require_group().get_backend(group)
 
 

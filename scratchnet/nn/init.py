@@ -197,15 +197,37 @@ def dirac_(tensor, groups=1):
 
 
 def constant_(tensor, val):
+    """Fill ``tensor`` in place with the value ``val``, without recording it in the graph.
+
+    Args:
+        tensor: the tensor to fill (any shape).
+        val (float): the value.
+
+    >>> import scratchnet as sn
+    >>> constant_(sn.empty(2), 0.5)
+    tensor([0.5000, 0.5000])
+    """
     with no_grad():
         return tensor.fill_(val)
 
 
 def zeros_(tensor):
+    """Fill ``tensor`` with zeros in place (``constant_(tensor, 0)``).
+
+    >>> import scratchnet as sn
+    >>> zeros_(sn.empty(2))
+    tensor([0., 0.])
+    """
     return constant_(tensor, 0.0)
 
 
 def ones_(tensor):
+    """Fill ``tensor`` with ones in place (``constant_(tensor, 1)``).
+
+    >>> import scratchnet as sn
+    >>> ones_(sn.empty(2))
+    tensor([1., 1.])
+    """
     return constant_(tensor, 1.0)
 
 

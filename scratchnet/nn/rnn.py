@@ -336,6 +336,17 @@ class GRU(RNNBase):
 
 
 class RNNCellBase(Module):
+    """The parameters every recurrent cell holds, made as torch makes them.
+
+    ``weight_ih``: (gates * hidden_size, input_size), ``weight_hh``: (gates * hidden_size, hidden_size),
+    ``bias_ih``/``bias_hh``: (gates * hidden_size,) when ``bias``; all drawn from
+    U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)). ``gates`` is 1 for RNNCell, 4 for LSTMCell, 3 for GRUCell.
+
+    >>> import scratchnet as sn
+    >>> sn.nn.LSTMCell(3, 5).weight_ih.shape
+    scratchnet.Size([20, 3])
+    """
+
     gates, mode = 1, "RNN_TANH"
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):

@@ -13,5 +13,7 @@ from .optimizer import Optimizer
 
 
 class SparseAdam(Optimizer):
+    """Refused: scratchnet has no sparse tensors (see the module's docstring); use ``Adam``."""
+
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, maximize=False):
         raise NotImplementedError("SparseAdam needs sparse gradients, and scratchnet has no sparse tensors; use scratchnet.optim.Adam (dense gradients) instead")

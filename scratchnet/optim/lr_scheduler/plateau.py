@@ -22,6 +22,21 @@ inf = float("inf")
 
 
 class ReduceLROnPlateau(LRScheduler):
+    """Reduce each group's learning rate by ``factor`` once a metric has stopped improving.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        mode (str): ``"min"`` (a lower metric is better) or ``"max"``.
+        factor (float): multiplier of the rate, < 1.
+        patience (int): epochs without improvement tolerated before reducing.
+        threshold (float), threshold_mode (str): what counts as better (``"rel"`` or ``"abs"``; see the formula above).
+        cooldown (int): epochs to wait after a reduction before counting again.
+        min_lr (float or list): lower bound of the rate (one per group, or one for all).
+        eps (float): a reduction smaller than this is skipped.
+
+    Call ``step(metric)`` once per epoch with the watched value (see the module's example).
+    """
+
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
