@@ -509,10 +509,22 @@ def cauchy_(self, median=0.0, sigma=1.0, generator=None):
 
 
 def _tensor_bernoulli(self, p=None, generator=None):
+    """``scratchnet.bernoulli(self, p)``: 1 with probability ``self`` (or ``p``), else 0, torch's draws.
+
+    >>> import scratchnet as sn
+    >>> sn.tensor([0.0, 1.0]).bernoulli()
+    tensor([0., 1.])
+    """
     return bernoulli(self, p, generator=generator)
 
 
 def _tensor_multinomial(self, num_samples, replacement=False, generator=None):
+    """``scratchnet.multinomial(self, num_samples, replacement)``: indices drawn with the row's weights.
+
+    >>> import scratchnet as sn
+    >>> sn.tensor([0.0, 0.0, 1.0]).multinomial(2, replacement=True)
+    tensor([2, 2])
+    """
     return multinomial(self, num_samples, replacement, generator=generator)
 
 

@@ -611,6 +611,12 @@ class Tensor:
         self._requires_grad = flag
 
     def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` in place and return ``self`` (only leaves can stop requiring grad).
+
+        >>> import scratchnet as sn
+        >>> sn.ones(2).requires_grad_().requires_grad
+        True
+        """
         self.requires_grad = requires_grad
         return self
 
@@ -718,6 +724,12 @@ class Tensor:
         return self.array.ndim
 
     def dim(self):
+        """The number of dimensions (``ndim``).
+
+        >>> import scratchnet as sn
+        >>> sn.ones(2, 3).dim()
+        2
+        """
         return self.array.ndim
 
     @property
@@ -736,17 +748,41 @@ class Tensor:
         return False
 
     def size(self, dim=None):
+        """The shape as a ``scratchnet.Size``, or the length of dimension ``dim`` (negative counts from the end).
+
+        >>> import scratchnet as sn
+        >>> sn.ones(2, 3).size(), sn.ones(2, 3).size(-1)
+        (scratchnet.Size([2, 3]), 3)
+        """
         if dim is None:
             return self.shape
         return self.array.shape[_wrap_dim(dim, self.ndim)]
 
     def numel(self):
+        """The number of elements (the product of the shape).
+
+        >>> import scratchnet as sn
+        >>> sn.ones(2, 3).numel()
+        6
+        """
         return int(self.array.size)
 
     def element_size(self):
+        """Bytes per element of the dtype.
+
+        >>> import scratchnet as sn
+        >>> sn.ones(2).element_size(), sn.ones(2, dtype=sn.float64).element_size()
+        (4, 8)
+        """
         return self.array.itemsize
 
     def is_floating_point(self):
+        """True for float32 and float64 tensors.
+
+        >>> import scratchnet as sn
+        >>> sn.ones(1).is_floating_point(), sn.arange(3).is_floating_point()
+        (True, False)
+        """
         return self.dtype in FLOAT_DTYPES
 
     def __len__(self):
@@ -772,16 +808,34 @@ class Tensor:
         self.array = other.array if isinstance(other, Tensor) else _as_array(other, None)
 
     def numpy(self):
+        """The NumPy array behind the tensor (shared memory, not a copy); refuses a tensor that requires grad.
+
+        >>> import scratchnet as sn
+        >>> sn.arange(3).numpy()
+        array([0, 1, 2])
+        """
         if self.requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self.array
 
     def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        >>> import scratchnet as sn
+        >>> sn.tensor([2.5]).item()
+        2.5
+        """
         if self.array.size != 1:
             raise RuntimeError(f"a Tensor with {self.array.size} elements cannot be converted to Scalar")
         return self.array.item()
 
     def tolist(self):
+        """The values as (nested) Python lists of Python numbers; a 0-d tensor gives a number.
+
+        >>> import scratchnet as sn
+        >>> sn.arange(4).reshape(2, 2).tolist()
+        [[0, 1], [2, 3]]
+        """
         return self.array.tolist()
 
     def __float__(self):
@@ -834,12 +888,27 @@ class Tensor:
         return (self.data_ptr() - self._base.data_ptr()) // self.array.itemsize + self._base.storage_offset()
 
     def data_ptr(self):
+        """The address of the first element (equal for tensors that share memory from the same offset).
+
+        >>> import scratchnet as sn
+        >>> x = sn.ones(3)
+        >>> x.view(3).data_ptr() == x.data_ptr()
+        True
+        """
         return self.array.__array_interface__["data"][0]
 
     def is_contiguous(self, memory_format=None):
+        """True when the elements lie in memory in row-major order without gaps.
+
+        >>> import scratchnet as sn
+        >>> x = sn.ones(2, 3)
+        >>> x.is_contiguous(), x.t().is_contiguous()
+        (True, False)
+        """
         return builtins.bool(self.array.flags.c_contiguous)
 
     def untyped_storage(self):
+        """Refused: scratchnet has no storage objects (``data_ptr()`` and ``storage_offset()`` answer what they would)."""
         raise NotImplementedError("scratchnet has no storage objects; use data_ptr() and storage_offset()")
 
     # --- in-place edits: see scratchnet/ops/inplace.py for the ops (add_, mul_, ...) ------------

@@ -72,12 +72,61 @@ for _name, _op in _METHODS.items():
 
 Tensor.T = property(lambda self: self.permute(tuple(reversed(range(self.ndim)))))
 Tensor.mT = property(shape.matrix_transpose)
-Tensor.float = lambda self: self.to("float32")
-Tensor.double = lambda self: self.to("float64")
-Tensor.long = lambda self: self.to("int64")
-Tensor.int = lambda self: self.to("int32")
-Tensor.bool = lambda self: self.to("bool")
-Tensor.cpu = lambda self: self
-Tensor.view_as = lambda self, other: self.reshape(other.shape)
-Tensor.reshape_as = lambda self, other: self.reshape(other.shape)
-Tensor.type_as = lambda self, other: self.to(other.dtype)
+
+
+def _cast_method(name, dtype):
+    def cast(self, memory_format=None):
+        return self.to(dtype)
+
+    cast.__name__ = cast.__qualname__ = name
+    cast.__doc__ = f"``self.to({dtype})``: a copy in {dtype} (``self`` itself when it already is {dtype}).\n\n" \
+                   f"    >>> import scratchnet as sn\n    >>> sn.tensor([1.7, -2.0]).{name}().dtype == sn.{dtype}\n    True\n    "
+    return cast
+
+
+for _name, _dtype in [("float", "float32"), ("double", "float64"), ("long", "int64"), ("int", "int32"), ("bool", "bool")]:
+    setattr(Tensor, _name, _cast_method(_name, _dtype))
+
+
+def _cpu(self, memory_format=None):
+    """``self``: every scratchnet tensor already lives on the CPU.
+
+    >>> import scratchnet as sn
+    >>> x = sn.ones(2)
+    >>> x.cpu() is x
+    True
+    """
+    return self
+
+
+def _view_as(self, other):
+    """``self.view(other.size())``: a view with the other tensor's shape.
+
+    >>> import scratchnet as sn
+    >>> sn.arange(6).view_as(sn.ones(2, 3)).shape
+    scratchnet.Size([2, 3])
+    """
+    return self.view(other.shape)
+
+
+def _reshape_as(self, other):
+    """``self.reshape(other.size())``: a view where possible, else a copy.
+
+    >>> import scratchnet as sn
+    >>> sn.arange(6).reshape_as(sn.ones(3, 2)).shape
+    scratchnet.Size([3, 2])
+    """
+    return self.reshape(other.shape)
+
+
+def _type_as(self, other):
+    """``self.to(other.dtype)``.
+
+    >>> import scratchnet as sn
+    >>> sn.arange(2).type_as(sn.ones(1)).dtype == sn.float32
+    True
+    """
+    return self.to(other.dtype)
+
+
+Tensor.cpu, Tensor.view_as, Tensor.reshape_as, Tensor.type_as = _cpu, _view_as, _reshape_as, _type_as
