@@ -17,27 +17,6 @@ SUPPORTED_DTYPES = tuple(
 )
 FLOAT_DTYPES = (xp.dtype("float32"), xp.dtype("float64"))
 
-#: The random generator behind rand/randn/init/dropout/shuffling; reseeded by manual_seed.
-_rng = xp.random.default_rng(0)
-
-
-def rng():
-    """The generator every random draw in scratchnet uses."""
-    return _rng
-
-
-def manual_seed(seed):
-    """Seed scratchnet's random generator (as ``torch.manual_seed``).
-
-    >>> _ = manual_seed(777); a = rng().random()
-    >>> _ = manual_seed(777); a == rng().random()
-    True
-    """
-    global _rng
-    _rng = xp.random.default_rng(int(seed))
-    return _rng
-
-
 def to_numpy(array):
     """The values as a NumPy array (a no-op on the CPU backend)."""
     return xp.asarray(array)

@@ -6,27 +6,6 @@ from .vision import VisionDataset
 __all__ = ["FakeData"]
 
 
-def _rng_state():
-    import scratchnet
-
-    if hasattr(scratchnet, "get_rng_state"):
-        return scratchnet.get_rng_state()
-    from ... import backend
-
-    return backend.rng()
-
-
-def _set_rng_state(state):
-    import scratchnet
-
-    if hasattr(scratchnet, "set_rng_state"):
-        scratchnet.set_rng_state(state)
-    else:
-        from ... import backend
-
-        backend._rng = state
-
-
 class FakeData(VisionDataset):
     """``size`` random images of ``image_size`` (C, H, W) with labels in [0, num_classes)."""
 
@@ -42,11 +21,11 @@ class FakeData(VisionDataset):
 
         if index >= len(self):
             raise IndexError(f"{type(self).__name__} index out of range")
-        state = _rng_state()
+        state = scratchnet.get_rng_state()
         scratchnet.manual_seed(index + self.random_offset)
         image = scratchnet.randn(*self.image_size)
         target = scratchnet.randint(0, self.num_classes, size=(1,), dtype=scratchnet.long)[0]
-        _set_rng_state(state)
+        scratchnet.set_rng_state(state)
         image = to_pil_image(image)
         if self.transform is not None:
             image = self.transform(image)
