@@ -39,10 +39,10 @@ __all__ = ["CheckpointError", "load", "save"]
 
 STRUCTURE = "structure.json"
 FORMAT = "scratchnet.save/1"
-#: Unpacked, an archive may hold at most this many times its own size (plus MIN_BUDGET): more is
+#: Unpacked, an archive may hold at most MAX_RATIO times its own size (plus MIN_BUDGET): more is
 #: a decompression bomb or a lying header, refused before anything is allocated.
-MAX_RATIO = 10
-MIN_BUDGET = 1 << 20
+MAX_RATIO = _safe_io.MAX_RATIO
+MIN_BUDGET = _safe_io.CHUNK
 MAX_STRUCTURE = 64 << 20
 MAX_DEPTH = 200
 
