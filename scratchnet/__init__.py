@@ -29,6 +29,7 @@ from .tensor import float32, float64, int32, int64, uint8
 float = float32  # noqa: A001  (torch.float)
 double = float64
 long = int64
+int = int32  # noqa: A001  (torch.int)
 from . import autograd, checkpoint, models, nn, optim, utils, viz  # noqa: E402
 import importlib as _importlib  # noqa: E402
 
@@ -59,6 +60,6 @@ from .amp import autocast  # noqa: E402
 from ._tensor_str import set_printoptions  # noqa: E402
 from . import serialization  # noqa: E402
 from .serialization import load, save  # noqa: E402
-from .dtypes import can_cast, promote_types  # noqa: E402  (torch's promotion table, scratchnet/dtypes.py)
+from .dtypes import can_cast, dtype, promote_types  # noqa: E402  (torch's promotion table, scratchnet/dtypes.py)
 import scratchnet.linalg as linalg  # noqa: E402  (torch.linalg's mirror; ops/linalg.py holds its ops)
 import scratchnet.special as special  # noqa: E402  (torch.special's mirror)

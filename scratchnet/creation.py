@@ -9,7 +9,7 @@ factory takes ``dtype=``, ``device=`` (the CPU: ``'cpu'``, ``'cpu:0'`` or a devi
 
 >>> import scratchnet as sn
 >>> sn.tensor([1, 2]).dtype, sn.tensor([1.0, 2.0]).dtype
-(dtype('int64'), dtype('float32'))
+(scratchnet.int64, scratchnet.float32)
 >>> sn.zeros(2, 3).shape
 scratchnet.Size([2, 3])
 >>> sn.full((2,), 7)
@@ -213,7 +213,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     >>> sn.full((2,), True).tolist()
     [True, True]
     >>> sn.full((1,), 2.5).dtype
-    dtype('float32')
+    scratchnet.float32
     """
     _check_device(device)
     if not isinstance(size, (tuple, list)):
@@ -418,7 +418,7 @@ def tensor_legacy_new(*args, device=None):
 
     >>> import scratchnet as sn
     >>> tensor_legacy_new(2, 3).shape, tensor_legacy_new([1, 2]).dtype
-    (scratchnet.Size([2, 3]), dtype('float32'))
+    (scratchnet.Size([2, 3]), scratchnet.float32)
     """
     return legacy_new(get_default_dtype(), *args, device=device)
 

@@ -16,13 +16,13 @@ true division, mean, ...) turn integer and bool results into the default float d
 
 >>> import scratchnet as sn
 >>> sn.result_type(sn.ones(2), sn.tensor([1, 2]))
-dtype('float32')
+scratchnet.float32
 >>> sn.result_type(sn.tensor([1, 2], dtype=sn.int32), 7)
-dtype('int32')
+scratchnet.int32
 >>> sn.result_type(sn.tensor([1, 2]), sn.tensor(1.5, dtype=sn.float64))
-dtype('float64')
+scratchnet.float64
 >>> sn.promote_types(sn.uint8, sn.int32), sn.can_cast(sn.float32, sn.int64)
-(dtype('int32'), False)
+(scratchnet.int32, False)
 """
 
 import builtins
@@ -32,12 +32,72 @@ import numpy as _np
 
 from .backend import xp
 
-float32 = xp.dtype("float32")
-float64 = xp.dtype("float64")
-int64 = xp.dtype("int64")
-int32 = xp.dtype("int32")
-uint8 = xp.dtype("uint8")
-bool_ = xp.dtype("bool")
+class dtype:
+    """A tensor's element type, as ``torch.dtype``: ``scratchnet.float32`` and its five siblings.
+
+    Each wraps the NumPy dtype that holds the values (NumPy accepts it wherever it takes a dtype,
+    and it compares and hashes equal to that NumPy dtype and its name), and answers torch's
+    questions about itself: ``is_floating_point``, ``is_complex``, ``is_signed``, ``itemsize``.
+    Its ``repr`` is torch's with scratchnet's name (``scratchnet.float32``); ``str`` is the bare
+    name (``float32``), as NumPy's.
+
+    >>> import scratchnet as sn
+    >>> sn.float32, sn.ones(2).dtype == sn.float32, sn.long.is_signed, sn.bool.is_floating_point
+    (scratchnet.float32, True, True, False)
+    >>> import numpy as np
+    >>> np.zeros(2, dtype=sn.int32).dtype
+    dtype('int32')
+    """
+
+    __slots__ = ("dtype", "is_floating_point", "is_complex", "is_signed", "itemsize")
+
+    def __init__(self, name):
+        self.dtype = xp.dtype(name)  # the NumPy dtype (NumPy reads this attribute)
+        self.is_floating_point = self.dtype.kind == "f"
+        self.is_complex = False
+        self.is_signed = self.dtype.kind in "fi"
+        self.itemsize = self.dtype.itemsize
+
+    def __getattr__(self, name):  # name, kind, char, type, ...: the NumPy dtype's
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.dtype, name)
+
+    def __eq__(self, other):
+        return self.dtype == (other.dtype if isinstance(other, dtype) else other)
+
+    def __hash__(self):
+        return hash(self.dtype)
+
+    def __repr__(self):
+        return f"scratchnet.{self.dtype.name}"
+
+    def __str__(self):  # the bare name, as NumPy's str() gives, so "{dtype}" in messages reads "float32"
+        return self.dtype.name
+
+    def __reduce__(self):  # copy/deepcopy/pickle give back the one object of that name
+        return (_by_name, (self.dtype.name,))
+
+    def to_real(self):
+        """The dtype itself (scratchnet has no complex dtypes)."""
+        return self
+
+    def to_complex(self):
+        raise TypeError("complex tensors are not implemented in scratchnet")
+
+
+float32, float64, int64, int32, uint8, bool_ = (dtype(n) for n in ("float32", "float64", "int64", "int32", "uint8", "bool"))
+#: NumPy dtype -> scratchnet dtype (what ``Tensor.dtype`` answers).
+WRAP = {d.dtype: d for d in (float32, float64, int64, int32, uint8, bool_)}
+
+
+def _by_name(name):
+    return WRAP[xp.dtype(name)]
+
+
+def as_dtype(np_dtype):
+    """The scratchnet dtype of a NumPy dtype scratchnet holds (the NumPy dtype itself otherwise)."""
+    return WRAP.get(np_dtype, np_dtype)
 
 #: The dtypes a Tensor may hold, in the order of the error message (floats first).
 SUPPORTED_DTYPES = (float32, float64, int64, int32, uint8, bool_)
@@ -75,7 +135,7 @@ def get_default_dtype():
 def set_default_dtype(dtype):
     """Make Python floats become ``dtype`` (float32 or float64), as ``torch.set_default_dtype``."""
     global _default_dtype
-    dtype = xp.dtype(dtype)
+    dtype = as_dtype(xp.dtype(dtype))
     if dtype not in FLOAT_DTYPES:
         raise TypeError(f"set_default_dtype: expected float32 or float64, got {dtype}")
     _default_dtype = dtype
@@ -85,7 +145,7 @@ def check_dtype(dtype):
     """``dtype`` as a NumPy dtype if scratchnet holds it; else an error naming the supported ones.
 
     >>> check_dtype("int32")
-    dtype('int32')
+    scratchnet.int32
     >>> check_dtype("float16")
     Traceback (most recent call last):
     ...
@@ -99,13 +159,13 @@ def check_dtype(dtype):
         else:
             raise TypeError(f"scratchnet does not know the dtype {dtype!r}") from None
     if dtype not in SUPPORTED_DTYPES:
-        names = ", ".join(str(d) for d in SUPPORTED_DTYPES)
+        names = ", ".join(d.name for d in SUPPORTED_DTYPES)
         reason = REFUSED.get(str(dtype))
         raise TypeError(
             f"scratchnet does not support dtype {dtype}; supported dtypes: {names}"
             + (f" ({dtype}: {reason})" if reason else "")
         )
-    return dtype
+    return WRAP[dtype]
 
 
 def torch_name(dtype):
@@ -127,7 +187,7 @@ def promote_types(type1, type2):
     """The smallest dtype both cast to safely, as ``torch.promote_types``.
 
     >>> promote_types("int64", "float32"), promote_types("bool", "uint8")
-    (dtype('float32'), dtype('uint8'))
+    (scratchnet.float32, scratchnet.uint8)
     """
     a, b = check_dtype(type1), check_dtype(type2)
     return a if _ORDER[a] >= _ORDER[b] else b
@@ -173,12 +233,12 @@ def result_type(*operands):
     NumPy's own promotion.
 
     >>> import scratchnet as sn
-    >>> str(result_type(sn.tensor([1, 2]), 2.5))
-    'float32'
-    >>> str(result_type(sn.tensor([1.0]), sn.tensor(1.0, dtype=sn.float64)))
-    'float32'
-    >>> str(result_type(sn.tensor([1, 2], dtype=sn.uint8), sn.tensor(-1)))
-    'uint8'
+    >>> result_type(sn.tensor([1, 2]), 2.5)
+    scratchnet.float32
+    >>> result_type(sn.tensor([1.0]), sn.tensor(1.0, dtype=sn.float64))
+    scratchnet.float32
+    >>> result_type(sn.tensor([1, 2], dtype=sn.uint8), sn.tensor(-1))
+    scratchnet.uint8
     """
     from .tensor import Tensor
 
@@ -210,7 +270,7 @@ def _combine(higher, lower):
 def float_result(dtype):
     """The dtype of a float-only op (exp, log, sqrt, true division, mean, ...) on ``dtype``:
     floats stay, integers and bool become the default float dtype (never float16)."""
-    dtype = xp.dtype(dtype)
+    dtype = as_dtype(xp.dtype(dtype))
     return dtype if dtype in FLOAT_DTYPES else _default_dtype
 
 

@@ -30,7 +30,7 @@ import tempfile
 import zipfile
 import zlib
 
-from . import _safe_io
+from . import _safe_io, dtypes
 from .backend import SUPPORTED_DTYPES, xp
 from .checkpoint import CheckpointError
 from .tensor import Tensor
@@ -84,7 +84,7 @@ class _Writer:
             return {"t": "npscalar", "id": self.array(xp.asarray(obj), None)}
         if isinstance(obj, device):
             return {"t": "device", "v": str(obj)}
-        if isinstance(obj, xp.dtype):
+        if isinstance(obj, (xp.dtype, dtypes.dtype)):
             return {"t": "dtype", "v": obj.name}
         if type(obj) is argparse.Namespace:  # training scripts save their arguments with the weights
             return {"t": "namespace", "items": [[k, self.node(v, depth + 1)] for k, v in vars(obj).items()]}
@@ -236,7 +236,7 @@ class _Reader:
                 found = None
             if found not in SUPPORTED_DTYPES:
                 self.fail(f"bad dtype {n.get('v')!r}")
-            return found
+            return dtypes.as_dtype(found)
         if kind == "namespace":
             pairs = n.get("items")
             if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in pairs):

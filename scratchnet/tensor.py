@@ -37,6 +37,7 @@ from .dtypes import (  # noqa: F401
     bool_, can_cast, check_dtype, float32, float64, get_default_dtype, int32, int64,
     promote_types, result_type, uint8,
 )
+from .dtypes import WRAP as _WRAP_DTYPE
 from .dtypes import category as _category  # noqa: F401
 
 _default_dtype = float32  # kept in step with dtypes' default (Tensor.__repr__ reads it)
@@ -734,7 +735,7 @@ class Tensor:
 
     @property
     def dtype(self):
-        return self.array.dtype
+        return _WRAP_DTYPE.get(self.array.dtype, self.array.dtype)
 
     @property
     def device(self):

@@ -1,6 +1,7 @@
 """torch's type promotion (scratchnet/dtypes.py) and integer/bool ops: issue 10's reproductions, each
 against real torch, plus the promotion table itself compared with torch's over every pair."""
 
+import copy
 import itertools
 import warnings
 
@@ -268,3 +269,21 @@ def test_scalar_range_checks_and_bool_results_as_torch():
     same(lambda lib: lib.clamp(3, 1))  # TypeError: input must be a Tensor
     same(lambda lib: lib.fmod(5, lib.tensor([3])))  # TypeError
     same(lambda lib: lib.tensor([-0.0, 4.0, -float("inf")]) ** -0.5)  # torch's 1/sqrt: -inf at -0
+
+
+@pytest.mark.parametrize("name", ["float32", "float64", "int64", "int32", "uint8", "bool", "float", "double", "long", "int"])
+def test_dtype_objects_answer_as_torchs(name):
+    ours, theirs = getattr(sn, name), getattr(torch, name)
+    for attr in ("is_floating_point", "is_complex", "is_signed", "itemsize"):
+        assert getattr(ours, attr) == getattr(theirs, attr), (name, attr)
+    assert repr(ours) == repr(theirs).replace("torch.", "scratchnet.")
+    assert sn.zeros(1, dtype=ours).dtype is ours and ours.to_real() is ours
+    assert np.zeros(1, dtype=ours).dtype == np.dtype(str(theirs).replace("torch.", ""))  # NumPy takes it as a dtype
+    assert copy.deepcopy(ours) is ours and {ours: 1}[np.dtype(ours)] == 1
+
+
+def test_tensor_dtype_is_scratchnets_dtype_object():
+    x = sn.ones(2, dtype=sn.float64)
+    assert type(x.dtype) is sn.dtype and x.dtype == sn.float64 and x.dtype != sn.float32
+    assert sn.result_type(x, 1) is sn.float64 and sn.promote_types(sn.uint8, sn.int32) is sn.int32
+    assert sn.get_default_dtype() is sn.float32

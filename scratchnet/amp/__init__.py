@@ -5,7 +5,7 @@ float64 only, no float16/bfloat16), so ``autocast`` regions compute in the tenso
 >>> import scratchnet as sn
 >>> with autocast("cpu"):
 ...     (sn.ones(2) * 2).dtype
-dtype('float32')
+scratchnet.float32
 """
 
 import functools

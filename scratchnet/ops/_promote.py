@@ -5,7 +5,7 @@ ops/bitwise.py starts with.
 >>> import scratchnet as sn
 >>> a, b = operands(sn.tensor([1, 2], dtype=sn.uint8), -1)
 >>> b.dtype, b.item()
-(dtype('uint8'), 255)
+(scratchnet.uint8, 255)
 """
 
 from ..backend import FLOAT_DTYPES, xp

@@ -243,7 +243,7 @@ def log1p(input):
 
     >>> import scratchnet as sn
     >>> sn.log1p(sn.tensor([0, 1])).dtype
-    dtype('float32')
+    scratchnet.float32
     """
     return Log1p.apply(floating(input))
 

@@ -8,7 +8,7 @@ dtype leaves it, as in torch (those dtypes carry no gradient).
 >>> import scratchnet as sn
 >>> x = sn.tensor([1.5, 2.5])
 >>> x.to("cpu", sn.float64).dtype, x.to(sn.int64)
-(dtype('float64'), tensor([1, 2]))
+(scratchnet.float64, tensor([1, 2]))
 >>> x.type()
 'torch.FloatTensor'
 """

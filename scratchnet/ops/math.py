@@ -159,7 +159,7 @@ def add(input, other, alpha=1):
 
     >>> import scratchnet as sn
     >>> (sn.ones(2) + sn.tensor([1, 2])).dtype
-    dtype('float32')
+    scratchnet.float32
     """
     a, b = operands(input, other, name="add")
     return Add.apply(a, _alpha(b, alpha, a.dtype))
@@ -208,7 +208,7 @@ def pow(input, exponent):
 
     >>> import scratchnet as sn
     >>> (sn.tensor([2, 3]) ** 2).tolist(), (sn.tensor([2, 3]) ** 0.5).dtype
-    ([4, 9], dtype('float32'))
+    ([4, 9], scratchnet.float32)
     """
     if isinstance(input, Tensor) and not isinstance(exponent, (Tensor, xp.ndarray)):
         check_operand(exponent, "pow", 2)

@@ -11,7 +11,7 @@ torch's do).
 >>> x.shape, y.tolist(), s
 (scratchnet.Size([2, 2]), [1, 2], ('a', 'b'))
 >>> default_collate([{"x": 0.5}, {"x": 1.5}])["x"].dtype
-dtype('float64')
+scratchnet.float64
 """
 
 import collections.abc
