@@ -31,6 +31,7 @@ double = float64
 long = int64
 int = int32  # noqa: A001  (torch.int)
 from . import autograd, checkpoint, models, nn, optim, utils, viz  # noqa: E402
+from .autograd.anomaly_mode import is_anomaly_enabled  # noqa: E402
 import importlib as _importlib  # noqa: E402
 
 trace = _importlib.import_module(".trace", __name__)  # seeing inside, and callable as torch.trace (see trace.py)

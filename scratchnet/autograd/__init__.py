@@ -8,7 +8,11 @@
 (27.0, 18.0)
 """
 
-from .tensor import Function, Tensor, _grad_output, run_backward
+from ..tensor import Tensor, _grad_output, run_backward
+from . import anomaly_mode, function, functional  # noqa: F401  (torch.autograd's sub-modules)
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
+from .function import Function, once_differentiable
+from .functional import hessian, jacobian
 
 
 def _as_tuple(x):
@@ -61,4 +65,32 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
     run_backward(tensors, grads, retain_graph=retain_graph, create_graph=create_graph)
 
 
-__all__ = ["Function", "backward", "grad"]
+def Variable(data, requires_grad=False, volatile=False):  # noqa: N802  (torch's legacy name)
+    """``torch.autograd.Variable``: since torch 0.4 a Variable is a Tensor; this returns ``data``
+    itself (with ``requires_grad`` set when asked), as torch's does.
+
+    >>> import scratchnet as sn
+    >>> Variable(sn.ones(2), requires_grad=True).requires_grad
+    True
+    """
+    if not isinstance(data, Tensor):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+    return data.requires_grad_(requires_grad) if requires_grad else data
+
+
+def gradcheck(*args, **kwargs):
+    """``torch.autograd.gradcheck``: :func:`scratchnet.gradcheck` (float64 finite differences)."""
+    from ..gradcheck import gradcheck as check
+
+    return check(*args, **kwargs)
+
+
+def gradgradcheck(*args, **kwargs):
+    """``torch.autograd.gradgradcheck``: :func:`scratchnet.gradgradcheck` (second derivatives)."""
+    from ..gradcheck import gradgradcheck as check
+
+    return check(*args, **kwargs)
+
+
+__all__ = ["Function", "Variable", "backward", "detect_anomaly", "grad", "gradcheck", "gradgradcheck", "hessian",
+           "jacobian", "once_differentiable", "set_detect_anomaly"]
