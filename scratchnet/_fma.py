@@ -43,7 +43,8 @@ def fma64(a, b, c):
         bh, bl = _split(b)
         pe = ((ah * bh - p) + ah * bl + al * bh) + al * bl  # p + pe == a * b exactly
         s, se = _two_sum(p, c)
-        out = s + (se + pe)
+        err = se + pe
+        out = xp.where(err == 0, s, s + err)  # adding a zero error would lose the sign of a zero sum
     return xp.where(xp.isfinite(out), out, p + c)
 
 

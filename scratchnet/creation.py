@@ -423,6 +423,6 @@ def tensor_legacy_new(*args, device=None):
     return legacy_new(get_default_dtype(), *args, device=device)
 
 
-# Tensor's own constructor keeps the engine's internal form Tensor(array, dtype, requires_grad);
-# it can hand the public legacy calls (sizes, Python sequences) to this function.
+# torch.Tensor(...) is this legacy constructor (Tensor.__init__ calls it); the engine builds its
+# own tensors with Tensor._wrap(array) and Tensor._make(array).
 Tensor._legacy_new = staticmethod(tensor_legacy_new)

@@ -229,7 +229,7 @@ def _torch_name(dtype):
 def _new(array, requires_grad=False):
     from .tensor import Tensor
 
-    return Tensor(array, requires_grad=requires_grad)
+    return Tensor._wrap(array, requires_grad=requires_grad)
 
 
 def _check_device(device):

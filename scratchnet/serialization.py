@@ -280,9 +280,9 @@ class _Reader:
             if kind == "param":
                 from .nn.module import Parameter
 
-                self.loaded[key] = Parameter(Tensor(a), requires_grad=requires_grad)
+                self.loaded[key] = Parameter(Tensor._wrap(a), requires_grad=requires_grad)
             else:
-                self.loaded[key] = Tensor(a, requires_grad=requires_grad)
+                self.loaded[key] = Tensor._wrap(a, requires_grad=requires_grad)
         return self.loaded[key]
 
 
@@ -326,7 +326,7 @@ def _load_npz(z, name, size):
     for member in z.namelist():
         if member == "__scratchnet_meta__.npy":  # the CLI's checkpoint header, not a weight
             continue
-        out[member[: -len(".npy")]] = Tensor(reader.array(member, member))
+        out[member[: -len(".npy")]] = Tensor._wrap(reader.array(member, member))
     return out
 
 

@@ -554,7 +554,27 @@ class Tensor:
     _made_in_no_grad = False  # a view made under no_grad of a base that requires grad
     _multi_view = None  # (i, name) for output i of unbind/split/chunk: torch refuses writing them
 
-    def __init__(self, data, dtype=None, requires_grad=False):
+    def __init__(self, *args, device=None):
+        """``torch.Tensor(...)``, the legacy constructor: ``Tensor(2, 3)`` is an uninitialised
+        (here: zero) 2x3 tensor, ``Tensor([1, 2])`` holds the values in the default float dtype,
+        ``Tensor()`` is empty. (``scratchnet.tensor(data)`` infers the dtype, as torch's.)
+
+        >>> import scratchnet as sn
+        >>> sn.Tensor(2, 3).shape, sn.Tensor([1, 2]).dtype
+        (scratchnet.Size([2, 3]), scratchnet.float32)
+        """
+        made = Tensor._legacy_new(*args, device=device)  # scratchnet/creation.py
+        self._setup(made.array, None, False)
+
+    @classmethod
+    def _wrap(cls, data, dtype=None, requires_grad=False):
+        """The engine's constructor: a tensor over ``data`` (an array, a Tensor's values, or a
+        Python value) in ``dtype`` (or the data's own), checked and made contiguous."""
+        t = object.__new__(cls)
+        t._setup(data, dtype, requires_grad)
+        return t
+
+    def _setup(self, data, dtype, requires_grad):
         array = _as_array(data, dtype)
         self.array = array
         self.grad = None

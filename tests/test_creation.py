@@ -216,6 +216,15 @@ def test_legacy_constructors_from_data(name, values):
     same(lambda lib: isinstance(lib.tensor(values), getattr(lib, name)))
 
 
+@given(size=sizes, values=st.lists(st.integers(-3, 3) | st.floats(-2, 2, width=32), min_size=1, max_size=4))
+def test_tensor_class_is_torchs_legacy_constructor(size, values):
+    """``Tensor(2, 3)``, ``Tensor([1, 2])`` (the default float dtype, whatever the data), ``Tensor()``."""
+    same(lambda lib: signature(lib.Tensor(*size)) if size else lib.Tensor())
+    same(lambda lib: lib.Tensor(values))
+    same(lambda lib: lib.Tensor(lib.tensor(values, dtype=lib.float32)))
+    same(lambda lib: lib.Tensor(np.asarray(values, dtype=np.float32)))
+
+
 @given(source=st.sampled_from(DTYPES), target=st.sampled_from(LEGACY))
 def test_type_strings(source, target):
     same(lambda lib: lib.ones(2, dtype=getattr(lib, source)).type())

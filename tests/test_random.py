@@ -248,3 +248,11 @@ def test_init_functions(seed, shape, data):
         g, h = sn.Generator().manual_seed(seed), torch.Generator().manual_seed(seed)
         if name not in ("eye_", "dirac_", "orthogonal_"):
             same_bits(getattr(si, name)(sn.empty(*shape), **kwargs, generator=g), getattr(torch.nn.init, name)(torch.empty(*shape), **kwargs, generator=h), f"{name} with a generator")
+
+
+@given(seed=seeds, n=st.sampled_from([1, 3, 15, 16, 17, 40]), dtype=float_dtypes, mean=st.sampled_from([-0.0, 0.0, 2.5]))
+def test_signed_zeros_and_zero_std(seed, n, dtype, mean):
+    """std = 0 gives ``z * 0 + mean``: the sign of a zero result follows z's, bit for bit as torch's."""
+    seeded(seed)
+    same_bits(sn.empty(n, dtype=getattr(sn, dtype)).normal_(mean, 0.0), torch.empty(n, dtype=getattr(torch, dtype)).normal_(mean, 0.0), "normal_ std=0")
+    next_draw_agrees()

@@ -28,7 +28,7 @@ class Parameter(Tensor):
     """A Tensor that a Module learns: it requires grad and is listed by ``parameters()``."""
 
     def __init__(self, data=None, requires_grad=True):
-        super().__init__(xp.empty(0, dtype=xp.float32) if data is None else data, requires_grad=requires_grad)
+        self._setup(xp.empty(0, dtype=xp.float32) if data is None else data, None, requires_grad)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()

@@ -50,7 +50,7 @@ def operands(a, b, floating=False, name="op", checked=False):
 def floating(x):
     """``x`` as a float Tensor: ops like exp and log turn integer input into the default float."""
     if not isinstance(x, Tensor):
-        x = Tensor(x)
+        x = Tensor._wrap(x)
     return x if x.dtype in FLOAT_DTYPES else as_dtype(x, get_default_dtype())
 
 

@@ -48,7 +48,7 @@ def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, scal
         a = xp.stack([_rescale(x, value_range) for x in a]) if scale_each else _rescale(a, value_range)
         a = a.astype(_as_batch(tensor).dtype if _as_batch(tensor).dtype.kind == "f" else xp.float32)
     if a.shape[0] == 1:
-        return Tensor(xp.ascontiguousarray(a[0]))
+        return Tensor._wrap(xp.ascontiguousarray(a[0]))
     n, c, h, w = a.shape
     cols = min(nrow, n)
     rows = int(math.ceil(n / cols))
@@ -57,7 +57,7 @@ def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, scal
     for k in range(n):  # one slice per image (not per pixel)
         y, x = divmod(k, cols)
         grid[:, y * cell_h + padding : y * cell_h + padding + h, x * cell_w + padding : x * cell_w + padding + w] = a[k]
-    return Tensor(grid)
+    return Tensor._wrap(grid)
 
 
 def save_image(tensor, fp, format=None, **kwargs):

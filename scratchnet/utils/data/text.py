@@ -126,7 +126,7 @@ class CharDataset(Dataset):
             raise IndexError(f"index {index} is out of range for a CharDataset of {n} windows")
         index %= n
         chunk = self.ids[index : index + self.block_size + 1]
-        return Tensor(chunk[:-1].copy()), Tensor(chunk[1:].copy())
+        return Tensor._wrap(chunk[:-1].copy()), Tensor._wrap(chunk[1:].copy())
 
     def windows(self, starts):
         """(x, y) as int64 arrays of shape (len(starts), T) for the windows beginning at ``starts``."""

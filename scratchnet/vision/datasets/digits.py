@@ -19,6 +19,6 @@ def load_digits(test_fraction=0.2, seed=0):
     cut = int(round(len(labels) * (1 - test_fraction)))
     train, test = order[:cut], order[cut:]
     return (
-        TensorDataset(Tensor(images[train]), Tensor(labels[train])),
-        TensorDataset(Tensor(images[test]), Tensor(labels[test])),
+        TensorDataset(Tensor._wrap(images[train]), Tensor._wrap(labels[train])),
+        TensorDataset(Tensor._wrap(images[test]), Tensor._wrap(labels[test])),
     )

@@ -74,7 +74,7 @@ class MNIST(VisionDataset):
             raise DataError(f"{paths[0]} has {len(images)} images but {paths[1]} has {len(labels)} labels")
         if len(labels) and int(labels.max()) >= len(self.classes):
             raise DataError(f"{paths[1]}: label {int(labels.max())} is not one of the {len(self.classes)} classes")
-        self.data, self.targets = Tensor(images), Tensor(labels.astype(xp.int64))
+        self.data, self.targets = Tensor._wrap(images), Tensor._wrap(labels.astype(xp.int64))
 
     def _renamed(self, old, new):
         import warnings

@@ -17,7 +17,7 @@ class Fit:
         self.size = size
 
     def __call__(self, x):
-        return Tensor(fit_images(x.array[None], self.size)[0])
+        return Tensor._wrap(fit_images(x.array[None], self.size)[0])
 
 
 def fit_images(images, size):

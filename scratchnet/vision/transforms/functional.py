@@ -42,7 +42,7 @@ def _chw(img):
 def _like(a, img):
     """``a`` ([..., C, H, W]) as the same kind of image as ``img``."""
     if isinstance(img, Tensor):
-        return Tensor(xp.ascontiguousarray(a))
+        return Tensor._wrap(xp.ascontiguousarray(a))
     from PIL import Image
 
     hwc = a[0] if a.shape[0] == 1 else a.transpose(1, 2, 0)
@@ -74,8 +74,8 @@ def to_tensor(pic):
     else:
         raise TypeError(f"pic should be PIL Image or ndarray. Got {type(pic)}")
     if a.dtype == xp.uint8:
-        return Tensor(a.astype(get_default_dtype()) / get_default_dtype().type(255))
-    return Tensor(xp.ascontiguousarray(a))
+        return Tensor._wrap(a.astype(get_default_dtype()) / get_default_dtype().type(255))
+    return Tensor._wrap(xp.ascontiguousarray(a))
 
 
 def pil_to_tensor(pic):
@@ -85,7 +85,7 @@ def pil_to_tensor(pic):
     a = xp.array(pic)
     if pic.mode == "1":
         a = a.astype(xp.uint8)
-    return Tensor(xp.ascontiguousarray(a.reshape(pic.height, pic.width, len(pic.getbands())).transpose(2, 0, 1)))
+    return Tensor._wrap(xp.ascontiguousarray(a.reshape(pic.height, pic.width, len(pic.getbands())).transpose(2, 0, 1)))
 
 
 def to_pil_image(pic, mode=None):
@@ -143,7 +143,7 @@ def normalize(tensor, mean, std, inplace=False):
             raise RuntimeError(f"The size of tensor a ({tensor.shape[-3]}) must match the size of tensor b ({m.shape[0]}) "
                                f"at non-singleton dimension {tensor.ndim - 3}")
     if not tensor.requires_grad:  # the common case (a data pipeline): straight on the array
-        out = Tensor(((tensor.array - mean) / std).astype(tensor.dtype, copy=False))
+        out = Tensor._wrap(((tensor.array - mean) / std).astype(tensor.dtype, copy=False))
     else:
         out = (tensor - as_tensor(mean)) / as_tensor(std)
     if inplace:
@@ -193,7 +193,7 @@ def resize(img, size, interpolation="bilinear", max_size=None, antialias=True):
     out = xp.stack(planes).reshape(*a.shape[:-2], out_h, out_w)
     if a.dtype.kind != "f":
         out = xp.clip(xp.round(out), xp.iinfo(a.dtype).min, xp.iinfo(a.dtype).max)
-    return Tensor(out.astype(a.dtype))
+    return Tensor._wrap(out.astype(a.dtype))
 
 
 def crop(img, top, left, height, width):
@@ -206,7 +206,7 @@ def crop(img, top, left, height, width):
     pads = [(0, 0)] * (a.ndim - 2) + [(max(0, -top), max(0, top + height - h)), (max(0, -left), max(0, left + width - w))]
     a = xp.pad(a, pads)
     top, left = max(top, 0), max(left, 0)
-    return Tensor(xp.ascontiguousarray(a[..., top : top + height, left : left + width]))
+    return Tensor._wrap(xp.ascontiguousarray(a[..., top : top + height, left : left + width]))
 
 
 def _pair(size):
@@ -302,7 +302,7 @@ def rgb_to_grayscale(img, num_output_channels=1):
         out = a.copy()
     if num_output_channels == 3:  # torchvision expands to the input's shape (so grey input stays 1 channel)
         out = xp.broadcast_to(out, a.shape).copy()
-    return Tensor(out)
+    return Tensor._wrap(out)
 
 
 to_grayscale = rgb_to_grayscale
@@ -320,17 +320,17 @@ def convert_image_dtype(image, dtype=None):
         return image
     if a.dtype.kind == "f":
         if dtype.kind == "f":
-            return Tensor(a.astype(dtype))
+            return Tensor._wrap(a.astype(dtype))
         if (a.dtype == xp.float32 and dtype in (xp.int32, xp.int64)) or (a.dtype == xp.float64 and dtype == xp.int64):
             raise RuntimeError(f"The cast from {a.dtype} to {dtype} cannot be performed safely.")
-        return Tensor((a * (xp.iinfo(dtype).max + 1.0 - 1e-3)).astype(dtype))
+        return Tensor._wrap((a * (xp.iinfo(dtype).max + 1.0 - 1e-3)).astype(dtype))
     top = float(xp.iinfo(a.dtype).max)
     if dtype.kind == "f":
-        return Tensor((a.astype(dtype) / dtype.type(top)))
+        return Tensor._wrap((a.astype(dtype) / dtype.type(top)))
     ratio = (xp.iinfo(dtype).max + 1) // (int(top) + 1)
     if ratio >= 1:
-        return Tensor(a.astype(dtype) * ratio)
-    return Tensor((a // ((int(top) + 1) // (xp.iinfo(dtype).max + 1))).astype(dtype))
+        return Tensor._wrap(a.astype(dtype) * ratio)
+    return Tensor._wrap((a // ((int(top) + 1) // (xp.iinfo(dtype).max + 1))).astype(dtype))
 
 
 def resized_crop(img, top, left, height, width, size, interpolation="bilinear", antialias=True):
@@ -373,7 +373,7 @@ def rotate(img, angle, interpolation="nearest", expand=False, center=None, fill=
     out = xp.stack(out).reshape(*a.shape[:-2], *out[0].shape)
     if a.dtype.kind != "f":
         out = xp.clip(xp.round(out), xp.iinfo(a.dtype).min, xp.iinfo(a.dtype).max)
-    return Tensor(out.astype(a.dtype))
+    return Tensor._wrap(out.astype(a.dtype))
 
 
 def _blend(a, other, factor):
@@ -396,7 +396,7 @@ def adjust_brightness(img, brightness_factor):
         raise ValueError(f"brightness_factor ({brightness_factor}) is not non-negative.")
     if _is_pil(img):
         return _enhance(img, "Brightness", brightness_factor)
-    return Tensor(_blend(img.array, 0.0, brightness_factor))
+    return Tensor._wrap(_blend(img.array, 0.0, brightness_factor))
 
 
 def adjust_contrast(img, contrast_factor):
@@ -409,7 +409,7 @@ def adjust_contrast(img, contrast_factor):
     a = img.array
     grey = rgb_to_grayscale(img).array if a.shape[-3] == 3 else a
     work = grey.astype(xp.float32) if grey.dtype.kind != "f" else grey
-    return Tensor(_blend(a, work.mean(axis=(-3, -2, -1), keepdims=True), contrast_factor))
+    return Tensor._wrap(_blend(a, work.mean(axis=(-3, -2, -1), keepdims=True), contrast_factor))
 
 
 def adjust_saturation(img, saturation_factor):
@@ -422,7 +422,7 @@ def adjust_saturation(img, saturation_factor):
     a = img.array
     if a.shape[-3] == 1:
         return img
-    return Tensor(_blend(a, rgb_to_grayscale(img).array, saturation_factor))
+    return Tensor._wrap(_blend(a, rgb_to_grayscale(img).array, saturation_factor))
 
 
 def adjust_hue(img, hue_factor):

@@ -54,8 +54,8 @@ def default_collate(batch):
         if elem.dtype.kind in "SaUO":
             raise TypeError(_MESSAGE.format(elem.dtype))
         if isinstance(elem, xp.ndarray) and elem.ndim:
-            return _stack([Tensor(xp.asarray(b)) for b in batch])
-        return Tensor(xp.asarray(batch))
+            return _stack([Tensor._wrap(xp.asarray(b)) for b in batch])
+        return Tensor._wrap(xp.asarray(batch))
     if isinstance(elem, float):
         from .... import float64
 
@@ -98,9 +98,9 @@ def default_convert(data):
     """What a DataLoader with ``batch_size=None`` does to each sample: NumPy arrays become tensors,
     containers are converted inside, everything else is kept."""
     if isinstance(data, xp.ndarray) and data.dtype.kind not in "SaUO":
-        return Tensor(data)
+        return Tensor._wrap(data)
     if isinstance(data, xp.generic) and not isinstance(data, (xp.str_, xp.bytes_)) and data.dtype.kind not in "SaUO":
-        return Tensor(xp.asarray(data))
+        return Tensor._wrap(xp.asarray(data))
     if isinstance(data, (str, bytes, Tensor)):
         return data
     if isinstance(data, collections.abc.Mapping):
