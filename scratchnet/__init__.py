@@ -54,9 +54,22 @@ __version__ = "0.1.0"
 from . import accelerator, amp, backends, cuda, multiprocessing, testing  # noqa: E402
 from ._device import device, get_default_device, set_default_device  # noqa: E402
 from ._platform import (  # noqa: E402
-    compile, get_float32_matmul_precision, get_num_interop_threads, get_num_threads, inference_mode,
-    is_inference_mode_enabled, set_float32_matmul_precision, set_num_interop_threads, set_num_threads,
+    are_deterministic_algorithms_enabled, compile, get_deterministic_debug_mode, get_float32_matmul_precision,
+    get_num_interop_threads, get_num_threads, inference_mode, is_deterministic_algorithms_warn_only_enabled,
+    is_inference_mode_enabled, set_deterministic_debug_mode, set_float32_matmul_precision, set_num_interop_threads,
+    set_num_threads, use_deterministic_algorithms,
 )
+from . import jit  # noqa: E402  (torch.jit's decorators, running eagerly)
+from .dtypes import (  # noqa: E402  (torch's dtypes scratchnet refuses: naming one works, using it is a clear error)
+    bfloat16, cdouble, cfloat, complex64, complex128, float16, int8, int16, uint16, uint32, uint64,
+)
+
+half, short, chalf = float16, int16, None  # torch.half, torch.short (torch.chalf: complex32, absent from NumPy)
+del chalf
+import math as _math  # noqa: E402
+
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan  # torch.pi, torch.e, torch.inf, torch.nan
+newaxis = None
 from .amp import autocast  # noqa: E402
 from ._tensor_str import set_printoptions  # noqa: E402
 from . import serialization  # noqa: E402

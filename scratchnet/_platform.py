@@ -13,8 +13,10 @@ True
 import functools
 import os
 
-__all__ = ["compile", "get_float32_matmul_precision", "get_num_interop_threads", "get_num_threads", "inference_mode",
-           "is_inference_mode_enabled", "set_float32_matmul_precision", "set_num_interop_threads", "set_num_threads"]
+__all__ = ["are_deterministic_algorithms_enabled", "compile", "get_deterministic_debug_mode",
+           "get_float32_matmul_precision", "get_num_interop_threads", "get_num_threads", "inference_mode",
+           "is_deterministic_algorithms_warn_only_enabled", "is_inference_mode_enabled", "set_deterministic_debug_mode",
+           "set_float32_matmul_precision", "set_num_interop_threads", "set_num_threads", "use_deterministic_algorithms"]
 
 _threads = {"intra": None, "interop": None}
 _limiter = []  # threadpoolctl's limiter, kept alive while the limit holds
@@ -166,3 +168,44 @@ def get_float32_matmul_precision():
     True
     """
     return _matmul_precision[0]
+
+
+_deterministic = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Accepted as torch's switch. Every scratchnet op is already deterministic (NumPy on the CPU,
+    no atomics, no nondeterministic kernels), so the setting is recorded and changes no result.
+
+    >>> import scratchnet as sn
+    >>> sn.use_deterministic_algorithms(True); sn.are_deterministic_algorithms_enabled()
+    True
+    >>> sn.use_deterministic_algorithms(False)
+    """
+    if not isinstance(mode, bool):
+        raise TypeError(f"use_deterministic_algorithms(): argument 'mode' must be bool, not {type(mode).__name__}")
+    _deterministic.update(mode=mode, warn_only=bool(warn_only))
+
+
+def are_deterministic_algorithms_enabled():
+    """Whether ``use_deterministic_algorithms(True)`` is in force (it changes nothing here)."""
+    return _deterministic["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    """Whether it was set with ``warn_only=True``."""
+    return _deterministic["warn_only"]
+
+
+def set_deterministic_debug_mode(debug_mode):
+    """torch's 0/1/2 or "default"/"warn"/"error": the same switch as use_deterministic_algorithms."""
+    names = {"default": 0, "warn": 1, "error": 2}
+    level = names.get(debug_mode, debug_mode)
+    if level not in (0, 1, 2):
+        raise RuntimeError(f"invalid value of debug_mode, expected one of 0, 1, 2, but got {debug_mode}")
+    use_deterministic_algorithms(level > 0, warn_only=level == 1)
+
+
+def get_deterministic_debug_mode():
+    """0 (off), 1 (warn only) or 2 (on), as torch."""
+    return 0 if not _deterministic["mode"] else 1 if _deterministic["warn_only"] else 2

@@ -87,6 +87,60 @@ class dtype:
 
 
 float32, float64, int64, int32, uint8, bool_ = (dtype(n) for n in ("float32", "float64", "int64", "int32", "uint8", "bool"))
+
+
+class _RefusedDtype(dtype):
+    """A torch dtype scratchnet does not hold (float16, int8, complex, ...): it can be named and
+    compared, and using it to make a tensor raises the error that says why (see REFUSED)."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name, floating=False, complex_=False, signed=True, itemsize=2):
+        self._name, self.is_floating_point, self.is_complex = name, floating, complex_
+        self.is_signed, self.itemsize = signed, itemsize
+        try:
+            self.dtype = xp.dtype(name)
+        except TypeError:  # bfloat16: NumPy has none, so NumPy is not told of one
+            pass
+
+    def __getattr__(self, name):
+        if name == "dtype":
+            raise AttributeError(name)
+        return super().__getattr__(name)
+
+    def __eq__(self, other):
+        return isinstance(other, _RefusedDtype) and other._name == self._name or (
+            not isinstance(other, dtype) and str(other) == self._name)
+
+    def __hash__(self):
+        return hash(self._name)
+
+    def __repr__(self):
+        return f"scratchnet.{self._name}"
+
+    def __str__(self):
+        return self._name
+
+    def __reduce__(self):
+        return (_refused_by_name, (self._name,))
+
+    def to_real(self):
+        return {"complex64": float32, "complex128": float64}.get(self._name, self)
+
+
+def _refused_by_name(name):
+    return globals()[name]
+
+
+float16 = _RefusedDtype("float16", floating=True)
+bfloat16 = _RefusedDtype("bfloat16", floating=True)
+complex64 = cfloat = _RefusedDtype("complex64", complex_=True, itemsize=8)
+complex128 = cdouble = _RefusedDtype("complex128", complex_=True, itemsize=16)
+int8 = _RefusedDtype("int8", itemsize=1)
+int16 = _RefusedDtype("int16")
+uint16 = _RefusedDtype("uint16", signed=False)
+uint32 = _RefusedDtype("uint32", signed=False, itemsize=4)
+uint64 = _RefusedDtype("uint64", signed=False, itemsize=8)
 #: NumPy dtype -> scratchnet dtype (what ``Tensor.dtype`` answers).
 WRAP = {d.dtype: d for d in (float32, float64, int64, int32, uint8, bool_)}
 

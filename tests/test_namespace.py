@@ -225,3 +225,50 @@ def test_assert_close_tolerances_follow_torchs(values, noise, dtype):
     sn.testing.assert_close(sn.tensor(a), sn.tensor(b), rtol=1e-3, atol=1e-3)
     with pytest.raises(ValueError, match="Both 'rtol' and 'atol'"):
         sn.testing.assert_close(sn.tensor(a), sn.tensor(b), rtol=1e-3)
+
+
+REFUSED_DTYPES = ["float16", "half", "bfloat16", "int8", "int16", "short", "uint16", "uint32", "uint64",
+                  "complex64", "complex128", "cfloat", "cdouble"]
+
+
+@pytest.mark.parametrize("name", REFUSED_DTYPES)
+def test_refused_dtypes_can_be_named_and_refuse_clearly(name):
+    ours, theirs = getattr(sn, name), getattr(torch, name)
+    for attr in ("is_floating_point", "is_complex", "is_signed", "itemsize"):
+        assert getattr(ours, attr) == getattr(theirs, attr), attr
+    assert repr(ours) == repr(theirs).replace("torch.", "scratchnet.") and ours != sn.float32
+    for make in (lambda: sn.ones(2, dtype=ours), lambda: sn.ones(2).to(ours), lambda: sn.zeros(1).to(dtype=ours)):
+        with pytest.raises(TypeError, match=f"does not support dtype {ours}; supported dtypes: float32"):
+            make()
+
+
+@pytest.mark.parametrize("method", ["half", "bfloat16", "short", "char"])
+def test_casts_to_refused_dtypes_raise_the_refusal(method):
+    assert getattr(torch.ones(1), method)().dtype != torch.float32  # torch has them
+    with pytest.raises(TypeError, match="does not support dtype"):
+        getattr(sn.ones(1), method)()
+
+
+def test_constants_deterministic_switches_and_jit_match_torch():
+    for name in ("pi", "e", "inf", "newaxis"):
+        assert getattr(sn, name) == getattr(torch, name), name
+    assert np.isnan(sn.nan) and np.isnan(torch.nan)
+    for lib in (sn, torch):
+        lib.use_deterministic_algorithms(True, warn_only=True)
+        assert lib.are_deterministic_algorithms_enabled() and lib.is_deterministic_algorithms_warn_only_enabled()
+        assert lib.get_deterministic_debug_mode() == 1
+        lib.use_deterministic_algorithms(False)
+        assert not lib.are_deterministic_algorithms_enabled() and lib.get_deterministic_debug_mode() == 0
+    net = sn.nn.Linear(2, 1)
+    assert sn.jit.script(net) is net and sn.jit.trace(net, sn.ones(1, 2)) is net and not sn.jit.is_scripting()
+    with pytest.raises(NotImplementedError, match="TorchScript"):
+        sn.jit.save(net, "m.pt")
+
+
+def test_apply_matches_torch():
+    for dtype in ("float32", "int64"):
+        ours, theirs = sn.arange(6, dtype=getattr(sn, dtype)).reshape(2, 3), torch.arange(6, dtype=getattr(torch, dtype)).reshape(2, 3)
+        ours[:, 1].apply_(lambda v: v * 2 + 1), theirs[:, 1].apply_(lambda v: v * 2 + 1)  # through a view
+        assert ours.tolist() == theirs.tolist() and ours.dtype == getattr(sn, dtype)
+    with pytest.raises(RuntimeError, match="Can't call apply_"):
+        sn.ones(2, requires_grad=True).apply_(lambda v: v)

@@ -4,6 +4,7 @@ Each public op here is listed in the test suite's parity registry (tests/registr
 its forward and backward against PyTorch and its gradient against finite differences.
 """
 
+from ..backend import xp
 from ..tensor import Tensor
 from . import activation, conv, layers, loss, math, pool, reduce, shape
 from .activation import gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
@@ -84,8 +85,41 @@ def _cast_method(name, dtype):
     return cast
 
 
-for _name, _dtype in [("float", "float32"), ("double", "float64"), ("long", "int64"), ("int", "int32"), ("bool", "bool")]:
+for _name, _dtype in [("float", "float32"), ("double", "float64"), ("long", "int64"), ("int", "int32"), ("bool", "bool"),
+                      ("byte", "uint8")]:
     setattr(Tensor, _name, _cast_method(_name, _dtype))
+
+
+def _refused_cast(name, dtype):
+    def cast(self, memory_format=None):
+        return self.to(dtype=dtype)  # scratchnet.dtypes.check_dtype raises the refusal, with its reason
+
+    cast.__name__ = cast.__qualname__ = name
+    cast.__doc__ = f"``self.to({dtype})``: refused with a clear TypeError (scratchnet holds no {dtype})."
+    return cast
+
+
+for _name, _dtype in [("half", "float16"), ("bfloat16", "bfloat16"), ("short", "int16"), ("char", "int8")]:
+    setattr(Tensor, _name, _refused_cast(_name, _dtype))
+
+
+def _apply_(self, callable):
+    """Replace every element ``v`` by ``callable(v)`` in place (a Python call per element: slow, as
+    torch warns), outside the graph: refused on a tensor that requires grad.
+
+    >>> import scratchnet as sn
+    >>> sn.tensor([1.0, 2.0]).apply_(lambda v: v * 10)
+    tensor([10., 20.])
+    """
+    if self.requires_grad:
+        raise RuntimeError("Can't call apply_() on Variable that requires grad. Use var.detach().apply_() instead.")
+    values = [callable(v) for v in self.array.ravel().tolist()]
+    self.array[...] = xp.asarray(values).reshape(self.array.shape).astype(self.array.dtype)
+    self._version_counter[0] += 1
+    return self
+
+
+Tensor.apply_ = _apply_
 
 
 def _cpu(self, memory_format=None):

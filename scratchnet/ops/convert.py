@@ -16,6 +16,7 @@ dtype leaves it, as in torch (those dtypes carry no gradient).
 import functools
 import inspect
 
+from .. import dtypes
 from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Tensor
 from .math import Cast
@@ -61,7 +62,7 @@ _DTYPE_STRINGS = {"float32", "float64", "int64", "int32", "uint8", "bool"}
 
 def _is_device(a):
     """A device argument ('cpu', 'cuda:0', an index, a device object) rather than a dtype."""
-    if isinstance(a, (xp.dtype, type)) or a in _DTYPE_STRINGS:
+    if isinstance(a, (xp.dtype, type, dtypes.dtype)) or a in _DTYPE_STRINGS:
         return False
     if isinstance(a, str) or (isinstance(a, int) and not isinstance(a, bool)):
         return True
