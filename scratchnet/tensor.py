@@ -858,12 +858,17 @@ class Tensor:
         version counter that self shares with its base and views goes up, and self's grad_fn
         becomes the op's node (the base's a CopySlices node when self is a view).
         """
-        from .ops.inplace import apply_inplace
-
-        return apply_inplace(self, op, check_cast, name, args, overlap_ok)
+        return _inplace_module().apply_inplace(self, op, check_cast, name, args, overlap_ok)
 
     def _bump_version(self):
         self._version_counter[0] += 1
+
+@functools.cache
+def _inplace_module():
+    from .ops import inplace  # (imported once, on first use: ops import this module)
+
+    return inplace
+
 
 class Size(tuple):
     """A shape, printed as torch prints one: ``scratchnet.Size([2, 3])``."""
