@@ -15,6 +15,7 @@ import math
 
 from ..backend import xp
 from ..tensor import Function, Tensor, _wrap_dim
+from . import _special
 from .math import floating, not_implemented, refuse, where
 
 
@@ -159,16 +160,11 @@ class Phi(Function):
     def forward(ctx, x):
         if ctx is not None:
             ctx.save_for_backward(x)
-        return (0.5 * (1 + _erf(x / math.sqrt(2)))).astype(x.dtype, copy=False)
+        return (0.5 * (1 + _special.erf(x / math.sqrt(2), single=x.dtype.itemsize <= 4))).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad * (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
-
-
-def _erf(x):
-    """erf to double precision, from the standard library (NumPy has none)."""
-    return xp.vectorize(math.erf, otypes=[xp.float64])(x) if x.size else x.astype(xp.float64)
 
 
 # --- softmax and log_softmax ------------------------------------------------------------------------
