@@ -73,10 +73,11 @@ def erf(x, single=False):
     """erf(x) in float64, to float64 rounding; ``single=True``: to float32 rounding (fewer terms)."""
     x = xp.asarray(x, dtype=xp.float64)
     a = xp.abs(x)
-    # the series on every element (clipped, so nothing overflows), then the few beyond 1.5 (and
+    # the series on every element (0 beyond 1.5, so nothing overflows), then the few beyond 1.5 (and
     # NaN) replaced: cheaper than splitting a large array in two and joining it again
-    out = _erf_series(xp.clip(x, -1.5, 1.5), 17 if single else 27)
-    big = ~(a < 1.5)
+    small = a < 1.5
+    out = _erf_series(xp.where(small, x, 0.0), 17 if single else 27)
+    big = ~small
     if big.any():
         out[big] = xp.sign(x[big]) * (1.0 - _erfc_fraction(a[big], 50 if single else 200))
     return out
