@@ -176,7 +176,7 @@ def machine():
 def describe_machine(info):
     """The lines printed above a benchmark's results."""
     libs = ", ".join(
-        f"{lib.get('internal_api', lib.get('name', '?'))} {lib.get('version') or ''}"
+        " ".join(filter(None, (lib.get("internal_api", lib.get("name", "?")), lib.get("version"))))
         + (f" ({lib['architecture']} kernel)" if lib.get("architecture") else "")
         + (f" x{lib['num_threads']} threads" if "num_threads" in lib else "")
         for lib in info["blas"]["libraries"]
