@@ -60,9 +60,7 @@ def peak_memory(engine, batch, steps=3):
 
 def breakdown(batch):
     """scratchnet's seconds per op (outermost calls) and torch's self-CPU time per aten op."""
-    import torch
-
-    from benchmarks.profile_ops import op_times
+    from benchmarks.profile_ops import op_times, torch_op_times
 
     step = make_step("scratchnet", batch)
     step()
@@ -70,10 +68,7 @@ def breakdown(batch):
         step()
     tstep = make_step("torch", batch)
     tstep()
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
-        tstep()
-    theirs = {e.key: e.self_cpu_time_total / 1e6 for e in prof.key_averages()}
-    return ours, theirs
+    return ours, torch_op_times(tstep)  # (torch's profiler warns of no GPU on a CPU machine: silenced)
 
 
 def main(argv=None):
@@ -84,9 +79,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.threads:
         harness.set_threads(args.threads)
+    for line in harness.describe_machine(harness.machine()):
+        print(line)
+    load_before = harness.load_average()
     steps = {name: make_step(name, args.batch) for name in ("scratchnet", "torch")}
     result = harness.compare(steps, baseline="torch", rounds=args.rounds)
+    result["load_average"] = (load_before, harness.load_average())
+    result["loaded"] = harness.is_loaded(*result["load_average"])
     print(f"seed-000 CNN, forward + backward, batch {args.batch}, float32; threads: {harness.threads()}")
+    if result["loaded"]:
+        print(harness.load_warning(*result["load_average"]))
     for name, r in result["engines"].items():
         mem = harness.measure_peak_in_subprocess("benchmarks.cnn_step", "peak_memory", name, args.batch)["peak"]
         print(f"  {name:<11} median {r['median'] * 1e3:7.1f} ms  min {r['min'] * 1e3:7.1f} ms  "

@@ -11,6 +11,7 @@
 True
 """
 
+import contextlib
 import json
 import os
 import resource
@@ -99,6 +100,122 @@ def threads():
         if var in os.environ:
             info[var] = os.environ[var]
     return info
+
+
+#: A 1-minute load average above this (per machine, as ``os.getloadavg()[0]``) marks results as
+#: taken on a loaded machine: other work then skews the ratios (torch's OpenMP threads lose more to
+#: contention than NumPy does, which flatters scratchnet).
+LOADED = 0.5
+
+#: Environment variables that change which BLAS kernel or how many threads run (reported as set).
+_BLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def load_average():
+    """The 1-minute load average now (None where the OS has none)."""
+    try:
+        return os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return None
+
+
+def is_loaded(*loads):
+    """Whether any of these load averages is above :data:`LOADED`."""
+    return any(x is not None and x > LOADED for x in loads)
+
+
+def blas_info():
+    """The BLAS (and OpenMP) libraries in use: library, version, kernel ("architecture") and
+    thread count, from threadpoolctl; without it, NumPy's build configuration (no thread count)."""
+    import numpy  # noqa: F401  (loads NumPy's BLAS, so threadpoolctl can see it)
+
+    env = {k: os.environ[k] for k in _BLAS_ENV if k in os.environ}
+    try:
+        import threadpoolctl
+    except ImportError:
+        return {"source": "numpy.show_config (threadpoolctl is not installed: thread counts unknown)",
+                "libraries": _numpy_blas_config(), "env": env}
+    keep = ("user_api", "internal_api", "prefix", "version", "num_threads", "threading_layer", "architecture")
+    libraries = [{k: lib[k] for k in keep if k in lib} for lib in threadpoolctl.threadpool_info()]
+    return {"source": "threadpoolctl " + threadpoolctl.__version__, "libraries": libraries, "env": env}
+
+
+def _numpy_blas_config():
+    import numpy
+
+    try:
+        config = numpy.show_config(mode="dicts")
+        deps = config.get("Build Dependencies", {})
+        return [{"user_api": name, **{k: v for k, v in deps[name].items() if k in ("name", "version")}} for name in ("blas", "lapack") if name in deps]
+    except Exception as e:  # an older NumPy without mode="dicts"
+        return [{"error": f"could not read numpy's build configuration: {e}"}]
+
+
+def machine():
+    """What a result depends on besides the code: CPUs, load, BLAS, thread counts, library versions."""
+    import platform
+
+    import numpy
+
+    try:
+        import torch  # noqa: F401  (first, so that threadpoolctl sees the OpenMP it brings)
+    except ImportError:
+        pass
+    info = {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+            "numpy": numpy.__version__, "load_average": load_average(), "blas": blas_info(), "threads": threads()}
+    try:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["torch_parallel"] = torch.__config__.parallel_info().strip().splitlines()[:6]
+    except ImportError:
+        pass
+    return info
+
+
+def describe_machine(info):
+    """The lines printed above a benchmark's results."""
+    libs = ", ".join(
+        " ".join(filter(None, (lib.get("internal_api", lib.get("name", "?")), lib.get("version"))))
+        + (f" ({lib['architecture']} kernel)" if lib.get("architecture") else "")
+        + (f" x{lib['num_threads']} threads" if "num_threads" in lib else "")
+        for lib in info["blas"]["libraries"]
+    )
+    lines = [f"machine: {info['cpu_count']} CPUs, load average {_fmt_load(info['load_average'])}; numpy {info['numpy']}"
+             + (f", torch {info['torch']} ({info['threads'].get('torch_threads')} threads)" if "torch" in info else ""),
+             f"BLAS ({info['blas']['source']}): {libs}" + (f"; env {info['blas']['env']}" if info["blas"]["env"] else "")]
+    return lines
+
+
+def load_warning(before, after=None):
+    """A warning line when the machine was loaded before or after the run (else None); with only
+    ``before``, about the load now."""
+    if not is_loaded(before, after):
+        return None
+    when = f"{_fmt_load(before)} now" if after is None else f"{_fmt_load(before)} before, {_fmt_load(after)} after"
+    return (f"WARNING: load average {when} (> {LOADED}): other work is running, so timings and ratios are "
+            f"not trustworthy (results are marked loaded); rerun on a quiet machine")
+
+
+def _fmt_load(x):
+    return "unknown" if x is None else f"{x:.2f}"
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Silence what native code (torch's profiler, kineto) writes to stderr within the block, such as
+    "gpuGetDeviceCount failed" on a machine without a GPU; Python's own errors still propagate."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
 
 
 def set_threads(n):

@@ -1,15 +1,18 @@
-"""Where scratchnet's time goes: time per Function, forward and backward, outermost calls only.
+"""Where the time goes: scratchnet's time per Function (forward and backward, outermost calls
+only), torch's self CPU time per op (torch.profiler), and the two side by side.
 
 >>> import scratchnet as sn
 >>> with op_times() as table:
 ...     x = sn.ones(3, requires_grad=True)
 ...     (x * x).sum().backward()
->>> sorted(table)[:2]
-['Mul backward', 'Mul forward']
+>>> {"Mul forward", "Mul backward", "SumAll forward"} <= set(table)
+True
 """
 
 import contextlib
 import time
+
+from benchmarks import harness
 
 from scratchnet.tensor import Function
 
@@ -57,3 +60,46 @@ def op_times():
         Function.apply = original_apply
         for cls, fn in patched.items():
             cls.backward = fn
+
+
+def torch_op_times(step):
+    """torch's self CPU seconds per op over one call of ``step`` (torch.profiler's key_averages).
+    What the profiler's native code prints (kineto's "gpuGetDeviceCount failed" on a machine without
+    a GPU) is silenced."""
+    import torch
+
+    with harness.quiet_native_stderr():
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+            step()
+        averages = prof.key_averages()
+    return {e.key: e.self_cpu_time_total / 1e6 for e in averages}
+
+
+def step_breakdown(engine_name, step):
+    """{op: seconds} for one call of ``step`` after a warm-up call, plus "(whole step)": the step's
+    own time, unprofiled, so that what the table leaves out (Python between ops) shows."""
+    step()
+    start = time.perf_counter()
+    step()
+    whole = time.perf_counter() - start
+    if engine_name == "scratchnet":
+        with op_times() as table:
+            step()
+    else:
+        table = torch_op_times(step)
+    return {"(whole step)": whole, **table}
+
+
+def format_breakdown(tables, top=12):
+    """Lines: the ``top`` ops of each engine by time, in ms, one column per engine."""
+    columns = []
+    for name, table in tables.items():
+        whole = table.get("(whole step)")
+        ops = sorted(((k, v) for k, v in table.items() if k != "(whole step)"), key=lambda kv: -kv[1])
+        head = f"{name}: {whole * 1e3:.2f} ms a step" if whole is not None else name
+        accounted = sum(v for _, v in ops)
+        cells = [f"{head} (ops listed below {accounted * 1e3:.2f} ms in all)"] + [f"{k[:34]:<34} {v * 1e3:8.3f}" for k, v in ops[:top]]
+        columns.append(cells)
+    width = max(len(c) for col in columns for c in col) + 2
+    rows = max(len(col) for col in columns)
+    return ["  " + "| ".join((col[i] if i < len(col) else "").ljust(width) for col in columns).rstrip() for i in range(rows)]

@@ -1,12 +1,24 @@
 """The benchmark suite: scratchnet vs torch CPU vs torch CUDA, on ops and whole training steps.
 
     python -m benchmarks.suite [--quick] [--batches 32 100 256 512] [--rounds 5] [--threads N] [--out DIR]
+    python -m benchmarks.suite --profile [--workloads step-gpt step-lstm] [--batches 100]
     scratchnet bench ...                 (the same)
 
 For every workload and batch size, the engines run interleaved rounds after a warm-up; each gets its
 median and min time and the median of per-round ratios against torch CPU. Peak memory is measured
 per engine in a fresh process (CPU: growth of peak RSS; CUDA: torch.cuda.max_memory_allocated).
 Results go to the terminal, to JSON and to two plots (time vs batch size, ratio bars).
+
+Honest numbers: the run records the machine (CPUs, BLAS library, kernel and thread count via
+threadpoolctl, torch's threads, library versions) and the 1-minute load average before and after
+the run and each row; rows taken with a load above 0.5 are marked ``loaded`` and a warning is
+printed (a loaded machine skews ratios, usually in scratchnet's favour). CUDA is queried only when
+``--engines`` names torch-cuda.
+
+``--profile`` times nothing: for each workload (at the first batch size) it runs one step of each
+engine under its profiler and prints where the time goes, side by side: scratchnet's seconds per
+Function (forward and backward, outermost calls) and torch's self CPU time per aten op
+(torch.profiler's key_averages).
 """
 
 import argparse
@@ -91,6 +103,24 @@ def op_matmul(engine, batch):
         (a @ w).sum().backward()
 
     return step
+
+
+def op_tiny_chain(engine, batch, length=1000):
+    """a chain of 1000 tiny ops on a vector of `batch` elements, forward + backward (per-op overhead)"""
+    x = engine.tensor((1 + 0.001 * _rng(batch).standard_normal(batch)).astype(np.float32), True)
+
+    def step():
+        x.grad = None
+        y = x
+        for _ in range(length // 4):  # a Python number, a broadcast-free tensor, a reused leaf
+            y = ((y * 1.0001 + 0.5) - x) * x
+        y.sum().backward()
+
+    return step
+
+
+#: Workloads that are a chain of this many ops: their rows also report the time per op.
+OPS_PER_STEP = {"tiny-ops": 1000}
 
 
 def _conv(c_in, c_out, size):
@@ -210,6 +240,7 @@ def _text_training(kind, context=64, **sizes):
 
 
 WORKLOADS = {
+    "tiny-ops": op_tiny_chain,
     "matmul": op_matmul,
     "conv2d-1->32": _conv(1, 32, 28),
     "conv2d-32->64": _conv(32, 64, 14),
@@ -257,13 +288,18 @@ def run_suite(workloads, batches, engine_names, rounds=5, warmup=1, memory=True,
     engines, skipped = available_engines(engine_names)
     baseline = BASELINE if BASELINE in engines else next(iter(engines))
     results = []
+    load_before = harness.load_average()
     for workload in workloads:
         for batch in batches:
             steps = {name: WORKLOADS[workload](engine, batch) for name, engine in engines.items()}
+            row_load = harness.load_average()
             timing = harness.compare(steps, baseline=baseline, rounds=rounds, warmup=warmup, sync={n: e.sync for n, e in engines.items()})
-            row = {"workload": workload, "batch": batch, "engines": {}}
+            loads = (row_load, harness.load_average())
+            row = {"workload": workload, "batch": batch, "engines": {}, "load_average": loads, "loaded": harness.is_loaded(*loads)}
             for name, stats in timing["engines"].items():
                 entry = {k: stats[k] for k in ("median", "min", "ratio")}
+                if workload in OPS_PER_STEP:
+                    entry["us_per_op"] = stats["median"] * 1e6 / OPS_PER_STEP[workload]
                 if memory:
                     try:
                         entry["peak_bytes"] = harness.measure_peak_in_subprocess("benchmarks.suite", "peak_memory", name, workload, batch)["peak"]
@@ -272,8 +308,11 @@ def run_suite(workloads, batches, engine_names, rounds=5, warmup=1, memory=True,
                 row["engines"][name] = entry
             results.append(row)
             log(format_row(row, engines))
+    load_after = harness.load_average()
+    machine = harness.machine()
+    machine.update(load_before=load_before, load_after=load_after, loaded=harness.is_loaded(load_before, load_after))
     return {"results": results, "skipped": skipped, "baseline": baseline, "threads": harness.threads(), "rounds": rounds,
-            "machine": {"cpu_count": os.cpu_count()}, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+            "machine": machine, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
 
 
 def format_row(row, engines):
@@ -281,7 +320,10 @@ def format_row(row, engines):
     for name in engines:
         e = row["engines"][name]
         mem = f" {e['peak_bytes'] / 2**20:6.1f} MiB" if "peak_bytes" in e else ""
-        parts.append(f"{name} {e['median'] * 1e3:8.2f} ms ({e['ratio']:.2f}x){mem}")
+        per_op = f" = {e['us_per_op']:.1f} us/op" if "us_per_op" in e else ""
+        parts.append(f"{name} {e['median'] * 1e3:8.2f} ms{per_op} ({e['ratio']:.2f}x){mem}")
+    if row.get("loaded"):
+        parts.append(f"[loaded: load average {row['load_average'][0]:.2f} -> {row['load_average'][1]:.2f}]")
     return "  |  ".join(parts)
 
 
@@ -338,26 +380,60 @@ def plot(report, path_prefix):
     plt.close(fig)
 
 
+def profile_workloads(workloads, batch, engine_names=("scratchnet", "torch-cpu"), top=12, log=print):
+    """One step of each workload per engine under its profiler (after a warm-up step): scratchnet's
+    seconds per Function, torch's self CPU seconds per op. Returns {workload: {engine: {op: s}}}."""
+    from benchmarks.profile_ops import format_breakdown, step_breakdown
+
+    engines, _ = available_engines([n for n in engine_names if n != "torch-cuda"])
+    out = {}
+    for workload in workloads:
+        tables = {name: step_breakdown(name, WORKLOADS[workload](engine, batch)) for name, engine in engines.items()}
+        out[workload] = tables
+        log(f"\n{workload}, batch {batch}: where one step's time goes")
+        for line in format_breakdown(tables, top=top):
+            log(line)
+    return out
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="scratchnet bench", description=__doc__.splitlines()[0])
     parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS))
     parser.add_argument("--batches", nargs="+", type=int, default=[32, 100, 256, 512])
-    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
+    parser.add_argument("--engines", nargs="+", default=["scratchnet", "torch-cpu"], choices=list(ENGINES),
+                        help="engines to run (torch-cuda only when named: CUDA is not queried otherwise)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=None, help="threads for torch and NumPy's BLAS")
     parser.add_argument("--no-memory", action="store_true", help="skip the per-engine memory measurement")
     parser.add_argument("--quick", action="store_true", help="batch 100 only, 3 rounds")
+    parser.add_argument("--profile", action="store_true", help="no timing: print each workload's per-op breakdown in both engines (first batch size)")
+    parser.add_argument("--top", type=int, default=12, help="ops per engine that --profile prints")
     parser.add_argument("--out", default=os.path.join("benchmarks", "results"))
     args = parser.parse_args(argv)
     if args.threads:
         harness.set_threads(args.threads)
     if args.quick:
         args.batches, args.rounds = [100], 3
+    for line in harness.describe_machine(harness.machine()):
+        print(line)
+    if args.profile:
+        load_before = harness.load_average()
+        profiles = profile_workloads(args.workloads, args.batches[0], args.engines, top=args.top)
+        warning = harness.load_warning(load_before, harness.load_average())
+        if warning:
+            print(warning)
+        return {"profiles": profiles}
     _, skipped = available_engines(args.engines)
     for name, reason in skipped.items():
         print(f"skipping {name}: {reason}")
+    warning = harness.load_warning(harness.load_average())
+    if warning:
+        print(warning)
     print(f"threads: {harness.threads()}; ratios are against {BASELINE}, median of per-round ratios over {args.rounds} rounds")
     report = run_suite(args.workloads, args.batches, args.engines, rounds=args.rounds, memory=not args.no_memory)
+    warning = harness.load_warning(report["machine"]["load_before"], report["machine"]["load_after"])
+    if warning:
+        print(warning)
     report["linear_fits"] = {
         f"{w}/{e}": fit for w in args.workloads for e in report["results"][0]["engines"] if (fit := linear_fit(report["results"], w, e))
     }

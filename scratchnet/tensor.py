@@ -22,6 +22,7 @@ tensor(36., grad_fn=<MeanBackward0>)
 
 import builtins
 import functools
+import operator
 import weakref
 
 from .backend import FLOAT_DTYPES, SUPPORTED_DTYPES, xp
@@ -190,9 +191,9 @@ class Function:
             if t._requires_grad:
                 requires_grad = _grad_enabled
         # set before forward, so that forward saves only what the needed gradients use
-        ctx.needs_input_grad = tuple(t._requires_grad for t in inputs) if requires_grad else (False,) * len(inputs)
-        out = raw = ctx.forward(*[t.array for t in inputs], **params)
-        if not isinstance(out, xp.ndarray):
+        ctx.needs_input_grad = tuple(map(_requires_grad_of, inputs)) if requires_grad else (False,) * len(inputs)
+        out = raw = ctx.forward(*map(_array_of, inputs), **params)
+        if type(out) is not xp.ndarray:
             out = xp.asarray(out)
         if ctx.is_view:
             result = Tensor._make(out, requires_grad, ctx if requires_grad else None)
@@ -208,9 +209,10 @@ class Function:
             ctx.inputs = inputs
             # the nodes that made the inputs, captured now: an in-place op later rebases the
             # input Tensor's grad_fn, but this node still depends on the value it had here
-            ctx.edges = tuple(t._grad_fn for t in inputs)
+            ctx.edges = tuple(map(_grad_fn_of, inputs))
             ctx.out_shape = out.shape
-            ctx._pack_saved(inputs, raw, result)
+            if ctx._to_save:
+                ctx._pack_saved(inputs, raw, result)
         return result
 
     def forward(ctx, *arrays, **params):
@@ -289,6 +291,9 @@ class Function:
     def _release(self):
         self._saved, self._freed = None, True
 
+
+# t.array, t._requires_grad, t._grad_fn of each input, read in C (Function.apply runs per op)
+_array_of, _requires_grad_of, _grad_fn_of = (operator.attrgetter(n) for n in ("array", "_requires_grad", "_grad_fn"))
 
 _MULTI_VIEW_ADVICE = (
     "This view is the output of a function that returns multiple views. Such functions do not allow "
@@ -393,8 +398,9 @@ def topological_order(roots):
 
 def _fit(grad, like):
     """A gradient for tensor ``like``: broadcasting undone, cast to its dtype."""
-    grad = unbroadcast(grad, like.shape)
-    return grad if grad.dtype == like.dtype else grad.to(like.dtype)
+    if grad.array.shape != like.array.shape:
+        grad = unbroadcast(grad, like.shape)
+    return grad if grad.array.dtype == like.array.dtype else grad.to(like.dtype)
 
 
 #: Callables ``hook(node, grad_output, grad_inputs)`` that every backward pass calls at each node
@@ -942,12 +948,17 @@ class Tensor:
         version counter that self shares with its base and views goes up, and self's grad_fn
         becomes the op's node (the base's a CopySlices node when self is a view).
         """
-        from .ops.inplace import apply_inplace
-
-        return apply_inplace(self, op, check_cast, name, args, overlap_ok)
+        return _inplace_module().apply_inplace(self, op, check_cast, name, args, overlap_ok)
 
     def _bump_version(self):
         self._version_counter[0] += 1
+
+@functools.cache
+def _inplace_module():
+    from .ops import inplace  # (imported once, on first use: ops import this module)
+
+    return inplace
+
 
 class Size(tuple):
     """A shape, printed as torch prints one: ``scratchnet.Size([2, 3])``."""

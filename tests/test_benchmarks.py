@@ -72,3 +72,65 @@ def test_text_model_training_steps_are_workloads():
     report = suite.run_suite(["step-gpt", "step-lstm"], [1], ["scratchnet", "torch-cpu"], rounds=1, warmup=0, memory=False, log=lambda *_: None)
     assert [r["workload"] for r in report["results"]] == ["step-gpt", "step-lstm"]
     assert all(r["engines"]["scratchnet"]["ratio"] > 0 for r in report["results"])
+
+
+# --- honest measurement: the machine, its load, the BLAS in use; per-op profiles -----------------
+
+
+def test_the_report_records_the_machine_and_its_load(monkeypatch):
+    loads = iter([0.2, 0.3, 0.9, 0.4])  # before the run, row start, row end, after the run
+    monkeypatch.setattr(harness.os, "getloadavg", lambda: (next(loads, 0.4), 0.0, 0.0))
+    report = suite.run_suite(["tiny-ops"], [4], ["scratchnet"], rounds=1, warmup=0, memory=False, log=lambda *_: None)
+    m = report["machine"]
+    assert (m["load_before"], m["load_after"], m["loaded"]) == (0.2, 0.4, False)
+    row = report["results"][0]
+    assert row["load_average"] == (0.3, 0.9) and row["loaded"] is True  # 0.9 > 0.5 during the row
+    assert "[loaded: load average 0.30 -> 0.90]" in suite.format_row(row, ["scratchnet"])
+    blas = m["blas"]
+    assert blas["libraries"] and all("internal_api" in lib or "name" in lib for lib in blas["libraries"])
+    if blas["source"].startswith("threadpoolctl"):
+        assert any(lib.get("user_api") == "blas" and lib["num_threads"] >= 1 for lib in blas["libraries"])
+
+
+def test_the_tiny_op_chain_reports_time_per_op():
+    report = suite.run_suite(["tiny-ops"], [4], ["scratchnet"], rounds=1, warmup=0, memory=False, log=lambda *_: None)
+    entry = report["results"][0]["engines"]["scratchnet"]
+    assert entry["us_per_op"] == pytest.approx(entry["median"] * 1e6 / 1000)
+
+
+def test_load_warning_names_the_load_only_when_above_the_threshold():
+    assert harness.load_warning(0.1, 0.5) is None and harness.load_warning(None) is None
+    assert "0.70 before, 0.20 after" in harness.load_warning(0.7, 0.2)
+    assert "1.50 now" in harness.load_warning(1.5)
+
+
+def test_numpy_config_is_the_fallback_without_threadpoolctl(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # import fails
+    info = harness.blas_info()
+    assert "threadpoolctl is not installed" in info["source"] and info["libraries"]
+
+
+def test_profile_mode_breaks_a_step_down_per_op_in_both_engines():
+    pytest.importorskip("torch")
+    lines = []
+    tables = suite.profile_workloads(["tiny-ops"], 4, top=5, log=lines.append)["tiny-ops"]
+    ours, theirs = tables["scratchnet"], tables["torch-cpu"]
+    assert {"Mul forward", "Mul backward", "Add forward", "Sub forward"} <= set(ours) and ours["(whole step)"] > 0
+    assert "aten::mul" in theirs and all(v >= 0 for v in theirs.values())
+    assert any("Mul forward" in line and "|" in line for line in lines) and any("aten::mul" in line for line in lines)
+
+
+def test_native_stderr_of_the_profiler_is_silenced(capfd):
+    """torch.profiler's native code reports "gpuGetDeviceCount failed" on a machine without a GPU,
+    on file descriptor 2 (not through Python): the block that runs it writes nothing there, while
+    the rest of stderr is untouched; kineto's own log level is lowered unless the user set one."""
+    import os
+
+    with harness.quiet_native_stderr():
+        os.write(2, b"gpuGetDeviceCount failed with code 35\n")
+    os.write(2, b"after the block\n")
+    err = capfd.readouterr().err
+    assert "gpuGetDeviceCount" not in err and "after the block" in err
+    assert os.environ.get("KINETO_LOG_LEVEL")

@@ -36,6 +36,9 @@ def operands(a, b, floating=False, name="op", checked=False):
     """Promote ``a`` and ``b`` to torch's result dtype and check that their shapes broadcast.
     ``floating``: a float-only op (true division), so integer results become the default float;
     ``checked``: a Python int out of the dtype's range is torch's error (where, clamp)."""
+    fast = _common_operands(a, b, floating)
+    if fast is not None:
+        return fast
     check_operand(a, name, 1)
     check_operand(b, name, 2)
     dtype = result_type(a, b)
@@ -45,6 +48,38 @@ def operands(a, b, floating=False, name="op", checked=False):
     if a.shape != b.shape:
         broadcast_shapes(a.shape, b.shape)
     return a, b
+
+
+_F32, _F64, _I64 = xp.dtype("float32"), xp.dtype("float64"), xp.dtype("int64")
+
+
+def _common_operands(a, b, floating):
+    """``operands`` for the commonest calls, decided without the general rules (the same answers,
+    fewer steps: every op of a model starts here): two Tensors of one dtype, or a Tensor and a
+    Python float or int of modest size. None for anything else."""
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            dtype = a.array.dtype
+            if b.array.dtype is not dtype and b.array.dtype != dtype:
+                return None
+            if floating and dtype.kind != "f":
+                return None
+            if a.array.shape != b.array.shape and a.array.ndim and b.array.ndim:  # 0-d broadcasts to any
+                broadcast_shapes(a.array.shape, b.array.shape)
+            return a, b
+        tensor, number, first = a, b, True
+    elif isinstance(b, Tensor):
+        tensor, number, first = b, a, False
+    else:
+        return None
+    dtype = tensor.array.dtype
+    kind = type(number)
+    # a float32/64 Tensor keeps its dtype for any Python number, an int64 one for a Python int
+    if (dtype is _F32 or dtype is _F64) and (kind is float or kind is int) or (dtype is _I64 and kind is int and not floating):
+        if -1e18 < number < 1e18:  # no overflow, wrap-around or NaN to handle
+            other = Tensor._make(xp.array(number, dtype=dtype))
+            return (tensor, other) if first else (other, tensor)
+    return None
 
 
 def floating(x):

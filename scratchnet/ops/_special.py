@@ -35,38 +35,52 @@ def _exp_minus_square(x):
     return xp.exp(-hi * hi) * xp.exp(-(x - hi) * (x + hi))
 
 
-def _erf_series(x):
-    """erf for |x| < 1.5: Maclaurin's series, summed from the smallest term up."""
-    x2 = x * x
-    terms, power = [], x
-    for n in range(32):
-        terms.append(power / (2 * n + 1))
-        power = -power * x2 / (n + 1)
-    total = xp.zeros_like(x)
-    for term in reversed(terms):
-        total = total + term
-    return _TWO_OVER_SQRT_PI * total
+#: The series' coefficients (-1)^n / (n! (2n + 1)): 27 terms reach float64 rounding for |x| < 1.5,
+#: 17 terms float32's (relative error < 1e-9).
+_SERIES = [(-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(27)]
+_BLOCK = 32768  # elements a pass of the series works on: small enough to stay in the CPU's cache
 
 
-def _erfc_fraction(x):
-    """erfc for x >= 1 (and +inf, NaN): the continued fraction above."""
+def _erf_series(x, terms=27):
+    """erf for |x| < 1.5: Maclaurin's series as a polynomial in x^2, by Horner's rule (which adds
+    the smallest term first), in place, a cache-sized block of elements at a time."""
+    flat = xp.ascontiguousarray(x).reshape(-1)
+    out = xp.empty_like(flat)
+    for start in range(0, flat.size, _BLOCK):
+        block = flat[start:start + _BLOCK]
+        x2 = block * block
+        total = out[start:start + _BLOCK]
+        total.fill(_SERIES[terms - 1])
+        for c in reversed(_SERIES[:terms - 1]):
+            total *= x2
+            total += c
+        total *= block  # (so -0.0 stays -0.0)
+    return (out * _TWO_OVER_SQRT_PI).reshape(x.shape)
+
+
+def _erfc_fraction(x, terms=200):
+    """erfc for x >= 1 (and +inf, NaN): the continued fraction above (``terms=50`` reaches float32
+    rounding from x = 1.5 on)."""
     with xp.errstate(invalid="ignore", over="ignore", divide="ignore"):
         f = x.copy()
-        for k in range(200, 0, -1):
+        for k in range(terms, 0, -1):
             f = x + (0.5 * k) / f
         out = _exp_minus_square(x) / (math.sqrt(math.pi) * f)
     return xp.where(x == xp.inf, 0.0, out)
 
 
-def erf(x):
+def erf(x, single=False):
+    """erf(x) in float64, to float64 rounding; ``single=True``: to float32 rounding (fewer terms)."""
     x = xp.asarray(x, dtype=xp.float64)
     a = xp.abs(x)
-    out = xp.empty_like(x)
+    # the series on every element (0 beyond 1.5, so nothing overflows), then the few beyond 1.5 (and
+    # NaN) replaced: cheaper than splitting a large array in two and joining it again
     small = a < 1.5
-    out[small] = _erf_series(x[small])
+    out = _erf_series(xp.where(small, x, 0.0), 17 if single else 27)
     big = ~small
-    out[big] = xp.sign(x[big]) * (1.0 - _erfc_fraction(a[big]))
-    return xp.where(x == 0, x, out)  # keeps the sign of -0.0
+    if big.any():
+        out[big] = xp.sign(x[big]) * (1.0 - _erfc_fraction(a[big], 50 if single else 200))
+    return out
 
 
 def erfc(x):

@@ -14,7 +14,8 @@ tensor([0., 0., 2.], grad_fn=<ReluBackward0>)
 import math
 
 from ..backend import xp
-from ..tensor import Function, Tensor, _wrap_dim
+from ..tensor import Function, Tensor, _wrap_dim, is_grad_enabled
+from . import _special
 from .math import floating, not_implemented, refuse, where
 
 
@@ -141,14 +142,16 @@ class Gelu(Function):
         with xp.errstate(over="ignore", invalid="ignore"):
             if approximate == "tanh":
                 return (0.5 * x * (1 + xp.tanh(_TANH_C * (x + _TANH_K * x**3)))).astype(x.dtype, copy=False)
-            return (x * Phi.forward(None, x)).astype(x.dtype, copy=False)
+            ctx.cdf = Phi.forward(None, x)  # kept: a first-order backward need not compute erf again
+            return (x * ctx.cdf).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         if ctx.approximate == "tanh":
             t = tanh(_TANH_C * (x + _TANH_K * x * x * x))
             return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _TANH_C * (1 + 3 * _TANH_K * x * x))
-        return grad * (Phi.apply(x) + x * (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi)))
+        cdf = Phi.apply(x) if is_grad_enabled() else Tensor._make(ctx.cdf)  # (create_graph: differentiable)
+        return grad * (cdf + x * (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi)))
 
 
 class Phi(Function):
@@ -159,16 +162,11 @@ class Phi(Function):
     def forward(ctx, x):
         if ctx is not None:
             ctx.save_for_backward(x)
-        return (0.5 * (1 + _erf(x / math.sqrt(2)))).astype(x.dtype, copy=False)
+        return (0.5 * (1 + _special.erf(x / math.sqrt(2), single=x.dtype.itemsize <= 4))).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         return grad * (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
-
-
-def _erf(x):
-    """erf to double precision, from the standard library (NumPy has none)."""
-    return xp.vectorize(math.erf, otypes=[xp.float64])(x) if x.size else x.astype(xp.float64)
 
 
 # --- softmax and log_softmax ------------------------------------------------------------------------

@@ -256,7 +256,7 @@ def _operator(op, reflected=False):
     None, strings), so Python raises its own TypeError (or, for ``==``, compares identity)."""
 
     def method(self, other):
-        if not isinstance(other, (Tensor, xp.ndarray)) and not is_scalar(other):
+        if not isinstance(other, (Tensor, xp.ndarray, float, int)) and not is_scalar(other):
             return NotImplemented
         return op(other, self) if reflected else op(self, other)
 

@@ -283,6 +283,11 @@ def basic_view(input, basic, name):
 
 def getitem(input, key):
     """``input[key]`` with torch's rules (module docstring): a view for basic keys, else a copy."""
+    if isinstance(key, Tensor) and key.array.dtype == xp.int64 and key.array.ndim and input.array.ndim:
+        try:  # x[long tensor], the commonest advanced index: NumPy checks its bounds itself
+            return GetItem.apply(input, index=(key.array,))
+        except IndexError:
+            pass  # out of range: the general path below raises torch's message
     basic, advanced, name = _parse(key, input.shape)
     if advanced is None:
         return GetItemBasic.apply(input, index=basic, name=name)

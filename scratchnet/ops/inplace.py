@@ -70,7 +70,8 @@ _SELF_OVERLAP_ERROR = (
 
 
 def _internal_overlap(a):
-    return a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
+    # (a contiguous array has no stride-0 dim of size > 1: the flag answers the common case in C)
+    return a.size > 1 and not a.flags.c_contiguous and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
 
 def _write(dst, src):
@@ -150,7 +151,7 @@ def _fit_result(self, new, check_cast):
     """``new`` checked against ``self``'s shape and cast to its dtype, as torch writes a result."""
     if not isinstance(new, Tensor):
         new = Tensor._make(xp.asarray(new, dtype=self.dtype))
-    if tuple(new.shape) != tuple(self.shape):
+    if new.array.shape != self.array.shape:
         try:
             shape = broadcast_shapes(self.shape, new.shape)
         except RuntimeError:

@@ -1,0 +1,67 @@
+"""The per-op fast paths (issue 17) give exactly what the general rules give: operands' shortcut
+for two Tensors of one dtype or a Tensor and a Python number, and ``x[long tensor]``."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import scratchnet as sn
+from scratchnet.ops import _promote
+
+DTYPES = ["float32", "float64", "int64", "int32", "uint8", "bool"]
+NUMBERS = [2, -1, 0, 2.5, -0.0, 1e20, 2**40, 10**18, math.nan, math.inf, True]
+
+
+def _general(a, b, floating):
+    saved = _promote._common_operands
+    _promote._common_operands = lambda *args: None
+    try:
+        return _promote.operands(a, b, floating=floating)
+    finally:
+        _promote._common_operands = saved
+
+
+def _same(fast, slow):
+    for f, s in zip(fast, slow):
+        assert f.dtype == s.dtype and f.shape == s.shape
+        np.testing.assert_array_equal(f.array, s.array)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("floating", [False, True])
+def test_operands_fast_path_matches_the_general_rules(dtype, floating):
+    t = sn.tensor([1, 0, 3]).to(dtype)
+    for number in NUMBERS:
+        for a, b in ((t, number), (number, t)):
+            try:
+                slow = _general(a, b, floating)
+            except Exception as e:  # the fast path must refuse alike
+                with pytest.raises(type(e)):
+                    _promote.operands(a, b, floating=floating)
+                continue
+            _same(_promote.operands(a, b, floating=floating), slow)
+    for other in ("float32", "int64", dtype):
+        u = sn.tensor([[2], [5]]).to(other)
+        _same(_promote.operands(t, u, floating=floating), _general(t, u, floating))
+    with pytest.raises(RuntimeError, match="must match the size"):
+        _promote.operands(t, sn.ones(4).to(dtype), floating=floating)
+
+
+@pytest.mark.parametrize("key", [[1, -1, 0, 1], [[0, 2], [2, 2]], []])
+def test_indexing_by_a_long_tensor_is_torch_s(key):
+    values = np.arange(12.0).reshape(4, 3)
+    x, tx = sn.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    y, ty = x[sn.tensor(key, dtype=sn.int64)], tx[torch.tensor(key, dtype=torch.int64)]
+    np.testing.assert_array_equal(y.detach().numpy(), ty.detach().numpy())
+    assert y.grad_fn.name() == ty.grad_fn.name()
+    y.sum().backward(), ty.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_an_out_of_range_long_tensor_index_raises_torch_s_error():
+    with pytest.raises(IndexError, match="index 4 is out of bounds for dimension 0 with size 4"):
+        sn.ones(4, 2)[sn.tensor([0, 4])]
+    with pytest.raises(IndexError, match="index -5 is out of bounds"):
+        sn.ones(4)[sn.tensor([-5])]
