@@ -305,6 +305,11 @@ def compare_off_path(case, example, arrays, what):
             th_err = e
     if th_err is not None or sn_err is not None:
         assert th_err is not None, f"{what}: backward: scratchnet raised {type(sn_err).__name__}: {sn_err}; torch did not"
+        if sn_err is None and "Found dtype" in str(th_err):
+            # torch's own backward refuses the dtypes its forward accepted (huber_loss on mixed
+            # float32/float64 or float/int operands: "Found dtype Double but expected Float"):
+            # nothing to compare the gradient with; scratchnet's gradient is allowed to exist
+            return
         assert sn_err is not None, f"{what}: backward: torch raised {type(th_err).__name__}: {th_err}; scratchnet did not"
         assert_clean_error(sn_err, th_err, what + " backward")
         return

@@ -13,7 +13,9 @@ shape with only a warning, scratchnet raises: a silently broadcast loss is a wro
 """
 
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Function, Tensor, broadcast_shapes, int64
+from ..dtypes import can_cast, torch_name
+from ..tensor import Function, Tensor, broadcast_shapes, int64, result_type
+from ._promote import as_dtype, not_implemented
 from ._composite import composite
 from .activation import log_softmax
 from .math import clamp, log, maximum, where
@@ -34,82 +36,212 @@ def _check_reduction(reduction, name):
         raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction (expected 'none', 'mean' or 'sum')")
 
 
-def _same_shape(input, target, name):
+def _same_shape(input, target, name, floating=True):
     if not isinstance(target, Tensor):
-        raise TypeError(f"{name}: target must be a Tensor, got {type(target).__name__}")
+        raise TypeError(f"{name}(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(
             f"{name}: target size {list(target.shape)} must be the same as input size {list(input.shape)} "
             f"(torch would broadcast them with only a warning; reshape the target)"
         )
-    if target.dtype not in FLOAT_DTYPES:
+    if floating and target.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name}: target must be a float tensor, got {target.dtype}")
 
 
-def mse_loss(input, target, reduction="mean"):
+def _promoted(input, target, kernel):
+    """input and target in torch's common dtype, which must be floating (torch has no integer
+    kernel for these losses: '"mse_cpu" not implemented for 'Long'')."""
+    dtype = result_type(input, target)
+    if dtype not in FLOAT_DTYPES:
+        raise not_implemented(kernel, dtype)
+    return as_dtype(input, dtype), as_dtype(target, dtype)
+
+
+def _reduce_array(loss, reduction):
+    """The reduction of an array of elementwise losses (mean of none is NaN, sum of none 0)."""
+    if reduction == "none":
+        return loss
+    with xp.errstate(invalid="ignore"):
+        return xp.asarray(loss.mean() if reduction == "mean" else loss.sum(), dtype=loss.dtype)
+
+
+def _norm(x, reduction):
+    """The factor a mean puts on each element's gradient (1 for sum and none)."""
+    return 1.0 / max(x.numel(), 1) if reduction == "mean" else 1.0
+
+
+class MseLoss(Function):
+    """(x - y)^2, reduced; gradient norm * (x - y) * grad with norm = 2 (/ N for the mean), in
+    torch's order of operations (so 3e38 - (-3e38) overflows to inf in float32, as torch's)."""
+
+    backward_name = "MseLossBackward0"
+
+    def forward(ctx, x, y, reduction):
+        ctx.reduction = reduction
+        ctx.save_for_backward(x, y)
+        with xp.errstate(over="ignore", invalid="ignore"):
+            d = x - y
+            return _reduce_array(d * d, reduction)
+
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        g = 2.0 * _norm(x, ctx.reduction) * (x - y) * grad
+        return g, -g
+
+
+class SmoothL1Loss(Function):
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta; the gradient is +-norm * grad
+    beyond +-beta (finite at d = +-inf) and norm * d * grad / beta inside."""
+
+    backward_name = "SmoothL1LossBackward0"
+
+    def forward(ctx, x, y, reduction, beta):
+        ctx.reduction, ctx.beta = reduction, beta
+        ctx.save_for_backward(x, y)
+        with xp.errstate(over="ignore", invalid="ignore"):
+            z = xp.abs(x - y)
+            return _reduce_array(xp.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta).astype(x.dtype), reduction)
+
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        beta, norm = ctx.beta, _norm(x, ctx.reduction)
+        d = x - y
+        inside = norm * d * grad / beta
+        g = where(d <= -beta, -norm * grad, where(d >= beta, norm * grad, inside))
+        return g, -g
+
+
+class HuberLoss(Function):
+    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta); the gradient is
+    +-norm * grad * delta beyond +-delta and norm * d * grad inside."""
+
+    backward_name = "HuberLossBackward0"
+
+    def forward(ctx, x, y, reduction, delta):
+        ctx.reduction, ctx.delta = reduction, delta
+        ctx.save_for_backward(x, y)
+        with xp.errstate(over="ignore", invalid="ignore"):
+            z = xp.abs(x - y)
+            return _reduce_array(xp.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(x.dtype), reduction)
+
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        delta, norm = ctx.delta, _norm(x, ctx.reduction)
+        d = x - y
+        g = where(d <= -delta, -norm * grad * delta, where(d >= delta, norm * grad * delta, norm * d * grad))
+        return g, -g
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """Mean (or sum, or none) of ``(input - target)^2``.
 
     Args:
-        input, target: tensors of the same shape (a target that would broadcast is refused).
+        input, target: tensors of the same shape (a target that would broadcast is refused);
+            integer inputs are promoted with a float one, two integer inputs are refused as torch.
         reduction: 'mean' | 'sum' | 'none'.
+        weight: optional per-element weights (input's shape); 'mean' then divides by their sum.
 
     >>> import scratchnet as sn
     >>> sn.nn.functional.mse_loss(sn.tensor([1.0, 3.0]), sn.tensor([2.0, 1.0]))
     tensor(2.5000)
     """
-    _same_shape(input, target, "mse_loss")
+    reduction = _legacy(size_average, reduce, reduction)
+    _same_shape(input, target, "mse_loss", floating=False)
     _check_reduction(reduction, "mse_loss")
+    if weight is not None:
+        _check_elementwise_weight(weight, input)
+        loss = (input - target) ** 2 * weight
+        return loss.sum() / weight.sum() if reduction == "mean" else _reduce(loss, reduction, "mse_loss")
+    x, y = _promoted(input, target, "mse_cpu")
+    return MseLoss.apply(x, y, reduction=reduction)
 
-    def fn(x, y):
-        diff = x - y
-        return _reduce(diff * diff, reduction, "mse_loss")
 
-    return composite("MseLossBackward0", fn, input, target)
-
-
-def l1_loss(input, target, reduction="mean"):
-    """Mean (or sum, or none) of ``|input - target|``.
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean (or sum, or none) of ``|input - target|`` (integer inputs give an integer loss, whose
+    mean torch refuses; bool inputs are refused, as their subtraction).
 
     Args:
         input, target: tensors of the same shape (a target that would broadcast is refused).
         reduction: 'mean' | 'sum' | 'none'.
+        weight: optional per-element weights (input's shape); 'mean' then divides by their sum.
 
     >>> import scratchnet as sn
     >>> sn.nn.functional.l1_loss(sn.tensor([1.0, 3.0]), sn.tensor([2.0, 1.0]))
     tensor(1.5000)
     """
-    _same_shape(input, target, "l1_loss")
-    return _reduce((input - target).abs(), reduction, "l1_loss")
+    reduction = _legacy(size_average, reduce, reduction)
+    _same_shape(input, target, "l1_loss", floating=False)
+    _check_reduction(reduction, "l1_loss")
+    loss = (input - target).abs()
+    if weight is not None:
+        _check_elementwise_weight(weight, input)
+        loss = loss * weight
+        return loss.sum() / weight.sum() if reduction == "mean" else _reduce(loss, reduction, "l1_loss")
+    return _reduce(loss, reduction, "l1_loss")
 
 
-def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
-    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (an L1 loss when beta = 0)."""
-    _same_shape(input, target, "smooth_l1_loss")
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = input - target (an L1 loss
+    when beta = 0).
+
+    Args:
+        input, target: tensors of the same shape; reduction: 'mean' | 'sum' | 'none';
+        beta: where the quadratic part ends (>= 0).
+
+    >>> import scratchnet as sn
+    >>> sn.nn.functional.smooth_l1_loss(sn.tensor([0.0, 3.0]), sn.tensor([0.5, 1.0]))
+    tensor(0.8125)
+    """
+    reduction = _legacy(size_average, reduce, reduction)
+    _same_shape(input, target, "smooth_l1_loss", floating=False)
     if beta < 0:
-        raise ValueError(f"smooth_l1_loss does not support negative values for beta (got {beta})")
+        raise RuntimeError(f"smooth_l1_loss does not support negative values for beta (got {beta})")
     _check_reduction(reduction, "smooth_l1_loss")
-
-    def fn(x, y):
-        d = (x - y).abs()
-        if beta == 0:
-            return _reduce(d, reduction, "smooth_l1_loss")
-        return _reduce(where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction, "smooth_l1_loss")
-
-    return composite("SmoothL1LossBackward0", fn, input, target)
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)
+    x, y = _promoted(input, target, "smooth_l1_cpu")
+    return SmoothL1Loss.apply(x, y, reduction=reduction, beta=float(beta))
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):
-    """0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta)."""
-    _same_shape(input, target, "huber_loss")
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = input - target; the loss
+    has the input's dtype (torch refuses a common dtype that does not cast to it).
+
+    Args:
+        input, target: tensors of the same shape; reduction: 'mean' | 'sum' | 'none';
+        delta: where the quadratic part ends (> 0); weight: optional per-element weights.
+
+    >>> import scratchnet as sn
+    >>> sn.nn.functional.huber_loss(sn.tensor([0.0, 3.0]), sn.tensor([0.5, 1.0]))
+    tensor(0.8125)
+    """
+    _same_shape(input, target, "huber_loss", floating=False)
     if delta <= 0:
-        raise ValueError(f"huber_loss does not support non-positive values for delta (got {delta})")
+        raise RuntimeError(f"huber_loss does not support non-positive values for delta (got {delta})")
     _check_reduction(reduction, "huber_loss")
+    dtype = result_type(input, target)
+    if not can_cast(dtype, input.dtype):
+        raise RuntimeError(f"result type {torch_name(dtype)} can't be cast to the desired output type {torch_name(input.dtype)}")
+    x, y = _promoted(input, target, "huber_cpu")
+    if weight is not None:
+        _check_elementwise_weight(weight, input)
+        loss = as_dtype(HuberLoss.apply(x, y, reduction="none", delta=float(delta)), input.dtype) * weight
+        return _reduce(loss, reduction, "huber_loss")
+    return as_dtype(HuberLoss.apply(x, y, reduction=reduction, delta=float(delta)), input.dtype)
 
-    def fn(x, y):
-        d = (x - y).abs()
-        return _reduce(where(d <= delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction, "huber_loss")
 
-    return composite("HuberLossBackward0", fn, input, target)
+def _legacy(size_average, reduce, reduction):
+    """torch's deprecated size_average/reduce flags as a reduction string."""
+    if size_average is None and reduce is None:
+        return reduction
+    if reduce is False:
+        return "none"
+    return "sum" if size_average is False else "mean"
+
+
+def _check_elementwise_weight(weight, input):
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
 
 
 class BinaryCrossEntropy(Function):
