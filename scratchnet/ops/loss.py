@@ -246,6 +246,10 @@ def _check_elementwise_weight(weight, input):
         raise ValueError("Weights and input must have the same size.")
 
 
+#: torch's clamp of x (1 - x) in BCE's gradient: the float32 constant 1e-12, in every dtype
+_BCE_EPSILON = float(xp.float32(1e-12))
+
+
 class BinaryCrossEntropy(Function):
     """-(y log x + (1 - y) log(1 - x)), each log clamped at -100 as torch does, so x = 0 or 1
     gives a finite loss; the gradient (x - y) / max(x (1 - x), 1e-12) likewise stays finite."""
@@ -262,7 +266,7 @@ class BinaryCrossEntropy(Function):
         x, y = ctx.saved_tensors
         if ctx.needs_input_grad[1]:
             raise RuntimeError("binary_cross_entropy: the derivative with respect to the target is not implemented")
-        return grad * (x - y) / clamp((1 - x) * x, min=1e-12), None
+        return grad * (x - y) / clamp((1 - x) * x, min=_BCE_EPSILON), None
 
 
 def _check_weight(weight, input, name, what="weight"):

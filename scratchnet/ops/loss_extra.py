@@ -311,8 +311,58 @@ def _class_targets(input, target, name):
         raise RuntimeError(f"{name}: expected scalar type Long but found {torch_name(target.dtype)}")
 
 
-def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="mean"):
-    """sum over classes i != y of max(0, margin - x[y] + x[i])^p / C (times weight[y])."""
+class MultiMarginLoss(Function):
+    """torch's multi-class hinge kernel: per sample, the sum over classes i != y of
+    [z_i > 0] z_i^p (times w[y]) / C with z_i = margin - x[y] + x[i] (a NaN z adds nothing); its
+    gradient in the kernel's order, h = g or 2 g z (g = 1/C, or 1/(N C) for the mean), times w[y],
+    then times the upstream gradient, and -sum(h) at the target."""
+
+    backward_name = "MultiMarginLossBackward0"
+
+    def forward(ctx, x, *w, onehot, p, margin, reduction, out_shape):
+        ctx.onehot, ctx.p, ctx.margin, ctx.reduction, ctx.out_shape = onehot, p, margin, reduction, out_shape
+        ctx.save_for_backward(x, *w)
+        x2 = x.reshape(onehot.shape)
+        with xp.errstate(over="ignore", invalid="ignore"):
+            z = margin - xp.where(onehot, x2, 0).sum(axis=1, keepdims=True) + x2
+            h = xp.where((z > 0) & ~onehot, z * z if p == 2 else z, 0)
+            if w:
+                h = h * xp.where(onehot, w[0].reshape(1, -1), 0).sum(axis=1, keepdims=True)
+            loss = (h.sum(axis=1) / onehot.shape[1]).astype(x.dtype).reshape(out_shape)
+            if reduction == "none":
+                return loss
+            return xp.asarray(loss.mean() if reduction == "mean" else loss.sum(), dtype=x.dtype)
+
+    def backward(ctx, grad):
+        x, *w = ctx.saved_tensors
+        onehot, n, c = ctx.onehot, *ctx.onehot.shape
+        hit = Tensor._make(onehot)
+        x2 = x.reshape(n, c)
+        z = ctx.margin - where(hit, x2, 0.0).sum(dim=1, keepdim=True) + x2
+        active = Tensor._make((z.array > 0) & ~onehot)
+        g = 1.0 / (n * c) if ctx.reduction == "mean" else 1.0 / c
+        h = where(active, 2 * g * z, 0.0) if ctx.p == 2 else Tensor._make(xp.where(active.array, g, 0).astype(x.dtype))
+        if w:
+            h = h * where(hit, w[0].reshape(1, -1).expand(n, c), 0.0).sum(dim=1, keepdim=True)
+        h = where(hit, -h.sum(dim=1, keepdim=True), h)
+        h = h * (grad.reshape(n, 1) if ctx.reduction == "none" else grad)
+        return (h.reshape(x.shape),) + (None,) * len(w)
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """sum over classes i != y of max(0, margin - x[y] + x[i])^p / C (times weight[y]).
+
+    Args:
+        input: scores (N, C), (C,) or (); target: class indices (N,) or ();
+        p: 1 or 2; margin: the margin; weight: per-class weights (C,) (no gradient, as torch's).
+
+    >>> import scratchnet as sn
+    >>> sn.nn.functional.multi_margin_loss(sn.tensor([[0.1, 0.2, 0.4, 0.8]]), sn.tensor([3])).item()
+    0.32499998807907104
+    """
+    from .loss import _legacy
+
+    reduction = _legacy(size_average, reduce, reduction)
     _class_targets(input, target, "multi_margin_loss")
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
@@ -322,25 +372,17 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
     if target.ndim > 1 or len(labels) != x_shape[0]:
         raise RuntimeError(f"multi_margin_loss: inconsistent target size, expected {x_shape[0]} but got {list(target.shape)}")
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
-        raise IndexError(f"multi_margin_loss: target out of range (classes 0..{classes - 1}, got {labels.min()}..{labels.max()})")
+        raise RuntimeError(f"multi_margin_loss: target out of range (classes 0..{classes - 1}, got {labels.min()}..{labels.max()})")
     if input.dtype not in FLOAT_DTYPES:
         raise not_implemented("multi_margin_loss_cpu_kernel", input.dtype)
     if weight is not None and (weight.ndim > 1 or weight.numel() != classes):
         raise RuntimeError(f"inconsistent weight size, expected {classes} but got {list(weight.shape)}")
-    onehot = Tensor._make(labels[:, None] == xp.arange(classes))
-
-    def fn(x, *w):
-        x2 = x.reshape(x_shape)
-        picked = where(onehot, x2, 0.0).sum(dim=1, keepdim=True)
-        z = margin - picked + x2
-        z = where(z > 0, z * z if p == 2 else z, 0.0)  # torch's kernel adds only z > 0 (a NaN z adds nothing)
-        if w:
-            z = z * where(onehot, w[0].reshape(1, -1).expand(x_shape), 0.0).sum(dim=1, keepdim=True)
-        loss = where(onehot, 0.0, z).sum(dim=1) / classes
-        loss = loss.reshape(()) if input.ndim <= 1 and target.ndim == 0 else loss
-        return _reduce(loss, reduction, "multi_margin_loss")
-
-    return composite("MultiMarginLossBackward0", fn, input, *(() if weight is None else (weight,)))
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    onehot = labels[:, None] == xp.arange(classes)
+    out_shape = () if input.ndim <= 1 and target.ndim == 0 else (x_shape[0],)
+    weights = () if weight is None else (as_dtype(weight, input.dtype),)
+    return MultiMarginLoss.apply(input, *weights, onehot=onehot, p=p, margin=float(margin), reduction=reduction, out_shape=out_shape)
 
 
 def multilabel_margin_loss(input, target, reduction="mean"):

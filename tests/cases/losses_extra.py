@@ -166,7 +166,8 @@ def multi_margin(lib, x, arg_target, p, margin, reduction, weight=None):
         hit = onehot > 0
         picked = lib.where(hit, x2, 0.0).sum(dim=1, keepdim=True)
         z = margin - picked + x2
-        z = lib.where(z > 0, z * z if p == 2 else z, 0.0)  # the kernel adds only z > 0
+        z = lib.where(z > 0, z, 0.0)  # the kernel adds only z > 0 (a NaN z adds nothing)
+        z = z * z if p == 2 else z
         if w is not None:
             z = z * (onehot * w.reshape(1, -1)).sum(dim=1, keepdim=True)
         loss = lib.where(hit, 0.0, z).sum(dim=1) / c
