@@ -389,7 +389,8 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     """sum over target classes j and non-target classes i of max(0, 1 - (x[j] - x[i])) / C;
     ``target`` lists class indices per sample, ended by the first -1."""
     _class_targets(input, target, "multilabel_margin_loss")
-    if target.shape != input.shape:
+    fits = target.shape == input.shape if input.ndim == 2 else target.ndim <= 1 and target.numel() == (input.numel() if input.ndim else 1)
+    if not fits:
         raise RuntimeError(f"multilabel_margin_loss: inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}")
     if input.dtype not in FLOAT_DTYPES:
         raise not_implemented("multilabel_margin_loss_forward_out_frame", input.dtype)
@@ -407,7 +408,7 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     def fn(x):
         x2 = x.reshape(labels.shape)
         x_target = where(pick, x2.unsqueeze(1), 0.0).sum(dim=2, keepdim=True)  # (N, slots, 1)
-        z = 1 - (x_target - x2.unsqueeze(1))
+        z = 1 - x_target + x2.unsqueeze(1)  # the kernel's order: 1 - 3e38 + 3e38 is 0 in float32
         loss = where(pair_mask & (z > 0), z, 0.0).sum(dim=(1, 2)) / classes  # only z > 0 adds (not NaN)
         loss = loss.reshape(()) if input.ndim <= 1 else loss
         return _reduce(loss, reduction, "multilabel_margin_loss")

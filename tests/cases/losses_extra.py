@@ -189,7 +189,7 @@ def multilabel_margin(lib, x, arg_target, reduction):
         pairs = lib.tensor((valid[:, :, None] & ~onehot.any(axis=1)[:, None, :]).astype(dtype))
         x2 = x.reshape(-1, c)
         x_target = lib.where(pick > 0, x2.unsqueeze(1), 0.0).sum(dim=2, keepdim=True)
-        z = 1 - (x_target - x2.unsqueeze(1))
+        z = 1 - x_target + x2.unsqueeze(1)
         loss = lib.where((pairs > 0) & (z > 0), z, 0.0).sum(dim=(1, 2)) / c  # the kernel adds only z > 0
         return _reduce(loss.reshape(()) if x.ndim <= 1 else loss, reduction)
 
