@@ -279,11 +279,14 @@ def compare_off_path(case, example, arrays, what):
         assert_clean_error(sn_err, th_err, what)
         return
     assert len(ours) == len(theirs), f"{what}: {len(ours)} outputs, torch has {len(theirs)}"
+    # a float64 result of float32 and float64 operands carries float32 rounding (torch's float32
+    # intermediates, e.g. its vectorised log, round unlike NumPy's by an ulp): float32's tolerance
+    low = "float32" if any(a.dtype == np.float32 for a in arrays) else None
     for i, (o, t) in enumerate(zip(ours, theirs)):
         if not isinstance(t, torch.Tensor):
             assert o == t, f"{what}: output {i} is {o!r}, torch's {t!r}"
             continue
-        assert_close(o, t, *_tolerance(case, t.dtype), what=f"{what}: output {i}")
+        assert_close(o, t, *_tolerance(case, low if low and t.dtype == torch.float64 else t.dtype), what=f"{what}: output {i}")
         assert o.requires_grad == t.requires_grad, f"{what}: output {i} requires_grad {o.requires_grad}, torch {t.requires_grad}"
     pairs = [(o, t) for o, t in zip(ours, theirs) if isinstance(t, torch.Tensor) and t.requires_grad]
     if not pairs:
@@ -305,6 +308,11 @@ def compare_off_path(case, example, arrays, what):
             th_err = e
     if th_err is not None or sn_err is not None:
         assert th_err is not None, f"{what}: backward: scratchnet raised {type(sn_err).__name__}: {sn_err}; torch did not"
+        if sn_err is None and "Found dtype" in str(th_err):
+            # torch's own backward refuses the dtypes its forward accepted (huber_loss on mixed
+            # float32/float64 or float/int operands: "Found dtype Double but expected Float"):
+            # nothing to compare the gradient with; scratchnet's gradient is allowed to exist
+            return
         assert sn_err is not None, f"{what}: backward: torch raised {type(th_err).__name__}: {th_err}; scratchnet did not"
         assert_clean_error(sn_err, th_err, what + " backward")
         return
@@ -312,7 +320,7 @@ def compare_off_path(case, example, arrays, what):
         shape, dtype = arrays[i].shape, arrays[i].dtype
         g = np.zeros(shape, dtype) if g is None else g
         h = np.zeros(shape, dtype) if h is None else h
-        assert_close(g, h, *_tolerance(case, dtype, backward=True), what=f"{what}: gradient of input {i}")
+        assert_close(g, h, *_tolerance(case, low or dtype, backward=True), what=f"{what}: gradient of input {i}")
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.dtypes], ids=repr)

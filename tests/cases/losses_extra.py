@@ -148,8 +148,11 @@ def _kernel_value(lib, kernel, formula):
     is compared in tests/test_losses_extra.py)."""
     if lib.__name__ != "torch":
         return kernel()
+    value = kernel()  # first: torch's own checks (and exceptions) are the reference
     f = formula()
-    return f + (kernel() - f).detach()
+    if not bool(lib.isfinite(f).all()):
+        return value  # inf - inf would make NaN of an infinite loss: the kernel itself (first order)
+    return f + (value - f).detach()
 
 
 def multi_margin(lib, x, arg_target, p, margin, reduction, weight=None):
@@ -157,16 +160,18 @@ def multi_margin(lib, x, arg_target, p, margin, reduction, weight=None):
     w = const(lib, weight, x)
 
     def formula():
-        c = x.shape[-1]
+        c = x.shape[-1] if x.ndim else 1
         x2 = x.reshape(-1, c)
         onehot = lib.tensor((arg_target.reshape(-1, 1) == np.arange(c)).astype(str(x.dtype).replace("torch.", "")))
-        picked = (x2 * onehot).sum(dim=1, keepdim=True)
-        z = lib.clamp(margin - picked + x2, min=0.0)
+        hit = onehot > 0
+        picked = lib.where(hit, x2, 0.0).sum(dim=1, keepdim=True)
+        z = margin - picked + x2
+        z = lib.where(z > 0, z, 0.0)  # the kernel adds only z > 0 (a NaN z adds nothing)
         z = z * z if p == 2 else z
         if w is not None:
             z = z * (onehot * w.reshape(1, -1)).sum(dim=1, keepdim=True)
-        loss = (z * (1 - onehot)).sum(dim=1) / c
-        return _reduce(loss.reshape(()) if x.ndim == 1 else loss, reduction)
+        loss = lib.where(hit, 0.0, z).sum(dim=1) / c
+        return _reduce(loss.reshape(()) if x.ndim <= 1 and arg_target.ndim == 0 else loss, reduction)
 
     return _kernel_value(lib, lambda: F(lib).multi_margin_loss(x, t, p=p, margin=margin, weight=w, reduction=reduction), formula)
 
@@ -175,7 +180,7 @@ def multilabel_margin(lib, x, arg_target, reduction):
     t = lib.tensor(arg_target)
 
     def formula():
-        c = x.shape[-1]
+        c = x.shape[-1] if x.ndim else 1
         labels = arg_target.reshape(-1, c)
         valid = np.cumprod(labels >= 0, axis=1).astype(bool)
         onehot = (np.where(valid, labels, 0)[:, :, None] == np.arange(c)) & valid[:, :, None]
@@ -183,9 +188,10 @@ def multilabel_margin(lib, x, arg_target, reduction):
         pick = lib.tensor(onehot.astype(dtype))
         pairs = lib.tensor((valid[:, :, None] & ~onehot.any(axis=1)[:, None, :]).astype(dtype))
         x2 = x.reshape(-1, c)
-        x_target = (pick * x2.unsqueeze(1)).sum(dim=2, keepdim=True)
-        loss = (lib.clamp(1 - (x_target - x2.unsqueeze(1)), min=0.0) * pairs).sum(dim=(1, 2)) / c
-        return _reduce(loss.reshape(()) if x.ndim == 1 else loss, reduction)
+        x_target = lib.where(pick > 0, x2.unsqueeze(1), 0.0).sum(dim=2, keepdim=True)
+        z = 1 - x_target + x2.unsqueeze(1)
+        loss = lib.where((pairs > 0) & (z > 0), z, 0.0).sum(dim=(1, 2)) / c  # the kernel adds only z > 0
+        return _reduce(loss.reshape(()) if x.ndim <= 1 else loss, reduction)
 
     return _kernel_value(lib, lambda: F(lib).multilabel_margin_loss(x, t, reduction=reduction), formula)
 
