@@ -59,6 +59,36 @@ def _sample_parser(sub):
     return p
 
 
+def _compare_parser(sub):
+    from .models import MODELS
+
+    p = sub.add_parser(
+        "compare", help="find the first layer where scratchnet and torch disagree (a seed model, or your own)",
+        description="Build a model in both engines with the same weights, run forward and backward on the same input, and "
+                    "report the first layer whose output or gradients disagree. Without --model-file: a seed model against "
+                    "its PyTorch twin. With --model-file PATH.py:NAME: your own PyTorch model class (or a function returning "
+                    "one, called with no arguments), imported once with real torch and once with scratchnet in torch's place "
+                    "(scratchnet.as_torch), torch's weights copied across by state_dict. Exit status 0: they agree; 1: a mismatch.")
+    p.add_argument("--model", default="cnn", help=f"a seed model: one of {', '.join(MODELS)} (default cnn)")
+    p.add_argument("--model-file", default=None, metavar="PATH.py:NAME",
+                   help="your own model instead: a PyTorch file and the nn.Module class (or factory function) in it, e.g. net.py:Net")
+    p.add_argument("--input-shape", default=None, metavar="N,C,H,W",
+                   help="the input's shape, for --model-file (default 1,1,28,28)")
+    p.add_argument("--input-ints", type=int, default=None, metavar="K",
+                   help="with --model-file: integer inputs in [0, K) (token ids for an Embedding) instead of normal floats")
+    p.add_argument("--target", default=None, metavar="I,J,...",
+                   help="with --model-file: class indices, one per sample: backward from cross-entropy (default: the outputs' sum)")
+    p.add_argument("--dtype", default="float64", choices=("float64", "float32"), help="both models' dtype (default float64)")
+    p.add_argument("--rtol", type=float, default=None, help="relative tolerance (default 1e-6 in float64, 1e-4 in float32)")
+    p.add_argument("--atol", type=float, default=None, help="absolute tolerance (default 1e-8 in float64, 1e-5 in float32)")
+    p.add_argument("--train", action="store_true", help="with --model-file: compare in train mode (dropout with the same masks) instead of eval")
+    p.add_argument("--batch-size", type=int, default=4, help="for a seed model: the batch (default 4)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the weights and the input (default 0)")
+    p.add_argument("--perturb", default=None, metavar="PARAM",
+                   help="nudge this scratchnet parameter by 1e-3 (e.g. layer2.0.weight) to watch the locator find it")
+    return p
+
+
 def train_command(args):
     from .train import Config, UsageError, run
     from .train_text import TEXT_FLAGS, TEXT_MODELS, TextConfig, run_text
@@ -82,6 +112,19 @@ def train_command(args):
 
 
 def compare_command(args):
+    from .train import UsageError
+
+    if args.model_file is not None:
+        from .train import check_seed
+
+        check_seed(args.seed)
+        from .model_file import compare_model_file
+
+        return compare_model_file(args)
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise UsageError("compare needs PyTorch to compare against: pip install 'scratchnet[torch]'") from None
     import numpy as np
 
     import reference.models
@@ -118,6 +161,10 @@ def compare_command(args):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["run"]:  # everything after the script's name is the script's own
+        from .runner import main as run_main
+
+        return run_main(argv[1:])
     if argv[:1] == ["bench"]:  # the suite parses its own flags (argparse's REMAINDER would not pass them)
         from benchmarks.suite import main as bench_main
 
@@ -130,11 +177,8 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command")
     _train_parser(sub)
     _sample_parser(sub)
-    cmp_ = sub.add_parser("compare", help="find the first layer where scratchnet and torch disagree")
-    cmp_.add_argument("--model", default="cnn")
-    cmp_.add_argument("--batch-size", type=int, default=4)
-    cmp_.add_argument("--seed", type=int, default=0)
-    cmp_.add_argument("--perturb", default=None, metavar="PARAM", help="nudge this scratchnet parameter (e.g. layer2.0.weight) to see the locator find it")
+    _compare_parser(sub)
+    sub.add_parser("run", help="run an unmodified PyTorch script on scratchnet (see scratchnet run --help)")
     sub.add_parser("bench", help="the benchmark suite: scratchnet vs torch CPU vs torch CUDA (see scratchnet bench --help)")
     w5 = sub.add_parser("w5", help="the seed's worked backprop example, beside PyTorch")
     w5.add_argument("--trace", action="store_true", help="print the backward pass node by node")

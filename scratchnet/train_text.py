@@ -104,7 +104,7 @@ class TextConfig:
             try:
                 import torch
             except ImportError:
-                raise UsageError("--engine torch/both needs PyTorch: pip install torch") from None
+                raise UsageError("--engine torch/both needs PyTorch: pip install 'scratchnet[torch]' (or use --engine scratchnet)") from None
             if self.device == "cuda" and not torch.cuda.is_available():
                 raise UsageError("--device cuda: no CUDA GPU is available to PyTorch here (use --device cpu)")
         if self.device == "cuda" and self.engines == ["scratchnet"]:
