@@ -10,6 +10,7 @@ checkpoint, ``metrics.json`` and the curves (``curves.png``).
 
 import json
 import os
+import tempfile
 import time
 from dataclasses import asdict
 
@@ -95,6 +96,29 @@ def choose_out(config):
         return False
     config.out = new_run_folder(config.model)
     return True
+
+
+def check_output_folder(folder):
+    """Make sure ``folder`` can hold the run's files before any training starts."""
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise _usage_error()(f"--out {folder}: exists and is not a folder")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-") as f:
+            f.write(b"x" * 4096)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        raise _usage_error()(f"--out {folder}: cannot write there ({e.strerror or e})") from None
+
+
+def resume_note(config, history):
+    """The line under the header: where the run writes, and where a resumed run picks up."""
+    if not config.resume:
+        return f"writing to {config.out}"
+    if len(history) >= config.epochs:
+        return f"resuming {config.out}: it has trained {len(history)} epochs already, --epochs {config.epochs} asks for no more"
+    return f"resuming {config.out} after epoch {len(history)} of {config.epochs}"
 
 
 # --- the table ------------------------------------------------------------------------------------

@@ -9,11 +9,11 @@ epoch a table compares their training loss and test accuracy; the run writes met
 
 import math
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 
 from .backend import xp
+from .runlog import check_output_folder, resume_note  # noqa: F401  (train_text imports them from here too)
 
 MODELS = ("xor", "mlp", "bn-mlp", "dropout-mlp", "cnn", "cnn5", "lenet")
 DATASETS = ("digits", "mnist", "xor")
@@ -375,20 +375,6 @@ def check_seed(seed):
         raise UsageError(f"--seed must be between 0 and {2**32 - 1} (got {seed})")
 
 
-def check_output_folder(folder):
-    """Make sure ``folder`` can hold the run's files before any training starts."""
-    if os.path.exists(folder) and not os.path.isdir(folder):
-        raise UsageError(f"--out {folder}: exists and is not a folder")
-    try:
-        os.makedirs(folder, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-") as f:
-            f.write(b"x" * 4096)
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError as e:
-        raise UsageError(f"--out {folder}: cannot write there ({e.strerror or e})") from None
-
-
 def run(config):
     """Train as configured; returns the per-epoch history (a list of dicts). Under ``torchrun``
     every rank trains on its shard of each batch; only rank 0 prints and writes files."""
@@ -431,15 +417,6 @@ def run(config):
     if lead:
         write_outputs(config, history, latest)
     return history
-
-
-def resume_note(config, history):
-    """The line under the header: where the run writes, and where a resumed run picks up."""
-    if not config.resume:
-        return f"writing to {config.out}"
-    if len(history) >= config.epochs:
-        return f"resuming {config.out}: it has trained {len(history)} epochs already, --epochs {config.epochs} asks for no more"
-    return f"resuming {config.out} after epoch {len(history)} of {config.epochs}"
 
 
 def train_epoch(config, engines, loader, x_train, y_train, epoch):
