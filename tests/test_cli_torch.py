@@ -447,3 +447,17 @@ def test_scratchnet_works_where_torch_is_absent(tmp_path):
     assert done.stdout.splitlines()[-1] == "ok"
     assert "--engine torch/both needs PyTorch: pip install 'scratchnet[torch]'" in done.stderr
     assert "compare needs PyTorch to compare against: pip install 'scratchnet[torch]'" in done.stderr
+
+
+def test_run_a_suite_program_unchanged_prints_what_torch_prints(tmp_path):
+    """tests/programs/checkpointed_regression.py (save, load, resume, a DataLoader, a scheduler), run
+    as written by python and by `scratchnet run`: the same losses, epoch by epoch."""
+    program = ROOT / "tests" / "programs" / "checkpointed_regression.py"
+    outputs = []
+    for engine, command in (("torch", [str(program)]), ("scratchnet", ["-m", "scratchnet", "run", str(program)])):
+        folder = tmp_path / engine
+        folder.mkdir()
+        done = run_python(*command, "--epochs", "3", "--workers", "0", cwd=folder)
+        assert done.returncode == 0, done.stderr[-3000:]
+        outputs.append([line for line in done.stdout.splitlines() if line.startswith(("epoch", "restored"))])
+    assert len(outputs[0]) == 4 and outputs[0] == outputs[1], outputs
