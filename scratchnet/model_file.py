@@ -139,7 +139,8 @@ def _check_forward(torch, model, x, target, spec, shape):
                 torch.nn.functional.cross_entropy(out, torch.tensor(target))
     except Exception as error:
         what = "--input-shape/--target" if target is not None else "--input-shape"
-        raise UsageError(f"{what}: {spec} refused an input of shape {shape} under torch: {type(error).__name__}: {error}") from None
+        hint = " (token ids: pass --input-ints K for integer inputs in [0, K))" if "Long" in str(error) else ""
+        raise UsageError(f"{what}: {spec} refused an input of shape {shape} under torch: {type(error).__name__}: {error}{hint}") from None
 
 
 def compare_model_file(args):

@@ -461,3 +461,32 @@ def test_run_a_suite_program_unchanged_prints_what_torch_prints(tmp_path):
         assert done.returncode == 0, done.stderr[-3000:]
         outputs.append([line for line in done.stdout.splitlines() if line.startswith(("epoch", "restored"))])
     assert len(outputs[0]) == 4 and outputs[0] == outputs[1], outputs
+
+
+SEQUENCE = """
+import torch.nn as nn
+
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(20, 8)
+        self.lstm = nn.LSTM(8, 16, batch_first=True, num_layers=2)
+        self.attn = nn.MultiheadAttention(16, 2, batch_first=True)
+        self.head = nn.Linear(16, 5)
+
+    def forward(self, ids):
+        h, _ = self.lstm(self.emb(ids))
+        a, _ = self.attn(h, h, h)
+        return self.head(a + h)
+"""
+
+
+def test_compare_a_sequence_model_with_token_ids(tmp_path, capsys):
+    path = write(tmp_path, "tagger.py", SEQUENCE)
+    code, out, err = compare(capsys, "--model-file", f"{path}:Tagger", "--input-shape", "2,7", "--input-ints", "20")
+    assert code == 0 and "no mismatch" in out and "largest abs difference inf" not in out, out + err
+    code, out, err = compare(capsys, "--model-file", f"{path}:Tagger", "--input-shape", "2,7", "--input-ints", "20", "--perturb", "lstm.weight_hh_l1")
+    assert code == 1 and "output of layer 'lstm' (LSTM)" in out, out + err
+    code, out, err = compare(capsys, "--model-file", f"{path}:Tagger", "--input-shape", "2,7")
+    assert code == 2 and "pass --input-ints K" in err, err
