@@ -338,6 +338,55 @@ def linear_fit(results, workload, engine):
     return {"seconds_per_sample": float(slope), "fixed_seconds": float(intercept), "max_relative_residual": residual}
 
 
+def _plot_time_vs_batch(plt, results, workloads, engines, path):
+    """One panel per workload: milliseconds per step against the batch size, a line per engine."""
+    cols = min(4, len(workloads))
+    rows = -(-len(workloads) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3.2 * rows), squeeze=False)
+    for ax, workload in zip(axes.ravel(), workloads):
+        for name in engines:
+            pts = [(r["batch"], r["engines"][name]["median"] * 1e3) for r in results if r["workload"] == workload and name in r["engines"]]
+            if pts:
+                ax.plot(*zip(*pts), "-o", label=name)
+        ax.set(title=workload, xlabel="batch size", ylabel="ms per step")
+        ax.ticklabel_format(axis="y", useOffset=False, style="plain")
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+    for ax in axes.ravel()[len(workloads):]:
+        ax.axis("off")
+    axes.ravel()[0].legend()
+    fig.suptitle("time per step against the batch size (median over rounds)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def _plot_one_batch(plt, results, workloads, engines, batch, path):
+    """One batch size: a bar per engine for each workload (milliseconds per step, log scale when
+    they span more than a factor 20), the value written at each bar's end."""
+    fig, ax = plt.subplots(figsize=(10, max(3, 0.45 * len(workloads) * max(1, len(engines)) ** 0.5 + 1)))
+    height = 0.8 / max(1, len(engines))
+    every = []
+    for i, name in enumerate(engines):
+        ms = [next((r["engines"][name]["median"] * 1e3 for r in results if r["workload"] == w and name in r["engines"]), np.nan)
+              for w in workloads]
+        every += [m for m in ms if m == m]
+        positions = np.arange(len(workloads)) + i * height
+        bars = ax.barh(positions, ms, height, label=name)
+        ax.bar_label(bars, labels=[f"{m:.3g} ms" if m == m else "" for m in ms], padding=3, fontsize=7)
+    if every and max(every) / max(min(every), 1e-12) > 20:
+        ax.set_xscale("log")
+    ax.set_yticks(np.arange(len(workloads)) + height * (len(engines) - 1) / 2, workloads, fontsize=8)
+    ax.invert_yaxis()
+    ax.set(xlabel="milliseconds per step (median over rounds; shorter is faster)", title=f"time per step at batch {batch}")
+    ax.grid(alpha=0.3, axis="x")
+    ax.margins(x=0.12)  # room for the labels at the bars' ends
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
 def plot(report, path_prefix):
     """time-vs-batch.png (one panel per workload) and ratios.png (ratio against the baseline)."""
     import matplotlib
@@ -348,21 +397,11 @@ def plot(report, path_prefix):
     results = report["results"]
     workloads = list(dict.fromkeys(r["workload"] for r in results))
     engines = list(dict.fromkeys(n for r in results for n in r["engines"]))
-    cols = min(4, len(workloads))
-    rows = -(-len(workloads) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3.2 * rows), squeeze=False)
-    for ax, workload in zip(axes.ravel(), workloads):
-        for name in engines:
-            pts = [(r["batch"], r["engines"][name]["median"] * 1e3) for r in results if r["workload"] == workload and name in r["engines"]]
-            ax.plot(*zip(*pts), "-o", label=name)
-        ax.set(title=workload, xlabel="batch size", ylabel="ms")
-        ax.grid(alpha=0.3)
-    for ax in axes.ravel()[len(workloads):]:
-        ax.axis("off")
-    axes.ravel()[0].legend()
-    fig.tight_layout()
-    fig.savefig(path_prefix + "time-vs-batch.png", dpi=90)
-    plt.close(fig)
+    batches = sorted({r["batch"] for r in results})
+    if len(batches) == 1:  # one batch size (--quick): a line per panel would be one dot; bars instead
+        _plot_one_batch(plt, results, workloads, engines, batches[0], path_prefix + "time-vs-batch.png")
+    else:
+        _plot_time_vs_batch(plt, results, workloads, engines, path_prefix + "time-vs-batch.png")
 
     labels = [f"{r['workload']} @{r['batch']}" for r in results]
     fig, ax = plt.subplots(figsize=(10, max(3, 0.28 * len(labels))))
@@ -372,7 +411,7 @@ def plot(report, path_prefix):
         ax.barh(np.arange(len(labels)) + i * height, ratios, height, label=name)
     ax.axvline(1.0, color="k", lw=0.8)
     ax.set_yticks(np.arange(len(labels)) + height * (len(engines) - 1) / 2, labels, fontsize=7)
-    ax.set(xlabel=f"time relative to {report['baseline']} (lower is faster)")
+    ax.set(xlabel=f"time relative to {report['baseline']} (lower is faster)", title=f"each engine's time relative to {report['baseline']}")
     ax.invert_yaxis()
     ax.legend()
     fig.tight_layout()
@@ -398,17 +437,21 @@ def profile_workloads(workloads, batch, engine_names=("scratchnet", "torch-cpu")
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="scratchnet bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS))
-    parser.add_argument("--batches", nargs="+", type=int, default=[32, 100, 256, 512])
-    parser.add_argument("--engines", nargs="+", default=["scratchnet", "torch-cpu"], choices=list(ENGINES),
-                        help="engines to run (torch-cuda only when named: CUDA is not queried otherwise)")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS), metavar="WORKLOAD",
+                        help=f"ops and training steps to time: {', '.join(WORKLOADS)} (default all)")
+    parser.add_argument("--batches", nargs="+", type=int, default=[32, 100, 256, 512], metavar="N",
+                        help="batch sizes (default 32 100 256 512)")
+    parser.add_argument("--engines", nargs="+", default=["scratchnet", "torch-cpu"], choices=list(ENGINES), metavar="ENGINE",
+                        help=f"engines to time: {', '.join(ENGINES)} (default scratchnet torch-cpu; torch-cuda only "
+                             "when named: CUDA is not queried otherwise)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per workload and batch; ratios are medians over them (default 5)")
     parser.add_argument("--threads", type=int, default=None, help="threads for torch and NumPy's BLAS")
     parser.add_argument("--no-memory", action="store_true", help="skip the per-engine memory measurement")
-    parser.add_argument("--quick", action="store_true", help="batch 100 only, 3 rounds")
+    parser.add_argument("--quick", action="store_true", help="batch 100 only, 3 rounds (the time plot becomes bars)")
     parser.add_argument("--profile", action="store_true", help="no timing: print each workload's per-op breakdown in both engines (first batch size)")
     parser.add_argument("--top", type=int, default=12, help="ops per engine that --profile prints")
-    parser.add_argument("--out", default=os.path.join("benchmarks", "results"))
+    parser.add_argument("--out", default=os.path.join("benchmarks", "results"), metavar="FOLDER",
+                        help="where latest.json, time-vs-batch.png and ratios.png go (default benchmarks/results)")
     args = parser.parse_args(argv)
     if args.threads:
         harness.set_threads(args.threads)

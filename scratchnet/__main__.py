@@ -3,6 +3,9 @@
     scratchnet train [--model cnn] [--data digits] [--engine both] ...   train beside PyTorch
     scratchnet train --model gpt|lstm|gru --data text [--text-file F]    a character language model
     scratchnet sample --out RUN --prompt TEXT [--tokens N] ...            text from each engine
+    scratchnet compare [--model cnn | --model-file net.py:Net] ...        the first layer that disagrees
+    scratchnet run script.py [ARGS]                                       a PyTorch script on scratchnet
+    scratchnet bench [--quick] ...                                        the benchmark suite
     scratchnet w5 [--trace]                                               the seed's worked example
 """
 
@@ -16,18 +19,23 @@ def _train_parser(sub):
     d = Config()
     p = sub.add_parser("train", help="train a seed network in scratchnet and PyTorch side by side",
                        description="Train a seed network in scratchnet and PyTorch from the same weights on the same batches.")
-    p.add_argument("--model", default=d.model, help=f"one of {', '.join(MODELS)}, or gpt, lstm, gru with --data text (default {d.model})")
-    p.add_argument("--data", default=None, help=f"one of {', '.join(DATASETS)}, text (default {d.data}: the digits shipped with scikit-learn; text for the text models)")
-    p.add_argument("--data-dir", default=None, help="the folder with the MNIST IDX files (default $SCRATCHNET_MNIST or ../shared/data/mnist)")
-    p.add_argument("--engine", default=d.engine, help="scratchnet, torch or both (default both)")
-    p.add_argument("--device", default=d.device, help="cpu or cuda, for the torch engine (default cpu)")
+    p.add_argument("--model", default=d.model, metavar="{" + ",".join(MODELS) + ",gpt,lstm,gru}", help=f"one of {', '.join(MODELS)}, or gpt, lstm, gru with --data text (default {d.model})")
+    p.add_argument("--data", default=None, metavar="{" + ",".join(DATASETS) + ",text}", help=f"one of {', '.join(DATASETS)}, text (default {d.data}: the digits shipped with scikit-learn; text for the text models)")
+    p.add_argument("--data-dir", default=None, help="the folder with the MNIST IDX files, for --data mnist (default $SCRATCHNET_MNIST, else data/mnist in the project "
+                        "that holds scratchnet, else shared/data/mnist beside that project; never the current directory)")
+    p.add_argument("--engine", default=d.engine, metavar="{scratchnet,torch,both}",
+                   help="which engines train: scratchnet alone needs no PyTorch (default both)")
+    p.add_argument("--device", default=d.device, metavar="{cpu,cuda}", help="the torch engine's device; scratchnet runs on the CPU (default cpu)")
     p.add_argument("--epochs", type=int, default=None, help=f"(default {d.epochs}; 5 for the text models)")
     p.add_argument("--batch-size", type=int, default=None, help=f"(default {d.batch_size}; 32 for the text models)")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the seed's for the model)")
-    p.add_argument("--optimizer", default=None, help=f"one of {', '.join(OPTIMIZERS)} (default: the seed's for the model)")
+    p.add_argument("--optimizer", default=None, metavar="{" + ",".join(OPTIMIZERS) + "}", help=f"one of {', '.join(OPTIMIZERS)} (default: the seed's for the model)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"(default {d.seed})")
-    p.add_argument("--out", default=d.out, help=f"folder for metrics.json, curves.png, checkpoint.npz (default {d.out})")
-    p.add_argument("--resume", action="store_true", help="continue from --out/checkpoint.npz")
+    p.add_argument("--out", default=None, metavar="FOLDER",
+                   help="folder for metrics.json, curves.png and checkpoint.npz (default: a new runs/<time>-<model> folder, "
+                        "with runs/latest pointing at the newest run)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue from the checkpoint in --out (default: the newest run, runs/latest) exactly as if it had never stopped")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--allow-nonfinite", action="store_true", help="with --resume: load weights even if they hold NaN or inf")
     t = p.add_argument_group("text models (--model gpt|lstm|gru --data text)")
@@ -49,13 +57,43 @@ def _train_parser(sub):
 def _sample_parser(sub):
     p = sub.add_parser("sample", help="generate text from a text run with each engine",
                        description="Generate text from a `scratchnet train --data text` run's checkpoint, in each engine.")
-    p.add_argument("--out", required=True, help="the run's folder (holding checkpoint.npz)")
+    p.add_argument("--out", required=True, metavar="FOLDER", help="the run's folder, holding checkpoint.npz (runs/latest: the newest run)")
     p.add_argument("--prompt", required=True, help="the text to continue")
     p.add_argument("--tokens", type=int, default=200, help="characters to generate (default 200)")
     p.add_argument("--temperature", type=float, default=1.0, help="divide the logits by this (default 1.0)")
     p.add_argument("--top-k", type=int, default=None, help="sample among the k likeliest characters only (default all)")
     p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
-    p.add_argument("--engine", default="both", help="scratchnet, torch or both (default both)")
+    p.add_argument("--engine", default="both", metavar="{scratchnet,torch,both}", help="which engines generate (default both)")
+    return p
+
+
+def _compare_parser(sub):
+    from .models import MODELS
+
+    p = sub.add_parser(
+        "compare", help="find the first layer where scratchnet and torch disagree (a seed model, or your own)",
+        description="Build a model in both engines with the same weights, run forward and backward on the same input, and "
+                    "report the first layer whose output or gradients disagree. Without --model-file: a seed model against "
+                    "its PyTorch twin. With --model-file PATH.py:NAME: your own PyTorch model class (or a function returning "
+                    "one, called with no arguments), imported once with real torch and once with scratchnet in torch's place "
+                    "(scratchnet.as_torch), torch's weights copied across by state_dict. Exit status 0: they agree; 1: a mismatch.")
+    p.add_argument("--model", default="cnn", metavar="{" + ",".join(MODELS) + "}", help=f"a seed model: one of {', '.join(MODELS)} (default cnn)")
+    p.add_argument("--model-file", default=None, metavar="PATH.py:NAME",
+                   help="your own model instead: a PyTorch file and the nn.Module class (or factory function) in it, e.g. net.py:Net")
+    p.add_argument("--input-shape", default=None, metavar="N,C,H,W",
+                   help="the input's shape, for --model-file (default 1,1,28,28)")
+    p.add_argument("--input-ints", type=int, default=None, metavar="K",
+                   help="with --model-file: integer inputs in [0, K) (token ids for an Embedding) instead of normal floats")
+    p.add_argument("--target", default=None, metavar="I,J,...",
+                   help="with --model-file: class indices, one per sample: backward from cross-entropy (default: the outputs' sum)")
+    p.add_argument("--dtype", default="float64", choices=("float64", "float32"), help="both models' dtype (default float64)")
+    p.add_argument("--rtol", type=float, default=None, help="relative tolerance (default 1e-6 in float64, 1e-4 in float32)")
+    p.add_argument("--atol", type=float, default=None, help="absolute tolerance (default 1e-8 in float64, 1e-5 in float32)")
+    p.add_argument("--train", action="store_true", help="with --model-file: compare in train mode (dropout with the same masks) instead of eval")
+    p.add_argument("--batch-size", type=int, default=4, help="for a seed model: the batch (default 4)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the weights and the input (default 0)")
+    p.add_argument("--perturb", default=None, metavar="PARAM",
+                   help="nudge this scratchnet parameter by 1e-3 (e.g. layer2.0.weight) to watch the locator find it")
     return p
 
 
@@ -82,6 +120,19 @@ def train_command(args):
 
 
 def compare_command(args):
+    from .train import UsageError
+
+    if args.model_file is not None:
+        from .train import check_seed
+
+        check_seed(args.seed)
+        from .model_file import compare_model_file
+
+        return compare_model_file(args)
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise UsageError("compare needs PyTorch to compare against: pip install 'scratchnet[torch]'") from None
     import numpy as np
 
     import reference.models
@@ -118,11 +169,25 @@ def compare_command(args):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["run"]:  # everything after the script's name is the script's own
+        from .runner import main as run_main
+
+        return run_main(argv[1:])
     if argv[:1] == ["bench"]:  # the suite parses its own flags (argparse's REMAINDER would not pass them)
         from benchmarks.suite import main as bench_main
 
         bench_main(argv[1:])
         return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return dispatch(args)
+
+
+def build_parser():
+    """The ``scratchnet`` argument parser, every subcommand with its description and flags."""
     parser = argparse.ArgumentParser(prog="scratchnet", description="scratchnet: a NumPy neural-network engine that mirrors PyTorch")
     from . import __version__
 
@@ -130,18 +195,21 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command")
     _train_parser(sub)
     _sample_parser(sub)
-    cmp_ = sub.add_parser("compare", help="find the first layer where scratchnet and torch disagree")
-    cmp_.add_argument("--model", default="cnn")
-    cmp_.add_argument("--batch-size", type=int, default=4)
-    cmp_.add_argument("--seed", type=int, default=0)
-    cmp_.add_argument("--perturb", default=None, metavar="PARAM", help="nudge this scratchnet parameter (e.g. layer2.0.weight) to see the locator find it")
-    sub.add_parser("bench", help="the benchmark suite: scratchnet vs torch CPU vs torch CUDA (see scratchnet bench --help)")
-    w5 = sub.add_parser("w5", help="the seed's worked backprop example, beside PyTorch")
+    _compare_parser(sub)
+    sub.add_parser("run", help="run an unmodified PyTorch script on scratchnet (see scratchnet run --help)",
+                   description="Run SCRIPT.py [ARGS] with every `import torch`/`torchvision` answered by scratchnet "
+                               "(scratchnet.as_torch). See scratchnet run --help.")
+    sub.add_parser("bench", help="the benchmark suite: scratchnet vs torch CPU vs torch CUDA (see scratchnet bench --help)",
+                   description="Time ops and training steps in each engine. See scratchnet bench --help.")
+    w5 = sub.add_parser("w5", help="the seed's worked backprop example, beside PyTorch",
+                        description="The seed's worked example (a 2-2-2 sigmoid network, one SGD step): every forward value, "
+                                    "the chain rule for dE/dW5 and the updated weights, computed by scratchnet beside the "
+                                    "seed's hand calculation.")
     w5.add_argument("--trace", action="store_true", help="print the backward pass node by node")
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
+    return parser
+
+
+def dispatch(args):
     from .checkpoint import CheckpointError
     from .vision.datasets import DataError
     from .train import UsageError

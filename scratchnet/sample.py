@@ -33,8 +33,9 @@ def load_run(out):
     import os
 
     from .checkpoint import CheckpointError, load_arrays
+    from .runlog import resolve_run_folder
 
-    path = os.path.join(out, "checkpoint.npz")
+    path = os.path.join(resolve_run_folder(out), "checkpoint.npz")
     try:
         arrays, meta = load_arrays(path)
     except CheckpointError as e:

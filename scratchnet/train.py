@@ -7,14 +7,13 @@ epoch a table compares their training loss and test accuracy; the run writes met
 (curves.png) and a checkpoint (checkpoint.npz, no pickle) to ``--out``.
 """
 
-import json
 import math
 import os
-import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .backend import xp
+from .runlog import check_output_folder, resume_note  # noqa: F401  (train_text imports them from here too)
 
 MODELS = ("xor", "mlp", "bn-mlp", "dropout-mlp", "cnn", "cnn5", "lenet")
 DATASETS = ("digits", "mnist", "xor")
@@ -45,7 +44,7 @@ class Config:
     allow_nonfinite: bool = False
     world: int = 1  # processes under torchrun (set from WORLD_SIZE)
     rank: int = 0
-    out: str = "runs/latest"
+    out: str = None  # default: a new runs/<time>-<model> folder, runs/latest pointing at it
     resume: bool = False
     progress: bool = True
     engines: list = field(default_factory=list)
@@ -107,7 +106,8 @@ def load_data(config):
         try:
             arrays = list(mnist_arrays(root))
         except DataError as e:
-            raise UsageError(str(e)) from None
+            where = "" if config.data_dir else f" (looked in {' and '.join(mnist_candidates())}; set SCRATCHNET_MNIST or pass --data-dir)"
+            raise UsageError(f"{e}{where}") from None
     size = INPUT_SIZE[config.model]
     x_train, y_train, x_test, y_test = arrays
     if x_train.shape[-1] != size:
@@ -117,9 +117,20 @@ def load_data(config):
     return x_train, y_train, x_test, y_test
 
 
+def mnist_candidates():
+    """Where ``--data mnist`` looks without ``--data-dir``, in order: ``$SCRATCHNET_MNIST``, else
+    ``data/mnist`` in the project that holds this scratchnet (the folder above the package), then
+    ``shared/data/mnist`` beside that project — never relative to the current directory."""
+    if os.environ.get("SCRATCHNET_MNIST"):
+        return [os.environ["SCRATCHNET_MNIST"]]
+    project = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return [os.path.join(project, "data", "mnist"), os.path.join(os.path.dirname(project), "shared", "data", "mnist")]
+
+
 def default_mnist_dir():
-    """$SCRATCHNET_MNIST, else a shared/data/mnist folder beside the working directory's project."""
-    return os.environ.get("SCRATCHNET_MNIST", os.path.join("..", "shared", "data", "mnist"))
+    """The first of :func:`mnist_candidates` that exists (else the first, for the error message)."""
+    candidates = mnist_candidates()
+    return next((c for c in candidates if os.path.isdir(c)), candidates[0])
 
 
 # --- engines ------------------------------------------------------------------------------------
@@ -273,15 +284,16 @@ def _state_arrays(engine):
     return out
 
 
-def save_run(config, engines, history, path):
-    from .checkpoint import save_arrays
+def save_run(config, engines, history, path, **extra):
+    """The checkpoint: every engine's state, and a header saying what it is (``extra`` adds to it)."""
+    from .runlog import save_checkpoint
 
-    arrays = {}
-    for engine in engines.values():
-        arrays.update(_state_arrays(engine))
     meta = {"model": config.model, "data": config.data, "optimizer": config.optimizer, "engines": list(engines),
-            "epoch": len(history), "history": history}
-    save_arrays(path, arrays, meta)
+            "epoch": len(history), "history": history, **extra}
+    try:
+        save_checkpoint(path, engines, meta, _state_arrays)
+    except OSError as e:
+        raise UsageError(f"--out {config.out}: could not save the checkpoint ({e.strerror or e}); the previous one is intact") from None
 
 
 def restore_run(config, engines, path):
@@ -363,30 +375,23 @@ def check_seed(seed):
         raise UsageError(f"--seed must be between 0 and {2**32 - 1} (got {seed})")
 
 
-def check_output_folder(folder):
-    """Make sure ``folder`` can hold the run's files before any training starts."""
-    if os.path.exists(folder) and not os.path.isdir(folder):
-        raise UsageError(f"--out {folder}: exists and is not a folder")
-    try:
-        os.makedirs(folder, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-") as f:
-            f.write(b"x" * 4096)
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError as e:
-        raise UsageError(f"--out {folder}: cannot write there ({e.strerror or e})") from None
-
-
 def run(config):
     """Train as configured; returns the per-epoch history (a list of dicts). Under ``torchrun``
     every rank trains on its shard of each batch; only rank 0 prints and writes files."""
+    from .runlog import choose_out, point_latest
+
     config.resolve()
     init_distributed(config)
     lead = config.rank == 0
-    if lead:
+    fresh = choose_out(config)  # a new runs/<time>-<model> folder unless --out (or --resume) says which
+    if lead and not fresh:
         check_output_folder(config.out)
     x_train, y_train, x_test, y_test = load_data(config)
     engines = build_engines(config)
+    latest = None
+    if lead and fresh:  # made once the data and the models are ready, so a failed start leaves no empty run
+        check_output_folder(config.out)
+        latest = point_latest(config.out)
     checkpoint = os.path.join(config.out, "checkpoint.npz")
     history = restore_run(config, engines, checkpoint) if config.resume else []
     from .utils.data import BatchSampler, RandomSampler
@@ -398,20 +403,19 @@ def run(config):
         list(loader)
     if lead:
         print(header(config, len(x_train), len(x_test)))
-    for epoch in range(len(history) + 1, config.epochs + 1):
+        print(resume_note(config, history))
+    start = len(history) + 1  # the first row this run prints carries the header, resumed or not
+    for epoch in range(start, config.epochs + 1):
         row = train_epoch(config, engines, loader, x_train, y_train, epoch)
         for name, engine in engines.items():
             row[f"{name}_accuracy"] = engine.accuracy(x_test, y_test)
         history.append(row)
         if not lead:
             continue
-        print(table_row(row, engines, first=len(history) == 1))
-        try:
-            save_run(config, engines, history, checkpoint)
-        except OSError as e:
-            raise UsageError(f"--out {config.out}: could not save the checkpoint ({e.strerror or e}); the previous one is intact") from None
+        print(table_row(row, engines, first=epoch == start))
+        save_run(config, engines, history, checkpoint)
     if lead:
-        write_outputs(config, history)
+        write_outputs(config, history, latest)
     return history
 
 
@@ -471,41 +475,23 @@ def table_row(row, engines, first):
     if len(names) == 2:
         values.append(f"{100 * (row['scratchnet_accuracy'] - row['torch_accuracy']):+.2f}")
     values += [f"{row[f'{n}_seconds']:.2f}" for n in names]
-    widths = [max(len(c), 9) for c in cols]
-    line = "  ".join(v.rjust(w) for v, w in zip(values, widths))
-    if first:
-        return "  ".join(c.rjust(w) for c, w in zip(cols, widths)) + "\n" + line
-    return line
+    from .runlog import table_line
+
+    return table_line(cols, values, header=first)
 
 
-def write_outputs(config, history):
-    try:
-        os.makedirs(config.out, exist_ok=True)
-        with open(os.path.join(config.out, "metrics.json"), "w") as f:
-            json.dump({"config": {k: v for k, v in asdict(config).items() if k != "progress"}, "history": history}, f, indent=2)
-        plot(history, config.engines, os.path.join(config.out, "curves.png"), f"{config.model} on {config.data}")
-    except OSError as e:
-        raise UsageError(f"--out {config.out}: could not write metrics.json or curves.png ({e.strerror or e})") from None
-    print(f"wrote {config.out}/metrics.json, curves.png and checkpoint.npz")
+#: the two panels of curves.png: (history key, y label, panel title, scale)
+PANELS = [("loss", "training loss", "training loss", 1), ("accuracy", "test accuracy (%)", "test accuracy", 100)]
+
+
+def write_outputs(config, history, latest=None):
+    from .runlog import write_outputs as write
+
+    write(config, history, PANELS, f"{config.model} on {config.data}", latest)
 
 
 def plot(history, engines, path, title):
-    """Training loss and test accuracy per epoch, one line per engine."""
-    import matplotlib
+    """Training loss and test accuracy per epoch, one line with markers per engine."""
+    from .runlog import plot_curves
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    epochs = [r["epoch"] for r in history]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    for name, style in zip(engines, ("-o", "--s")):
-        left.plot(epochs, [r[f"{name}_loss"] for r in history], style, label=name)
-        right.plot(epochs, [100 * r[f"{name}_accuracy"] for r in history], style, label=name)
-    left.set(xlabel="epoch", ylabel="training loss", title=f"{title}: loss")
-    right.set(xlabel="epoch", ylabel="test accuracy (%)", title=f"{title}: accuracy")
-    for ax in (left, right):
-        ax.grid(alpha=0.3)
-        ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    plot_curves(history, engines, path, title, PANELS)

@@ -9,14 +9,13 @@ schedule (:mod:`scratchnet.lm`). An "epoch" is ``--steps-per-epoch`` steps; afte
 shows both engines' training loss and their loss and perplexity on held-out text (the last 10%).
 """
 
-import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .backend import xp
-from .train import UsageError, check_output_folder, check_seed, restore_run, _progress, _state_arrays
+from .train import UsageError, check_output_folder, check_seed, restore_run, resume_note, save_run, _progress
 
 TEXT_MODELS = ("gpt", "lstm", "gru")
 DEFAULT_LR = {"gpt": 3e-3, "lstm": 1e-2, "gru": 1e-2}
@@ -52,7 +51,7 @@ class TextConfig:
     optimizer: str = "adamw"
     seed: int = 777
     allow_nonfinite: bool = False
-    out: str = "runs/latest"
+    out: str = None  # default: a new runs/<time>-<model> folder, runs/latest pointing at it
     resume: bool = False
     progress: bool = True
     engines: list = field(default_factory=list)
@@ -104,7 +103,7 @@ class TextConfig:
             try:
                 import torch
             except ImportError:
-                raise UsageError("--engine torch/both needs PyTorch: pip install torch") from None
+                raise UsageError("--engine torch/both needs PyTorch: pip install 'scratchnet[torch]' (or use --engine scratchnet)") from None
             if self.device == "cuda" and not torch.cuda.is_available():
                 raise UsageError("--device cuda: no CUDA GPU is available to PyTorch here (use --device cpu)")
         if self.device == "cuda" and self.engines == ["scratchnet"]:
@@ -219,10 +218,13 @@ def build_text_engines(config, vocab_size):
 def run_text(config):
     """Train as configured; returns the per-epoch history (a list of dicts)."""
     from . import lm
-    from .checkpoint import CheckpointError, load_arrays, save_arrays
+    from .checkpoint import CheckpointError, load_arrays
+    from .runlog import choose_out, point_latest
 
     config.resolve()
-    check_output_folder(config.out)
+    fresh = choose_out(config)  # a new runs/<time>-<model> folder unless --out (or --resume) says which
+    if not fresh:
+        check_output_folder(config.out)
     train, held_out = load_text(config)
     tokenizer = train.tokenizer
     checkpoint = os.path.join(config.out, "checkpoint.npz")
@@ -237,10 +239,16 @@ def run_text(config):
                              f"({_describe(meta.get('text'))}, now {_describe(text_meta)})")
     engines = build_text_engines(config, tokenizer.vocab_size)
     history = restore_run(config, engines, checkpoint) if config.resume else []
+    latest = None
+    if fresh:  # made once the text and the models are ready, so a failed start leaves no empty run
+        check_output_folder(config.out)
+        latest = point_latest(config.out)
     rng = xp.random.default_rng([config.seed, 2**31])  # the held-out windows: fixed for the run
     eval_batches = [held_out.windows(rng.integers(0, len(held_out), config.batch_size)) for _ in range(config.eval_batches)]
     print(text_header(config, train, held_out))
-    for epoch in range(len(history) + 1, config.epochs + 1):
+    print(resume_note(config, history))
+    start = len(history) + 1  # the first row this run prints carries the header, resumed or not
+    for epoch in range(start, config.epochs + 1):
         totals = {name: 0.0 for name in engines}
         for engine in engines.values():
             engine.seconds = 0.0
@@ -258,17 +266,9 @@ def run_text(config):
             row[f"{name}_perplexity"] = math.exp(min(row[f"{name}_val_loss"], 700.0))
             row[f"{name}_seconds"] = engine.seconds
         history.append(row)
-        print(text_row(row, engines, first=len(history) == 1))
-        arrays = {}
-        for engine in engines.values():
-            arrays.update(_state_arrays(engine))
-        meta = {"model": config.model, "data": "text", "optimizer": config.optimizer, "engines": list(engines),
-                "epoch": len(history), "history": history, "text": text_meta}
-        try:
-            save_arrays(checkpoint, arrays, meta)
-        except OSError as e:
-            raise UsageError(f"--out {config.out}: could not save the checkpoint ({e.strerror or e}); the previous one is intact") from None
-    write_text_outputs(config, history)
+        print(text_row(row, engines, first=epoch == start))
+        save_run(config, engines, history, checkpoint, text=text_meta)
+    write_text_outputs(config, history, latest)
     return history
 
 
@@ -307,38 +307,23 @@ def text_row(row, engines, first):
     if two:
         values.append(f"{row['scratchnet_val_loss'] - row['torch_val_loss']:+.1e}")
     values += [f"{row[f'{n}_perplexity']:.3f}" for n in names] + [f"{row[f'{n}_seconds']:.2f}" for n in names]
-    widths = [max(len(c), 9) for c in cols]
-    line = "  ".join(v.rjust(w) for v, w in zip(values, widths))
-    return ("  ".join(c.rjust(w) for c, w in zip(cols, widths)) + "\n" + line) if first else line
+    from .runlog import table_line
+
+    return table_line(cols, values, header=first)
 
 
-def write_text_outputs(config, history):
-    try:
-        with open(os.path.join(config.out, "metrics.json"), "w") as f:
-            json.dump({"config": {k: v for k, v in asdict(config).items() if k != "progress"}, "history": history}, f, indent=2)
-        plot_text(history, config.engines, os.path.join(config.out, "curves.png"), f"{config.model} on text")
-    except OSError as e:
-        raise UsageError(f"--out {config.out}: could not write metrics.json or curves.png ({e.strerror or e})") from None
-    print(f"wrote {config.out}/metrics.json, curves.png and checkpoint.npz")
+#: the two panels of curves.png: (history key, y label, panel title, scale)
+TEXT_PANELS = [("loss", "training loss (nats/char)", "training loss", 1), ("val_loss", "held-out loss (nats/char)", "held-out loss", 1)]
+
+
+def write_text_outputs(config, history, latest=None):
+    from .runlog import write_outputs
+
+    write_outputs(config, history, TEXT_PANELS, f"{config.model} on text", latest)
 
 
 def plot_text(history, engines, path, title):
-    """Training loss and held-out loss per epoch, one line per engine."""
-    import matplotlib
+    """Training loss and held-out loss per epoch, one line with markers per engine."""
+    from .runlog import plot_curves
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    epochs = [r["epoch"] for r in history]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    for name, style in zip(engines, ("-o", "--s")):
-        left.plot(epochs, [r[f"{name}_loss"] for r in history], style, label=name)
-        right.plot(epochs, [r[f"{name}_val_loss"] for r in history], style, label=name)
-    left.set(xlabel="epoch", ylabel="training loss (nats/char)", title=f"{title}: training loss")
-    right.set(xlabel="epoch", ylabel="held-out loss (nats/char)", title=f"{title}: held-out loss")
-    for ax in (left, right):
-        ax.grid(alpha=0.3)
-        ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    plot_curves(history, engines, path, title, TEXT_PANELS)
