@@ -152,3 +152,26 @@ def cholesky_inverse_lower(low):
         # out[i, j] = sum over k >= max(i, j) of t[k, i] t[k, j]
         mask = k[:, None, None] >= xp.maximum(k[None, :, None], k[None, None, :])
         return _masked_sum(t[..., :, :, None] * t[..., :, None, :], mask, -3)
+
+
+def svd(a, **kwargs):
+    """NumPy's SVD with torch's error where the iteration does not converge (non-finite input)."""
+    from .linalg import LinAlgError
+
+    try:
+        return xp.linalg.svd(a, **kwargs)
+    except xp.linalg.LinAlgError:
+        flat = a.reshape((-1,) + a.shape[-2:])
+        bad = [i for i in range(flat.shape[0]) if not xp.isfinite(flat[i]).all()]
+        prefix = f"(Batch element {bad[0] if bad else 0}): " if a.ndim > 2 else ""
+        raise LinAlgError(f"linalg.svd: {prefix}The algorithm failed to converge because the input matrix contained non-finite values.") from None
+
+
+def eigh(a, UPLO):
+    """NumPy's eigh with torch's error where the iteration does not converge."""
+    from .linalg import LinAlgError
+
+    try:
+        return xp.linalg.eigh(a, UPLO=UPLO)
+    except xp.linalg.LinAlgError:
+        raise LinAlgError("linalg.eigh: The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated eigenvalues (error code: 1).") from None

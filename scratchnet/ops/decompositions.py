@@ -177,7 +177,7 @@ def _check_uplo(UPLO):
 
 class LinalgEigh(_Packed, Function):
     def compute(ctx, a, UPLO):
-        return list(xp.linalg.eigh(a, UPLO=UPLO))
+        return list(_lapack.eigh(a, UPLO))
 
     def grads(ctx, outs, grads):
         (w, v), (gw, gv) = outs, grads
@@ -219,7 +219,7 @@ def eigvalsh(A, UPLO="L", *, out=None):
 
 class LinalgSvd(_Packed, Function):
     def compute(ctx, a, full_matrices):
-        return list(xp.linalg.svd(a, full_matrices=full_matrices))
+        return list(_lapack.svd(a, full_matrices=full_matrices))
 
     def grads(ctx, outs, grads):
         (u, s, vh), (gu, gs, gvh) = outs, grads
@@ -303,7 +303,7 @@ def _cutoff(s, m, n, atol, rtol, dtype):
 
 class LinalgPinv(Function):
     def forward(ctx, a, atol, rtol):
-        u, s, vh = xp.linalg.svd(a, full_matrices=False)
+        u, s, vh = _lapack.svd(a, full_matrices=False)
         keep = s > _cutoff(s, a.shape[-2], a.shape[-1], atol, rtol, a.dtype)
         s_inv = xp.where(keep, 1 / xp.where(keep, s, 1), 0)
         out = xp.swapaxes(vh, -1, -2) @ (s_inv[..., :, None] * xp.swapaxes(u, -1, -2))
@@ -356,7 +356,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None)
     check_matrices("linalg.matrix_rank", A, square=False)
     if tol is not None:
         atol, rtol = tol, 0.0
-    s = xp.linalg.svd(A.array, compute_uv=False)
+    s = _lapack.svd(A.array, compute_uv=False)
     return Tensor._make((s > _cutoff(s, A.shape[-2], A.shape[-1], atol, rtol, A.dtype)).sum(-1).astype(xp.int64))
 
 

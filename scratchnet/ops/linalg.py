@@ -71,9 +71,13 @@ def _zero_pivots(a):
 
 
 def _tame(a):
-    """Finite and far from overflow: NumPy's LAPACK then agrees with torch's to rounding (with
-    inf, NaN or huge values the order of operations decides where inf and NaN land)."""
-    return a.size == 0 or bool(xp.abs(a).max() < 1e15)
+    """Finite, far from overflow and without denormals: NumPy's LAPACK then agrees with torch's
+    to rounding (with inf, NaN, huge or denormal values the kernels' order of operations and
+    reciprocals decide where inf and NaN land)."""
+    if a.size == 0:
+        return True
+    magnitude = xp.abs(a)
+    return bool(magnitude.max() < 1e15) and not bool(((magnitude > 0) & (magnitude < xp.finfo(a.dtype).tiny)).any())
 
 
 def _inverse(a, check):
