@@ -73,7 +73,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     """
     check_matrices("linalg.solve_ex", A)
     result = solve(A, B, left=left, _check=False)
-    info = _lapack.lu_factor(A.array if left else xp.swapaxes(A.array, -1, -2))[3]
+    info = _lapack.lu_factor(A.array)[3]  # (left=False solves with the same LU of A, transposed)
     if check_errors and (info > 0).any():
         _raise("torch.linalg.solve_ex", A, info, "The solver failed because the input matrix is singular.")
     return linalg_solve_ex(result, _info(info))
