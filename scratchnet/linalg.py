@@ -22,6 +22,8 @@ from .ops.linalg import linalg_cholesky as cholesky
 from .ops.linalg import linalg_slogdet_fn as slogdet
 from .ops.math import matmul
 from .ops.products import _linalg_cross, _multi_dot
+from .backend import xp
+from .tensor import Tensor
 
 __all__ = [
     "LinAlgError", "inv", "det", "slogdet", "solve", "solve_triangular", "cholesky", "qr", "eigh", "eigvalsh",
@@ -58,6 +60,15 @@ def vecdot(x, y, *, dim=-1, out=None):
     >>> sn.linalg.vecdot(sn.ones(2, 3), sn.ones(3)).tolist()
     [3.0, 3.0]
     """
+    from .ops.linalg import _TYPE
+
+    if x.dtype not in ("float32", "float64"):
+        raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {_TYPE[str(x.dtype)]}")
+    if y.dtype != x.dtype:
+        raise RuntimeError(
+            f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type {_TYPE[str(x.dtype)]} and y of type "
+            f"{_TYPE[str(y.dtype)]} instead"
+        )
     return (x * y).sum(dim)
 
 
@@ -73,6 +84,8 @@ def tensorinv(A, ind=2, *, out=None):
 
     if ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    if ind > A.ndim:
+        raise RuntimeError(f"ArrayRef: invalid slice, N = {ind}; size = {A.ndim}")
     rows, cols = tuple(A.shape[:ind]), tuple(A.shape[ind:])
     if math.prod(rows) != math.prod(cols):
         raise RuntimeError(
@@ -108,15 +121,21 @@ def vander(x, *, N=None):
     >>> sn.linalg.vander(sn.tensor([1.0, 2.0]), N=3).tolist()
     [[1.0, 1.0, 1.0], [1.0, 2.0, 4.0]]
     """
-    from .ops.shape import stack
+    from .ops.linalg import _TYPE
+    from .ops.scan import cumprod
+    from .ops.shape import cat
 
-    n = (x.shape[-1] if x.ndim else 1) if N is None else N
+    if x.dtype == "bool":
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer tensors, but got {_TYPE['bool']}")
+    x = x.reshape(1) if x.ndim == 0 else x
+    n = x.shape[-1] if N is None else N
     if n <= 1:
         raise RuntimeError("N must be greater than 1.")
-    columns = [x * 0 + 1]
-    for _ in range(n - 1):
-        columns.append(columns[-1] * x)
-    return stack(columns[:n], dim=-1)
+    if x.dtype not in ("float32", "float64"):
+        x = x.long()  # integer input gives int64 powers, as torch
+    ones = Tensor._make(xp.ones(tuple(x.shape) + (1,), x.dtype))
+    powers = cumprod(x.unsqueeze(-1).expand(*x.shape, n - 1), dim=-1)  # torch's cumprod: its gradient too
+    return cat([ones, powers], dim=-1)
 
 
 def cond(A, p=None, *, out=None):
@@ -127,6 +146,10 @@ def cond(A, p=None, *, out=None):
     >>> sn.linalg.cond(sn.tensor([[1.0, 0.0], [0.0, 4.0]])).item()
     4.0
     """
+    if A.ndim < 2:
+        raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
+    if A.numel() == 0:  # torch: zeros of the batch shape, outside the graph
+        return Tensor._make(xp.zeros(tuple(A.shape[:-2]), A.dtype))
     if p in (None, 2, -2):
         s = svdvals(A)
         ratio = s[..., 0] / s[..., -1]
@@ -143,8 +166,9 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     [1.0, 5.0]
     """
     from .ops.einsum import einsum
+    from .tensor import _wrap_dim
 
-    d1, d2 = dim1 % A.ndim, dim2 % A.ndim
+    d1, d2 = _wrap_dim(dim1, A.ndim), _wrap_dim(dim2, A.ndim)
     rest = [d for d in range(A.ndim) if d not in (d1, d2)]
     m = A.permute(*rest, d1, d2)
     m = m[..., :, offset:] if offset >= 0 else m[..., -offset:, :]

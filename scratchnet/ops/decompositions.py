@@ -23,11 +23,12 @@ from collections import namedtuple
 
 from ..backend import xp
 from ..tensor import Function, Tensor
+from . import _lapack
 from .linalg import check_matrices, inv, solve, solve_triangular
 from .math import matmul
 from .shape import cat
 
-__all__ = ["qr", "svd", "pinverse", "matrix_exp", "cholesky_solve", "cholesky_inverse", "triangular_solve"]
+__all__ = ["qr", "svd", "pinverse", "matrix_exp"]
 
 linalg_qr = namedtuple("linalg_qr", ["Q", "R"])
 linalg_eigh = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
@@ -176,7 +177,7 @@ def _check_uplo(UPLO):
 
 class LinalgEigh(_Packed, Function):
     def compute(ctx, a, UPLO):
-        return list(xp.linalg.eigh(a, UPLO=UPLO))
+        return list(_lapack.eigh(a, UPLO))
 
     def grads(ctx, outs, grads):
         (w, v), (gw, gv) = outs, grads
@@ -218,7 +219,7 @@ def eigvalsh(A, UPLO="L", *, out=None):
 
 class LinalgSvd(_Packed, Function):
     def compute(ctx, a, full_matrices):
-        return list(xp.linalg.svd(a, full_matrices=full_matrices))
+        return list(_lapack.svd(a, full_matrices=full_matrices))
 
     def grads(ctx, outs, grads):
         (u, s, vh), (gu, gs, gvh) = outs, grads
@@ -302,7 +303,7 @@ def _cutoff(s, m, n, atol, rtol, dtype):
 
 class LinalgPinv(Function):
     def forward(ctx, a, atol, rtol):
-        u, s, vh = xp.linalg.svd(a, full_matrices=False)
+        u, s, vh = _lapack.svd(a, full_matrices=False)
         keep = s > _cutoff(s, a.shape[-2], a.shape[-1], atol, rtol, a.dtype)
         s_inv = xp.where(keep, 1 / xp.where(keep, s, 1), 0)
         out = xp.swapaxes(vh, -1, -2) @ (s_inv[..., :, None] * xp.swapaxes(u, -1, -2))
@@ -355,7 +356,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None)
     check_matrices("linalg.matrix_rank", A, square=False)
     if tol is not None:
         atol, rtol = tol, 0.0
-    s = xp.linalg.svd(A.array, compute_uv=False)
+    s = _lapack.svd(A.array, compute_uv=False)
     return Tensor._make((s > _cutoff(s, A.shape[-2], A.shape[-1], atol, rtol, A.dtype)).sum(-1).astype(xp.int64))
 
 
@@ -391,7 +392,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 
 
-# --- the matrix exponential and Cholesky-based solves (compositions of the ops above) -------------
+# --- the matrix exponential (a composition of the ops above; the Cholesky-based solves: cholesky_solves.py)
 
 
 def matrix_exp(A, *, out=None):
@@ -417,45 +418,4 @@ def matrix_exp(A, *, out=None):
     return result
 
 
-def cholesky_solve(B, L, upper=False, *, out=None):
-    """``X`` with ``(L L^T) X = B`` from the Cholesky factor ``L`` (or ``U = L^T`` with ``upper``).
-
-    >>> import scratchnet as sn
-    >>> sn.cholesky_solve(sn.tensor([[2.0], [4.0]]), sn.eye(2) * 2).tolist()
-    [[0.5], [1.0]]
-    """
-    low = L.mT if upper else L
-    return solve(matmul(low, low.mT), B)  # the whole of L counts, as in torch's gradient
-
-
-def cholesky_inverse(L, upper=False, *, out=None):
-    """``(L L^T)^-1`` from the Cholesky factor ``L`` (or ``U = L^T`` with ``upper``).
-
-    >>> import scratchnet as sn
-    >>> sn.cholesky_inverse(sn.eye(2) * 2).tolist()
-    [[0.25, 0.0], [0.0, 0.25]]
-    """
-    low = L.mT if upper else L
-    return inv(matmul(low, low.mT))
-
-
-triangular_solve_result = namedtuple("triangular_solve", ["solution", "cloned_coefficient"])
-
-
-def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False, *, out=None):
-    """torch.triangular_solve (deprecated in torch for ``linalg.solve_triangular``): ``X`` with
-    ``A X = b`` (``A^T X = b`` with ``transpose``), and a copy of ``A``.
-
-    >>> import scratchnet as sn
-    >>> sn.triangular_solve(sn.tensor([[2.0], [2.0]]), sn.eye(2) * 2).solution.tolist()
-    [[1.0], [1.0]]
-    """
-    a = A.mT if transpose else A
-    solution = solve_triangular(a, b, upper=upper != transpose, unitriangular=unitriangular)
-    return triangular_solve_result(solution, A.clone())
-
-
-METHODS = {
-    "svd": svd, "pinverse": pinverse, "qr": qr, "matrix_exp": matrix_exp, "cholesky_solve": cholesky_solve,
-    "cholesky_inverse": cholesky_inverse, "triangular_solve": triangular_solve,
-}
+METHODS = {"svd": svd, "pinverse": pinverse, "qr": qr, "matrix_exp": matrix_exp}

@@ -25,7 +25,8 @@ scratchnet.linalg.LinAlgError: linalg.inv: The diagonal element 2 is zero, the i
 from collections import namedtuple
 
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Function, Tensor, broadcast_shapes
+from ..tensor import Function, Tensor, broadcast_shapes, is_grad_enabled
+from . import _lapack
 from .math import matmul, where
 
 __all__ = ["inverse", "det", "logdet", "slogdet", "cholesky", "matrix_power"]
@@ -54,25 +55,44 @@ def check_matrices(name, A, square=True):
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices")
 
 
+def not_implemented(kernel, dtype):
+    """torch's error for a kernel it has no integer/bool version of."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{_TYPE[str(dtype)]}\'')
+
+
 def _batch_prefix(A, index):
     return f"(Batch element {index}): " if A.ndim > 2 else ""
 
 
 def _zero_pivots(a):
     """For each matrix, the 1-based index of the first exactly-zero pivot of LU with partial
-    pivoting (as LAPACK's getrf reports it), 0 if none. Vectorised over the batch."""
-    u = xp.array(a.reshape((-1,) + a.shape[-2:]), copy=True)
-    batch, n = u.shape[0], u.shape[-1]
-    first = xp.zeros(batch, dtype=xp.int64)
-    rows = xp.arange(batch)
-    for k in range(n):
-        p = k + xp.argmax(xp.abs(u[:, k:, k]), axis=1)
-        u[rows, k], u[rows, p] = u[rows, p], u[rows, k].copy()
-        pivot = u[:, k, k]
-        first = xp.where((first == 0) & (pivot == 0), k + 1, first)
-        factors = u[:, k + 1 :, k] / xp.where(pivot == 0, 1, pivot)[:, None]
-        u[:, k + 1 :] -= factors[:, :, None] * u[:, k, None, :]
-    return first
+    pivoting (as LAPACK's getrf reports it), 0 if none (flattened over the batch)."""
+    return _lapack.lu_factor(a)[3].reshape(-1)
+
+
+def _tame(a):
+    """Finite, far from overflow and without denormals: NumPy's LAPACK then agrees with torch's
+    to rounding (with inf, NaN, huge or denormal values the kernels' order of operations and
+    reciprocals decide where inf and NaN land)."""
+    if a.size == 0:
+        return True
+    magnitude = xp.abs(a)
+    return bool(magnitude.max() < 1e15) and not bool(((magnitude > 0) & (magnitude < xp.finfo(a.dtype).tiny)).any())
+
+
+def _inverse(a, check):
+    """``a^-1``: LAPACK through NumPy for finite input; with inf/NaN, or where a pivot is zero
+    and ``check`` is off, scratchnet's own LU (torch's inf/NaN placement, see ``_lapack``)."""
+    if _tame(a):
+        try:
+            return xp.linalg.inv(a)
+        except xp.linalg.LinAlgError:
+            if check:
+                raise
+    out, info = _lapack.solve(a, xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape))
+    if check and (info > 0).any():
+        raise xp.linalg.LinAlgError("singular")
+    return out
 
 
 def _raise_singular(name, A, message):
@@ -91,9 +111,9 @@ def _tensor_const(array):
 
 
 class LinalgInvEx(Function):
-    def forward(ctx, a):
+    def forward(ctx, a, check=True):
         try:
-            out = xp.linalg.inv(a)
+            out = _inverse(a, check)
         except xp.linalg.LinAlgError:
             _raise_singular("linalg.inv", a, "The diagonal element {} is zero, the inversion could not be completed because the input matrix is singular.")
         ctx.save_for_backward(out)
@@ -127,18 +147,41 @@ def inverse(input, *, out=None):
 
 class LinalgDet(Function):
     def forward(ctx, a):
-        out = xp.asarray(xp.linalg.det(a)).astype(a.dtype)
+        if _tame(a):
+            out = xp.asarray(xp.linalg.det(a)).astype(a.dtype)
+        else:  # torch's LU (of A^T, the layout LAPACK reads): its inf/NaN
+            lu, _, sign, _ = _lapack.lu_factor(xp.swapaxes(a, -1, -2))
+            with xp.errstate(all="ignore"):
+                out = (sign * xp.diagonal(lu, axis1=-2, axis2=-1).prod(-1)).astype(a.dtype)
         ctx.save_for_backward(a, out)
         return out
 
     def backward(ctx, grad):
         a, d = ctx.saved_tensors
-        try:
-            return (grad * d).unsqueeze(-1).unsqueeze(-1) * inv(a).mT
-        except LinAlgError:  # an exactly singular matrix has det 0, and torch's gradient is then 0
-            from .decompositions import pinv
-
-            return (grad * d).unsqueeze(-1).unsqueeze(-1) * pinv(a).mT
+        n = a.shape[-1]
+        scale = (grad * d).unsqueeze(-1).unsqueeze(-1)
+        if n == 1:  # det of a 1x1 matrix is its entry (torch's gradient: grad, even at 0)
+            return grad.unsqueeze(-1).unsqueeze(-1) * _tensor_const(xp.ones(a.shape, a.dtype))
+        if not is_grad_enabled():
+            # torch's first-order formula: A^T G = grad det(A) I through the LU of A^T, a zero
+            # pivot replaced by eps (so an exactly singular matrix gets 0, not its cofactors)
+            lu, perm, _, _ = _lapack.lu_factor(xp.swapaxes(a.array, -1, -2))
+            diag = xp.diagonal(lu, axis1=-2, axis2=-1)
+            lu = lu + (xp.where(diag == 0, xp.finfo(a.dtype).eps, 0)[..., None] * xp.eye(n, dtype=a.dtype))
+            rhs = xp.broadcast_to(scale.array * xp.eye(n, dtype=a.dtype), a.shape)
+            return _tensor_const(_lapack.lu_solve(lu, perm, rhs).astype(a.dtype))
+        singular = d.array == 0
+        if not singular.any():
+            return scale * inv(a).mT
+        # (differentiated again) an exactly singular matrix: its cofactor matrix U adj(S) Vh det(U Vh)
+        # from the SVD, held constant
+        u, s, vh = xp.linalg.svd(a.array)
+        others = xp.where(xp.eye(n, dtype=bool), 1, s[..., None, :]).prod(-1)
+        cofactor = (u * others[..., None, :]) @ vh * (xp.linalg.det(u) * xp.linalg.det(vh))[..., None, None]
+        safe = xp.where(singular[..., None, None], xp.eye(n, dtype=a.dtype), a.array)
+        regular = d.array[..., None, None] * xp.swapaxes(xp.linalg.inv(safe), -1, -2)
+        dense = xp.where(singular[..., None, None], cofactor, regular).astype(a.dtype)
+        return grad.unsqueeze(-1).unsqueeze(-1) * _tensor_const(dense)
 
 
 def det(A, *, out=None):
@@ -157,13 +200,21 @@ class LinalgSlogdet(Function):
     """log|det A| (the sign is :class:`SlogdetSign`)."""
 
     def forward(ctx, a):
-        sign, logabs = xp.linalg.slogdet(a)
         ctx.save_for_backward(a)
-        return xp.asarray(logabs).astype(a.dtype)
+        return _slogdet_arrays(a)[1]
 
-    def backward(ctx, grad):
+    def backward(ctx, grad):  # torch does not check for a singular matrix here: inf/NaN
         (a,) = ctx.saved_tensors
-        return grad.unsqueeze(-1).unsqueeze(-1) * inv(a).mT
+        return grad.unsqueeze(-1).unsqueeze(-1) * LinalgInvEx.apply(a, check=False).mT
+
+
+def _slogdet_arrays(a):
+    """(sign, log|det|) from the LU factors, as torch: the sign of a NaN determinant is 0."""
+    lu, _, perm_sign, _ = _lapack.lu_factor(a)
+    diag = xp.diagonal(lu, axis1=-2, axis2=-1)
+    with xp.errstate(all="ignore"):
+        signs = xp.nan_to_num(xp.sign(diag), nan=0.0)
+        return (perm_sign * signs.prod(-1)).astype(a.dtype), xp.log(xp.abs(diag)).sum(-1).astype(a.dtype)
 
 
 class SlogdetSign(Function):
@@ -172,7 +223,7 @@ class SlogdetSign(Function):
     backward_name = "LinalgSlogdetBackward0"
 
     def forward(ctx, a):
-        return xp.asarray(xp.linalg.slogdet(a)[0]).astype(a.dtype)
+        return _slogdet_arrays(a)[0]
 
     def backward(ctx, grad):
         return Tensor._make(xp.zeros(ctx.inputs[0].shape, grad.dtype))
@@ -221,28 +272,38 @@ def logdet(input):
 
 
 class LinalgSolveEx(Function):
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, check=True, trans=False):
+        """``op(A) X = B`` with ``op(A) = A^T`` when ``trans`` (what ``left=False`` solves, from
+        the LU of A itself, as torch)."""
+        ctx.trans = trans
         broadcast_shapes(a.shape[:-2], b.shape[:-2])  # torch's error if they clash
         batch = xp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
         a_full = xp.broadcast_to(a, batch + a.shape[-2:])
-        try:
-            out = xp.linalg.solve(a_full, xp.broadcast_to(b, batch + b.shape[-2:]))
-        except xp.linalg.LinAlgError:
-            bad = _zero_pivots(a_full)
-            index = int(xp.argmax(bad > 0)) if (bad > 0).any() else 0
-            raise LinAlgError(
-                f"torch.linalg.solve: {_batch_prefix(a_full, index)}The solver failed because the input matrix is singular."
-            ) from None
+        b_full = xp.broadcast_to(b, batch + b.shape[-2:])
+        if _tame(a_full) and _tame(b_full):
+            try:
+                out = xp.linalg.solve(xp.swapaxes(a_full, -1, -2) if trans else a_full, b_full)
+                info = None
+            except xp.linalg.LinAlgError:
+                out, info = _lapack.solve(a_full, b_full, trans)
+        else:  # inf/NaN: scratchnet's own LU, for torch's placement of inf and NaN
+            out, info = _lapack.solve(a_full, b_full, trans)
+        if check and info is not None and (info > 0).any():
+            index = int(xp.argmax(info.reshape(-1) > 0))
+            raise LinAlgError(f"torch.linalg.solve: {_batch_prefix(a_full, index)}The solver failed because the input matrix is singular.")
         ctx.save_for_backward(a, out)
         return out
 
     def backward(ctx, grad):
         a, x = ctx.saved_tensors
-        grad_b = LinalgSolveEx.apply(a.mT, grad)
-        return (-matmul(grad_b, x.mT) if ctx.needs_input_grad[0] else None), grad_b
+        grad_b = LinalgSolveEx.apply(a, grad, check=False, trans=not ctx.trans)  # torch's backward does not check
+        grad_a = None
+        if ctx.needs_input_grad[0]:
+            grad_a = -matmul(x, grad_b.mT) if ctx.trans else -matmul(grad_b, x.mT)
+        return grad_a, grad_b
 
 
-def solve(A, B, *, left=True, out=None):
+def solve(A, B, *, left=True, out=None, _check=True):
     """``X`` with ``A X = B`` (or ``X A = B`` when ``left=False``); ``B`` is ``(*, n, k)`` or a
     batch of vectors ``(*, n)``; batch dims broadcast. Singular A raises :class:`LinAlgError`.
 
@@ -260,12 +321,14 @@ def solve(A, B, *, left=True, out=None):
     if not left:
         if vector:
             raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not supported for left=False. In this case linalg.solve is equivalent to B / A.squeeze(-1)")
-        return solve(A.mT, B.mT).mT
+        if B.ndim < 2 or B.shape[-1] != A.shape[-1]:
+            raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation XA = B ({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+        return LinalgSolveEx.apply(A, B.mT, check=_check, trans=True).mT
     b = B.unsqueeze(-1) if vector else B
     if b.ndim < 2 or b.shape[-2] != A.shape[-1]:
         shape = f"{b.shape[-2]}x{b.shape[-1]}" if b.ndim >= 2 else f"{b.shape[-1]}"
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B ({A.shape[-2]}x{A.shape[-1]} and {shape})")
-    x = LinalgSolveEx.apply(A, b)
+    x = LinalgSolveEx.apply(A, b, check=_check)
     return x.squeeze(-1) if vector else x
 
 
@@ -278,15 +341,8 @@ class LinalgSolveTriangular(Function):
     def forward(ctx, a, b, upper, unitriangular):
         ctx.upper, ctx.unitriangular = upper, unitriangular
         n = a.shape[-1]
-        tri = a * _triangle(n, upper, unitriangular, a.dtype)
-        if unitriangular:
-            tri = tri + xp.eye(n, dtype=a.dtype)
         broadcast_shapes(a.shape[:-2], b.shape[:-2])  # torch's error if they clash
-        batch = xp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-        try:
-            out = xp.linalg.solve(xp.broadcast_to(tri, batch + a.shape[-2:]), xp.broadcast_to(b, batch + b.shape[-2:]))
-        except xp.linalg.LinAlgError:
-            raise LinAlgError("linalg.solve_triangular: The diagonal element is zero, the solve could not be completed because the input matrix is singular.") from None
+        out = _lapack.triangular_solve(a, b, upper, unitriangular)  # no singularity check, as torch
         ctx.save_for_backward(a, out)
         return out
 
@@ -295,7 +351,8 @@ class LinalgSolveTriangular(Function):
         grad_b = LinalgSolveTriangular.apply(a.mT, grad, upper=not ctx.upper, unitriangular=ctx.unitriangular)
         grad_a = None
         if ctx.needs_input_grad[0]:
-            grad_a = -matmul(grad_b, x.mT) * _tensor_const(_triangle(a.shape[-1], ctx.upper, ctx.unitriangular, a.dtype))
+            keep = _tensor_const(_triangle(a.shape[-1], ctx.upper, ctx.unitriangular, a.dtype) != 0)
+            grad_a = where(keep, -matmul(grad_b, x.mT), 0.0)  # (torch's tril/triu: no NaN from inf * 0)
         return grad_a, grad_b
 
 
@@ -308,9 +365,12 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     >>> sn.linalg.solve_triangular(A, sn.tensor([[3.0], [1.0]]), upper=True).tolist()
     [[1.0], [1.0]]
     """
-    check_matrices("linalg.solve_triangular", A)
+    if A.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor A must have at least 2 dimensions.")
     if B.ndim < 2:
         raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.solve_triangular: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices")
     if not left:
         return solve_triangular(A.mT, B.mT, upper=not upper, unitriangular=unitriangular).mT
     if B.shape[-2] != A.shape[-1]:
@@ -318,6 +378,10 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
             f"linalg.solve_triangular: Incompatible shapes of A and B for the equation AX = B ({A.shape[-2]}x{A.shape[-1]} and "
             f"{B.shape[-2]}x{B.shape[-1]})"
         )
+    if A.dtype not in FLOAT_DTYPES:
+        raise not_implemented("triangular_solve_cpu", A.dtype)
+    if B.dtype != A.dtype:  # torch solves in A's dtype
+        B = B.to(A.dtype)
     return LinalgSolveTriangular.apply(A, B, upper=bool(upper), unitriangular=bool(unitriangular))
 
 
@@ -327,15 +391,15 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
 
 
 class LinalgCholeskyEx(Function):
-    def forward(ctx, a, upper):
-        try:
-            low = xp.linalg.cholesky(a)
-        except xp.linalg.LinAlgError:
-            order, index = _first_not_positive(a)
+    def forward(ctx, a, upper, check=True):
+        low, info = _lapack.cholesky_lower(xp.swapaxes(a, -1, -2) if upper else a)  # upper reads the upper triangle
+        if check and (info > 0).any():
+            flat = info.reshape(-1)
+            index = int(xp.argmax(flat > 0))
             raise LinAlgError(
                 f"linalg.cholesky: {_batch_prefix(a, index)}The factorization could not be completed because the input is not "
-                f"positive-definite (the leading minor of order {order} is not positive-definite)."
-            ) from None
+                f"positive-definite (the leading minor of order {int(flat[index])} is not positive-definite)."
+            )
         ctx.upper = upper
         out = xp.swapaxes(low, -1, -2).copy() if upper else low
         ctx.save_for_backward(out)
@@ -345,25 +409,15 @@ class LinalgCholeskyEx(Function):
         (out,) = ctx.saved_tensors
         low, g = (out.mT, grad.mT) if ctx.upper else (out, grad)
         n = low.shape[-1]
-        phi = matmul(low.mT, g) * _tensor_const(xp.tril(xp.ones((n, n), dtype=low.dtype)) - 0.5 * xp.eye(n, dtype=low.dtype))
-        low_inv = inv(low)
-        grad_a = matmul(matmul(low_inv.mT, phi), low_inv)
+        lower = _tensor_const(xp.tril(xp.ones((n, n), dtype=bool)))
+        phi = where(lower, matmul(low.mT, g), 0.0) * _tensor_const(1 - 0.5 * xp.eye(n, dtype=low.dtype))
+        # L^-T phi L^-1 by two triangular solves, as torch (a failed factor of cholesky_ex: inf/NaN)
+        left = solve_triangular(low.mT, phi, upper=True)
+        grad_a = solve_triangular(low.mT, left.mT, upper=True).mT
         return 0.5 * (grad_a + grad_a.mT)
 
 
-def _first_not_positive(a):
-    """(order of the first leading minor that is not positive-definite, batch index)."""
-    flat = a.reshape((-1,) + a.shape[-2:])
-    for index, m in enumerate(flat):
-        for k in range(1, m.shape[-1] + 1):
-            try:
-                xp.linalg.cholesky(m[:k, :k])
-            except xp.linalg.LinAlgError:
-                return k, index
-    return m.shape[-1], 0
-
-
-def linalg_cholesky(A, *, upper=False, out=None):
+def linalg_cholesky(A, *, upper=False, out=None, _check=True):
     """``L`` (lower) with ``A = L L^T`` for symmetric positive-definite ``A`` (or ``U = L^T`` with
     ``upper=True``); reads the lower triangle. Other input raises :class:`LinAlgError`.
 
@@ -372,7 +426,7 @@ def linalg_cholesky(A, *, upper=False, out=None):
     [[2.0, 0.0], [1.0, 1.0]]
     """
     check_matrices("linalg.cholesky", A)
-    return LinalgCholeskyEx.apply(A, upper=bool(upper))
+    return LinalgCholeskyEx.apply(A, upper=bool(upper), check=_check)
 
 
 def cholesky(input, upper=False, *, out=None):
@@ -396,6 +450,18 @@ def cholesky(input, upper=False, *, out=None):
 # ----------------------------------------------------------------------------------------------
 
 
+class MatrixPowerZero(Function):
+    """``A^0``: the identity, a copy into A's shape whose gradient is 0 (torch's CopyBackwards)."""
+
+    backward_name = "CopyBackwards"
+
+    def forward(ctx, a):
+        return xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
+
+    def backward(ctx, grad):
+        return _tensor_const(xp.zeros(ctx.inputs[0].shape, grad.dtype))
+
+
 def matrix_power(A, n, *, out=None):
     """``A^n`` for an integer ``n`` by repeated squaring (``n < 0``: powers of ``A^-1``; ``n = 0``:
     the identity).
@@ -411,9 +477,13 @@ def matrix_power(A, n, *, out=None):
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices")
     if n == 0:
-        eye = Tensor._make(xp.broadcast_to(xp.eye(A.shape[-1], dtype=A.dtype), A.shape).copy())
-        return eye + A * 0 if A.requires_grad else eye
+        return MatrixPowerZero.apply(A)
     base = inv(A) if n < 0 else A
+    if abs(n) <= 3:  # torch's own products for the small powers: A, A A, (A A) A
+        result = base
+        for _ in range(abs(n) - 1):
+            result = matmul(result, base)
+        return result
     result, n = None, abs(n)
     while n:
         if n & 1:

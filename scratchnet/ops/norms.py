@@ -17,6 +17,7 @@ import math
 
 from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Function, Tensor, _wrap_dim
+from . import _lapack
 from .math import where
 from .reduce import amax, amin, count, expand_back, normalize_dims, quiet, reduced_shape, torch_name
 from .reduce import sum as _sum
@@ -85,10 +86,10 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """
     if isinstance(ord, str) or not isinstance(ord, (int, float)):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
+    if x.dtype not in FLOAT_DTYPES:  # checked before any dtype= cast, as torch
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {torch_name(x.dtype)}")
     if dtype is not None:
         x = x.to(dtype)
-    if x.dtype not in FLOAT_DTYPES:
-        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {torch_name(x.dtype)}")
     dims = normalize_dims(dim, x.ndim)
     if (ord < 0 or ord == math.inf) and x.ndim:
         if dim is None or dim == () or dim == []:
@@ -109,7 +110,7 @@ class SingularValues(Function):
     backward_name = "LinalgSvdBackward0"
 
     def forward(ctx, a):
-        u, s, vh = xp.linalg.svd(a, full_matrices=False)
+        u, s, vh = _lapack.svd(a, full_matrices=False)
         ctx.u, ctx.vh = u, vh
         return s
 
@@ -129,10 +130,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """
     if A.ndim < 2:
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    if A.dtype not in FLOAT_DTYPES:  # checked before any dtype= cast, as torch
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got {torch_name(A.dtype)}")
     if dtype is not None:
         A = A.to(dtype)
-    if A.dtype not in FLOAT_DTYPES:
-        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got {torch_name(A.dtype)}")
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
     rows, cols = (_wrap_dim(d, A.ndim) for d in dim)
@@ -140,6 +141,10 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({rows}, {cols})")
     if ord == "fro":
         return vector_norm(A, 2, (rows, cols), keepdim)
+    # a largest column/row sum or singular value of none at all: torch gives 0, outside the graph
+    maxed = {1: A.shape[cols], math.inf: A.shape[rows], 2: min(A.shape[rows], A.shape[cols])}.get(ord, 1)
+    if maxed == 0:
+        return Tensor._make(xp.zeros(reduced_shape(A.shape, (rows, cols), keepdim), A.dtype))
     if ord in (1, -1, math.inf, -math.inf):
         along = rows if ord in (1, -1) else cols
         sums = _sum(A.abs(), dim=along, keepdim=True)
