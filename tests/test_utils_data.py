@@ -227,6 +227,18 @@ def test_map_dataset_in_worker_processes_comes_back_in_order():
     assert [b[0].tolist() for b in persistent] == [b[0].tolist() for b in persistent]
 
 
+@pytest.mark.parametrize("persistent", [True, False])
+def test_shuffled_epochs_in_workers_draw_as_torchs(persistent):
+    """A new iterator draws a base seed (then the sampler its order); persistent workers reuse
+    torch's one iterator, so later epochs draw no base seed: orders and the global stream agree."""
+    orders = {}
+    for lib, data in ((sn, sud), (torch, tud)):
+        lib.manual_seed(5)
+        loader = data.DataLoader(list(range(10)), batch_size=4, shuffle=True, num_workers=2, persistent_workers=persistent)
+        orders[lib] = [[b.tolist() for b in loader] for _ in range(3)] + [lib.rand(2).tolist()]
+    assert orders[sn] == orders[torch]
+
+
 def test_an_error_in_a_worker_reaches_the_main_process():
     loader = sud.DataLoader(Tagged(), batch_size=2, num_workers=2, sampler=[0, 13, 2])
     with pytest.raises(KeyError, match="Caught KeyError in DataLoader worker process"):

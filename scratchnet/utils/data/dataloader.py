@@ -131,15 +131,16 @@ class DataLoader:
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
                           "memory won't be used.", stacklevel=2)
         indices = iter(self._index_sampler)  # lazy, as torch's: the order is drawn at the first batch
-        base_seed = _random.draw_seed(self.generator)
+        if self.num_workers > 0 and self.persistent_workers and self._workers is not None and self._workers.alive():
+            # torch resets its one iterator: no new base seed is drawn for the later epochs
+            self._workers.resume()
+            return _DataLoaderIter(self, self._workers.batches(indices, keep=True))
+        base_seed = _random.draw_seed(self.generator)  # a new iterator draws one, as torch's
         if self.num_workers == 0:
             return _DataLoaderIter(self, self._single_process(indices))
         if not self.persistent_workers:  # the workers belong to this pass over the data
             return _DataLoaderIter(self, _Workers(self, base_seed).batches(indices, keep=False))
-        if self._workers is not None and self._workers.alive():
-            self._workers.resume()
-        else:
-            self._workers = _Workers(self, base_seed)
+        self._workers = _Workers(self, base_seed)
         return _DataLoaderIter(self, self._workers.batches(indices, keep=True))
 
     def _single_process(self, indices):
