@@ -245,6 +245,8 @@ def unflatten(input, dim, sizes):
     scratchnet.Size([2, 2, 3])
     """
     d = _wrap_dim(dim, input.ndim)
+    if input.ndim == 0:
+        raise RuntimeError("unflatten: Dimension specified as 0 but tensor has no dimensions")
     sizes = tuple(int(s) for s in sizes)
     if not sizes:
         raise RuntimeError("unflatten: sizes must be non-empty")
