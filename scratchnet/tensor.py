@@ -204,6 +204,10 @@ class Function:
                     out = xp.ascontiguousarray(out)  # a new tensor is row-major, as torch's are
             result = Tensor._make(out, requires_grad, ctx if requires_grad else None)
         if requires_grad:
+            if out.dtype.kind not in "fc" and builtins.any(t._requires_grad and t.array.dtype.kind not in "fc" for t in inputs):
+                # an integer tensor that requires grad (torch's fill_/gt_ make one) used by an op
+                # with an integer result: torch refuses to record that result
+                raise RuntimeError(f"Autograd not support dtype: {_TYPE_NAMES.get(str(out.dtype), str(out.dtype))}")
             ctx.inputs = inputs
             # the nodes that made the inputs, captured now: an in-place op later rebases the
             # input Tensor's grad_fn, but this node still depends on the value it had here

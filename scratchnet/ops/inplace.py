@@ -33,6 +33,7 @@ tensor([0., 1., 1.])
 """
 
 from ..backend import xp
+from ..dtypes import fill_scalar
 from ..tensor import _MULTI_VIEW_ADVICE, _TYPE_NAMES, Function, Tensor, _can_cast, broadcast_shapes, is_grad_enabled
 
 __all__ = []
@@ -185,7 +186,7 @@ class NoGradient(Function):
         return value.copy()
 
     def backward(ctx, grad):
-        return tuple(grad * 0 for _ in ctx.inputs)
+        return tuple(_zeros_like(grad) for _ in ctx.inputs)  # zeros even where grad is inf/NaN, as torch
 
 
 def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_ok=False):
@@ -285,12 +286,17 @@ class Fill(Function):
 
     def backward(ctx, grad):
         need_x, need_value = ctx.needs_input_grad
-        return (grad * 0 if need_x else None), (grad if need_value else None)
+        return (_zeros_like(grad) if need_x else None), (grad if need_value else None)
+
+
+def _zeros_like(grad):
+    """torch's ``zeros_like(grad)`` gradient (not ``grad * 0``, which is NaN where grad is inf)."""
+    return Tensor._make(xp.zeros(grad.shape, grad.dtype))
 
 
 def _fill(name):
     def fill(old, value):
-        value = value if isinstance(value, Tensor) else Tensor._make(xp.asarray(value, dtype=old.dtype))
+        value = value if isinstance(value, Tensor) else Tensor._make(fill_scalar(value, old.dtype))
         out = Fill.apply(old, value)
         if out.grad_fn is not None:
             out.grad_fn.backward_name = name
@@ -330,6 +336,8 @@ def copy_(self, src, non_blocking=False):
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
             f"{list(src.shape) if src.ndim >= self.ndim else list(self.shape)}"
         )
+    if src.requires_grad and self.dtype.kind not in "fc":
+        src = src.detach()  # a copy into an integer tensor is outside the graph, as in torch
     return self._apply_inplace(lambda old: _fill("CopyBackwards")(old, src), check_cast=False, args=(src,))
 
 
