@@ -779,20 +779,10 @@ NARROWED = {
 
     # --- shapes, indexing, reductions, sorting, scans, in-place
     "cumprod": {"edge": False},
-    "kthvalue": {"odd_shapes": False},
-    "kthvalue-special": {"odd_shapes": False},
     "logcumsumexp": {"edge": False},
-    "median": {"odd_shapes": False},
-    "median-empty": {"dtypes": FLOATS, "mixed": False},
-    "median-special": {"odd_shapes": False},
-    "median-ties": {"odd_shapes": False},
     "mode": {"edge": False},
-    "nanmedian": {"odd_shapes": False},
-    "nanmedian-special": {"odd_shapes": False},
     "prod-zeros": {"edge": False},
-    "repeat_interleave": {"odd_shapes": False},
     "std_mean": {"edge": False},
-    "topk": {"dtypes": FLOATS, "mixed": False},
     "var_mean": {"edge": False},
 }
 

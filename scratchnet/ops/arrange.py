@@ -174,6 +174,10 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         return Tensor._make(xp.repeat(xp.arange(counts.size, dtype=xp.int64), counts.reshape(-1)))
     if dim is None:
         input, dim = input.reshape(-1), 0
+    elif input.ndim == 0:  # torch refuses any dim of a 0-d tensor here
+        if isinstance(repeats, Tensor):
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     d = _wrap_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if isinstance(repeats, Tensor):

@@ -211,6 +211,10 @@ class MedianAll(MaxAll):
 
     def forward(ctx, x, ignore_nan):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, tuple(range(x.ndim)), False
+        if x.size == 0:  # torch: NaN (an integer dtype's NaN: its lowest value, 0 for uint8)
+            ctx.weights = xp.zeros(x.shape, x.dtype)
+            kind = x.dtype.kind
+            return xp.asarray(xp.nan if kind == "f" else xp.iinfo(x.dtype).min if kind == "i" else 0, dtype=x.dtype)
         flat = x.reshape(-1)
         value = flat[_median_index(flat, 0, ignore_nan)[0]]
         if x.dtype in FLOAT_DTYPES:
@@ -250,8 +254,6 @@ def _median(input, dim, keepdim, ignore_nan):
     if input.dtype == bool_:
         raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not implemented for 'Bool'")
     if dim is None:
-        if input.numel() == 0:
-            return Tensor._make(xp.asarray(xp.nan, dtype=input.dtype if input.dtype in FLOAT_DTYPES else get_default_dtype()))
         return (NanmedianAll if ignore_nan else MedianAll).apply(input, ignore_nan=ignore_nan)
     d = one_dim(dim, input.ndim, name)
     if input.ndim and input.shape[d] == 0:
