@@ -778,10 +778,7 @@ NARROWED = {
     "vdot": {"dtypes": FLOATS, "mixed": False},
 
     # --- shapes, indexing, reductions, sorting, scans, in-place
-    "cumprod": {"edge": False},
-    "logcumsumexp": {"edge": False},
     "mode": {"edge": False},
-    "prod-zeros": {"edge": False},
     "std_mean": {"edge": False},
     "var_mean": {"edge": False},
 }

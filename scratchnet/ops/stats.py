@@ -15,7 +15,7 @@ tensor([2., 2.], grad_fn=<MedianBackward1>)
 
 from .. import return_types
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Function, Tensor, bool_, get_default_dtype
+from ..tensor import Function, Tensor, bool_, is_grad_enabled
 from .reduce import (
     Amax, MaxAll, Mean, dim_alias, Std, TakeAlong, Var, _reduce_extreme, accumulation_dtype, expand_back,
     index_result, normalize_dims, one_dim, quiet, reduced_shape, select_along, to_float, torch_name,
@@ -49,8 +49,11 @@ class Prod(Function):
         grad = expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim)
         if not ctx.dims or x.numel() == 0:
             return grad
-        if not (x.array == 0).any():
+        zeros = int((x.array == 0).sum())
+        if not zeros:
             return grad * expand_back(out, ctx.shape, ctx.dims, ctx.keepdim) / x
+        if type(ctx) is ProdAll and zeros > 1 and not is_grad_enabled():
+            return Tensor._make(xp.zeros(x.shape, grad.dtype))  # torch's shortcut: every product is 0
         if len(ctx.dims) == 1:
             return grad * others_product(x, ctx.dims[0])
         return grad * others_product(x.reshape(-1), 0).reshape(ctx.shape)
