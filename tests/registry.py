@@ -779,8 +779,6 @@ NARROWED = {
 
     # --- shapes, indexing, reductions, sorting, scans, in-place
     "mode": {"edge": False},
-    "std_mean": {"edge": False},
-    "var_mean": {"edge": False},
 }
 
 

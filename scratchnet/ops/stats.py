@@ -13,11 +13,13 @@ tensor([0., 8.], grad_fn=<ProdBackward1>)
 tensor([2., 2.], grad_fn=<MedianBackward1>)
 """
 
+import builtins
+
 from .. import return_types
 from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Function, Tensor, bool_, is_grad_enabled
 from .reduce import (
-    Amax, MaxAll, Mean, dim_alias, Std, TakeAlong, Var, _reduce_extreme, accumulation_dtype, expand_back,
+    Amax, MaxAll, Mean, dim_alias, Std, TakeAlong, Var, _reduce_extreme, accumulation_dtype, count, expand_back,
     index_result, normalize_dims, one_dim, quiet, reduced_shape, select_along, to_float, torch_name,
     variance_args,
 )
@@ -368,10 +370,30 @@ class StdMean(Std):
 
 
 class MeanOfVarMean(Mean):
+    """The mean of var_mean/std_mean, as torch's running (Welford) update gives it: summed in
+    float64 (no overflow for float32), and with an inf among the values, that inf only when it is
+    the last one and the only one (any value after an inf makes the running mean NaN)."""
+
     backward_name = "VarMeanBackward0"
 
+    def forward(ctx, x, dims, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        ctx.count = count(x.shape, dims)
+        with quiet():
+            out = x.sum(axis=dims, keepdims=True, dtype=xp.float64) / ctx.count
+            inf = xp.isinf(x)
+            if inf.any():
+                moved = xp.moveaxis(x, dims, tuple(range(-len(dims), 0))) if dims else x[..., None]
+                flat = moved.reshape(moved.shape[: moved.ndim - builtins.max(len(dims), 1)] + (-1,))
+                last = flat[..., -1:].reshape(out.shape)
+                infs = inf.sum(axis=dims, keepdims=True)
+                lone = (infs == 1) & xp.isinf(last) & ~xp.isnan(out)  # (a NaN anywhere stays NaN)
+                out = xp.where(infs == 0, out, xp.where(lone, last, xp.nan))
+        out = out.astype(x.dtype)
+        return xp.asarray(out if keepdim else out.reshape(reduced_shape(x.shape, dims, False)))
 
-class MeanOfStdMean(Mean):
+
+class MeanOfStdMean(MeanOfVarMean):
     backward_name = "StdMeanBackward0"
 
 
