@@ -917,8 +917,8 @@ def _mark_view(view, input, cls, params):
     if _grad_enabled:
         chain = input._view_chain if input._base is not None else ()
         view._view_chain = None if chain is None else chain + ((cls, params),)
-    elif base._requires_grad:
-        view._made_in_no_grad = True  # writing into it with grad mode on is refused, as torch
+    if not _grad_enabled or input._made_in_no_grad:
+        view._made_in_no_grad = True  # an in-place op that needs grad on it is refused, as torch
 
 
 #: torch's names for dtypes in its messages ("result type Float can't be cast to ... Long").

@@ -612,3 +612,78 @@ def _autograd_grad_after_rebase(lib):
 ], ids=lambda p: p.__name__.strip("_"))
 def test_mixed_programs_match_torch(program):
     both(program)
+
+
+# --- diagonal views, no_grad views of bases outside the graph, detach_ of a base with views ------
+
+
+@pytest.mark.parametrize("offset,dims", [(0, (0, 1)), (1, (0, 1)), (-1, (1, 0)), (2, (-1, -2)), (5, (0, 1))])
+def test_diagonal_is_a_view_that_writes_reach_and_autograd_follows(offset, dims):
+    def program(lib):
+        w = lib.arange(24.0).reshape(2, 3, 4).requires_grad_()
+        b = w * 1
+        d = b.diagonal(offset, *dims)
+        d.mul_(3)
+        b.sum().backward()
+        return [b, d, w.grad, lib.tensor(list(d.stride())), lib.tensor(d.storage_offset()), lib.tensor(d._base is b)]
+
+    both(program)
+
+
+def test_diag_of_a_matrix_is_a_copy():
+    def program(lib):
+        b = lib.zeros(3, 3)
+        d = lib.diag(b)
+        d.add_(1)
+        return [b, d, lib.tensor(d._base is None)]
+
+    both(program)
+
+
+def _nograd_view_program(value_requires_grad, base_requires_grad, op):
+    def program(lib):
+        b = lib.zeros(4, requires_grad=base_requires_grad) * 1 if base_requires_grad else lib.zeros(4)
+        w = lib.ones(3, requires_grad=value_requires_grad)
+        with lib.no_grad():
+            v = b[1:]
+        if op == "add_":
+            v.add_(w)
+        elif op == "setitem":
+            v[0] = w[0]
+        else:
+            v.copy_(w)
+        return [b, v, lib.tensor(v.requires_grad)]
+
+    return program
+
+
+@pytest.mark.parametrize("value_requires_grad", [True, False])
+@pytest.mark.parametrize("base_requires_grad", [True, False])
+@pytest.mark.parametrize("op", ["add_", "setitem", "copy_"])
+def test_in_place_into_a_no_grad_view_follows_torch(value_requires_grad, base_requires_grad, op):
+    assert check_same(_nograd_view_program(value_requires_grad, base_requires_grad, op)) in ("ok", "error")
+
+
+def test_a_no_grad_view_of_a_base_outside_the_graph_refuses_a_value_that_needs_grad():
+    assert check_same(_nograd_view_program(True, False, "add_")) == "error"
+    assert check_same(_nograd_view_program(False, False, "add_")) == "ok"
+
+
+# (not "the base in place" after it: torch then gives the view an AsStridedBackward0 to nowhere)
+@pytest.mark.parametrize("then", ["view_inplace", "backward_view", "detach_view"])
+def test_detach_in_place_of_a_base_that_has_views(then):
+    def program(lib):
+        w = lib.ones(3, requires_grad=True)
+        b = w * 2
+        v = b[1:]
+        b.detach_()
+        if then == "view_inplace":
+            v.mul_(3)
+        elif then == "backward_view":
+            v.sum().backward()
+            return [b, v, w.grad, lib.tensor(b.requires_grad), lib.tensor(v.requires_grad)]
+        else:
+            v.detach_()
+        return [b, v, lib.tensor(b.requires_grad), lib.tensor(v.requires_grad)]
+
+    assert check_same(program) in ("ok", "error")

@@ -70,6 +70,16 @@ _SELF_OVERLAP_ERROR = (
 )
 
 
+_VIEW_OF_LEAF_ERROR = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+_NO_GRAD_VIEW_ERROR = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+    "your code by moving both the view and the inplace either both inside the no_grad block "
+    "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
+    "to be tracked)."
+)
+
+
 def _internal_overlap(a):
     return a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
@@ -93,16 +103,12 @@ def _check_target(self, overlap_ok=False):
         base = self._base if self._base is not None else self
         if base._requires_grad and base._grad_fn is None:
             if self._base is not None:
-                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+                raise RuntimeError(_VIEW_OF_LEAF_ERROR)
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if self._made_in_no_grad:
-            raise RuntimeError(
-                "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
-                "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
-                "your code by moving both the view and the inplace either both inside the no_grad block "
-                "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
-                "to be tracked)."
-            )
+        if self._base is not None and self._base._grad_fn is None and self.requires_grad:
+            raise RuntimeError(_VIEW_OF_LEAF_ERROR)  # e.g. a view of a base that was detach_()ed since
+        if self._made_in_no_grad and (self.requires_grad or (self._base is not None and self._base.requires_grad)):
+            raise RuntimeError(_NO_GRAD_VIEW_ERROR)
     if not overlap_ok and _internal_overlap(self.array):
         raise RuntimeError(_SELF_OVERLAP_ERROR)
 
@@ -211,6 +217,8 @@ def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_
     else:
         old = _stand_in(self)
         new = _differentiable(_fit_result(self, op(old), check_cast), old, name, args)
+        if self._made_in_no_grad and new.requires_grad and is_grad_enabled():
+            raise RuntimeError(_NO_GRAD_VIEW_ERROR)  # a value that requires grad into a no_grad view
         node = new._grad_fn
         if new.requires_grad and is_grad_enabled() and base is not None and chain is not None:
             # a view of a base outside the graph gets a value that requires grad: the base
