@@ -687,3 +687,31 @@ def test_detach_in_place_of_a_base_that_has_views(then):
         return [b, v, lib.tensor(b.requires_grad), lib.tensor(v.requires_grad)]
 
     assert check_same(program) in ("ok", "error")
+
+
+# --- writes into expanded (stride-0) tensors: torch warns for some ops, refuses the others ---------
+
+_EXPANDED_WRITES = [
+    "x[lib.tensor([0])] = 1.0", "x[:, lib.tensor([0, 2])] = lib.tensor([5.0, 6.0])", "x[lib.tensor([0])] += 1",
+    "x.index_put_((lib.tensor([0]),), lib.tensor(5.0))", "x.index_fill_(1, lib.tensor([0]), 2.0)",
+    "x.masked_fill_(lib.tensor([True, False, True]), 2.0)", "x.fill_(2.0)", "x.zero_()",
+    "x.index_copy_(0, lib.tensor([0]), lib.ones(1, 3))", "x.scatter_(1, lib.tensor([[0], [1]]), 1.0)",
+    "x.index_add_(0, lib.tensor([0]), lib.ones(1, 3))", "x.masked_scatter_(lib.tensor([True, False, True]), lib.ones(4))",
+    "x.copy_(lib.ones(2, 3))", "x.add_(1)",
+]
+
+
+@pytest.mark.filterwarnings("ignore:Use of")
+@pytest.mark.parametrize("in_graph", [False, True])
+@pytest.mark.parametrize("write", _EXPANDED_WRITES)
+def test_writes_into_an_expanded_tensor_follow_torch(write, in_graph):
+    def program(lib):
+        w = lib.arange(3.0).requires_grad_(in_graph)
+        x = (w * 1 if in_graph else w.detach()).expand(2, 3)
+        exec(write, {"lib": lib, "x": x})
+        if in_graph:
+            (x * lib.arange(6.0).reshape(2, 3)).sum().backward()
+            return [x, w.grad]
+        return [x]
+
+    assert check_same(program, what=write) in ("ok", "error")

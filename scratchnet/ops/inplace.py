@@ -206,7 +206,6 @@ def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_
     _check_overlap_with(self, args)
     base, chain = self._base, self._view_chain
     if base is not None and chain is not None and is_grad_enabled() and base._requires_grad:
-        _check_target(self)  # the write is a copy into the view: even a fill may not overlap itself
         old_base = _stand_in(base)
         old_view = _replay(old_base, chain)
         new = _differentiable(_fit_result(self, op(old_view), check_cast), old_view, name, args)
@@ -223,7 +222,7 @@ def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_
         if new.requires_grad and is_grad_enabled() and base is not None and chain is not None:
             # a view of a base outside the graph gets a value that requires grad: the base
             # joins the graph through CopySlices (as `zeros(3)[1:].add_(w)` in torch)
-            _check_target(self)
+            _check_target(self, overlap_ok)
             base_new = CopySlices.apply(_stand_in(base), new, chain=chain)
             self._bump_version()
             _rebase(base, base_new._grad_fn)
@@ -259,11 +258,15 @@ class CopySlices(Function):
 
     def forward(ctx, base, value, chain):
         ctx.chain = chain
-        _write(_replay_array(base, chain), value)
+        region = _replay_array(base, chain)
+        ctx.overlapping = _internal_overlap(region)  # an expanded view: its backward is refused
+        _write(region, value)
         return base
 
     def backward(ctx, grad):
         need_base, need_value = ctx.needs_input_grad
+        if ctx.overlapping:
+            raise RuntimeError(_SELF_OVERLAP_ERROR)  # torch's backward writes through the expanded view too
         grad_base = ZeroRegion.apply(grad, chain=ctx.chain) if need_base else None
         return grad_base, (_replay(grad, ctx.chain) if need_value else None)
 
@@ -360,6 +363,11 @@ def _refuse_backward(op):
     return backward
 
 
+#: In-place ops that torch lets write into an expanded tensor (one memory cell behind several
+#: elements): it only warns that this is deprecated. The others refuse (scatter_, index_add_, ...).
+_EXPANDED_TARGET_OK = {"index_put", "index_fill"}
+
+
 def _inplace_of(name):
     """The in-place form of Tensor method ``name``: ``x.name_(*args)`` = ``x <- x.name(*args)``.
 
@@ -370,7 +378,7 @@ def _inplace_of(name):
     node_name = "".join(part.capitalize() for part in name.split("_")) + "Backward0"
 
     def method(self, *args, **kwargs):
-        out = self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs), name=node_name, args=args)
+        out = self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs), name=node_name, args=args, overlap_ok=name in _EXPANDED_TARGET_OK)
         if name in _NO_INPLACE_DERIVATIVE and out.grad_fn is not None:
             out.grad_fn.backward = _refuse_backward(_NO_INPLACE_DERIVATIVE[name])
         return out
