@@ -778,7 +778,6 @@ NARROWED = {
     "vdot": {"dtypes": FLOATS, "mixed": False},
 
     # --- shapes, indexing, reductions, sorting, scans, in-place
-    "mode": {"edge": False},
 }
 
 

@@ -294,10 +294,34 @@ def nanmedian(input, dim=None, keepdim=False):
     return _median(input, dim, keepdim, ignore_nan=True)
 
 
+def _insertion_order(moved):
+    """The order in which torch's mode sorts short rows (C++ ``std::sort`` with ``<``: an insertion
+    sort up to 16 elements), NaNs included: a NaN compares false both ways, so it stays put and
+    stops the smaller values that come after it, except those smaller than the row's first element
+    (they go to the front). Vectorised over rows; one step per position."""
+    a = moved.reshape(-1, moved.shape[-1]).copy()
+    order = xp.broadcast_to(xp.arange(a.shape[1]), a.shape).copy()
+    rows = xp.arange(a.shape[0])[:, None]
+    for i in range(1, a.shape[1]):
+        val = a[:, i]
+        with xp.errstate(invalid="ignore"):
+            less = val[:, None] < a[:, :i]
+        trailing = xp.argmin(less[:, ::-1], axis=1)  # how many elements just before i exceed val
+        trailing = xp.where(less.all(axis=1), i, trailing)
+        j = xp.where(val < a[:, 0], 0, i - trailing)[:, None]
+        p = xp.arange(i + 1)[None, :]
+        src = xp.where(p < j, p, xp.where(p == j, i, p - 1))
+        a[:, : i + 1], order[:, : i + 1] = a[rows, src], order[rows, src]
+    return order.reshape(moved.shape)
+
+
 def _mode_index(array, dim):
     """Index (kept dim) of the most frequent value along ``dim``: the smallest such value on a tie
-    of counts, at its last position."""
-    order = xp.argsort(array, axis=dim, kind="stable")
+    of counts, at its last position (with NaNs in a short row, in the order torch's sort leaves)."""
+    if array.dtype.kind == "f" and array.shape[dim] <= 16 and xp.isnan(array).any():
+        order = xp.moveaxis(_insertion_order(xp.moveaxis(array, dim, -1)), -1, dim)
+    else:
+        order = xp.argsort(array, axis=dim, kind="stable")
     s = xp.take_along_axis(array, order, axis=dim)
     n = array.shape[dim]
     moved = xp.moveaxis(s, dim, -1)
