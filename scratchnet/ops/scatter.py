@@ -78,12 +78,12 @@ def _lead(shape):
     return tuple(slice(0, n) for n in shape)
 
 
-def _embed(grad, shape, name="ScatterBackward0"):
+def _embed(grad, shape, name=None):
     """``grad`` in the leading corner of zeros of ``shape`` (src larger than index)."""
     if grad.numel() == 0:  # an empty index: nothing of src was read
         shape, got = tuple(shape), tuple(grad.shape)
-        if got != shape and (len(shape) > len(got) or builtins.any(n not in (1, g) for n, g in zip(shape[::-1], got[::-1]))):
-            # torch's engine refuses the index-shaped gradient it makes here
+        if name and got != shape and (len(shape) > len(got) or builtins.any(n not in (1, g) for n, g in zip(shape[::-1], got[::-1]))):
+            # torch's engine refuses the index-shaped gradient its scatters make here
             raise RuntimeError(f"Function {name} returned an invalid gradient at index 1 - got {list(got)} but expected shape compatible with {list(shape)}")
         return Tensor._make(xp.zeros(shape, grad.dtype))
     return grad if tuple(grad.shape) == tuple(shape) else IndexAdd.apply(grad, shape=tuple(shape), index=_lead(grad.shape))
@@ -152,7 +152,7 @@ class Scatter(Function):
 
     def backward(ctx, grad):
         self_grad = ScatterValue.apply(grad, dim=ctx.dim, index=ctx.index, value=0)
-        return self_grad, _embed(Gather.apply(grad, dim=ctx.dim, index=ctx.index), ctx.src_shape)
+        return self_grad, _embed(Gather.apply(grad, dim=ctx.dim, index=ctx.index), ctx.src_shape, "ScatterBackward0")
 
 
 class ScatterValue(Function):
