@@ -715,3 +715,37 @@ def test_writes_into_an_expanded_tensor_follow_torch(write, in_graph):
         return [x]
 
     assert check_same(program, what=write) in ("ok", "error")
+
+
+@pytest.mark.parametrize("op", ["logical_and_", "logical_or_", "logical_xor_", "logical_not_"])
+@pytest.mark.parametrize("on", ["leaf", "non_leaf", "view"])
+def test_logical_in_place_ops_are_not_recorded(op, on):
+    """torch changes the values (and the version) but keeps the history, even on a leaf."""
+
+    def program(lib):
+        a = lib.tensor([0.7, 0.0, -1.5], requires_grad=True)
+        x = a if on == "leaf" else a * 1
+        target = x[1:] if on == "view" else x
+        getattr(target, op)(*([] if op == "logical_not_" else [lib.tensor([1.0, 0.0, 1.0])[: target.shape[0]]]))
+        outs = [x, lib.tensor(x._version)]
+        if on != "leaf":
+            (x * a).sum().backward()
+            outs.append(a.grad)
+        return outs
+
+    both(program)
+
+
+def test_comparison_in_place_names_and_float_power_in_place_dtype():
+    def program(lib):
+        a = lib.tensor([0.5, 2.0], requires_grad=True)
+        x, y = a * 1, a * 1
+        x.ge_(lib.tensor([1.0, 1.0]))
+        y.ge_(1.0)
+        return [lib.tensor([x.grad_fn.name() == "GeBackward1", y.grad_fn.name() == "GeBackward0"])]
+
+    both(program)
+    for lib in ENGINES:
+        with pytest.raises(RuntimeError, match="float_power_ has dtype Float"):
+            lib.ones(2).float_power_(2)
+        assert lib.ones(2, dtype=lib.float64).float_power_(2).dtype == lib.float64

@@ -368,6 +368,21 @@ def _refuse_backward(op):
 _EXPANDED_TARGET_OK = {"index_put", "index_fill"}
 
 
+#: In-place ops torch does not record at all: the values change (and the version), the tensor
+#: keeps its grad_fn, so gradients flow as if it still held the old values (even on a leaf).
+_UNRECORDED = {"logical_and", "logical_or", "logical_xor", "logical_not"}
+_COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge"}
+
+
+def _write_unrecorded(self, new):
+    if _internal_overlap(self.array):
+        raise RuntimeError(_SELF_OVERLAP_ERROR)
+    new = _fit_result(self, new, check_cast=False)
+    _write(self.array, new.array.astype(self.dtype, copy=False))
+    self._bump_version()
+    return self
+
+
 def _inplace_of(name):
     """The in-place form of Tensor method ``name``: ``x.name_(*args)`` = ``x <- x.name(*args)``.
 
@@ -378,7 +393,14 @@ def _inplace_of(name):
     node_name = "".join(part.capitalize() for part in name.split("_")) + "Backward0"
 
     def method(self, *args, **kwargs):
-        out = self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs), name=node_name, args=args, overlap_ok=name in _EXPANDED_TARGET_OK)
+        if name == "float_power" and str(self.dtype) != "float64":
+            raise RuntimeError(f"the base given to float_power_ has dtype {_TYPE_NAMES.get(str(self.dtype), self.dtype)} but the operation's result requires dtype Double")
+        if name in _UNRECORDED:
+            return _write_unrecorded(self, getattr(self.detach(), name)(*args, **kwargs))
+        node = node_name
+        if name in _COMPARISONS and args and isinstance(args[0], Tensor):
+            node = node_name[:-1] + "1"  # torch: EqBackward0 against a number, EqBackward1 a tensor
+        out = self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs), name=node, args=args, overlap_ok=name in _EXPANDED_TARGET_OK)
         if name in _NO_INPLACE_DERIVATIVE and out.grad_fn is not None:
             out.grad_fn.backward = _refuse_backward(_NO_INPLACE_DERIVATIVE[name])
         return out
