@@ -348,3 +348,38 @@ def scalar_to_array(value, dtype, checked=False):
         raise OverflowError("int too big to convert")
     with xp.errstate(over="ignore"):
         return xp.array(value, dtype=dtype)
+
+
+_C_TYPE_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double"}
+
+
+def fill_scalar(value, dtype):
+    """A Python number as a 0-d array of ``dtype`` the way torch's fills convert it (``fill_``,
+    ``masked_fill``, ``index_fill``): checked, so a value the dtype cannot hold (a float outside an
+    integer dtype's range, NaN/inf into an integer, a finite float beyond float32's range, an int
+    beyond the dtype's range, unsigned accepting down to ``-max``) is torch's RuntimeError."""
+    dtype = xp.dtype(dtype)
+    if dtype == bool_:
+        return xp.array(builtins.bool(value))
+    bad = RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES.get(str(dtype), str(dtype))} without overflow")
+    if isinstance(value, (builtins.bool, _np.bool_)):
+        return xp.array(int(value), dtype=dtype)
+    if isinstance(value, (int, _np.integer)):
+        value = int(value)
+        if not -(2**63) <= value < 2**64:
+            raise OverflowError("int too big to convert")
+        if dtype.kind in "iu":
+            info = xp.iinfo(dtype)
+            if not (-info.max if dtype.kind == "u" else info.min) <= value <= info.max:
+                raise bad
+            return xp.array(value % 2**64, dtype=xp.uint64).astype(dtype)
+        return xp.array(float(value), dtype=dtype)
+    value = float(value)
+    if dtype.kind in "iu":
+        info = xp.iinfo(dtype)
+        if not info.min <= value <= info.max:  # NaN fails too
+            raise bad
+        return xp.array(int(value), dtype=dtype)
+    if _np.isfinite(value) and builtins.abs(value) > xp.finfo(dtype).max:
+        raise bad
+    return xp.array(value, dtype=dtype)

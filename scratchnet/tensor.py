@@ -206,6 +206,10 @@ class Function:
                     out = xp.ascontiguousarray(out)  # a new tensor is row-major, as torch's are
             result = Tensor._make(out, requires_grad, ctx if requires_grad else None)
         if requires_grad:
+            if out.dtype.kind not in "fc" and builtins.any(t._requires_grad and t.array.dtype.kind not in "fc" for t in inputs):
+                # an integer tensor that requires grad (torch's fill_/gt_ make one) used by an op
+                # with an integer result: torch refuses to record that result
+                raise RuntimeError(f"Autograd not support dtype: {_TYPE_NAMES.get(str(out.dtype), str(out.dtype))}")
             ctx.inputs = inputs
             # the nodes that made the inputs, captured now: an in-place op later rebases the
             # input Tensor's grad_fn, but this node still depends on the value it had here
@@ -1014,8 +1018,8 @@ def _mark_view(view, input, cls, params):
     if _grad_enabled:
         chain = input._view_chain if input._base is not None else ()
         view._view_chain = None if chain is None else chain + ((cls, params),)
-    elif base._requires_grad:
-        view._made_in_no_grad = True  # writing into it with grad mode on is refused, as torch
+    if not _grad_enabled or input._made_in_no_grad:
+        view._made_in_no_grad = True  # an in-place op that needs grad on it is refused, as torch
 
 
 #: torch's names for dtypes in its messages ("result type Float can't be cast to ... Long").

@@ -500,20 +500,20 @@ CASES = [
     # shapes
     Case("reshape", lambda lib, a, shape: a.reshape(shape), reshape_target()),
     Case("view", lambda lib, a, shape: a.view(*shape), reshape_target()),
-    Case("flatten", lambda lib, a, start_dim, end_dim: lib.flatten(a, start_dim, end_dim), flatten_dims(), odd_shapes=False),  # NARROWED until i10-core (ops/shape.py): dims on 0-d tensors (issue 10)
+    Case("flatten", lambda lib, a, start_dim, end_dim: lib.flatten(a, start_dim, end_dim), flatten_dims()),
     Case("squeeze", lambda lib, a, dim: a.squeeze() if dim is None else a.squeeze(dim), squeeze_dims()),
     Case("unsqueeze", lambda lib, a, dim: a.unsqueeze(dim), unsqueeze_dim()),
     Case("transpose", lambda lib, a, dim0, dim1: a.transpose(dim0, dim1), transpose_dims()),
     Case("t", lambda lib, a: a.t(), unary(hnp.array_shapes(min_dims=0, max_dims=2, max_side=4))),
-    Case("T", lambda lib, a: a.T if a.ndim == 2 else a.permute(*reversed(range(a.ndim))), unary(shape_nd), odd_shapes=False),  # NARROWED until i10-core (ops/shape.py): .T / permute on 0-d (issue 10)
-    Case("permute", lambda lib, a, dims: a.permute(*dims), permutation(), odd_shapes=False),  # NARROWED until i10-core (ops/shape.py): permute's error on 0-d (issue 10)
-    Case("expand", lambda lib, a, sizes: a.expand(*sizes), expand_target(), odd_shapes=False),  # NARROWED until i10-core (ops/shape.py): expand on 0-d / -1 sizes leak NumPy's error (issue 10)
+    Case("T", lambda lib, a: a.T if a.ndim == 2 else a.permute(*reversed(range(a.ndim))), unary(shape_nd)),
+    Case("permute", lambda lib, a, dims: a.permute(*dims), permutation()),
+    Case("expand", lambda lib, a, sizes: a.expand(*sizes), expand_target()),
     Case("broadcast_to", lambda lib, a, sizes: lib.broadcast_to(a, tuple(a.shape[i - len(sizes)] if n == -1 else n for i, n in enumerate(sizes))), expand_target()),
     Case("getitem", lambda lib, a, index: a[index_for(lib, index)], index_example()),
-    Case("split", lambda lib, a, size, dim: a.split(size, dim=dim), dim_of(size=st.integers(1, 3)), odd_shapes=False),  # NARROWED until i10-core (ops/shape.py): split on 0-d / 0-size (issue 10)
-    Case("chunk", lambda lib, a, chunks, dim: a.chunk(chunks, dim=dim), dim_of(chunks=st.integers(1, 3)).filter(lambda e: e.params["chunks"] <= 1 or e.shapes[0][e.params["dim"]] % e.params["chunks"] == 0), odd_shapes=False),  # NARROWED until i10-core (ops/shape.py): chunk on 0-d / 0-size (issue 10)
+    Case("split", lambda lib, a, size, dim: a.split(size, dim=dim), dim_of(size=st.integers(1, 3))),
+    Case("chunk", lambda lib, a, chunks, dim: a.chunk(chunks, dim=dim), dim_of(chunks=st.integers(1, 3)).filter(lambda e: e.params["chunks"] <= 1 or e.shapes[0][e.params["dim"]] % e.params["chunks"] == 0)),
     Case("unbind", lambda lib, a, dim: a.unbind(dim), dim_of()),
-    Case("cat", lambda lib, *ts, dim: lib.cat(ts, dim=dim), cat_example(), odd_shapes=False),  # NARROWED until i10-core (ops/shape.py): cat of 0-d tensors leaks IndexError (issue 10)
+    Case("cat", lambda lib, *ts, dim: lib.cat(ts, dim=dim), cat_example()),
     Case("stack", lambda lib, *ts, dim: lib.stack(ts, dim=dim), cat_example(stack=True)),
     Case("clone", lambda lib, a: a.clone() * 2, unary()),
     # layers' ops
@@ -733,41 +733,6 @@ NARROWED = {
     "vdot": {"dtypes": FLOATS, "mixed": False},
 
     # --- shapes, indexing, reductions, sorting, scans, in-place
-    "copy_": {"dtypes": FLOATS, "mixed": False, "edge": False},
-    "cumprod": {"edge": False},
-    "fill_": {"dtypes": FLOATS, "mixed": False},
-    "gather": {"odd_shapes": False},
-    "gather-dtypes": {"odd_shapes": False},
-    "gt_": {"dtypes": FLOATS, "mixed": False, "edge": False},
-    "index_add": {"odd_shapes": False},
-    "index_fill": {"odd_shapes": False},
-    "index_fill-negative": {"dtypes": FLOATS, "mixed": False, "odd_shapes": False},
-    "index_fill-tensor-value": {"odd_shapes": False},
-    "index_select-dtypes": {"odd_shapes": False},
-    "kthvalue": {"odd_shapes": False},
-    "kthvalue-special": {"odd_shapes": False},
-    "logcumsumexp": {"edge": False},
-    "masked_fill-tensor-value": {"dtypes": FLOATS, "mixed": False},
-    "median": {"odd_shapes": False},
-    "median-empty": {"dtypes": FLOATS, "mixed": False},
-    "median-special": {"odd_shapes": False},
-    "median-ties": {"odd_shapes": False},
-    "mode": {"edge": False},
-    "nanmedian": {"odd_shapes": False},
-    "nanmedian-special": {"odd_shapes": False},
-    "prod-zeros": {"edge": False},
-    "repeat_interleave": {"odd_shapes": False},
-    "scatter": {"odd_shapes": False},
-    "scatter_add": {"odd_shapes": False},
-    "scatter_reduce-prod-zeros": {"odd_shapes": False},
-    "setitem": {"dtypes": FLOATS, "mixed": False},
-    "split-sizes": {"odd_shapes": False},
-    "split_with_sizes": {"odd_shapes": False},
-    "std_mean": {"edge": False},
-    "take_along_dim": {"odd_shapes": False},
-    "topk": {"dtypes": FLOATS, "mixed": False},
-    "unflatten": {"odd_shapes": False},
-    "var_mean": {"edge": False},
 }
 
 

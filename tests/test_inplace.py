@@ -612,3 +612,140 @@ def _autograd_grad_after_rebase(lib):
 ], ids=lambda p: p.__name__.strip("_"))
 def test_mixed_programs_match_torch(program):
     both(program)
+
+
+# --- diagonal views, no_grad views of bases outside the graph, detach_ of a base with views ------
+
+
+@pytest.mark.parametrize("offset,dims", [(0, (0, 1)), (1, (0, 1)), (-1, (1, 0)), (2, (-1, -2)), (5, (0, 1))])
+def test_diagonal_is_a_view_that_writes_reach_and_autograd_follows(offset, dims):
+    def program(lib):
+        w = lib.arange(24.0).reshape(2, 3, 4).requires_grad_()
+        b = w * 1
+        d = b.diagonal(offset, *dims)
+        d.mul_(3)
+        b.sum().backward()
+        return [b, d, w.grad, lib.tensor(list(d.stride())), lib.tensor(d.storage_offset()), lib.tensor(d._base is b)]
+
+    both(program)
+
+
+def test_diag_of_a_matrix_is_a_copy():
+    def program(lib):
+        b = lib.zeros(3, 3)
+        d = lib.diag(b)
+        d.add_(1)
+        return [b, d, lib.tensor(d._base is None)]
+
+    both(program)
+
+
+def _nograd_view_program(value_requires_grad, base_requires_grad, op):
+    def program(lib):
+        b = lib.zeros(4, requires_grad=base_requires_grad) * 1 if base_requires_grad else lib.zeros(4)
+        w = lib.ones(3, requires_grad=value_requires_grad)
+        with lib.no_grad():
+            v = b[1:]
+        if op == "add_":
+            v.add_(w)
+        elif op == "setitem":
+            v[0] = w[0]
+        else:
+            v.copy_(w)
+        return [b, v, lib.tensor(v.requires_grad)]
+
+    return program
+
+
+@pytest.mark.parametrize("value_requires_grad", [True, False])
+@pytest.mark.parametrize("base_requires_grad", [True, False])
+@pytest.mark.parametrize("op", ["add_", "setitem", "copy_"])
+def test_in_place_into_a_no_grad_view_follows_torch(value_requires_grad, base_requires_grad, op):
+    assert check_same(_nograd_view_program(value_requires_grad, base_requires_grad, op)) in ("ok", "error")
+
+
+def test_a_no_grad_view_of_a_base_outside_the_graph_refuses_a_value_that_needs_grad():
+    assert check_same(_nograd_view_program(True, False, "add_")) == "error"
+    assert check_same(_nograd_view_program(False, False, "add_")) == "ok"
+
+
+# (not "the base in place" after it: torch then gives the view an AsStridedBackward0 to nowhere)
+@pytest.mark.parametrize("then", ["view_inplace", "backward_view", "detach_view"])
+def test_detach_in_place_of_a_base_that_has_views(then):
+    def program(lib):
+        w = lib.ones(3, requires_grad=True)
+        b = w * 2
+        v = b[1:]
+        b.detach_()
+        if then == "view_inplace":
+            v.mul_(3)
+        elif then == "backward_view":
+            v.sum().backward()
+            return [b, v, w.grad, lib.tensor(b.requires_grad), lib.tensor(v.requires_grad)]
+        else:
+            v.detach_()
+        return [b, v, lib.tensor(b.requires_grad), lib.tensor(v.requires_grad)]
+
+    assert check_same(program) in ("ok", "error")
+
+
+# --- writes into expanded (stride-0) tensors: torch warns for some ops, refuses the others ---------
+
+_EXPANDED_WRITES = [
+    "x[lib.tensor([0])] = 1.0", "x[:, lib.tensor([0, 2])] = lib.tensor([5.0, 6.0])", "x[lib.tensor([0])] += 1",
+    "x.index_put_((lib.tensor([0]),), lib.tensor(5.0))", "x.index_fill_(1, lib.tensor([0]), 2.0)",
+    "x.masked_fill_(lib.tensor([True, False, True]), 2.0)", "x.fill_(2.0)", "x.zero_()",
+    "x.index_copy_(0, lib.tensor([0]), lib.ones(1, 3))", "x.scatter_(1, lib.tensor([[0], [1]]), 1.0)",
+    "x.index_add_(0, lib.tensor([0]), lib.ones(1, 3))", "x.masked_scatter_(lib.tensor([True, False, True]), lib.ones(4))",
+    "x.copy_(lib.ones(2, 3))", "x.add_(1)",
+]
+
+
+@pytest.mark.filterwarnings("ignore:Use of")
+@pytest.mark.parametrize("in_graph", [False, True])
+@pytest.mark.parametrize("write", _EXPANDED_WRITES)
+def test_writes_into_an_expanded_tensor_follow_torch(write, in_graph):
+    def program(lib):
+        w = lib.arange(3.0).requires_grad_(in_graph)
+        x = (w * 1 if in_graph else w.detach()).expand(2, 3)
+        exec(write, {"lib": lib, "x": x})
+        if in_graph:
+            (x * lib.arange(6.0).reshape(2, 3)).sum().backward()
+            return [x, w.grad]
+        return [x]
+
+    assert check_same(program, what=write) in ("ok", "error")
+
+
+@pytest.mark.parametrize("op", ["logical_and_", "logical_or_", "logical_xor_", "logical_not_"])
+@pytest.mark.parametrize("on", ["leaf", "non_leaf", "view"])
+def test_logical_in_place_ops_are_not_recorded(op, on):
+    """torch changes the values (and the version) but keeps the history, even on a leaf."""
+
+    def program(lib):
+        a = lib.tensor([0.7, 0.0, -1.5], requires_grad=True)
+        x = a if on == "leaf" else a * 1
+        target = x[1:] if on == "view" else x
+        getattr(target, op)(*([] if op == "logical_not_" else [lib.tensor([1.0, 0.0, 1.0])[: target.shape[0]]]))
+        outs = [x, lib.tensor(x._version)]
+        if on != "leaf":
+            (x * a).sum().backward()
+            outs.append(a.grad)
+        return outs
+
+    both(program)
+
+
+def test_comparison_in_place_names_and_float_power_in_place_dtype():
+    def program(lib):
+        a = lib.tensor([0.5, 2.0], requires_grad=True)
+        x, y = a * 1, a * 1
+        x.ge_(lib.tensor([1.0, 1.0]))
+        y.ge_(1.0)
+        return [lib.tensor([x.grad_fn.name() == "GeBackward1", y.grad_fn.name() == "GeBackward0"])]
+
+    both(program)
+    for lib in ENGINES:
+        with pytest.raises(RuntimeError, match="float_power_ has dtype Float"):
+            lib.ones(2).float_power_(2)
+        assert lib.ones(2, dtype=lib.float64).float_power_(2).dtype == lib.float64

@@ -174,6 +174,10 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         return Tensor._make(xp.repeat(xp.arange(counts.size, dtype=xp.int64), counts.reshape(-1)))
     if dim is None:
         input, dim = input.reshape(-1), 0
+    elif input.ndim == 0:  # torch refuses any dim of a 0-d tensor here
+        if isinstance(repeats, Tensor):
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     d = _wrap_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
     if isinstance(repeats, Tensor):
@@ -245,6 +249,8 @@ def unflatten(input, dim, sizes):
     scratchnet.Size([2, 2, 3])
     """
     d = _wrap_dim(dim, input.ndim)
+    if input.ndim == 0:
+        raise RuntimeError("unflatten: Dimension specified as 0 but tensor has no dimensions")
     sizes = tuple(int(s) for s in sizes)
     if not sizes:
         raise RuntimeError("unflatten: sizes must be non-empty")
@@ -295,10 +301,23 @@ def _diag_index(shape, offset, d1, d2):
     return k - builtins.min(offset, 0), k + builtins.max(offset, 0)
 
 
+def _diagonal_view(x, offset, d1, d2):
+    """A writable view of the diagonal ``offset`` of dims (d1, d2), as the last dim: the plane
+    moved last, its corner cut at the offset, then one stride that steps a row and a column."""
+    moved = xp.moveaxis(x, (d1, d2), (-2, -1))
+    rows, cols = _diag_index(x.shape, offset, d1, d2)
+    corner = moved[..., -builtins.min(offset, 0):, builtins.max(offset, 0):] if len(rows) else moved
+    return xp.lib.stride_tricks.as_strided(corner, corner.shape[:-2] + (len(rows),), corner.strides[:-2] + (corner.strides[-2] + corner.strides[-1],))
+
+
 class Diagonal(Function):
+    """``diagonal``: a view of the input's memory (writes through it reach the base, as torch)."""
+
+    is_view = True
+
     def forward(ctx, x, offset, dim1, dim2):
         ctx.shape, ctx.args = x.shape, (offset, dim1, dim2)
-        return xp.diagonal(x, offset, dim1, dim2).copy()
+        return _diagonal_view(x, offset, dim1, dim2)
 
     def backward(ctx, grad):
         return DiagEmbed.apply(grad, shape=ctx.shape, args=ctx.args)
@@ -316,6 +335,17 @@ class DiagEmbed(Function):
 
     def backward(ctx, grad):
         return Diagonal.apply(grad, offset=ctx.args[0], dim1=ctx.args[1], dim2=ctx.args[2])
+
+
+class DiagonalCopy(Diagonal):
+    """``diag`` of a matrix: the diagonal as a new tensor (torch's ``diagonal_copy``)."""
+
+    is_view = False
+    backward_name = "DiagonalBackward0_copy"
+
+    def forward(ctx, x, offset, dim1, dim2):
+        ctx.shape, ctx.args = x.shape, (offset, dim1, dim2)
+        return _diagonal_view(x, offset, dim1, dim2).copy()
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
@@ -366,7 +396,7 @@ def diag(input, diagonal=0):
     if input.ndim == 1:
         return diag_embed(input, diagonal, 0, 1)
     if input.ndim == 2:
-        return Diagonal.apply(input, offset=int(diagonal), dim1=0, dim2=1)
+        return DiagonalCopy.apply(input, offset=int(diagonal), dim1=0, dim2=1)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
 
 

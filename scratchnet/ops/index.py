@@ -18,7 +18,8 @@ tensor([[0., 0.],
 import builtins
 
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Function, Tensor, _wrap_dim, bool_, int32, int64
+from ..dtypes import fill_scalar
+from ..tensor import Function, Tensor, _wrap_dim, bool_, int32, int64, is_grad_enabled
 from .scatter import _1d, _embed, _in_range, _index, _name, broadcast_shapes
 from .shape import IndexAdd
 
@@ -37,6 +38,17 @@ def _vector_index(index, op, long_only=False, exc=RuntimeError, message=None):
     return idx.reshape(-1)
 
 
+def _check_select(shape, d, idx):
+    """torch's index_select checks: an index outside the dim (RuntimeError on an empty tensor)."""
+    n = (tuple(shape) or (1,))[d]
+    if idx.size and ((idx < 0) | (idx >= n)).any():
+        if len(shape) > 1 and int(xp.prod(shape)) == 0:
+            if n == 0:
+                raise RuntimeError("index_select(): self indexing axis dim should be positive")
+            raise RuntimeError(f"index_select(): index {int(idx[(idx < 0) | (idx >= n)][0])} is out of bounds for dimension {d} with size {n}")
+        raise IndexError("index out of range in self")
+
+
 class IndexSelect(Function):
     def forward(ctx, x, dim, index):
         ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
@@ -53,11 +65,14 @@ class IndexAddFn(Function):
     def forward(ctx, x, source, dim, index, alpha):
         ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
         out = _1d(x).copy()
+        if out.size == 0:  # torch adds nothing into an empty tensor (and checks no index)
+            return out.reshape(x.shape)
         source = _1d(source)
         xp.add.at(xp.moveaxis(out, dim, 0), index, xp.moveaxis(source * alpha if alpha != 1 else source, dim, 0))
         return out.reshape(x.shape)
 
     def backward(ctx, grad):
+        _check_select(grad.shape, ctx.dim, ctx.index)
         picked = IndexSelect.apply(grad, dim=ctx.dim, index=ctx.index)
         return grad, picked * ctx.alpha if ctx.alpha != 1 else picked
 
@@ -77,18 +92,25 @@ class IndexFill(Function):
     def forward(ctx, x, value, dim, index):
         ctx.dim, ctx.index = dim, index
         out = _1d(x).copy()
-        xp.moveaxis(out, dim, 0)[index] = value
+        if out.size:
+            xp.moveaxis(out, dim, 0)[index] = value
         return out.reshape(x.shape)
 
     def backward(ctx, grad):
+        if grad.numel() == 0 and ctx.needs_input_grad[1]:
+            _check_select(grad.shape, ctx.dim, ctx.index)  # torch's backward reads the filled slices
         zero = Tensor._make(xp.zeros((), grad.dtype))
         kept = IndexFill.apply(grad, zero, dim=ctx.dim, index=ctx.index)
         return kept, (grad - kept).sum()  # each filled element once, however often it is indexed
 
 
-def _check_source(input, source, d, index, op):
+def _check_source(input, source, d, index, op, same_ndim=False):
     if not isinstance(source, Tensor):
         raise TypeError(f"{op}(): argument 'source' must be Tensor, not {type(source).__name__}")
+    if same_ndim and (input.ndim == 0) != (source.ndim == 0):
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+    if same_ndim and source.ndim == 0 and index.size != 1:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     nd = builtins.max(input.ndim, 1)
     xs, ss = _1d(input.array).shape, _1d(source.array).shape
     if builtins.max(source.ndim, 1) != nd or builtins.any(xs[k] != ss[k] for k in range(nd) if k != d):
@@ -109,8 +131,7 @@ def index_select(input, dim, index):
     idx = _vector_index(index, "index_select", message=None if index.ndim <= 1 else "index_select(): Index is supposed to be a vector")
     if input.ndim == 0 and idx.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
-    if idx.size and ((idx < 0) | (idx >= _1d(input.array).shape[d])).any():
-        raise IndexError("index out of range in self")
+    _check_select(input.shape, d, idx)
     return IndexSelect.apply(input, dim=d, index=idx)
 
 
@@ -124,10 +145,11 @@ def index_add(input, dim, index, source, *, alpha=1):
     """
     d = _wrap_dim(dim, input.ndim)
     idx = _vector_index(index, "index_add_")
-    _check_source(input, source, d, idx, "index_add_")
+    _check_source(input, source, d, idx, "index_add_", same_ndim=True)
     if source.dtype != input.dtype:
         raise RuntimeError(f"index_add_(): self ({_name(input.dtype)}) and source ({_name(source.dtype)}) must have the same scalar type")
-    _in_range(idx, _1d(input.array).shape[d], d)
+    if input.numel():  # torch checks no index of an empty tensor
+        _in_range(idx, _1d(input.array).shape[d], d)
     return IndexAddFn.apply(input, source, dim=d, index=idx, alpha=alpha)
 
 
@@ -159,10 +181,12 @@ def _scalar_value(value, like, op):
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(f"{op} only supports a 0-dimensional value tensor, but got tensor with {value.ndim} dimension(s).")
+        if value.requires_grad and like.dtype not in FLOAT_DTYPES and is_grad_enabled():
+            raise RuntimeError(f"Autograd not support dtype: {_name(like.dtype)}")
         if value.dtype == like.dtype:
             return value
         return value.to(like.dtype) if value.requires_grad and like.dtype in FLOAT_DTYPES else Tensor._make(value.array.astype(like.dtype))
-    return Tensor._make(xp.asarray(value).astype(like.dtype))
+    return Tensor._make(fill_scalar(value, like.dtype))
 
 
 def index_fill(input, dim, index, value):
@@ -178,8 +202,14 @@ def index_fill(input, dim, index, value):
     idx = _index(index, "index_fill_", long_only=True, exc=IndexError)
     if idx.ndim > 1:
         raise RuntimeError("Index has to be a vector/scalar")
-    idx = _in_range(idx.reshape(-1), _1d(input.array).shape[d], d, exc=IndexError, negative=True)
-    return IndexFill.apply(input, _scalar_value(value, input, "index_fill_"), dim=d, index=idx)
+    value = _scalar_value(value, input, "index_fill_")
+    n = _1d(input.array).shape[d]
+    if input.numel() == 0:  # torch checks no index of an empty tensor, but fails on a dim of size 0
+        if n == 0 and idx.size and int(xp.prod([k for i, k in enumerate(input.shape) if i != d])):
+            raise RuntimeError(f"index_fill_(): index {int(idx.reshape(-1)[0])} is out of bounds for dimension {d} with size 0")
+        return IndexFill.apply(input, value, dim=d, index=idx.reshape(-1))
+    idx = _in_range(idx.reshape(-1), n, d, exc=IndexError, negative=True)
+    return IndexFill.apply(input, value, dim=d, index=idx)
 
 
 # --- index_put ----------------------------------------------------------------------------------

@@ -346,6 +346,8 @@ def setitem(input, key, value):
     tensors = [k for k in parts if isinstance(k, (Tensor, list, xp.ndarray, builtins.bool, xp.bool_))]
     if len(tensors) == 1 and value.numel() == 1 and isinstance(tensors[0], Tensor) and tensors[0].dtype == xp.uint8:  # torch's masked_fill_ path
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    if value.requires_grad and input.dtype.kind not in "fc":
+        value = value.detach()  # a write into an integer tensor is outside the graph, as in torch
     basic, advanced, name = _parse(key, input.shape)
     if scalar and advanced is None and _internal_overlap(input.array[basic]):
         raise RuntimeError(_SELF_OVERLAP_ERROR)  # torch refuses a number into an expanded view (not a tensor)
@@ -364,7 +366,8 @@ def setitem(input, key, value):
         value = _strip_leading_ones(value, target.ndim).expand(target.shape)
         target._apply_inplace(lambda old: _fill("CopyBackwards")(old, value), check_cast=False, overlap_ok=not fill)
         return
-    if value.ndim and value.dtype != input.dtype:
+    masked = len(tensors) == 1 and isinstance(tensors[0], Tensor) and tensors[0].dtype == bool_ and value.numel() == 1
+    if not scalar and not masked and value.dtype != input.dtype:  # (a one-element value at a mask is torch's masked_fill_)
         raise RuntimeError(
             f"Index put requires the source and destination dtypes match, got "
             f"{_TYPE_NAMES.get(str(input.dtype))} for the destination and {_TYPE_NAMES.get(str(value.dtype))} for the source."

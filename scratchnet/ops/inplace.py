@@ -33,6 +33,7 @@ tensor([0., 1., 1.])
 """
 
 from ..backend import xp
+from ..dtypes import fill_scalar
 from ..tensor import _MULTI_VIEW_ADVICE, _TYPE_NAMES, Function, Tensor, _can_cast, broadcast_shapes, is_grad_enabled
 
 __all__ = []
@@ -69,6 +70,16 @@ _SELF_OVERLAP_ERROR = (
 )
 
 
+_VIEW_OF_LEAF_ERROR = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+_NO_GRAD_VIEW_ERROR = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+    "your code by moving both the view and the inplace either both inside the no_grad block "
+    "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
+    "to be tracked)."
+)
+
+
 def _internal_overlap(a):
     # (a contiguous array has no stride-0 dim of size > 1: the flag answers the common case in C)
     return a.size > 1 and not a.flags.c_contiguous and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
@@ -93,16 +104,12 @@ def _check_target(self, overlap_ok=False):
         base = self._base if self._base is not None else self
         if base._requires_grad and base._grad_fn is None:
             if self._base is not None:
-                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+                raise RuntimeError(_VIEW_OF_LEAF_ERROR)
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if self._made_in_no_grad:
-            raise RuntimeError(
-                "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
-                "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
-                "your code by moving both the view and the inplace either both inside the no_grad block "
-                "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
-                "to be tracked)."
-            )
+        if self._base is not None and self._base._grad_fn is None and self.requires_grad:
+            raise RuntimeError(_VIEW_OF_LEAF_ERROR)  # e.g. a view of a base that was detach_()ed since
+        if self._made_in_no_grad and (self.requires_grad or (self._base is not None and self._base.requires_grad)):
+            raise RuntimeError(_NO_GRAD_VIEW_ERROR)
     if not overlap_ok and _internal_overlap(self.array):
         raise RuntimeError(_SELF_OVERLAP_ERROR)
 
@@ -186,7 +193,7 @@ class NoGradient(Function):
         return value.copy()
 
     def backward(ctx, grad):
-        return tuple(grad * 0 for _ in ctx.inputs)
+        return tuple(_zeros_like(grad) for _ in ctx.inputs)  # zeros even where grad is inf/NaN, as torch
 
 
 def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_ok=False):
@@ -200,7 +207,6 @@ def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_
     _check_overlap_with(self, args)
     base, chain = self._base, self._view_chain
     if base is not None and chain is not None and is_grad_enabled() and base._requires_grad:
-        _check_target(self)  # the write is a copy into the view: even a fill may not overlap itself
         old_base = _stand_in(base)
         old_view = _replay(old_base, chain)
         new = _differentiable(_fit_result(self, op(old_view), check_cast), old_view, name, args)
@@ -211,11 +217,13 @@ def apply_inplace(self, op, check_cast=True, name="Backward0", args=(), overlap_
     else:
         old = _stand_in(self)
         new = _differentiable(_fit_result(self, op(old), check_cast), old, name, args)
+        if self._made_in_no_grad and new.requires_grad and is_grad_enabled():
+            raise RuntimeError(_NO_GRAD_VIEW_ERROR)  # a value that requires grad into a no_grad view
         node = new._grad_fn
         if new.requires_grad and is_grad_enabled() and base is not None and chain is not None:
             # a view of a base outside the graph gets a value that requires grad: the base
             # joins the graph through CopySlices (as `zeros(3)[1:].add_(w)` in torch)
-            _check_target(self)
+            _check_target(self, overlap_ok)
             base_new = CopySlices.apply(_stand_in(base), new, chain=chain)
             self._bump_version()
             _rebase(base, base_new._grad_fn)
@@ -251,11 +259,15 @@ class CopySlices(Function):
 
     def forward(ctx, base, value, chain):
         ctx.chain = chain
-        _write(_replay_array(base, chain), value)
+        region = _replay_array(base, chain)
+        ctx.overlapping = _internal_overlap(region)  # an expanded view: its backward is refused
+        _write(region, value)
         return base
 
     def backward(ctx, grad):
         need_base, need_value = ctx.needs_input_grad
+        if ctx.overlapping:
+            raise RuntimeError(_SELF_OVERLAP_ERROR)  # torch's backward writes through the expanded view too
         grad_base = ZeroRegion.apply(grad, chain=ctx.chain) if need_base else None
         return grad_base, (_replay(grad, ctx.chain) if need_value else None)
 
@@ -286,12 +298,17 @@ class Fill(Function):
 
     def backward(ctx, grad):
         need_x, need_value = ctx.needs_input_grad
-        return (grad * 0 if need_x else None), (grad if need_value else None)
+        return (_zeros_like(grad) if need_x else None), (grad if need_value else None)
+
+
+def _zeros_like(grad):
+    """torch's ``zeros_like(grad)`` gradient (not ``grad * 0``, which is NaN where grad is inf)."""
+    return Tensor._make(xp.zeros(grad.shape, grad.dtype))
 
 
 def _fill(name):
     def fill(old, value):
-        value = value if isinstance(value, Tensor) else Tensor._make(xp.asarray(value, dtype=old.dtype))
+        value = value if isinstance(value, Tensor) else Tensor._make(fill_scalar(value, old.dtype))
         out = Fill.apply(old, value)
         if out.grad_fn is not None:
             out.grad_fn.backward_name = name
@@ -331,6 +348,8 @@ def copy_(self, src, non_blocking=False):
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
             f"{list(src.shape) if src.ndim >= self.ndim else list(self.shape)}"
         )
+    if src.requires_grad and self.dtype.kind not in "fc":
+        src = src.detach()  # a copy into an integer tensor is outside the graph, as in torch
     return self._apply_inplace(lambda old: _fill("CopyBackwards")(old, src), check_cast=False, args=(src,))
 
 
@@ -345,6 +364,26 @@ def _refuse_backward(op):
     return backward
 
 
+#: In-place ops that torch lets write into an expanded tensor (one memory cell behind several
+#: elements): it only warns that this is deprecated. The others refuse (scatter_, index_add_, ...).
+_EXPANDED_TARGET_OK = {"index_put", "index_fill"}
+
+
+#: In-place ops torch does not record at all: the values change (and the version), the tensor
+#: keeps its grad_fn, so gradients flow as if it still held the old values (even on a leaf).
+_UNRECORDED = {"logical_and", "logical_or", "logical_xor", "logical_not"}
+_COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge"}
+
+
+def _write_unrecorded(self, new):
+    if _internal_overlap(self.array):
+        raise RuntimeError(_SELF_OVERLAP_ERROR)
+    new = _fit_result(self, new, check_cast=False)
+    _write(self.array, new.array.astype(self.dtype, copy=False))
+    self._bump_version()
+    return self
+
+
 def _inplace_of(name):
     """The in-place form of Tensor method ``name``: ``x.name_(*args)`` = ``x <- x.name(*args)``.
 
@@ -355,7 +394,14 @@ def _inplace_of(name):
     node_name = "".join(part.capitalize() for part in name.split("_")) + "Backward0"
 
     def method(self, *args, **kwargs):
-        out = self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs), name=node_name, args=args)
+        if name == "float_power" and str(self.dtype) != "float64":
+            raise RuntimeError(f"the base given to float_power_ has dtype {_TYPE_NAMES.get(str(self.dtype), self.dtype)} but the operation's result requires dtype Double")
+        if name in _UNRECORDED:
+            return _write_unrecorded(self, getattr(self.detach(), name)(*args, **kwargs))
+        node = node_name
+        if name in _COMPARISONS and args and isinstance(args[0], Tensor):
+            node = node_name[:-1] + "1"  # torch: EqBackward0 against a number, EqBackward1 a tensor
+        out = self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs), name=node, args=args, overlap_ok=name in _EXPANDED_TARGET_OK)
         if name in _NO_INPLACE_DERIVATIVE and out.grad_fn is not None:
             out.grad_fn.backward = _refuse_backward(_NO_INPLACE_DERIVATIVE[name])
         return out

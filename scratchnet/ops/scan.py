@@ -86,8 +86,8 @@ class Cumprod(Function):
 
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
-        if x.ndim == 0 or x.numel() == 0:
-            return grad
+        if x.numel() <= 1 or x.shape[ctx.dim] == 1:
+            return grad  # torch's shortcut (so a NaN or inf alone passes the gradient through)
         dim, zero = ctx.dim, x.array == 0
         if not zero.any():
             return reverse_cumsum(grad * out, dim) / x
@@ -95,18 +95,19 @@ class Cumprod(Function):
             return _cumprod_grad_exact(x, grad, dim)
         from .math import where
 
+        zeros_so_far = xp.cumsum(zero, axis=dim)
+        before = Tensor._make(zeros_so_far == 0)  # [0, first zero)
+        upto_second = zeros_so_far == 1  # [first zero, second zero)
         position = _position(x.shape, dim)
-        has_zero = zero.any(axis=dim, keepdims=True)
-        first = xp.where(has_zero, xp.argmax(zero, axis=dim, keepdims=True), x.shape[dim])
-        before = Tensor._make(xp.broadcast_to(position < first, x.shape))
-        at = xp.broadcast_to(position == first, x.shape)
-        after = xp.broadcast_to(position > first, x.shape)
+        first = xp.argmax(upto_second, axis=dim, keepdims=True)
+        at = upto_second & (position == first)
+        between = Tensor._make(upto_second & ~at)
         grad_before = where(before, reverse_cumsum(where(before, grad * out, 0.0), dim) / where(before, x, 1.0), 0.0)
-        # at the first zero: prod_{j<z} x_j * sum_{i>=z} grad_i prod_{z<j<=i} x_j
+        # at the first zero z: prod_{j<z} x_j * sum_{z<=i<z2} grad_i prod_{z<j<=i} x_j
         prefix = where(Tensor._make(xp.broadcast_to(position == first - 1, x.shape)), out, 0.0).sum(dim=dim, keepdim=True)
-        prefix = where(Tensor._make(has_zero & (first > 0)), prefix, 1.0)
-        tail = Cumprod.apply(where(Tensor._make(after), x, 1.0), dim=dim)
-        grad_at = where(Tensor._make(at), where(Tensor._make(at | after), grad * tail, 0.0).sum(dim=dim, keepdim=True) * prefix, 0.0)
+        prefix = where(Tensor._make(first > 0), prefix, 1.0)
+        tail = Cumprod.apply(where(between, x, 1.0), dim=dim)
+        grad_at = where(Tensor._make(at), (where(Tensor._make(upto_second), grad, 0.0) * tail).sum(dim=dim, keepdim=True) * prefix, 0.0)
         return grad_before + grad_at
 
 
@@ -125,10 +126,11 @@ def cumprod(input, dim, *, dtype=None):
 def exclusive_cumprod(t, dim):
     """prod_{j<k} t_j along ``dim``: ``t`` shifted one place with a 1 in front, then a running
     product (exact at zeros, unlike cumprod / t)."""
+    from .math import where
+
     position = xp.broadcast_to(_position(t.shape, dim), t.shape)
-    later = Tensor._make((position > 0).astype(t.dtype))
-    shifted = TakeAlong.apply(t, indices=xp.maximum(position - 1, 0), dim=dim) * later + (1 - later)
-    return Cumprod.apply(shifted, dim=dim)
+    shifted = where(Tensor._make(position > 0), TakeAlong.apply(t, indices=xp.maximum(position - 1, 0), dim=dim), 1.0)
+    return Cumprod.apply(shifted, dim=dim)  # (where, not a product with a 0/1 mask: inf * 0 is NaN)
 
 
 def others_product(x, dim):
@@ -216,9 +218,16 @@ class Logcumsumexp(Function):
         x, out = ctx.saved_tensors
         if x.ndim == 0 or x.numel() == 0:
             return grad
-        last = xp.take(out.array, [-1], axis=ctx.dim) if x.shape[ctx.dim] else xp.zeros(1, x.dtype)
-        shift = Tensor._make(xp.where(xp.isfinite(last), last, 0).astype(x.dtype))
-        return (x - shift).exp() * reverse_cumsum(grad * (shift - out).exp(), ctx.dim)
+        from .math import where
+
+        # torch's formula: the positive and negative parts of grad in log space, each through a
+        # reversed logcumsumexp (so inf/NaN land where torch's do)
+        lowest = Tensor._make(xp.asarray(xp.finfo(grad.dtype).min, dtype=grad.dtype))
+        with quiet():  # log(0) and inf - inf are expected here (torch warns about neither)
+            log_abs = grad.abs().log()
+            parts = [where(sign, log_abs, lowest) - out for sign in (grad > 0, grad < 0)]
+            pos, neg = [(Logcumsumexp.apply(p.flip(ctx.dim), dim=ctx.dim).flip(ctx.dim) + x).exp() for p in parts]
+            return pos - neg
 
 
 @dim_alias

@@ -78,8 +78,14 @@ def _lead(shape):
     return tuple(slice(0, n) for n in shape)
 
 
-def _embed(grad, shape):
+def _embed(grad, shape, name=None):
     """``grad`` in the leading corner of zeros of ``shape`` (src larger than index)."""
+    if grad.numel() == 0:  # an empty index: nothing of src was read
+        shape, got = tuple(shape), tuple(grad.shape)
+        if name and got != shape and (len(shape) > len(got) or builtins.any(n not in (1, g) for n, g in zip(shape[::-1], got[::-1]))):
+            # torch's engine refuses the index-shaped gradient its scatters make here
+            raise RuntimeError(f"Function {name} returned an invalid gradient at index 1 - got {list(got)} but expected shape compatible with {list(shape)}")
+        return Tensor._make(xp.zeros(shape, grad.dtype))
     return grad if tuple(grad.shape) == tuple(shape) else IndexAdd.apply(grad, shape=tuple(shape), index=_lead(grad.shape))
 
 
@@ -88,6 +94,8 @@ def _check_scatter(input, dim, index, src, op):
     nd = builtins.max(input.ndim, 1)
     d = _wrap_dim(dim, input.ndim)
     idx = _index(index, op)
+    if idx.size == 0:  # torch checks nothing more for an empty index: the op reads/writes nothing
+        return d, idx
     if builtins.max(idx.ndim, 1) != nd:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     if src is not None and builtins.max(src.ndim, 1) != nd:
@@ -111,6 +119,8 @@ def _check_scatter(input, dim, index, src, op):
 class Gather(Function):
     def forward(ctx, x, dim, index):
         ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
+        if index.size == 0:
+            return xp.zeros(index.shape, x.dtype)
         return _1d(x)[_grid(_1d(index), dim)].reshape(index.shape)
 
     def backward(ctx, grad):
@@ -122,23 +132,27 @@ class ScatterAdd(Function):
     def forward(ctx, x, src, dim, index):
         ctx.dim, ctx.index, ctx.src_shape = dim, index, src.shape
         out = _1d(x).copy()
+        if index.size == 0:
+            return out.reshape(x.shape)
         xp.add.at(out, _grid(_1d(index), dim), _1d(src)[_lead(_1d(index).shape)])
         return out.reshape(x.shape)
 
     def backward(ctx, grad):
-        return grad, _embed(Gather.apply(grad, dim=ctx.dim, index=ctx.index), ctx.src_shape)
+        return grad, _embed(Gather.apply(grad, dim=ctx.dim, index=ctx.index), ctx.src_shape, "ScatterAddBackward0")
 
 
 class Scatter(Function):
     def forward(ctx, x, src, dim, index):
         ctx.dim, ctx.index, ctx.src_shape = dim, index, src.shape
         out = _1d(x).copy()
+        if index.size == 0:
+            return out.reshape(x.shape)
         out[_grid(_1d(index), dim)] = _1d(src)[_lead(_1d(index).shape)]
         return out.reshape(x.shape)
 
     def backward(ctx, grad):
         self_grad = ScatterValue.apply(grad, dim=ctx.dim, index=ctx.index, value=0)
-        return self_grad, _embed(Gather.apply(grad, dim=ctx.dim, index=ctx.index), ctx.src_shape)
+        return self_grad, _embed(Gather.apply(grad, dim=ctx.dim, index=ctx.index), ctx.src_shape, "ScatterBackward0")
 
 
 class ScatterValue(Function):
@@ -147,7 +161,8 @@ class ScatterValue(Function):
     def forward(ctx, x, dim, index, value):
         ctx.dim, ctx.index = dim, index
         out = _1d(x).copy()
-        out[_grid(_1d(index), dim)] = value
+        if index.size:
+            out[_grid(_1d(index), dim)] = value
         return out.reshape(x.shape)
 
     def backward(ctx, grad):
@@ -161,6 +176,8 @@ class ScatterLegacyReduce(Function):
 
     def forward(ctx, x, src, dim, index, reduce):
         out = _1d(x).copy()
+        if index.size == 0:
+            return out.reshape(x.shape)
         (xp.add if reduce == "add" else xp.multiply).at(out, _grid(_1d(index), dim), _1d(src)[_lead(_1d(index).shape)])
         return out.reshape(x.shape)
 
@@ -236,6 +253,8 @@ _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 def _scatter_reduce_array(x, src, dim, index, reduce, include_self):
     """The forward of scatter_reduce on arrays (also used by its backward on masked inputs)."""
     out = _1d(x).copy()
+    if index.size == 0:
+        return out.reshape(x.shape)
     grid, src = _grid(_1d(index), dim), _1d(src)[_lead(_1d(index).shape)]
     if not include_self:
         if reduce in ("amax", "amin"):
@@ -283,7 +302,7 @@ class ScatterReduce(Function):
             self_grad, src_grad = self_hit * share, src_hit * gather_(share)
         if not include_self:
             self_grad = ScatterValue.apply(self_grad, dim=dim, index=index, value=0)
-        return self_grad, _embed(src_grad, src.shape)
+        return self_grad, _embed(src_grad, src.shape, "ScatterReduceBackward0")
 
 
 def _prod_backward(grad, x, src, out, dim, idx, include_self):
@@ -332,12 +351,12 @@ def take_along_dim(input, indices, dim=None):
         raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {got}")
     if dim is None:
         return gather(input.reshape(-1), 0, indices.reshape(-1))
-    d = _wrap_dim(dim, input.ndim)
     if input.ndim != indices.ndim:
         raise RuntimeError(
             f"torch.take_along_dim(): input and indices should have the same number of dimensions, but got "
             f"{input.ndim} dimensions for input, and {indices.ndim} dimensions for indices"
         )
+    d = _wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         return gather(input, 0, indices)
     rest = broadcast_shapes(input.shape[:d] + (1,) + input.shape[d + 1:], indices.shape[:d] + (1,) + indices.shape[d + 1:])

@@ -135,9 +135,9 @@ def flatten(input, start_dim=0, end_dim=-1):
     >>> sn.flatten(sn.ones(2, 3, 4), 1).shape
     scratchnet.Size([2, 12])
     """
-    if input.ndim == 0:
-        return input.reshape(1)
     s, e = _wrap_dim(start_dim, input.ndim), _wrap_dim(end_dim, input.ndim)
+    if input.ndim == 0:  # dims 0 and -1 only, as torch
+        return input.reshape(1)
     if s > e:
         raise RuntimeError(f"flatten() has invalid args: start_dim ({start_dim}) cannot come after end_dim ({end_dim})")
     if s == e:
@@ -199,7 +199,10 @@ def permute(input, *dims):
     """
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
-    dims = tuple(_wrap_dim(d, input.ndim) for d in _sizes(dims))
+    dims = _sizes(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(f"permute(): the number of dims does not match: input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}")
+    dims = tuple(_wrap_dim(d, input.ndim) for d in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     if sorted(dims) != list(range(input.ndim)):
@@ -420,7 +423,7 @@ def split(input, split_size_or_sections, dim=0):
             raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
         if size == 0 and n != 0:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
-        sizes = [builtins.min(size, n - s) for s in range(0, n, size)] if size else [0]
+        sizes = [builtins.min(size, n - s) for s in range(0, n, size)] if size and n else [0]
         name = "SplitBackward0"
     else:
         sizes = [int(s) for s in split_size_or_sections]
@@ -443,7 +446,9 @@ def chunk(input, chunks, dim=0):
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[_wrap_dim(dim, input.ndim)]
-    return split(input, builtins.max(-(-n // chunks), 1) if n else 0, dim)
+    if n == 0:  # torch: ``chunks`` empty pieces
+        return split(input, [0] * int(chunks), dim)
+    return split(input, -(-n // chunks), dim)
 
 
 # --- one_hot ----------------------------------------------------------------------------------------

@@ -129,6 +129,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     d = one_dim(dim, input.ndim, "kthvalue")
     size = input.shape[d] if input.ndim else 1
+    if size == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if input.ndim == 0:

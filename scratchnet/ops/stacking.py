@@ -62,6 +62,8 @@ def split_with_sizes(input, split_sizes, dim=0):
     >>> [p.tolist() for p in sn.split_with_sizes(sn.tensor([1, 2, 3]), [1, 2])]
     [[1], [2, 3]]
     """
+    if input.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, input.ndim)
     n, sizes = input.shape[d], [int(s) for s in split_sizes]
     if builtins.any(s < 0 for s in sizes):

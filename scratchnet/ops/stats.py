@@ -13,11 +13,13 @@ tensor([0., 8.], grad_fn=<ProdBackward1>)
 tensor([2., 2.], grad_fn=<MedianBackward1>)
 """
 
+import builtins
+
 from .. import return_types
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Function, Tensor, bool_, get_default_dtype
+from ..tensor import Function, Tensor, bool_, is_grad_enabled
 from .reduce import (
-    Amax, MaxAll, Mean, dim_alias, Std, TakeAlong, Var, _reduce_extreme, accumulation_dtype, expand_back,
+    Amax, MaxAll, Mean, dim_alias, Std, TakeAlong, Var, _reduce_extreme, accumulation_dtype, count, expand_back,
     index_result, normalize_dims, one_dim, quiet, reduced_shape, select_along, to_float, torch_name,
     variance_args,
 )
@@ -49,8 +51,11 @@ class Prod(Function):
         grad = expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim)
         if not ctx.dims or x.numel() == 0:
             return grad
-        if not (x.array == 0).any():
+        zeros = int((x.array == 0).sum())
+        if not zeros:
             return grad * expand_back(out, ctx.shape, ctx.dims, ctx.keepdim) / x
+        if type(ctx) is ProdAll and zeros > 1 and not is_grad_enabled():
+            return Tensor._make(xp.zeros(x.shape, grad.dtype))  # torch's shortcut: every product is 0
         if len(ctx.dims) == 1:
             return grad * others_product(x, ctx.dims[0])
         return grad * others_product(x.reshape(-1), 0).reshape(ctx.shape)
@@ -211,6 +216,10 @@ class MedianAll(MaxAll):
 
     def forward(ctx, x, ignore_nan):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, tuple(range(x.ndim)), False
+        if x.size == 0:  # torch: NaN (an integer dtype's NaN: its lowest value, 0 for uint8)
+            ctx.weights = xp.zeros(x.shape, x.dtype)
+            kind = x.dtype.kind
+            return xp.asarray(xp.nan if kind == "f" else xp.iinfo(x.dtype).min if kind == "i" else 0, dtype=x.dtype)
         flat = x.reshape(-1)
         value = flat[_median_index(flat, 0, ignore_nan)[0]]
         if x.dtype in FLOAT_DTYPES:
@@ -250,8 +259,6 @@ def _median(input, dim, keepdim, ignore_nan):
     if input.dtype == bool_:
         raise NotImplementedError(f"\"{'median_cpu' if dim is None else 'median_out'}\" not implemented for 'Bool'")
     if dim is None:
-        if input.numel() == 0:
-            return Tensor._make(xp.asarray(xp.nan, dtype=input.dtype if input.dtype in FLOAT_DTYPES else get_default_dtype()))
         return (NanmedianAll if ignore_nan else MedianAll).apply(input, ignore_nan=ignore_nan)
     d = one_dim(dim, input.ndim, name)
     if input.ndim and input.shape[d] == 0:
@@ -287,10 +294,34 @@ def nanmedian(input, dim=None, keepdim=False):
     return _median(input, dim, keepdim, ignore_nan=True)
 
 
+def _insertion_order(moved):
+    """The order in which torch's mode sorts short rows (C++ ``std::sort`` with ``<``: an insertion
+    sort up to 16 elements), NaNs included: a NaN compares false both ways, so it stays put and
+    stops the smaller values that come after it, except those smaller than the row's first element
+    (they go to the front). Vectorised over rows; one step per position."""
+    a = moved.reshape(-1, moved.shape[-1]).copy()
+    order = xp.broadcast_to(xp.arange(a.shape[1]), a.shape).copy()
+    rows = xp.arange(a.shape[0])[:, None]
+    for i in range(1, a.shape[1]):
+        val = a[:, i]
+        with xp.errstate(invalid="ignore"):
+            less = val[:, None] < a[:, :i]
+        trailing = xp.argmin(less[:, ::-1], axis=1)  # how many elements just before i exceed val
+        trailing = xp.where(less.all(axis=1), i, trailing)
+        j = xp.where(val < a[:, 0], 0, i - trailing)[:, None]
+        p = xp.arange(i + 1)[None, :]
+        src = xp.where(p < j, p, xp.where(p == j, i, p - 1))
+        a[:, : i + 1], order[:, : i + 1] = a[rows, src], order[rows, src]
+    return order.reshape(moved.shape)
+
+
 def _mode_index(array, dim):
     """Index (kept dim) of the most frequent value along ``dim``: the smallest such value on a tie
-    of counts, at its last position."""
-    order = xp.argsort(array, axis=dim, kind="stable")
+    of counts, at its last position (with NaNs in a short row, in the order torch's sort leaves)."""
+    if array.dtype.kind == "f" and array.shape[dim] <= 16 and xp.isnan(array).any():
+        order = xp.moveaxis(_insertion_order(xp.moveaxis(array, dim, -1)), -1, dim)
+    else:
+        order = xp.argsort(array, axis=dim, kind="stable")
     s = xp.take_along_axis(array, order, axis=dim)
     n = array.shape[dim]
     moved = xp.moveaxis(s, dim, -1)
@@ -363,10 +394,30 @@ class StdMean(Std):
 
 
 class MeanOfVarMean(Mean):
+    """The mean of var_mean/std_mean, as torch's running (Welford) update gives it: summed in
+    float64 (no overflow for float32), and with an inf among the values, that inf only when it is
+    the last one and the only one (any value after an inf makes the running mean NaN)."""
+
     backward_name = "VarMeanBackward0"
 
+    def forward(ctx, x, dims, keepdim):
+        ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
+        ctx.count = count(x.shape, dims)
+        with quiet():
+            out = x.sum(axis=dims, keepdims=True, dtype=xp.float64) / ctx.count
+            inf = xp.isinf(x)
+            if inf.any():
+                moved = xp.moveaxis(x, dims, tuple(range(-len(dims), 0))) if dims else x[..., None]
+                flat = moved.reshape(moved.shape[: moved.ndim - builtins.max(len(dims), 1)] + (-1,))
+                last = flat[..., -1:].reshape(out.shape)
+                infs = inf.sum(axis=dims, keepdims=True)
+                lone = (infs == 1) & xp.isinf(last) & ~xp.isnan(out)  # (a NaN anywhere stays NaN)
+                out = xp.where(infs == 0, out, xp.where(lone, last, xp.nan))
+        out = out.astype(x.dtype)
+        return xp.asarray(out if keepdim else out.reshape(reduced_shape(x.shape, dims, False)))
 
-class MeanOfStdMean(Mean):
+
+class MeanOfStdMean(MeanOfVarMean):
     backward_name = "StdMeanBackward0"
 
 
