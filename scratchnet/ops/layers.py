@@ -13,6 +13,8 @@ import builtins
 import warnings
 
 from ..backend import xp
+from ..dtypes import torch_name
+from ._promote import not_implemented
 from ..tensor import Function, Tensor, is_grad_enabled, no_grad
 
 
@@ -21,29 +23,55 @@ class Linear(Function):
 
     backward_name = "AddmmBackward0"
 
-    def forward(ctx, x, weight, *bias):
+    def forward(ctx, x, weight, *bias, bias_is_row):
         ctx.save_for_backward(x, weight)
+        ctx.bias_is_row = bias_is_row
         out = x @ weight.T
-        if bias:
-            out += bias[0]
-        return out
+        return out + bias[0] if bias else out
 
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         need = ctx.needs_input_grad
         grad_x = grad @ weight if need[0] else None
+        rows = 1
+        for n in grad.shape[:-1]:
+            rows *= n
         grad_w = None
         if need[1]:  # fold any leading batch dims into one before the product
-            g2, x2 = grad.reshape(-1, grad.shape[-1]), x.reshape(-1, x.shape[-1])
-            grad_w = g2.T @ x2
+            grad_w = grad.reshape(rows, grad.shape[-1]).T @ x.reshape(rows, x.shape[-1])
         grads = (grad_x, grad_w)
-        if len(need) == 3:
-            grads += (grad.reshape(-1, grad.shape[-1]).sum(dim=0) if need[2] else None,)
+        if len(need) == 3:  # a bias of another broadcastable shape is summed down by the walk
+            grads += ((grad.reshape(rows, grad.shape[-1]).sum(dim=0) if ctx.bias_is_row else grad) if need[2] else None,)
         return grads
 
 
 def linear(input, weight, bias=None):
-    """``x @ weight.T + bias``, as ``F.linear``: weight is (out_features, in_features)."""
+    """Apply an affine map, as ``F.linear``: :math:`y = x W^T + b`.
+
+    Arguments: ``input`` (*, in_features); ``weight`` (out_features, in_features), or a vector
+    (in_features,) for a dot product; ``bias`` (out_features,) or any shape broadcasting to the
+    output's. Integer dtypes compute exactly (bool is refused, as torch); all three share a dtype.
+
+    >>> import scratchnet as sn
+    >>> linear(sn.ones(2, 3), sn.ones(4, 3), sn.zeros(4)).shape
+    scratchnet.Size([2, 4])
+    """
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and {weight.ndim}D")
+    if weight.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight.ndim}D")
+    if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+        got = [torch_name(t.dtype) for t in (input, weight, bias) if t is not None]
+        raise RuntimeError(f"linear: expected input, weight and bias of one dtype, got {', '.join(got)}")
+    if input.dtype == xp.bool_:
+        raise not_implemented("addmm_impl_cpu_", input.dtype)
+    if weight.ndim == 1:  # a dot product with each row of the input
+        if bias is not None and input.ndim > 1:
+            raise RuntimeError("linear: mat2 must be a matrix, got 1-D tensor")
+        if input.shape[-1] != weight.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({input.shape[-1]}), vec ({weight.shape[0]}): linear expects the input's last dim to equal the weight's size")
+        out = input @ weight
+        return out if bias is None else out + bias
     if input.shape[-1] != weight.shape[-1]:
         rows = int(xp.prod(input.shape[:-1])) if input.ndim > 1 else 1
         raise RuntimeError(
@@ -51,14 +79,12 @@ def linear(input, weight, bias=None):
             f"{weight.shape[-1]}x{weight.shape[0]}): linear expects the input's last dim "
             f"({input.shape[-1]}) to equal in_features ({weight.shape[-1]})"
         )
-    if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
-        raise RuntimeError(f"linear: expected input, weight and bias of one dtype, got {input.dtype}, {weight.dtype}" + (f", {bias.dtype}" if bias is not None else ""))
-    if weight.ndim != 2 or (bias is not None and tuple(bias.shape) != (weight.shape[0],)):
-        raise RuntimeError(f"linear: expected weight (out, in) and bias (out,), got {list(weight.shape)} and {None if bias is None else list(bias.shape)}")
-    if input.ndim == 0:
-        raise RuntimeError("linear: the input must have at least 1 dimension")
-    inputs = (input, weight) if bias is None else (input, weight, bias)
-    return Linear.apply(*inputs)
+    if bias is None:
+        return Linear.apply(input, weight, bias_is_row=False)
+    out_shape = tuple(input.shape[:-1]) + (weight.shape[0],)
+    if bias.ndim > len(out_shape) or any(b not in (1, o) for b, o in zip(reversed(bias.shape), reversed(out_shape))):
+        raise RuntimeError(f"linear: the bias of shape {list(bias.shape)} does not broadcast to the output's shape {list(out_shape)}")
+    return Linear.apply(input, weight, bias, bias_is_row=tuple(bias.shape) == (weight.shape[0],))
 
 
 class BatchNorm(Function):
@@ -125,6 +151,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """
     if input.ndim < 2:
         raise ValueError(f"batch_norm expects a (N, C) or (N, C, ...) input, got {input.ndim}-D")
+    if input.numel() == 0:  # torch's shortcut: the empty input scaled by the first weight and bias
+        out = input * 1
+        if weight is not None:
+            out = out * weight[0]
+        return out + bias[0] if bias is not None else out
+    if input.dtype.kind != "f":
+        raise not_implemented("batch_norm", input.dtype)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and t.dtype != input.dtype:
+            raise RuntimeError(f"batch_norm: mixed dtype (CPU): expected {name} of the input's dtype {torch_name(input.dtype)}, got {torch_name(t.dtype)}")
     channels = input.shape[1]
     dims = (0,) + tuple(range(2, input.ndim))
     shape = (1, channels) + (1,) * (input.ndim - 2)
@@ -133,7 +169,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError(f"batch_norm: {name} should contain {channels} elements not {t.numel()}")
     if training:
         count = input.numel() // channels
-        if count <= 1:
+        if count == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(input.shape)}")
         x = input.array
         mean = x.mean(axis=dims, keepdims=True)
@@ -151,12 +187,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm in eval mode needs running_mean and running_var")
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
-    out = (input - mean) / (var + eps).sqrt()
+    # torch's inference form: one scale and one shift per channel, x * scale + shift
+    scale = (var + eps).rsqrt()
     if weight is not None:
-        out = out * weight.reshape(shape)
-    if bias is not None:
-        out = out + bias.reshape(shape)
-    return out
+        scale = scale * weight.reshape(shape)
+    shift = -(mean * scale) if bias is None else bias.reshape(shape) - mean * scale
+    return input * scale + shift
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
