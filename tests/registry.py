@@ -723,17 +723,11 @@ NARROWED = {
     "triplet_margin_loss": {"odd_shapes": False},
 
     # --- activations, dropout, normalization layers, recurrent cells, attention, embedding
-    "alpha_dropout": {"dtypes": FLOATS, "mixed": False},
     "celu": {"edge": False},
-    "dropout": {"dtypes": FLOATS, "mixed": False},
-    "dropout1d": {"dtypes": FLOATS, "mixed": False, "odd_shapes": False},
-    "dropout2d": {"odd_shapes": False},
-    "dropout3d": {"dtypes": FLOATS, "mixed": False, "odd_shapes": False},
     "elu": {"edge": False},
     "embedding": {"odd_shapes": False},
     "embedding-padding_idx": {"odd_shapes": False},
     "embedding_bag": {"dtypes": FLOATS, "mixed": False, "edge": False, "odd_shapes": False},
-    "feature_alpha_dropout": {"dtypes": FLOATS, "mixed": False, "odd_shapes": False},
     "group_norm": {"dtypes": FLOATS, "mixed": False, "edge": False, "odd_shapes": False},
     "gru_cell": {"dtypes": FLOATS, "mixed": False},
     "hardshrink": {"edge": False},
