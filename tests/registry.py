@@ -725,9 +725,6 @@ NARROWED = {
     # --- activations, dropout, normalization layers, recurrent cells, attention, embedding
     "celu": {"edge": False},
     "elu": {"edge": False},
-    "embedding": {"odd_shapes": False},
-    "embedding-padding_idx": {"odd_shapes": False},
-    "embedding_bag": {"dtypes": FLOATS, "mixed": False, "edge": False, "odd_shapes": False},
     "gru_cell": {"dtypes": FLOATS, "mixed": False},
     "hardshrink": {"edge": False},
     "hardsigmoid": {"dtypes": FLOATS, "mixed": False, "edge": False},
