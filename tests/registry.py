@@ -723,24 +723,10 @@ NARROWED = {
     "triplet_margin_loss": {"odd_shapes": False},
 
     # --- activations, dropout, normalization layers, recurrent cells, attention, embedding
-    "celu": {"edge": False},
-    "elu": {"edge": False},
     "gru_cell": {"dtypes": FLOATS, "mixed": False},
-    "hardshrink": {"edge": False},
-    "hardsigmoid": {"dtypes": FLOATS, "mixed": False, "edge": False},
-    "hardswish": {"edge": False},
-    "hardtanh": {"dtypes": FLOATS, "mixed": False},
-    "logsigmoid": {"edge": False},
     "lstm_cell": {"dtypes": FLOATS, "mixed": False},
     "multi_head_attention_forward": {"odd_shapes": False},
-    "prelu": {"edge": False},
-    "relu6": {"edge": False},
     "scaled_dot_product_attention": {"edge": False, "odd_shapes": False},
-    "selu": {"edge": False},
-    "softplus": {"edge": False},
-    "softshrink": {"edge": False},
-    "tanhshrink": {"dtypes": FLOATS, "mixed": False},
-    "threshold": {"dtypes": FLOATS, "mixed": False, "edge": False},
 
     # --- products, pointwise, special
     "addbmm": {"dtypes": FLOATS, "mixed": False, "odd_shapes": False},
