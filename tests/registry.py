@@ -723,8 +723,6 @@ NARROWED = {
     "triplet_margin_loss": {"odd_shapes": False},
 
     # --- activations, dropout, normalization layers, recurrent cells, attention, embedding
-    "gru_cell": {"dtypes": FLOATS, "mixed": False},
-    "lstm_cell": {"dtypes": FLOATS, "mixed": False},
     "multi_head_attention_forward": {"odd_shapes": False},
     "scaled_dot_product_attention": {"edge": False, "odd_shapes": False},
 
