@@ -724,7 +724,6 @@ NARROWED = {
 
     # --- activations, dropout, normalization layers, recurrent cells, attention, embedding
     "multi_head_attention_forward": {"odd_shapes": False},
-    "scaled_dot_product_attention": {"edge": False, "odd_shapes": False},
 
     # --- products, pointwise, special
     "addbmm": {"dtypes": FLOATS, "mixed": False, "odd_shapes": False},
