@@ -723,7 +723,6 @@ NARROWED = {
     "triplet_margin_loss": {"odd_shapes": False},
 
     # --- activations, dropout, normalization layers, recurrent cells, attention, embedding
-    "multi_head_attention_forward": {"odd_shapes": False},
 
     # --- products, pointwise, special
     "addbmm": {"dtypes": FLOATS, "mixed": False, "odd_shapes": False},
