@@ -49,6 +49,16 @@ def _canonical_mask(mask, name, dtype):
     return mask
 
 
+def _thirds(t):
+    """``t.chunk(3)`` along dim 0 as torch chunks: pieces of ceil(n / 3) rows, and three empty
+    pieces when there are no rows."""
+    n = t.shape[0]
+    if n == 0:
+        return t[0:0], t[0:0], t[0:0]
+    size = -(-n // 3)
+    return tuple(t[i:i + size] for i in range(0, n, size))
+
+
 def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v,
                                  add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=True, key_padding_mask=None,
                                  need_weights=True, attn_mask=None, use_separate_proj_weight=False, q_proj_weight=None,
@@ -78,14 +88,14 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
 
     # 1. project: q, k, v = query W_q^T + b_q, key W_k^T + b_k, value W_v^T + b_v
-    biases = (None, None, None) if in_proj_bias is None else in_proj_bias.chunk(3)
+    biases = (None, None, None) if in_proj_bias is None else _thirds(in_proj_bias)
     if not use_separate_proj_weight:
         if key.shape != value.shape:
             raise AssertionError(f"key shape {tuple(key.shape)} does not match value shape {tuple(value.shape)}")
         if query is key and key is value:  # self-attention: one product, then split
             q, k, v = linear(query, in_proj_weight, in_proj_bias).chunk(3, dim=-1)
         else:
-            w_q, w_k, w_v = in_proj_weight.chunk(3)
+            w_q, w_k, w_v = _thirds(in_proj_weight)
             q, k, v = linear(query, w_q, biases[0]), linear(key, w_k, biases[1]), linear(value, w_v, biases[2])
     else:
         q, k, v = linear(query, q_proj_weight, biases[0]), linear(key, k_proj_weight, biases[1]), linear(value, v_proj_weight, biases[2])

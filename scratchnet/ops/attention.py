@@ -4,7 +4,7 @@
     weights = softmax(scores, dim=-1)          each query's distribution over the keys
     out     = dropout(weights) V               (..., L, Ev)
 
-There is no fused node: the backward is the chain of matmul, softmax and matmul backwards, so a
+The backward is the chain of matmul, (safe) softmax and matmul backwards, so a
 learner can follow the gradient of softmax attention node by node (``scratchnet.trace`` shows it).
 For dW = dout V^T the softmax backward gives dscores = W * (dW - sum(dW * W, dim=-1)), and then
 dQ = dscores K * scale, dK = dscores^T Q * scale, dV = W^T dout.
@@ -21,9 +21,7 @@ dQ = dscores K * scale, dK = dscores^T Q * scale, dV = W^T dout.
 import math
 
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Tensor, bool_
-from .activation import softmax
-from .math import where
+from ..tensor import Function, Tensor, bool_
 
 
 def _neg_inf_where_not(mask, dtype):
@@ -65,8 +63,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             raise RuntimeError(f"Number of heads in key and value must divide the number of heads in query (got {heads} query heads, {kv_heads} key heads and {value.shape[-3]} value heads)")
         key, value = _repeat_heads(key, heads // kv_heads), _repeat_heads(value, heads // kv_heads)
     L, S = query.shape[-2], key.shape[-2]
-    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
-    scores = (query @ key.transpose(-2, -1)) * scale
+    # torch's math kernel: q and k each scaled by sqrt(scale) before the product (for range)
+    scale = (1.0 / math.sqrt(query.shape[-1]) if query.shape[-1] else math.inf) if scale is None else scale
+    root = math.sqrt(abs(scale))
+    scores = (query * (-root if scale < 0 else root)) @ (key.transpose(-2, -1) * root)
     if S == 0:  # no keys: nothing to attend to, zeros (as torch)
         return scores @ value
     if is_causal:
@@ -74,15 +74,32 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if attn_mask is not None:
         mask = attn_mask if attn_mask.dtype == bool_ else None
         scores = scores + (_neg_inf_where_not(attn_mask, scores.dtype) if mask is not None else attn_mask)
-    dead = xp.isneginf(scores.array).all(axis=-1, keepdims=True) if attn_mask is not None else None
-    if dead is not None and dead.any():  # rows that see no key: zeros, and no NaN in the backward
-        dead = Tensor._make(dead)
-        weights = where(dead, 0.0, softmax(where(dead, 0.0, scores), dim=-1))
-    else:
-        weights = softmax(scores, dim=-1)
+    weights = SafeSoftmax.apply(scores)
     if dropout_p > 0.0:
         weights = _dropout(weights, dropout_p)
     return weights @ value
+
+
+class SafeSoftmax(Function):
+    """torch's ``_safe_softmax`` over the last dim: a softmax, with zeros for a row of scores all
+    -inf (a query that sees no key); backward, as softmax's on that output: W * (g - sum(g * W))
+    (so a NaN upstream still reaches the scores, as in torch)."""
+
+    def forward(ctx, x):
+        if x.size == 0:
+            ctx.save_for_backward(out := x.copy())
+            return out
+        dead = xp.isneginf(x).all(axis=-1, keepdims=True)
+        with xp.errstate(invalid="ignore"):
+            shifted = x - xp.max(xp.where(dead, 0, x), axis=-1, keepdims=True)
+            e = xp.exp(xp.where(dead, 0, shifted))
+            out = xp.where(dead, 0, e / e.sum(axis=-1, keepdims=True)).astype(x.dtype, copy=False)
+        ctx.save_for_backward(out)  # the output itself: the backward is differentiable again through it
+        return out
+
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return out * (grad - (grad * out).sum(dim=-1, keepdim=True))
 
 
 def _dropout(x, p):

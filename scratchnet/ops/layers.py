@@ -13,6 +13,8 @@ import builtins
 import warnings
 
 from ..backend import xp
+from ..dtypes import torch_name
+from ._promote import not_implemented
 from ..tensor import Function, Tensor, is_grad_enabled, no_grad
 
 
@@ -21,29 +23,55 @@ class Linear(Function):
 
     backward_name = "AddmmBackward0"
 
-    def forward(ctx, x, weight, *bias):
+    def forward(ctx, x, weight, *bias, bias_is_row):
         ctx.save_for_backward(x, weight)
+        ctx.bias_is_row = bias_is_row
         out = x @ weight.T
-        if bias:
-            out += bias[0]
-        return out
+        return out + bias[0] if bias else out
 
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         need = ctx.needs_input_grad
         grad_x = grad @ weight if need[0] else None
+        rows = 1
+        for n in grad.shape[:-1]:
+            rows *= n
         grad_w = None
         if need[1]:  # fold any leading batch dims into one before the product
-            g2, x2 = grad.reshape(-1, grad.shape[-1]), x.reshape(-1, x.shape[-1])
-            grad_w = g2.T @ x2
+            grad_w = grad.reshape(rows, grad.shape[-1]).T @ x.reshape(rows, x.shape[-1])
         grads = (grad_x, grad_w)
-        if len(need) == 3:
-            grads += (grad.reshape(-1, grad.shape[-1]).sum(dim=0) if need[2] else None,)
+        if len(need) == 3:  # a bias of another broadcastable shape is summed down by the walk
+            grads += ((grad.reshape(rows, grad.shape[-1]).sum(dim=0) if ctx.bias_is_row else grad) if need[2] else None,)
         return grads
 
 
 def linear(input, weight, bias=None):
-    """``x @ weight.T + bias``, as ``F.linear``: weight is (out_features, in_features)."""
+    """Apply an affine map, as ``F.linear``: :math:`y = x W^T + b`.
+
+    Arguments: ``input`` (*, in_features); ``weight`` (out_features, in_features), or a vector
+    (in_features,) for a dot product; ``bias`` (out_features,) or any shape broadcasting to the
+    output's. Integer dtypes compute exactly (bool is refused, as torch); all three share a dtype.
+
+    >>> import scratchnet as sn
+    >>> linear(sn.ones(2, 3), sn.ones(4, 3), sn.zeros(4)).shape
+    scratchnet.Size([2, 4])
+    """
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and {weight.ndim}D")
+    if weight.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight.ndim}D")
+    if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+        got = [torch_name(t.dtype) for t in (input, weight, bias) if t is not None]
+        raise RuntimeError(f"linear: expected input, weight and bias of one dtype, got {', '.join(got)}")
+    if input.dtype == xp.bool_:
+        raise not_implemented("addmm_impl_cpu_", input.dtype)
+    if weight.ndim == 1:  # a dot product with each row of the input
+        if bias is not None and input.ndim > 1:
+            raise RuntimeError("linear: mat2 must be a matrix, got 1-D tensor")
+        if input.shape[-1] != weight.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({input.shape[-1]}), vec ({weight.shape[0]}): linear expects the input's last dim to equal the weight's size")
+        out = input @ weight
+        return out if bias is None else out + bias
     if input.shape[-1] != weight.shape[-1]:
         rows = int(xp.prod(input.shape[:-1])) if input.ndim > 1 else 1
         raise RuntimeError(
@@ -51,14 +79,12 @@ def linear(input, weight, bias=None):
             f"{weight.shape[-1]}x{weight.shape[0]}): linear expects the input's last dim "
             f"({input.shape[-1]}) to equal in_features ({weight.shape[-1]})"
         )
-    if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
-        raise RuntimeError(f"linear: expected input, weight and bias of one dtype, got {input.dtype}, {weight.dtype}" + (f", {bias.dtype}" if bias is not None else ""))
-    if weight.ndim != 2 or (bias is not None and tuple(bias.shape) != (weight.shape[0],)):
-        raise RuntimeError(f"linear: expected weight (out, in) and bias (out,), got {list(weight.shape)} and {None if bias is None else list(bias.shape)}")
-    if input.ndim == 0:
-        raise RuntimeError("linear: the input must have at least 1 dimension")
-    inputs = (input, weight) if bias is None else (input, weight, bias)
-    return Linear.apply(*inputs)
+    if bias is None:
+        return Linear.apply(input, weight, bias_is_row=False)
+    out_shape = tuple(input.shape[:-1]) + (weight.shape[0],)
+    if bias.ndim > len(out_shape) or any(b not in (1, o) for b, o in zip(reversed(bias.shape), reversed(out_shape))):
+        raise RuntimeError(f"linear: the bias of shape {list(bias.shape)} does not broadcast to the output's shape {list(out_shape)}")
+    return Linear.apply(input, weight, bias, bias_is_row=tuple(bias.shape) == (weight.shape[0],))
 
 
 class BatchNorm(Function):
@@ -125,6 +151,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """
     if input.ndim < 2:
         raise ValueError(f"batch_norm expects a (N, C) or (N, C, ...) input, got {input.ndim}-D")
+    if input.numel() == 0:  # torch's shortcut: the empty input scaled by the first weight and bias
+        out = input * 1
+        if weight is not None:
+            out = out * weight[0]
+        return out + bias[0] if bias is not None else out
+    if input.dtype.kind != "f":
+        raise not_implemented("batch_norm", input.dtype)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and t.dtype != input.dtype:
+            raise RuntimeError(f"batch_norm: mixed dtype (CPU): expected {name} of the input's dtype {torch_name(input.dtype)}, got {torch_name(t.dtype)}")
     channels = input.shape[1]
     dims = (0,) + tuple(range(2, input.ndim))
     shape = (1, channels) + (1,) * (input.ndim - 2)
@@ -133,7 +169,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError(f"batch_norm: {name} should contain {channels} elements not {t.numel()}")
     if training:
         count = input.numel() // channels
-        if count <= 1:
+        if count == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(input.shape)}")
         x = input.array
         mean = x.mean(axis=dims, keepdims=True)
@@ -151,28 +187,46 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm in eval mode needs running_mean and running_var")
         mean, var = running_mean.reshape(shape), running_var.reshape(shape)
-    out = (input - mean) / (var + eps).sqrt()
+    # torch's inference form: one scale and one shift per channel, x * scale + shift
+    scale = (var + eps).rsqrt()
     if weight is not None:
-        out = out * weight.reshape(shape)
-    if bias is not None:
-        out = out + bias.reshape(shape)
-    return out
+        scale = scale * weight.reshape(shape)
+    shift = -(mean * scale) if bias is None else bias.reshape(shape) - mean * scale
+    return input * scale + shift
+
+
+def _zeros_like_dropped(input, inplace):
+    """Dropout with p = 1: the input times a zero of its own dtype (torch draws nothing here)."""
+    zero = Tensor._make(xp.zeros((), dtype=input.dtype))
+    return _apply_inplace(input, lambda input: input * zero, inplace)
+
+
+def _check_floating(input):
+    """torch's dropout divides its integer noise by 1 - p in place, which an integer or bool
+    input refuses."""
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(input.dtype)}: dropout with 0 < p < 1 needs a floating point input")
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) (training only).
 
     The mask is drawn as torch draws it (``scratchnet.random.dropout_noise``), so after the same
-    ``manual_seed`` both engines drop the same elements.
+    ``manual_seed`` both engines drop the same elements. Integer inputs pass through with p = 0
+    or 1 (zeros) and are refused otherwise, as torch.
+
+    >>> import scratchnet as sn
+    >>> dropout(sn.ones(3), p=1.0).tolist()
+    [0.0, 0.0, 0.0]
     """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
+    _check_p(p)
+    if not training or p == 0.0 or input.numel() == 0:
         return input
+    if p == 1.0:
+        return _zeros_like_dropped(input, inplace)
+    _check_floating(input)
     if inplace:  # recorded as the in-place op it is (scratchnet/ops/inplace.py)
         return input._apply_inplace(lambda old: dropout(old, p, training))
-    if p == 1.0:
-        return input * 0.0
     from ..random import dropout_noise
 
     return input * Tensor._make(dropout_noise(tuple(input.shape), p, input.dtype))
@@ -195,25 +249,26 @@ def _check_p(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _feature_shape(input, spatial, name):
-    """The mask shape of channel-wise dropout: one draw per (sample, channel), or per channel for
-    an unbatched input."""
-    batched = input.ndim == spatial + 2
-    if input.ndim not in (spatial + 1, spatial + 2):
-        raise RuntimeError(f"{name}: Expected {spatial + 1}D or {spatial + 2}D input, but received a {input.ndim}D input. Received a {input.ndim}D input to {name}")
-    lead = input.shape[:2] if batched else input.shape[:1]
-    return tuple(lead) + (1,) * spatial
+def _feature_shape(shape):
+    """The mask shape of channel-wise dropout on an (N, C, *) input: one draw per (sample, channel)."""
+    if len(shape) < 2:
+        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input, got a {len(shape)}-D input")
+    return tuple(shape[:2]) + (1,) * (len(shape) - 2)
 
 
-def _feature_dropout(input, p, training, inplace, spatial, name):
+def _feature_dropout(input, p, training, inplace, batched=True):
+    """Dropout of whole channels of an (N, C, *) input; ``batched=False``: of a (C, *) input,
+    taken as one sample (torch unsqueezes it)."""
     _check_p(p)
     if not training or p == 0.0 or input.numel() == 0:
         return input
-    if p == 1.0:  # torch draws nothing here
-        return _apply_inplace(input, lambda input: input * 0.0, inplace)
+    if p == 1.0:
+        return _zeros_like_dropped(input, inplace)
+    shape = _feature_shape(tuple(input.shape) if batched else (1, *input.shape))
+    _check_floating(input)
     from ..random import dropout_noise
 
-    mask = Tensor._make(dropout_noise(_feature_shape(input, spatial, name), p, input.dtype))
+    mask = Tensor._make(dropout_noise(shape if batched else shape[1:], p, input.dtype))
     return _apply_inplace(input, lambda input: input * mask, inplace)
 
 
@@ -224,38 +279,57 @@ def _apply_inplace(input, fn, inplace):
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of a (N, C, L) or (C, L) input with probability ``p``, scaling the rest
-    by 1 / (1 - p)."""
+    by 1 / (1 - p).
+
+    >>> import scratchnet as sn
+    >>> dropout1d(sn.ones(2, 3), p=0.0).shape
+    scratchnet.Size([2, 3])
+    """
     if input.ndim not in (2, 3):
         raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
-    return _feature_dropout(input, p, training, inplace, 1, "dropout1d")
+    return _feature_dropout(input, p, training, inplace, batched=input.ndim == 3)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels of a (N, C, H, W) or (C, H, W) input with probability ``p``; a 3-D input
-    is taken as (N, C, L), as torch does (with its warning)."""
+    """Zero whole channels of a (N, C, H, W) or (C, H, W) input with probability ``p``; as torch,
+    a 3-D input is taken as (N, C, L) and any other input of 2 or more dims as (N, C, *), with
+    torch's warnings.
+
+    >>> import scratchnet as sn
+    >>> dropout2d(sn.ones(1, 2, 2, 2), p=1.0).sum().item()
+    0.0
+    """
     if input.ndim not in (3, 4):
         warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).")
-        return dropout(input, p, training, inplace) if input.ndim else input
     if input.ndim == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.")
-        return _feature_dropout(input, p, training, inplace, 1, "dropout2d")
-    return _feature_dropout(input, p, training, inplace, 2, "dropout2d")
+    return _feature_dropout(input, p, training, inplace)
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels of a (N, C, D, H, W) or (C, D, H, W) input with probability ``p``."""
-    return _feature_dropout(input, p, training, inplace, 3, "dropout3d")
+    """Zero whole channels of a (N, C, D, H, W) or (C, D, H, W) input with probability ``p``; as
+    torch, any input that is not 5-D is taken as one unbatched sample (with torch's warning).
+
+    >>> import scratchnet as sn
+    >>> dropout3d(sn.ones(2, 1, 1, 1), p=0.0).shape
+    scratchnet.Size([2, 1, 1, 1])
+    """
+    if input.ndim not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).")
+    return _feature_dropout(input, p, training, inplace, batched=input.ndim == 5)
 
 
 _ALPHA = 1.7580993408473766  # -scale * alpha of SELU: the value a dropped unit takes before rescaling
 
 
-def _alpha_dropout(input, p, training, inplace, shape):
+def _alpha_dropout(input, p, training, inplace, feature):
     _check_p(p)
     if not training or p == 0.0 or input.numel() == 0:
         return input
     if p == 1.0:
-        return _apply_inplace(input, lambda input: input * 0.0, inplace)
+        return _zeros_like_dropped(input, inplace)
+    shape = _feature_shape(tuple(input.shape)) if feature else tuple(input.shape)
+    _check_floating(input)
     keep = keep_mask(shape, p).astype(input.dtype)
     a = 1.0 / ((_ALPHA * _ALPHA * p + 1) * (1 - p)) ** 0.5
     b = Tensor._make(((keep - 1) * (_ALPHA * a) + _ALPHA * a * p).astype(input.dtype))
@@ -264,15 +338,23 @@ def _alpha_dropout(input, p, training, inplace, shape):
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
     """Dropout for SELU networks: dropped units take SELU's negative saturation value and the
-    result is rescaled so mean and variance are kept (``training`` defaults to False, as torch)."""
-    return _alpha_dropout(input, p, training, inplace, input.shape)
+    result is rescaled so mean and variance are kept (``training`` defaults to False, as torch).
+
+    >>> import scratchnet as sn
+    >>> alpha_dropout(sn.ones(3), p=0.5).tolist()  # not training: the identity
+    [1.0, 1.0, 1.0]
+    """
+    return _alpha_dropout(input, p, training, inplace, feature=False)
 
 
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
-    """alpha_dropout of whole channels (one draw per sample and channel)."""
-    if input.ndim < 2:
-        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input (got {input.ndim})")
-    return _alpha_dropout(input, p, training, inplace, tuple(input.shape[:2]) + (1,) * (input.ndim - 2))
+    """alpha_dropout of whole channels of an (N, C, *) input (one draw per sample and channel).
+
+    >>> import scratchnet as sn
+    >>> feature_alpha_dropout(sn.ones(2, 3), p=1.0, training=True).tolist()
+    [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    return _alpha_dropout(input, p, training, inplace, feature=True)
 
 
 class Pad(Function):

@@ -17,8 +17,10 @@ tensor([-0.2384,  0.0000,  1.7616], grad_fn=<SiluBackward0>)
 """
 
 from ..backend import FLOAT_DTYPES, xp
+from ..dtypes import torch_name
 from ..tensor import Function, Tensor, _wrap_dim
 from ._composite import composite
+from ._pointwise_torch import apply as _pointwise, nan_as, vector_part
 from .activation import sigmoid, softmax, tanh
 from .loss import log1p
 from .math import clamp, floating, where
@@ -52,15 +54,31 @@ def silu(input, inplace=False):
     return _inplace(input, lambda input: composite("SiluBackward0", lambda x: x * sigmoid(x), input), inplace)
 
 
-def _elu(x, alpha, scale):
-    out = where(x > 0, x, alpha * (clamp(x, max=0.0).exp() - 1))
-    return out if scale == 1.0 else out * scale
+def _elu(name, input, alpha, scale, input_scale):
+    """torch's elu kernel: x <= 0 ? (e^(x input_scale) - 1) alpha scale : x scale, and its
+    gradient x <= 0 ? g input_scale alpha scale e^(x input_scale) : g scale (at x = 0 the
+    exponential side, as torch; at NaN torch's vector loop gives NaN)."""
+    neg = alpha * scale
+
+    def forward(x):
+        return xp.where(x <= 0, (xp.exp(x * input_scale) - 1) * neg, x * scale)
+
+    def backward(x, g):
+        below = Tensor._make(x.array <= 0)
+        return nan_as(x, where(below, g * (x * input_scale).exp() * (input_scale * neg), g * scale), xp.nan, None)
+
+    return _pointwise(name, input, forward, backward)
 
 
 def elu(input, alpha=1.0, inplace=False):
-    """x where x > 0, else alpha (e^x - 1)."""
+    """x where x > 0, else alpha (e^x - 1).
+
+    >>> import scratchnet as sn
+    >>> [round(v, 4) for v in elu(sn.tensor([-1.0, 0.0, 2.0])).tolist()]
+    [-0.6321, 0.0, 2.0]
+    """
     float_only(input, "elu")
-    return _inplace(input, lambda input: composite("EluBackward0", lambda x: _elu(x, alpha, 1.0), input), inplace)
+    return _inplace(input, lambda input: _elu("EluBackward0", input, alpha, 1.0, 1.0), inplace)
 
 
 SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -69,7 +87,7 @@ SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.050700987355480493
 def selu(input, inplace=False):
     """scale * elu(x, alpha) with torch's self-normalising constants."""
     float_only(input, "elu")
-    return _inplace(input, lambda input: composite("EluBackward0", lambda x: _elu(x, SELU_ALPHA, SELU_SCALE), input), inplace)
+    return _inplace(input, lambda input: _elu("EluBackward0", input, SELU_ALPHA, SELU_SCALE, 1.0), inplace)
 
 
 def celu(input, alpha=1.0, inplace=False):
@@ -77,8 +95,7 @@ def celu(input, alpha=1.0, inplace=False):
     float_only(input, "elu")
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
-    fn = lambda x: where(x > 0, x, alpha * ((clamp(x, max=0.0) / alpha).exp() - 1))  # noqa: E731
-    return _inplace(input, lambda input: composite("CeluBackward0", fn, input), inplace)
+    return _inplace(input, lambda input: _elu("CeluBackward0", input, alpha, 1.0, 1.0 / alpha), inplace)
 
 
 def glu(input, dim=-1):
@@ -98,9 +115,23 @@ def glu(input, dim=-1):
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold."""
+    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold; gradient
+    e^(beta x) / (e^(beta x) + 1), or 1 above the threshold (torch's kernel).
+
+    >>> import scratchnet as sn
+    >>> softplus(sn.tensor([0.0, 30.0])).tolist()
+    [0.6931471824645996, 30.0]
+    """
     float_only(input, "softplus")
-    return composite("SoftplusBackward0", lambda x: _softplus(x, beta, threshold), input)
+
+    def forward(x):
+        return xp.where(x * beta > threshold, x, xp.log1p(xp.exp(x * beta)) / beta)
+
+    def backward(x, g):
+        z = (x * beta).exp()
+        return where(Tensor._make(x.array * beta > threshold), g, g * z / (z + 1))
+
+    return _pointwise("SoftplusBackward0", input, forward, backward)
 
 
 def softsign(input):
@@ -108,35 +139,65 @@ def softsign(input):
     return input / (input.abs() + 1)
 
 
-class Hardtanh(Function):
-    """clamp(x, min_val, max_val); the gradient flows strictly inside (min_val, max_val), as torch."""
-
-    def forward(ctx, x, lo, hi):
-        ctx.save_for_backward(x)
-        ctx.lo, ctx.hi = lo, hi
-        return xp.clip(x, lo, hi).astype(x.dtype, copy=False)
-
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * Tensor._make(((x.array > ctx.lo) & (x.array < ctx.hi)).astype(grad.dtype))
+def _integer_bound(value, dtype, what):
+    """A float bound as torch casts it to an integer dtype (truncation), refused where uint8
+    cannot hold it."""
+    v = int(value)
+    if dtype == xp.uint8 and not 0 <= v <= 255:
+        raise RuntimeError(f"value cannot be converted to type uint8_t without overflow ({what} = {value})")
+    return v
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    """min_val below min_val, max_val above max_val, x between."""
+    """min_val below min_val, max_val above max_val, x between; the gradient flows strictly
+    inside (min_val, max_val), as torch. Integers clamp to the truncated bounds (bool is refused).
+
+    >>> import scratchnet as sn
+    >>> hardtanh(sn.tensor([-2.0, 0.5, 2.0])).tolist()
+    [-1.0, 0.5, 1.0]
+    """
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    return _inplace(input, lambda input: Hardtanh.apply(input, lo=min_val, hi=max_val), inplace)
+    if input.dtype == xp.bool_:
+        raise NotImplementedError("Bool inputs not supported for hardtanh")
+    lo, hi = min_val, max_val
+    if input.dtype.kind in "iu":
+        if input.dtype == xp.uint8 and int(lo) < 0:
+            raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+        lo, hi = _integer_bound(lo, input.dtype, "min_val"), _integer_bound(hi, input.dtype, "max_val")
+
+    def forward(x):
+        return xp.clip(x, lo, hi)
+
+    def backward(x, g):  # NaN: the gradient in torch's scalar loop, 0 in its vector loop
+        outside = Tensor._make((x.array <= lo) | (x.array >= hi))
+        return nan_as(x, where(outside, 0.0, g), 0.0, None)
+
+    return _inplace(input, lambda input: _pointwise("HardtanhBackward0", input, forward, backward), inplace)
 
 
 def relu6(input, inplace=False):
-    """min(max(0, x), 6)."""
+    """min(max(0, x), 6).
+
+    >>> import scratchnet as sn
+    >>> relu6(sn.tensor([-1.0, 3.0, 9.0])).tolist()
+    [0.0, 3.0, 6.0]
+    """
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def hardswish(input, inplace=False):
     """x * relu6(x + 3) / 6."""
     float_only(input, "hardswish")
-    return _inplace(input, lambda input: composite("HardswishBackward0", lambda x: where(x <= -3, 0.0, where(x >= 3, x, x * (x + 3) / 6)), input), inplace)
+
+    def forward(x):  # torch's order: x * min(max(x + 3, 0), 6) / 6 (so -inf gives NaN, as torch)
+        return x * xp.minimum(xp.maximum(x + 3, 0), 6) / 6
+
+    def backward(x, g):  # 0 up to -3 inclusive, g (x / 3 + 1/2) strictly inside, g from 3 on (torch's choices)
+        a = x.array
+        return nan_as(x, where(Tensor._make(a <= -3), 0.0, where(Tensor._make(a < 3), g * (x / 3 + 0.5), g)), xp.nan, None)
+
+    return _inplace(input, lambda input: _pointwise("HardswishBackward0", input, forward, backward), inplace)
 
 
 class Hardsigmoid(Function):
@@ -165,9 +226,41 @@ def mish(input, inplace=False):
     return _inplace(input, lambda input: composite("MishBackward0", lambda x: x * tanh(_softplus(x, 1.0, 20.0)), input), inplace)
 
 
+class Prelu(Function):
+    """x > 0 ? x : w x, with w one slope or one per channel (viewed as ``shape``); gradients as
+    torch's kernel: x > 0 ? g : w g for x, and x > 0 ? 0 : x g (summed per slope) for w."""
+
+    backward_name = "PreluKernelBackward0"
+
+    def forward(ctx, x, w, shape):
+        ctx.save_for_backward(x, w)
+        ctx.shape = shape
+        return xp.where(x > 0, x, w.reshape(shape) * x)
+
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        positive = Tensor._make(x.array > 0)
+        need = ctx.needs_input_grad
+        grad_x = where(positive, grad, w.reshape(ctx.shape) * grad) if need[0] else None
+        grad_w = None
+        if need[1]:
+            per = where(positive, 0.0, x * grad)
+            keep = [d for d, n in enumerate(ctx.shape) if n != 1] if ctx.shape else []
+            dims = tuple(d for d in range(x.ndim) if d not in keep)
+            grad_w = (per.sum(dim=dims) if dims else per).reshape(w.shape)
+        return grad_x, grad_w
+
+
 def prelu(input, weight):
-    """x where x > 0, else a x; ``weight`` holds one slope, or one per channel (dim 1)."""
+    """x where x > 0, else a x; ``weight`` holds one slope, or one per channel (dim 1).
+
+    >>> import scratchnet as sn
+    >>> prelu(sn.tensor([-2.0, 3.0]), sn.tensor([0.25])).tolist()
+    [-0.5, 3.0]
+    """
     float_only(input, "prelu")
+    if weight.dtype != input.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {torch_name(input.dtype)} and {torch_name(weight.dtype)}")
     channels = input.shape[1] if input.ndim >= 2 else 1
     if weight.numel() != 1 and weight.numel() != channels:
         raise RuntimeError(
@@ -177,33 +270,69 @@ def prelu(input, weight):
     if weight.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
     shape = (1, -1) + (1,) * (input.ndim - 2) if input.ndim >= 2 and weight.numel() > 1 else ()
-
-    def fn(x, w):
-        w = w.reshape(shape) if shape else w.reshape(())
-        return where(x > 0, x, w * x)
-
-    return composite("PreluKernelBackward0", fn, input, weight)
+    if shape:
+        shape = (1, weight.numel()) + (1,) * (input.ndim - 2)
+    return Prelu.apply(input, weight, shape=shape)
 
 
 def threshold(input, threshold, value, inplace=False):
-    """x where x > threshold, else value."""
-    def fn(x):  # threshold and value take the input's dtype, as torch
-        out = where(x > threshold, x, value)
-        return out if out.dtype == x.dtype else out.to(x.dtype)
+    """value where x <= threshold, else x (NaN stays NaN); the gradient is 0 where x <= threshold.
+    Integers compare with the truncated threshold and take the truncated value, as torch.
 
-    return _inplace(input, lambda input: composite("ThresholdBackward0", fn, input), inplace)
+    >>> import scratchnet as sn
+    >>> threshold(sn.tensor([0.2, 1.0]), 0.5, -1.0).tolist()
+    [-1.0, 1.0]
+    """
+    if input.dtype == xp.bool_:
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    th, val = threshold, value
+    if input.dtype.kind in "iu":
+        th, val = _integer_bound(th, input.dtype, "threshold"), _integer_bound(val, input.dtype, "value")
+
+    def forward(x):
+        return xp.where(x <= th, xp.asarray(val).astype(x.dtype), x)
+
+    def backward(x, g):
+        return where(Tensor._make(x.array <= th), 0.0, g)
+
+    return _inplace(input, lambda input: _pointwise("ThresholdBackward0", input, forward, backward), inplace)
 
 
 def logsigmoid(input):
-    """log(sigmoid(x)) = min(x, 0) - log(1 + e^-|x|), stable for any x."""
+    """log(sigmoid(x)) = min(x, 0) - log(1 + e^-|x|), stable for any x; gradient
+    g (max_deriv - sign e^-|x| / (1 + e^-|x|)) as torch's kernel (1/2 at 0).
+
+    >>> import scratchnet as sn
+    >>> round(logsigmoid(sn.tensor(0.0)).item(), 4)
+    -0.6931
+    """
     float_only(input, "log_sigmoid")
-    return composite("LogSigmoidBackward0", lambda x: clamp(x, max=0.0) - log1p((-x.abs()).exp()), input)
+
+    def forward(x):
+        return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
+
+    def backward(x, g):
+        negative = x.array < 0
+        z = (-x.abs()).exp()
+        return g * (Tensor._make(negative.astype(x.dtype)) - Tensor._make(xp.where(negative, 1.0, -1.0).astype(x.dtype)) * (z / (z + 1)))
+
+    return _pointwise("LogSigmoidBackward0", input, forward, backward)
 
 
 def tanhshrink(input):
-    """x - tanh(x)."""
+    """x - tanh(x) (integers become the default float; bool is refused, as torch's subtraction)."""
+    if isinstance(input, Tensor) and input.dtype == xp.bool_:
+        raise NotImplementedError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     input = floating(input)
     return input - tanh(input)
+
+
+def _shrink_backward(lambd):
+    def backward(x, g):  # 0 on [-lambd, lambd]; NaN: g in torch's scalar loop, 0 in its vector loop
+        inside = Tensor._make((x.array >= -lambd) & (x.array <= lambd))
+        return nan_as(x, where(inside, 0.0, g), 0.0, None)
+
+    return backward
 
 
 def _check_lambd(lambd, name):
@@ -215,14 +344,21 @@ def softshrink(input, lambd=0.5):
     """x - lambd above lambd, x + lambd below -lambd, 0 between."""
     float_only(input, "softshrink")
     _check_lambd(lambd, "softshrink")
-    fn = lambda x: where(x > lambd, x - lambd, where(x < -lambd, x + lambd, 0.0))  # noqa: E731
-    return composite("SoftshrinkBackward0", fn, input)
+
+    def forward(x):  # x * 0 in the middle, so NaN stays NaN
+        return xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, x * 0))
+
+    return _pointwise("SoftshrinkBackward0", input, forward, _shrink_backward(lambd))
 
 
 def hardshrink(input, lambd=0.5):
     """x where |x| > lambd, else 0."""
     float_only(input, "hardshrink")
-    return composite("HardshrinkBackward0", lambda x: where((x > lambd) | (x < -lambd), x, 0.0), input)
+
+    def forward(x):
+        return xp.where((x >= -lambd) & (x <= lambd), 0, x)
+
+    return _pointwise("HardshrinkBackward0", input, forward, _shrink_backward(lambd))
 
 
 def softmin(input, dim=None, dtype=None):

@@ -24,7 +24,9 @@ rms_norm is a short composition of ops.
 """
 
 from ..backend import FLOAT_DTYPES, xp
+from ..dtypes import torch_name
 from ..tensor import Function, Tensor, is_grad_enabled, no_grad
+from ._promote import not_implemented
 
 
 class Normalize(Function):
@@ -43,11 +45,29 @@ class Normalize(Function):
         ctx.x_hat, ctx.invstd = x_hat, invstd  # kept for the array backward: no second pass over x
         weight = affine[0] if has[0] else None
         ctx.save_for_backward(x, *([weight] if weight is not None else []))
+        if ctx.scale_shift:  # torch's group norm: per (sample, channel) y = x * scale + shift
+            return ctx.scale_shift_form(x, xv, invstd, weight, affine[-1] if has[1] else None)
         x_hat = x_hat.reshape(x.shape)
         out = x_hat * weight.reshape(affine_shape) if weight is not None else x_hat.copy()  # never x_hat itself
         if has[1]:
             out += affine[-1].reshape(affine_shape)
         return out
+
+    scale_shift = False
+
+    def scale_shift_form(ctx, x, xv, invstd, weight, bias):
+        """y = x * scale + shift with scale = invstd * weight, shift = bias - mean * scale, per
+        sample and channel (x viewed as (N, groups, per-group)): NaN and inf as torch's kernel."""
+        n, groups, c = x.shape[0], xv.shape[1], x.shape[1]
+        mean = xv.mean(axis=-1)  # (N, groups)
+        scale = xp.repeat(invstd[..., 0], c // groups, axis=1)  # (N, C)
+        mean = xp.repeat(mean, c // groups, axis=1)
+        if weight is not None:
+            scale = scale * weight
+        shift = -mean * scale if bias is None else bias - mean * scale
+        ctx.group_mean = mean
+        x3 = x.reshape(n, c, int(xp.prod(x.shape[2:])))
+        return (x3 * scale[..., None] + shift[..., None]).astype(x.dtype).reshape(x.shape)
 
     def backward(ctx, grad):
         x, *weight = ctx.saved_tensors
@@ -68,6 +88,10 @@ class Normalize(Function):
         return tuple(grads)
 
     def backward_arrays(ctx, x, grad, weight):
+        if ctx.scale_shift:
+            return ctx.scale_shift_backward(x, grad, weight)
+        if ctx.row_sums:
+            return ctx.row_sums_backward(x, grad, weight)
         wrap, x_hat, n = Tensor._make, ctx.x_hat, ctx.view[-1]
         g = (grad * weight.reshape(ctx.affine_shape) if weight is not None else xp.array(grad, copy=True)).reshape(ctx.view)
         projection = xp.einsum("...i,...i->...", g, x_hat)[..., None] / n
@@ -89,22 +113,80 @@ class Normalize(Function):
         return tuple(grads)
 
 
+    def scale_shift_backward(ctx, x, grad, weight):
+        """torch's group norm backward, on the sums per (sample, channel) ds = sum(dy * x) and
+        db = sum(dy): dx = c1 * dy + c2 * x + c3 with c1 = invstd * weight and, per group of D
+        elements, c2 = (sum(db * w) * mean - sum(ds * w)) * invstd^3 / D, c3 = -c2 * mean -
+        sum(db * w) * invstd / D; dweight = sum((ds - db * mean) * invstd), dbias = sum(db)."""
+        n, c, groups = x.shape[0], x.shape[1], ctx.view[1]
+        per, size = c // groups, ctx.view[-1]
+        x3, dy = x.reshape(n, c, -1 if n * c else 0), grad.reshape(n, c, -1 if n * c else 0)
+        ds, db = xp.einsum("ncl,ncl->nc", dy, x3), dy.sum(axis=-1)
+        gamma = weight if weight is not None else xp.ones(c, dtype=x.dtype)
+        mean, invstd = ctx.group_mean[:, ::per], ctx.invstd[..., 0]  # (N, groups)
+        ds_g, db_g = (ds * gamma).reshape(n, groups, per).sum(-1), (db * gamma).reshape(n, groups, per).sum(-1)
+        c2 = (db_g * mean - ds_g) * invstd * invstd * invstd / size
+        c3 = -c2 * mean - db_g * invstd / size
+        c1 = xp.repeat(invstd, per, axis=1) * gamma
+        dx = c1[..., None] * dy + xp.repeat(c2, per, axis=1)[..., None] * x3 + xp.repeat(c3, per, axis=1)[..., None]
+        grads = [Tensor._make(dx.astype(x.dtype).reshape(x.shape))]
+        need = ctx.needs_input_grad
+        if ctx.has[0]:
+            grads.append(Tensor._make(((ds - db * ctx.group_mean) * xp.repeat(invstd, per, axis=1)).sum(axis=0).astype(x.dtype)) if need[1] else None)
+        if ctx.has[1]:
+            grads.append(Tensor._make(db.sum(axis=0).astype(x.dtype)) if need[-1] else None)
+        return tuple(grads)
+
+
+    row_sums = False
+
+    def row_sums_backward(ctx, x, grad, weight):
+        """torch's layer norm backward, per row of D elements with g = dy * weight: ds = sum(g * x),
+        db = sum(g), dx = invstd * g + b * x + c with b = (db * mean - ds) * invstd^3 / D and
+        c = -b * mean - db * invstd / D; dweight = sum over rows of dy * x_hat, dbias = sum dy."""
+        rows, size = ctx.view
+        xv, dy = x.reshape(rows, size), grad.reshape(rows, size)
+        g = dy * weight.reshape(1, size) if weight is not None else dy
+        invstd = ctx.invstd  # (rows, 1)
+        mean = xv.mean(axis=-1, keepdims=True) if size else xp.zeros((rows, 1), x.dtype)
+        ds, db = xp.einsum("ij,ij->i", g, xv)[:, None], g.sum(axis=-1, keepdims=True)
+        b = (db * mean - ds) * invstd * invstd * invstd / size
+        c = -b * mean - db * invstd / size
+        grads = [Tensor._make((invstd * g + b * xv + c).astype(x.dtype).reshape(x.shape))]
+        need = ctx.needs_input_grad
+        if ctx.has[0]:
+            grads.append(Tensor._make(xp.einsum("ij,ij->j", dy, ctx.x_hat).reshape(weight.shape)) if need[1] else None)
+        if ctx.has[1]:
+            grads.append(Tensor._make(dy.sum(axis=0).reshape(ctx.inputs[-1].shape)) if need[-1] else None)
+        return tuple(grads)
+
+
 class LayerNormNode(Normalize):
     backward_name = "NativeLayerNormBackward0"
+    row_sums = True
 
 
 class GroupNormNode(Normalize):
     backward_name = "NativeGroupNormBackward0"
+    scale_shift = True
 
 
-def _check_float(name, input, *others):
+def _check_float(name, input, *others, kernel=None, mixed_first=True):
+    """torch's dtype checks of a normalisation: weight and bias (``others``) of the input's dtype
+    (RuntimeError, "mixed dtype") and a floating input (NotImplementedError naming ``kernel``).
+    As torch, with ``mixed_first`` the first parameter given is compared before the input's
+    dtype is checked, the others after."""
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}")
+    given = [t for t in others if t is not None]
+    for t in given[:1] if mixed_first else ():
+        if t.dtype != input.dtype:
+            raise RuntimeError(f"{name}: mixed dtype (CPU): expected parameters of the input's dtype {torch_name(input.dtype)}, got {torch_name(t.dtype)}")
     if input.dtype not in FLOAT_DTYPES:
-        raise RuntimeError(f"{name}: expected a floating point input, got {input.dtype}")
-    for t in others:
-        if t is not None and t.dtype != input.dtype:
-            raise RuntimeError(f"{name}: expected weight and bias of the input's dtype {input.dtype}, got {t.dtype}")
+        raise not_implemented(kernel or name, input.dtype)
+    for t in given:
+        if t.dtype != input.dtype:
+            raise RuntimeError(f"{name}: expected scalar type {torch_name(input.dtype)} but found {torch_name(t.dtype)} (weight and bias must have the input's dtype)")
 
 
 def _normalize(node, input, weight, bias, view, dims, affine_shape, sum_dims, eps):
@@ -130,7 +212,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     [[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]
     """
     shape = _shape_tuple(normalized_shape, "layer_norm")
-    _check_float("layer_norm", input, weight, bias)
+    _check_float("layer_norm", input, weight, bias, kernel="LayerNormKernelImpl")
     k = len(shape)
     if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
         raise RuntimeError(
@@ -154,12 +236,16 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     >>> group_norm(sn.arange(8.0).reshape(1, 4, 2), 2).shape
     scratchnet.Size([1, 4, 2])
     """
-    _check_float("group_norm", input, weight, bias)
+    _check_float("group_norm", input, weight, bias, kernel="GroupNormKernelImpl")
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
     n, c = input.shape[0], input.shape[1]
     if num_groups <= 0 or c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of shape {list(input.shape)} and num_groups={num_groups}")
+    if c == 0:
+        raise RuntimeError("Expected number of channels to be greater than 0, got 0")
+    if int(xp.prod(input.shape[2:])) == 0:
+        raise RuntimeError(f"Expected HxW to be greater than 0, got 0 (input of shape {list(input.shape)})")
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and (t.ndim != 1 or t.shape[0] != c):
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, but got {name} of shape {list(t.shape)} and input of shape {list(input.shape)}")
@@ -177,17 +263,25 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     """
     from .layers import batch_norm
 
-    _check_float("instance_norm", input, weight, bias)
-    if input.ndim < 3:
-        raise ValueError(f"instance_norm expects an (N, C, *) input with spatial dims, got {input.ndim}-D")
+    spatial = int(xp.prod(input.shape[2:]))
+    if use_input_stats and spatial == 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(input.shape)}")
+    if input.ndim < 2:
+        raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got 1): instance_norm expects an (N, C, *) input, got a {input.ndim}-D one")
+    _check_float("instance_norm", input, weight, bias, running_mean, running_var, kernel="batch_norm", mixed_first=False)
     n, c = input.shape[0], input.shape[1]
+    if input.numel() == 0:  # torch's empty shortcut of batch norm, on the weight repeated per sample
+        if n * c == 0 and (weight is not None or bias is not None):
+            raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
+        out = input * 1
+        if weight is not None:
+            out = out * weight[0]
+        return out + bias[0] if bias is not None else out
     if not use_input_stats:
         if running_mean is None or running_var is None:
             raise RuntimeError("Expected running_mean and running_var to be defined when use_input_stats is false")
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
-    count = int(xp.prod(input.shape[2:]))
-    if count <= 1:
-        raise ValueError(f"Expected more than 1 spatial element when training, got input size {list(input.shape)}")
+    count = spatial
     if running_mean is not None or running_var is not None:
         x = input.array.reshape(n, c, -1)
         mean, var = x.mean(axis=2), x.var(axis=2) * (count / (count - 1))
@@ -212,19 +306,29 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     [[0.8485281467437744, 1.1313709020614624]]
     """
     shape = _shape_tuple(normalized_shape, "rms_norm")
-    _check_float("rms_norm", input, weight)
+    if not isinstance(input, Tensor):
+        raise TypeError(f"rms_norm(): argument 'input' must be Tensor, not {type(input).__name__}")
+    if input.dtype not in FLOAT_DTYPES:
+        raise not_implemented("rms_norm", input.dtype)
     k = len(shape)
-    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
+    if k == 0:
+        raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = {list(shape)}")
+    if weight is not None and tuple(weight.shape) != shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape {list(weight.shape)} and normalized_shape = {list(shape)}")
+    if input.ndim == 0:
+        raise ValueError("Input tensor must have at least 1 dimensions, but got 0")
+    if input.ndim < k or tuple(input.shape[input.ndim - k:]) != shape:
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape [*, {', '.join(map(str, shape))}], "
             f"but got input of size{list(input.shape)}"
         )
-    if weight is not None and tuple(weight.shape) != shape:
-        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape {list(weight.shape)} and normalized_shape = {list(shape)}")
     eps = float(xp.finfo(input.dtype).eps) if eps is None else eps
     dims = tuple(range(input.ndim - k, input.ndim))
-    out = input * ((input * input).mean(dim=dims, keepdim=True) + eps) ** -0.5
-    return out * weight if weight is not None else out
+    out = input * (input.pow(2).mean(dim=dims, keepdim=True) + eps).rsqrt()
+    if weight is None:
+        return out
+    out = out * weight  # a weight of another dtype promotes, then the result is cast back, as torch
+    return out if out.dtype == input.dtype else out.to(input.dtype)
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
@@ -237,9 +341,12 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
         raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)")
     if input.numel() == 0:
         return input
+    if input.dtype.kind != "f" and input.dtype != xp.int64:  # torch's average pooling has no loop for these
+        raise not_implemented("avg_pool2d" if input.ndim == 3 else "avg_pool3d_out_frame", input.dtype)
     c = input.shape[1]
     sq = pad(input * input, (0, 0) * (input.ndim - 2) + (size // 2, (size - 1) // 2))
-    window = stack([sq[:, i:i + c] for i in range(size)], dim=0).sum(dim=0) / size
+    total = stack([sq[:, i:i + c] for i in range(size)], dim=0).sum(dim=0)
+    window = total // size if input.dtype == xp.int64 else total / size  # int64: the pooling's integer average
     return input / (window * alpha + k) ** beta
 
 

@@ -29,6 +29,7 @@ dz = dh' (h - n) z(1 - z): d x_gates = [dr, dz, dn], d h_gates = [dr, dz, dn * r
 """
 
 from ..backend import xp
+from ..dtypes import torch_name
 from ..tensor import Function, Tensor, is_grad_enabled
 from .layers import linear
 from .shape import cat
@@ -102,28 +103,70 @@ class GRUGates(Function):
         return cat([dr, dz, dn], dim=-1), cat([dr, dz, dn * r], dim=-1), grad * z
 
 
+def _check_cell(input, w_ih):
+    """torch reads input.size(1) and w_ih.size(1) first: an input or weight under 2-D is its IndexError."""
+    for t in (input, w_ih):
+        if t.ndim < 2:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-max(t.ndim, 1)}, {max(t.ndim, 1) - 1}], but got 1): an RNN cell takes a (N, features) input and (gates, features) weights, got {t.ndim}-D")
+
+
+def _hidden_gates(hg):
+    """torch adds the other gates into the hidden side's in place and applies sigmoid_ there: an
+    integer result is refused."""
+    if hg.dtype.kind != "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(hg.dtype)}")
+    return hg
+
+
 def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """``torch.gru_cell``: one GRU step from hidden state ``hx``; returns h'.
 
-    input (N, in), hx (N, H), w_ih (3H, in), w_hh (3H, H), biases (3H,).
+    input (N, in), hx (N, H), w_ih (3H, in), w_hh (3H, H), biases (3H,). As torch, the gates
+    are computed in the hidden side's dtype (an input side of another float dtype promotes the
+    new gate ``n`` only).
+
+    >>> import scratchnet as sn
+    >>> gru_cell(sn.ones(1, 2), sn.zeros(1, 1), sn.zeros(3, 2), sn.zeros(3, 1)).tolist()
+    [[0.0]]
     """
-    xg, hg = linear(input, w_ih, b_ih), linear(hx, w_hh, b_hh)
+    _check_cell(input, w_ih)
+    xg = linear(input, w_ih, b_ih)
+    hg = _hidden_gates(linear(hx, w_hh, b_hh))
     if hg.shape[-1] % 3 or tuple(hx.shape) != tuple(hg.shape[:-1]) + (hg.shape[-1] // 3,) or xg.shape != hg.shape:
         raise RuntimeError(f"gru_cell: expected hx of shape {list(hg.shape[:-1]) + [hg.shape[-1] // 3]} and gates of one shape, got hx {list(hx.shape)}, gates {list(xg.shape)} and {list(hg.shape)}")
+    if xg.dtype.kind != "f":  # exact small integers: added into the float gates as torch does
+        xg = xg.to(hg.dtype)
+    if xg.dtype != hg.dtype:  # float32 and float64: torch's op order, unfused
+        x_r, x_z, x_n = xg.chunk(3, dim=-1)
+        h_r, h_z, h_n = hg.chunk(3, dim=-1)
+        r = (h_r + x_r).to(hg.dtype).sigmoid()
+        z = (h_z + x_z).to(hg.dtype).sigmoid()
+        n = (x_n + h_n * r).tanh()
+        return (hx - n) * z + n
     return GRUGates.apply(xg, hg, hx)
 
 
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """``torch.lstm_cell``: one LSTM step; ``hx`` is (h, c); returns (h', c').
 
-    input (N, in), h and c (N, H), w_ih (4H, in), w_hh (4H, H), biases (4H,).
+    input (N, in), h and c (N, H), w_ih (4H, in), w_hh (4H, H), biases (4H,). As torch, the
+    gates take the hidden side's dtype; a cell state of another float dtype promotes h' and c'.
+
+    >>> import scratchnet as sn
+    >>> h1, c1 = lstm_cell(sn.ones(1, 2), (sn.zeros(1, 1), sn.zeros(1, 1)), sn.zeros(4, 2), sn.zeros(4, 1))
+    >>> c1.tolist()
+    [[0.0]]
     """
     h, c = hx
-    gates = linear(input, w_ih, b_ih) + linear(h, w_hh, b_hh)
+    _check_cell(input, w_ih)
+    hg = linear(h, w_hh, b_hh)  # torch: linear_hh(h).add_(linear_ih(x))
+    gates = _hidden_gates(hg) + linear(input, w_ih, b_ih)
+    if gates.dtype != hg.dtype:
+        gates = gates.to(hg.dtype)
     if tuple(c.shape) != tuple(gates.shape[:-1]) + (gates.shape[-1] // 4,) or gates.shape[-1] % 4:
         raise RuntimeError(f"lstm_cell: expected c of shape {list(gates.shape[:-1]) + [gates.shape[-1] // 4]} for gates of shape {list(gates.shape)}, got {list(c.shape)}")
-    if c.dtype != gates.dtype:
-        raise RuntimeError(f"lstm_cell: expected c of dtype {gates.dtype}, got {c.dtype}")
+    if c.dtype.kind != "f":  # an integer or bool cell state is multiplied in the gates' dtype
+        c = c.to(gates.dtype)
     both = LSTMGates.apply(gates, c)
     return both[0], both[1]
 

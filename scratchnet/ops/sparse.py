@@ -18,6 +18,7 @@ second derivatives follow.
 
 from ..backend import xp
 from ..tensor import Function, Tensor
+from .index import index_add
 from .math import where
 from .shape import cat
 
@@ -55,7 +56,7 @@ class EmbeddingDenseBackward(Function):
         if row_scale is not None:
             grad = grad * row_scale.astype(grad.dtype)
         out = xp.zeros((rows, grad.shape[-1]), dtype=grad.dtype)
-        xp.add.at(out, indices.reshape(-1), grad.reshape(-1, grad.shape[-1]))
+        xp.add.at(out, indices.reshape(-1), grad.reshape(indices.size, grad.shape[-1]))
         return out
 
     def backward(ctx, grad):
@@ -70,14 +71,17 @@ def _check_indices(name, input, weight):
     if weight.ndim != 2:
         raise RuntimeError(f"'weight' must be 2-D, got a {weight.ndim}-D tensor")
     n = weight.shape[0]
+    if name == "embedding" and n == 0 and input.numel():
+        raise RuntimeError("index_select(): self indexing axis dim should be positive: embedding's weight has no rows")
     if input.numel() and (int(input.array.min()) < 0 or int(input.array.max()) >= n):
-        raise IndexError(f"index out of range in self: {name} indices must lie in [0, {n}), got values from {int(input.array.min())} to {int(input.array.max())}")
+        error = IndexError if name == "embedding" else RuntimeError  # as torch's two kernels
+        raise error(f"index out of range in self: {name} indices must lie in [0, {n}), got values from {int(input.array.min())} to {int(input.array.max())}")
 
 
 def _padding(padding_idx, rows):
     if padding_idx is None:
         return None
-    if not -rows <= padding_idx < rows:
+    if (padding_idx > 0 and padding_idx >= rows) or padding_idx < -rows:  # 0 always passes, as torch
         raise AssertionError("Padding_idx must be within num_embeddings")
     return padding_idx + rows if padding_idx < 0 else padding_idx
 
@@ -108,8 +112,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     >>> embedding(sn.tensor([1, 1]), sn.eye(3)).tolist()
     [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]
     """
-    _check_indices("embedding", input, weight)
+    if weight.ndim == 0 and (weight.requires_grad or padding_idx not in (None, 0)):  # torch reads weight.size(0) first
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions: embedding's weight must be 2-D")
     padding_idx = _padding(padding_idx, weight.shape[0])
+    _check_indices("embedding", input, weight)
     if max_norm is not None:
         renorm_rows_(weight, input.array, max_norm, norm_type)
     return Embedding.apply(weight, indices=input.array.astype(xp.int64), padding_idx=padding_idx, scale_grad_by_freq=scale_grad_by_freq)
@@ -124,10 +130,22 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     Indices equal to ``padding_idx`` are left out of their bag; an empty bag gives zeros.
     ``per_sample_weights`` (input's shape) scale each row first (mode 'sum' only).
     """
+    if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
+        raise ValueError(f"embedding_bag: If per_sample_weights ({list(per_sample_weights.shape)}) is not None, then it must have the same shape as the input ({list(input.shape)})")
+    if weight.ndim != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.ndim}")
+    if input.ndim not in (1, 2):
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}")
+    if input.ndim == 1 and (offsets is None or offsets.ndim != 1):
+        raise ValueError("offsets has to be a 1D Tensor but got None" if offsets is None else f"offsets has to be a 1D Tensor, got {offsets.ndim}-D")
     if mode not in ("sum", "mean", "max"):
         raise ValueError(f"mode has to be one of sum, mean or max, got {mode!r}")
+    if mode == "max" and scale_grad_by_freq:
+        raise ValueError("max mode does not support scaling the gradient by the frequency")
     if per_sample_weights is not None and mode != "sum":
         raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='{mode}'). Please open a feature request on GitHub.")
+    if weight.dtype.kind != "f":
+        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have one of the following scalar types: Float, Double; but got {weight.dtype} instead (while checking arguments for embedding_bag)")
     if input.ndim == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences.")
@@ -158,19 +176,27 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     member = (position >= starts[:, None]) & (position < ends[:, None])  # (bags, total): bag b holds element i
     if padding_idx is not None:
         member &= flat.array != padding_idx
-    if mode in ("sum", "mean"):
-        assign = member.astype(weight.dtype)
+    bags = member.shape[0]
+    if mode in ("sum", "mean"):  # each bag the sum of its own rows (no products with zeros: inf stays inf)
+        bag, element = xp.nonzero(member)
+        out = Tensor._make(xp.zeros((bags, weight.shape[1]), dtype=weight.dtype))
+        out = index_add(out, 0, Tensor._make(bag), rows[Tensor._make(element)])
         if mode == "mean":
-            assign /= xp.maximum(assign.sum(axis=1, keepdims=True), 1)
-        return Tensor._make(assign) @ rows
-    # max: gather each bag's rows into (bags, longest, dim), empty slots pointing at a -inf row
+            out = out / Tensor._make(xp.maximum(member.sum(axis=1, keepdims=True), 1).astype(weight.dtype))
+        return out
+    # max, as torch's loop: the bag's first row, replaced by each later row strictly greater (so a
+    # NaN first stays, a later NaN never wins, ties keep the first); slots past a bag's end are -inf
     longest = max(int(member.sum(axis=1).max()) if member.size else 0, 1)
-    slots = xp.full((member.shape[0], longest), flat.shape[0])
-    for b in range(member.shape[0]):  # one step per bag, not per element
+    slots = xp.full((bags, longest), flat.shape[0])
+    for b in range(bags):  # one step per bag, not per element
         held = xp.nonzero(member[b])[0]
         slots[b, :held.size] = held
     padded = cat([rows, Tensor._make(xp.full((1, weight.shape[1]), -xp.inf, dtype=weight.dtype))], dim=0)
-    best = padded[Tensor._make(slots)].max(dim=1).values
+    values = padded.array[slots]  # (bags, longest, dim)
+    pick = xp.argmax(xp.where(xp.isnan(values), -xp.inf, values), axis=1)  # first of the largest
+    pick = xp.where(xp.isnan(values[:, 0]), 0, pick)
+    chosen = xp.take_along_axis(slots, pick, axis=1)  # (bags, dim): the row each output element comes from
+    best = padded[Tensor._make(chosen), Tensor._make(xp.arange(weight.shape[1]))]
     empty = Tensor._make((member.sum(axis=1) == 0)[:, None])
     return where(empty, 0.0, best)
 

@@ -15,12 +15,16 @@ alphas = st.sampled_from([0.5, 1.0, 2.0])
 
 def _hardsigmoid(lib, a):
     """torch has no double backward for hardsigmoid, so its torch side is torch's own formula made
-    differentiable twice: value relu6(x + 3) / 6, gradient with torch's kernel constant 1.0f / 6.0f
-    (F.hardsigmoid itself is compared in tests/test_nn_modules.py)."""
+    differentiable twice: value relu6(x + 3) / 6, gradient strictly inside (-3, 3) with torch's
+    kernel constant 1.0f / 6.0f, 0 elsewhere (NaN too) (F.hardsigmoid itself is compared in
+    tests/test_nn_modules.py)."""
     if lib.__name__ == "torch":
-        r = lib.nn.functional.relu6(a + 3)
+        if not a.is_floating_point():
+            return F(lib).hardsigmoid(a)  # torch's own refusal of integer input
+        value = lib.nn.functional.relu6(a + 3) / 6
+        inside = lib.where((a > -3) & (a < 3), a, lib.zeros_like(a))  # the gradient flows here only
         c = float(np.float32(1 / 6))
-        return r * c + (r / 6 - r * c).detach()
+        return inside * c + (value - inside * c).detach()
     return F(lib).hardsigmoid(a)
 
 

@@ -109,8 +109,9 @@ def feature_dropout_example(draw, spatial):
 
 def _masked(name, mask_shape, alpha=False):
     """Dropout with one mask in both engines: scratchnet runs its op after seeding its generator;
-    the torch side applies the mask drawn by the same generator call (keep_mask) with torch's
-    formula (x * keep / (1 - p); alpha: x * keep * a + b)."""
+    the torch side runs torch's op (its errors, and its answer where no mask is drawn), then
+    applies the mask drawn by the same generator call (keep_mask) with torch's formula
+    (x * keep / (1 - p); alpha: x * keep * a + b)."""
 
     def fn(lib, x, p):
         import scratchnet
@@ -118,13 +119,12 @@ def _masked(name, mask_shape, alpha=False):
         if lib.__name__ == "scratchnet":
             lib.manual_seed(1234)
             return getattr(F(lib), name)(x, p, training=True)
-        if p == 0.0 or x.numel() == 0:
-            return x
+        real = getattr(F(lib), name)(x, p, training=True)  # torch's own errors (dtypes, dims), and p = 0 or 1
+        if p in (0.0, 1.0) or x.numel() == 0:
+            return real
         scratchnet.manual_seed(1234)
         keep = scratchnet.ops.layers.keep_mask(mask_shape(x), p)
         dtype = str(x.dtype).replace("torch.", "")
-        if p == 1.0:
-            return x * 0.0
         if not alpha:
             return x * lib.tensor((keep / (1 - p)).astype(dtype))
         k = keep.astype(dtype)

@@ -4,7 +4,12 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tests.registry import Case, Example, F, const, seeds
+from tests.registry import SPECIAL_VALUES, Case, Example, F, const, seeds
+
+#: Special values without the finite ones whose squares overflow float32 (1e30, 3e38): torch's
+#: float32 layer/group norm merge the Welford moments of its SIMD lanes, and a lane with no
+#: elements then contributes inf * 0 = NaN, or not, by the lane layout of the row.
+NO_SQUARE_OVERFLOW = tuple(v for v in SPECIAL_VALUES if not 1e19 < abs(v) < np.inf)
 
 
 @st.composite
@@ -80,8 +85,8 @@ def _embedding_bag(lib, weight, indices, offsets, **kw):
 
 
 CASES = [
-    Case("layer_norm", lambda lib, x, *wb, normalized_shape, eps: F(lib).layer_norm(x, normalized_shape, *wb, eps=eps), layer_norm_example(), tol32=1e-4),
-    Case("group_norm", lambda lib, x, *wb, num_groups, eps: F(lib).group_norm(x, num_groups, *wb, eps=eps), group_norm_example(), tol32=1e-4),
+    Case("layer_norm", lambda lib, x, *wb, normalized_shape, eps: F(lib).layer_norm(x, normalized_shape, *wb, eps=eps), layer_norm_example(), tol32=1e-4, specials=NO_SQUARE_OVERFLOW),
+    Case("group_norm", lambda lib, x, *wb, num_groups, eps: F(lib).group_norm(x, num_groups, *wb, eps=eps), group_norm_example(), tol32=1e-4, specials=NO_SQUARE_OVERFLOW),
     Case("instance_norm", _instance_norm, instance_norm_example(), tol32=1e-4),
     Case("rms_norm", lambda lib, x, *w, normalized_shape, eps: F(lib).rms_norm(x, normalized_shape, *w, eps=eps), layer_norm_example(rms=True), tol32=1e-4),
     Case("local_response_norm", lambda lib, x, **kw: F(lib).local_response_norm(x, **kw), lrn_example(), tol32=1e-4),
