@@ -19,8 +19,24 @@ np.int64(16)
 from ..backend import xp
 from ..tensor import Function, Tensor
 
-#: Bytes in the vector loop's step: torch's CPU kernels unroll two 256-bit (AVX2) vectors.
-_STEP_BYTES = 64
+def _vector_bytes():
+    """The width of torch's CPU vectors here: 64 bytes where the CPU has AVX-512 (torch's
+    AVX512 kernels), else 32 (AVX2). ``ATEN_CPU_CAPABILITY`` overrides it, as it does torch's."""
+    import os
+
+    wanted = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
+    if wanted:
+        return 64 if wanted == "avx512" else 32 if wanted == "avx2" else 16
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line for line in f if line.startswith("flags")), "")
+    except OSError:
+        return 32
+    return 64 if " avx512f" in flags else 32
+
+
+#: Bytes in the vector loop's step: torch's CPU kernels unroll two vectors.
+_STEP_BYTES = 2 * _vector_bytes()
 
 
 def vector_part(x):
