@@ -538,7 +538,7 @@ METHODS = {
 from . import _sampling  # noqa: E402  (the algorithms; imported last, they import nothing of ours)
 
 
-def dropout_noise(shape, p, dtype, generator=None):
+def dropout_noise(shape, p, dtype, generator=None, like=None):
     """torch's dropout noise: ``bernoulli_(1 - p)`` on a tensor of ``shape`` (double uniforms,
     ``u < 1 - p`` keeps), then divided by ``1 - p`` in ``dtype``. ``F.dropout`` multiplies its
     input by this; feature dropout (Dropout1d/2d) passes a shape with 1s to broadcast over.
@@ -550,4 +550,12 @@ def dropout_noise(shape, p, dtype, generator=None):
     """
     keep = _sampling.bernoulli(generator_or_default(generator), xp.full(_numel(shape), 1.0 - p))
     scale = xp.asarray(1.0 - p, dtype=dtype)
-    return (keep.astype(dtype) / scale).astype(dtype).reshape(shape)
+    noise = (keep.astype(dtype) / scale).astype(dtype)
+    if like is not None and like.ndim > 1 and not like.flags.c_contiguous:
+        # torch draws into empty_like(input): a dense permuted input (a transposed view) gives the
+        # noise its strides, and the draws fill memory in order; anything else is row-major
+        order = _memory_order(like)
+        if like.transpose(order).flags.c_contiguous:
+            laid = noise.reshape(like.transpose(order).shape)
+            return xp.ascontiguousarray(laid.transpose(tuple(int(i) for i in xp.argsort(order))))
+    return noise.reshape(shape)

@@ -256,3 +256,18 @@ def test_signed_zeros_and_zero_std(seed, n, dtype, mean):
     seeded(seed)
     same_bits(sn.empty(n, dtype=getattr(sn, dtype)).normal_(mean, 0.0), torch.empty(n, dtype=getattr(torch, dtype)).normal_(mean, 0.0), "normal_ std=0")
     next_draw_agrees()
+
+
+@pytest.mark.parametrize("view", ["transpose", "slice", "t", "permute", "expand"])
+@given(seed=seeds)
+def test_dropout_noise_on_views_follows_torchs_memory_order(view, seed):
+    """torch draws dropout's noise into empty_like(input): a transposed (dense) input lays the draws
+    out in its own memory order, a sliced or expanded one row-major (batch_first attention's case)."""
+    make = {"transpose": lambda l: l.arange(60.0).reshape(3, 4, 5).transpose(0, 1),
+            "slice": lambda l: l.arange(60.0).reshape(3, 4, 5)[:, ::2],
+            "t": lambda l: l.arange(24.0).reshape(4, 6).t(),
+            "permute": lambda l: l.arange(24.0).reshape(2, 3, 4).permute(2, 0, 1),
+            "expand": lambda l: l.arange(4.0).reshape(4, 1).expand(4, 3)}[view]
+    seeded(seed)
+    same_bits(sn.nn.functional.dropout(make(sn), 0.5).contiguous(), torch.nn.functional.dropout(make(torch), 0.5).contiguous(), f"dropout of a {view} view")
+    next_draw_agrees()

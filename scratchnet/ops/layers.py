@@ -229,7 +229,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input._apply_inplace(lambda old: dropout(old, p, training))
     from ..random import dropout_noise
 
-    return input * Tensor._make(dropout_noise(tuple(input.shape), p, input.dtype))
+    return input * Tensor._make(dropout_noise(tuple(input.shape), p, input.dtype, like=input.array))
 
 
 def keep_mask(shape, p):
