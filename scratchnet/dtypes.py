@@ -222,9 +222,25 @@ def check_dtype(dtype):
     return WRAP[dtype]
 
 
+#: ... and of the dtypes scratchnet refuses, which its messages name too.
+_TORCH_NAMES_BY_NAME = {d.name: n for d, n in TORCH_NAMES.items()}
+_REFUSED_TORCH_NAMES = {"float16": "Half", "bfloat16": "BFloat16", "int8": "Char", "int16": "Short",
+                        "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
+                        "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
 def torch_name(dtype):
-    """torch's C++ name of a dtype ('Float', 'Long', 'Bool'), as in its "not implemented" errors."""
-    return TORCH_NAMES.get(xp.dtype(dtype), str(dtype))
+    """torch's C++ name of a dtype ('Float', 'Long', 'Bool'), as in its "not implemented" errors:
+    the one table every message uses.
+
+    >>> torch_name(float32), torch_name("int64"), torch_name(float16)
+    ('Float', 'Long', 'Half')
+    """
+    try:
+        name = xp.dtype(dtype).name
+    except TypeError:
+        name = str(dtype)
+    return _TORCH_NAMES_BY_NAME.get(name) or _REFUSED_TORCH_NAMES.get(name, name)
 
 
 def is_floating(dtype):

@@ -60,14 +60,14 @@ def vecdot(x, y, *, dim=-1, out=None):
     >>> sn.linalg.vecdot(sn.ones(2, 3), sn.ones(3)).tolist()
     [3.0, 3.0]
     """
-    from .ops.linalg import _TYPE
+    from .dtypes import torch_name
 
     if x.dtype not in ("float32", "float64"):
-        raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {_TYPE[str(x.dtype)]}")
+        raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {torch_name(x.dtype)}")
     if y.dtype != x.dtype:
         raise RuntimeError(
-            f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type {_TYPE[str(x.dtype)]} and y of type "
-            f"{_TYPE[str(y.dtype)]} instead"
+            f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type {torch_name(x.dtype)} and y of type "
+            f"{torch_name(y.dtype)} instead"
         )
     return (x * y).sum(dim)
 
@@ -121,12 +121,12 @@ def vander(x, *, N=None):
     >>> sn.linalg.vander(sn.tensor([1.0, 2.0]), N=3).tolist()
     [[1.0, 1.0, 1.0], [1.0, 2.0, 4.0]]
     """
-    from .ops.linalg import _TYPE
+    from .dtypes import torch_name
     from .ops.scan import cumprod
     from .ops.shape import cat
 
     if x.dtype == "bool":
-        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer tensors, but got {_TYPE['bool']}")
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer tensors, but got {torch_name('bool')}")
     x = x.reshape(1) if x.ndim == 0 else x
     n = x.shape[-1] if N is None else N
     if n <= 1:

@@ -222,8 +222,7 @@ def _float_dtype(dtype, what):
     return dtype
 
 
-def _torch_name(dtype):
-    return {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool", "float32": "Float", "float64": "Double"}.get(str(dtype), str(dtype))
+from .dtypes import torch_name as _torch_name  # noqa: E402
 
 
 def _new(array, requires_grad=False):

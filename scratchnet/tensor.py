@@ -209,7 +209,7 @@ class Function:
             if out.dtype.kind not in "fc" and builtins.any(t._requires_grad and t.array.dtype.kind not in "fc" for t in inputs):
                 # an integer tensor that requires grad (torch's fill_/gt_ make one) used by an op
                 # with an integer result: torch refuses to record that result
-                raise RuntimeError(f"Autograd not support dtype: {_TYPE_NAMES.get(str(out.dtype), str(out.dtype))}")
+                raise RuntimeError(f"Autograd not support dtype: {_dtypes.torch_name(out.dtype)}")
             ctx.inputs = inputs
             # the nodes that made the inputs, captured now: an in-place op later rebases the
             # input Tensor's grad_fn, but this node still depends on the value it had here
@@ -316,7 +316,7 @@ def _modified_message(t, version, what, now=None):
     now = t._version_counter[0] if now is None else now
     return (
         f"one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [{_TYPE_NAMES.get(str(t.dtype), str(t.dtype))}Tensor {list(t.shape)}], which is {what}, "
+        f"operation: [{_dtypes.torch_name(t.dtype)}Tensor {list(t.shape)}], which is {what}, "
         f"is at version {now}; expected version {version} instead. Hint: the tensor was changed in "
         f"place after the op that needs it; use an out-of-place op (or .clone()) instead."
     )
@@ -1022,11 +1022,6 @@ def _mark_view(view, input, cls, params):
         view._made_in_no_grad = True  # an in-place op that needs grad on it is refused, as torch
 
 
-#: torch's names for dtypes in its messages ("result type Float can't be cast to ... Long").
-_TYPE_NAMES = {
-    "float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "int16": "Short",
-    "int32": "Int", "int64": "Long", "uint8": "Byte", "bool": "Bool",
-}
 
 
 def _can_cast(from_dtype, to_dtype):

@@ -18,7 +18,8 @@ from collections import namedtuple
 from ..backend import xp
 from ..tensor import Function
 from . import _lapack
-from .linalg import _TYPE, LinAlgError, _batch_prefix, _tame, not_implemented, solve_triangular
+from ..dtypes import torch_name
+from .linalg import LinAlgError, _batch_prefix, _tame, not_implemented, solve_triangular
 from .math import matmul
 
 __all__ = ["cholesky_solve", "cholesky_inverse", "triangular_solve"]
@@ -64,7 +65,7 @@ def _check_rhs_and_factor(name, b, A):
                 raise RuntimeError(f"{prefix}{label} to have at least 2 dimensions, but it has {t.ndim} dimensions instead")
             raise RuntimeError(f"{label} should have at least 2 dimensions, but has {t.ndim} dimensions instead")
     if b.dtype != A.dtype:
-        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {_TYPE[str(b.dtype)]} and A of type {_TYPE[str(A.dtype)]} instead.")
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {torch_name(b.dtype)} and A of type {torch_name(A.dtype)} instead.")
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices")
     if A.shape[-1] != b.shape[-2]:

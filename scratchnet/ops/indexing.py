@@ -25,7 +25,8 @@ tensor([21, 22, 23])
 import builtins
 
 from ..backend import xp
-from ..tensor import _TYPE_NAMES, Function, Tensor, bool_, broadcast_shapes, is_grad_enabled
+from ..dtypes import torch_name
+from ..tensor import Function, Tensor, bool_, broadcast_shapes, is_grad_enabled
 
 __all__ = []
 
@@ -332,12 +333,12 @@ def setitem(input, key, value):
     scalar = not isinstance(value, Tensor)
     if scalar:
         if isinstance(value, (list, tuple, str, type(None))):
-            raise TypeError(f"can't assign a {type(value).__name__} to a scratchnet.{_TYPE_NAMES.get(str(input.dtype), input.dtype)}Tensor")
+            raise TypeError(f"can't assign a {type(value).__name__} to a scratchnet.{torch_name(input.dtype)}Tensor")
         else:
             try:
                 value = Tensor._make(xp.asarray(value, dtype=input.dtype))
             except (TypeError, ValueError, OverflowError):
-                raise TypeError(f"can't assign a {type(value).__name__} to a scratchnet.{_TYPE_NAMES.get(str(input.dtype), input.dtype)}Tensor") from None
+                raise TypeError(f"can't assign a {type(value).__name__} to a scratchnet.{torch_name(input.dtype)}Tensor") from None
     if isinstance(key, (builtins.bool, xp.bool_)):  # torch: x[True] = v writes all, x[False] = v nothing
         if not key:
             return
@@ -370,7 +371,7 @@ def setitem(input, key, value):
     if not scalar and not masked and value.dtype != input.dtype:  # (a one-element value at a mask is torch's masked_fill_)
         raise RuntimeError(
             f"Index put requires the source and destination dtypes match, got "
-            f"{_TYPE_NAMES.get(str(input.dtype))} for the destination and {_TYPE_NAMES.get(str(value.dtype))} for the source."
+            f"{torch_name(input.dtype)} for the destination and {torch_name(value.dtype)} for the source."
         )
     if value.dtype != input.dtype:
         value = value.to(input.dtype)

@@ -34,13 +34,14 @@ tensor([0., 1., 1.])
 
 from ..backend import xp
 from ..dtypes import fill_scalar
-from ..tensor import _MULTI_VIEW_ADVICE, _TYPE_NAMES, Function, Tensor, _can_cast, broadcast_shapes, is_grad_enabled
+from ..dtypes import torch_name
+from ..tensor import _MULTI_VIEW_ADVICE, Function, Tensor, _can_cast, broadcast_shapes, is_grad_enabled
 
 __all__ = []
 
 
 def _dtype_name(dtype):
-    return _TYPE_NAMES.get(str(dtype), str(dtype))
+    return torch_name(dtype)
 
 
 def _replay(t, chain):
@@ -395,7 +396,7 @@ def _inplace_of(name):
 
     def method(self, *args, **kwargs):
         if name == "float_power" and str(self.dtype) != "float64":
-            raise RuntimeError(f"the base given to float_power_ has dtype {_TYPE_NAMES.get(str(self.dtype), self.dtype)} but the operation's result requires dtype Double")
+            raise RuntimeError(f"the base given to float_power_ has dtype {torch_name(self.dtype)} but the operation's result requires dtype Double")
         if name in _UNRECORDED:
             return _write_unrecorded(self, getattr(self.detach(), name)(*args, **kwargs))
         node = node_name

@@ -31,7 +31,7 @@ from .math import matmul, where
 
 __all__ = ["inverse", "det", "logdet", "slogdet", "cholesky", "matrix_power"]
 
-_TYPE = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
+from ..dtypes import torch_name  # noqa: E402
 
 
 class LinAlgError(RuntimeError):
@@ -50,14 +50,14 @@ def check_matrices(name, A, square=True):
     if A.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     if A.dtype not in FLOAT_DTYPES:
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {_TYPE[str(A.dtype)]}")
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {torch_name(A.dtype)}")
     if square and A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by {A.shape[-1]} matrices")
 
 
 def not_implemented(kernel, dtype):
     """torch's error for a kernel it has no integer/bool version of."""
-    return NotImplementedError(f'"{kernel}" not implemented for \'{_TYPE[str(dtype)]}\'')
+    return NotImplementedError(f'"{kernel}" not implemented for \'{torch_name(dtype)}\'')
 
 
 def _batch_prefix(A, index):
@@ -314,8 +314,8 @@ def solve(A, B, *, left=True, out=None, _check=True):
     check_matrices("linalg.solve", A)
     if B.dtype != A.dtype:
         raise RuntimeError(
-            f"linalg.solve: Expected A and B to have the same dtype, but found A of type {_TYPE[str(A.dtype)]} and B of type "
-            f"{_TYPE[str(B.dtype)]} instead"
+            f"linalg.solve: Expected A and B to have the same dtype, but found A of type {torch_name(A.dtype)} and B of type "
+            f"{torch_name(B.dtype)} instead"
         )
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
     if not left:

@@ -25,7 +25,7 @@ from .activation import sigmoid, softmax, tanh
 from .loss import log1p
 from .math import clamp, floating, where
 
-_TORCH_NAMES = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
+from ..dtypes import torch_name  # noqa: E402
 
 
 def float_only(x, name):
@@ -33,7 +33,7 @@ def float_only(x, name):
     if not isinstance(x, Tensor):
         raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type(x).__name__}")
     if x.dtype not in FLOAT_DTYPES:
-        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_TORCH_NAMES.get(str(x.dtype), x.dtype)}\'')
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{torch_name(x.dtype)}\'')
     return x
 
 

@@ -28,12 +28,7 @@ from ..tensor import Function, Tensor, _wrap_dim, bool_, float64, get_default_dt
 
 # --- dims, shapes and names shared by every reduction ---------------------------------------------
 
-_TORCH_NAMES = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool", "float32": "Float", "float64": "Double"}
-
-
-def torch_name(dtype):
-    """torch's short name of a dtype, as its error messages spell it (``Long``, ``Float``)."""
-    return _TORCH_NAMES.get(str(dtype), str(dtype))
+from ..dtypes import torch_name  # noqa: E402  (torch's short names: Long, Float; the one table)
 
 
 def dim_alias(fn):

@@ -26,7 +26,7 @@ from .shape import IndexAdd
 
 __all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "take_along_dim"]
 
-_DTYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
+from ..dtypes import torch_name as _torch_name  # noqa: E402
 
 
 def broadcast_shapes(*shapes):
@@ -39,7 +39,7 @@ def broadcast_shapes(*shapes):
 
 
 def _name(dtype):
-    return _DTYPE_NAMES.get(str(dtype), str(dtype))
+    return _torch_name(dtype)
 
 
 # --- checking indices ------------------------------------------------------------------------------
