@@ -675,7 +675,6 @@ NARROWED = {
     "unfold": {"dtypes": FLOATS, "mixed": False, "odd_shapes": False},
 
     # --- losses and distances
-    "multilabel_soft_margin_loss": {"edge": False},  # until logsigmoid's gradient at x = 0 is 0.5 (it is 0: ops/nn_activation.py, another helper's)
 
     # --- activations, dropout, normalization layers, recurrent cells, attention, embedding
 
