@@ -653,8 +653,6 @@ NARROWED = {
     "linalg.matmul": {"dtypes": FLOATS, "mixed": False},  # torch's batched matmul skips its dtype check on an empty batch (ops/math.py matmul, not linalg)
     "linalg.matrix_exp": {"edge": False},  # torch's own scaling-and-squaring degree/order: where huge entries overflow to inf or NaN differs
     "linalg.multi_dot": {"edge": False},  # products.py's multi_dot (not linalg): inf vs NaN in a gradient
-    "linalg.vander": {"edge": False},  # through cumprod, whose edge gradients are still narrowed (cumprod entry)
-    "matrix_norm-svd": {"edge": False},  # SVD of non-finite input: MKL refuses or returns iteration leftovers (no definition to match)
     "svd": {"edge": False},  # zero singular values (from 0 and denormal entries): the gradient's 1 / (s_i^2 - s_j^2) is undefined
 
     # --- convolution, pooling, fold/unfold, interpolate, pad
