@@ -757,14 +757,8 @@ NARROWED = {
     "threshold": {"dtypes": FLOATS, "mixed": False, "edge": False},
 
     # --- products, pointwise, special
-    "addcdiv": {"dtypes": FLOATS, "mixed": False},
-    "addcmul": {"dtypes": FLOATS, "mixed": False},
-    "atan2": {"dtypes": FLOATS, "mixed": False},
     "chain_matmul": {"edge": False},
-    "cross": {"dtypes": FLOATS, "mixed": False},
-    "cross-default-dim": {"dtypes": FLOATS, "mixed": False},
     "einsum": {"dtypes": FLOATS, "mixed": False},
-    "rsub": {"dtypes": FLOATS, "mixed": False},
     "special.log_ndtr": {"edge": False},
     "special.xlog1py": {"edge": False},
     "tensordot": {"odd_shapes": False},

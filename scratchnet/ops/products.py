@@ -546,6 +546,8 @@ def _linalg_cross(input, other, dim=-1):
     d = _wrap_dim(dim, input.ndim)
     if input.shape[d] != 3 or other.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} and {other.shape[d]}")
+    if input.dtype == bool_:
+        raise not_implemented("cross", bool_)
     _same_dtype(input, other)
     broadcast_shapes(input.shape, other.shape)
     return LinalgCross.apply(input, other, dim=d)
