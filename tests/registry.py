@@ -758,10 +758,8 @@ NARROWED = {
 
     # --- products, pointwise, special
     "chain_matmul": {"edge": False},
-    "einsum": {"dtypes": FLOATS, "mixed": False},
     "special.log_ndtr": {"edge": False},
     "special.xlog1py": {"edge": False},
-    "tensordot": {"odd_shapes": False},
 
     # --- shapes, indexing, reductions, sorting, scans, in-place
     "copy_": {"dtypes": FLOATS, "mixed": False, "edge": False},

@@ -14,12 +14,13 @@ scratchnet.Size([2, 3, 5])
 """
 
 import warnings
+from math import prod
 
 from ..backend import xp
 from ..dtypes import result_type
-from ..tensor import Function, Tensor, bool_, broadcast_shapes, is_grad_enabled
+from ..tensor import Function, Tensor, _wrap_dim, bool_, broadcast_shapes, is_grad_enabled
 from ._promote import not_implemented
-from .einsum import einsum
+from .einsum import contract, einsum
 from .math import matmul, mul
 
 __all__ = [
@@ -447,6 +448,12 @@ def inner(input, other, *, out=None):
     return tensordot(input, other, dims=([-1], [-1]))
 
 
+def _dim(d, ndim):
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    return _wrap_dim(d, ndim)
+
+
 def tensordot(a, b, dims=2, out=None):
     """Contract the last ``dims`` dims of ``a`` with the first ``dims`` of ``b`` (or the listed
     pairs ``dims=([dims of a], [dims of b])``); the rest of ``a``'s dims then ``b``'s.
@@ -464,26 +471,38 @@ def tensordot(a, b, dims=2, out=None):
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
         if dims > a.ndim or dims > b.ndim:
             raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
-        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+        given_a, given_b = list(range(-dims, 0)), list(range(dims))
     else:
-        dims_a, dims_b = dims
-        if isinstance(dims_a, int) or isinstance(dims_b, int):
-            raise TypeError(f"tensordot(): argument 'dims_self' (position 3) must be tuple of ints, not {type(dims_a).__name__}")
-        if len(dims_a) != len(dims_b):
+        given_a, given_b = dims
+        if isinstance(given_a, int) or isinstance(given_b, int):
+            raise TypeError(f"tensordot(): argument 'dims_self' (position 3) must be tuple of ints, not {type(given_a).__name__}")
+        if len(given_a) != len(given_b):
             raise RuntimeError("both dimension lists should have same length")
-        dims_a, dims_b = [d % max(a.ndim, 1) for d in dims_a], [d % max(b.ndim, 1) for d in dims_b]
+    dims_a, dims_b = [_dim(d, a.ndim) for d in given_a], [_dim(d, b.ndim) for d in given_b]
+    for ds in (dims_a, dims_b):
+        for d in ds:
+            if ds.count(d) > 1:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     if a.dtype != b.dtype:
         raise RuntimeError("both inputs should have same dtype")
-    for da, db in zip(dims_a, dims_b):
-        if a.shape[da] != b.shape[db]:
+    for da, db, ga, gb in zip(dims_a, dims_b, given_a, given_b):
+        if a.shape[da] != b.shape[db] and 1 not in (a.shape[da], b.shape[db]):  # a size 1 broadcasts
             raise RuntimeError(
-                f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {da} and second has size "
-                f"{b.shape[db]} in dim {db}"
+                f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {ga} and second has size "
+                f"{b.shape[db]} in dim {gb}"
             )
     labels_a = list(range(a.ndim))
     labels_b = [labels_a[dims_a[dims_b.index(d)]] if d in dims_b else a.ndim + d for d in range(b.ndim)]
     out_labels = [l for i, l in enumerate(labels_a) if i not in dims_a] + [l for i, l in enumerate(labels_b) if i not in dims_b]
-    return einsum(a, labels_a, b, labels_b, out_labels)
+    if a.dtype == bool_:  # torch runs one matrix product (m x k) @ (k x n): its kernel has no bool loop
+        m = prod(n for i, n in enumerate(a.shape) if i not in dims_a)
+        n = prod(n for i, n in enumerate(b.shape) if i not in dims_b)
+        k = prod(max(a.shape[da], b.shape[db]) for da, db in zip(dims_a, dims_b))
+        if m == n == 1:
+            raise not_implemented("dot", bool_)
+        if m and n and k:
+            raise not_implemented("addmm_impl_cpu_", bool_)
+    return contract([a, b], [labels_a, labels_b], out_labels)
 
 
 def kron(input, other, *, out=None):
@@ -541,8 +560,6 @@ def cross(input, other, dim=None, *, out=None):
 def _linalg_cross(input, other, dim=-1):
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    from ..tensor import _wrap_dim
-
     d = _wrap_dim(dim, input.ndim)
     if input.shape[d] != 3 or other.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} and {other.shape[d]}")
