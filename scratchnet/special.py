@@ -41,16 +41,34 @@ def ndtr(input, *, out=None):
     return 0.5 * erfc(_float(input) * (-1 / math.sqrt(2)))
 
 
+class LogNdtr(Function):
+    """``log(ndtr(x))`` as torch computes it: ``log(erfcx(-t) / 2) - t^2`` with ``t = x / sqrt(2)``
+    below -1 (no underflow however far into the tail), ``log1p(-erfc(t) / 2)`` above.
+    ``d/dx = exp(-(out + x^2 / 2)) / sqrt(2 pi)``."""
+
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        t = x.astype(xp.float64) * math.sqrt(0.5)  # torch multiplies by the rounded 1/sqrt(2)
+        with xp.errstate(all="ignore"):
+            tail = xp.log(_special.erfcx(-t) / 2) - t * t
+            body = xp.log1p(-_special.erfc(t) / 2)
+            return xp.where(x < -1, tail, body).astype(x.dtype)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / math.sqrt(2 * math.pi) * (-(LogNdtr.apply(x) + x * x / 2)).exp()
+
+
 def log_ndtr(input, *, out=None):
-    """``log(ndtr(x))``, as ``log1p(-ndtr(-x))`` for ``x > 0`` (accurate where ndtr is near 1).
+    """``log(ndtr(x))``, accurate in both tails (no underflow to -inf for very negative x).
 
     >>> import scratchnet as sn
     >>> print(f"{sn.special.log_ndtr(sn.tensor(0.0)).item():.6f}")
     -0.693147
+    >>> print(f"{sn.special.log_ndtr(sn.tensor(-40.0, dtype=sn.float64)).item():.2f}")
+    -804.61
     """
-    x = _float(input)
-    upper = Tensor._make(x.array > 0)
-    return where(upper, log1p(-ndtr(-where(upper, x, 1.0))), log(ndtr(where(upper, -1.0, x))))
+    return LogNdtr.apply(_float(input))
 
 
 class Ndtri(Function):
