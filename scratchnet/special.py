@@ -170,6 +170,22 @@ def entr(input, *, out=None):
     return Entr.apply(_float(input))
 
 
+class Xlog1py(Function):
+    """``x * log1p(y)``, 0 where ``x == 0`` (NaN where y is). torch's gradients:
+    ``d/dx = xlog1py(grad, y)``, 0 where ``x == 0`` and ``y <= -1``; ``d/dy = grad * x / (y + 1)``."""
+
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        with xp.errstate(all="ignore"):
+            return xp.where(xp.isnan(y), xp.nan, xp.where(x == 0, 0.0, x * xp.log1p(y))).astype(x.dtype)
+
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        gx = where(Tensor._make((x.array == 0) & (y.array <= -1)), 0.0, Xlog1py.apply(grad, y)) if need_x else None
+        return gx, (grad * x / (y + 1) if need_y else None)
+
+
 def xlog1py(input, other, *, out=None):
     """``x * log1p(y)``, and 0 where ``x == 0`` (unless y is NaN).
 
@@ -179,7 +195,4 @@ def xlog1py(input, other, *, out=None):
     """
     from .ops.pointwise import _pair
 
-    x, y = _pair(input, other, floating=True)
-    skip = Tensor._make((x.array == 0) & ~xp.isnan(y.array))
-    return where(skip, 0.0, x * log1p(where(skip, 0.0, y)))
-
+    return Xlog1py.apply(*_pair(input, other, floating=True))

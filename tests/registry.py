@@ -758,7 +758,6 @@ NARROWED = {
 
     # --- products, pointwise, special
     "chain_matmul": {"edge": False},
-    "special.xlog1py": {"edge": False},
 
     # --- shapes, indexing, reductions, sorting, scans, in-place
     "copy_": {"dtypes": FLOATS, "mixed": False, "edge": False},
