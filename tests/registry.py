@@ -757,7 +757,6 @@ NARROWED = {
     "threshold": {"dtypes": FLOATS, "mixed": False, "edge": False},
 
     # --- products, pointwise, special
-    "chain_matmul": {"edge": False},
 
     # --- shapes, indexing, reductions, sorting, scans, in-place
     "copy_": {"dtypes": FLOATS, "mixed": False, "edge": False},

@@ -592,10 +592,44 @@ def _multi_dot(tensors, name="multi_dot"):
             raise RuntimeError(
                 f"multi_dot(): tensors {i} and {i + 1} with shapes {list(a.shape)} and {list(b.shape)} cannot be multiplied"
             )
-    out = tensors[0]
-    for t in tensors[1:]:
-        out = matmul(out, t)
-    return out
+    first, last = tensors[0].ndim == 1, tensors[-1].ndim == 1  # a row vector first, a column last
+    mats = [t.unsqueeze(0) if i == 0 and first else t for i, t in enumerate(tensors)]
+    mats[-1] = mats[-1].unsqueeze(-1) if last else mats[-1]
+    out = _chain(mats, _chain_order(mats), 0, len(mats) - 1)
+    if first:
+        out = out.squeeze(0)
+    return out.squeeze(-1) if last else out
+
+
+def _chain_order(mats):
+    """torch's order for a chain of matrices: for three, the cheaper of (AB)C and A(BC) (ties
+    to the left); for more, the classic dynamic programme over split points (first best split
+    kept). ``split[i][j]`` is where to split matrices i..j."""
+    n, p = len(mats), [m.shape[0] for m in mats] + [mats[-1].shape[1]]
+    split = [[0] * n for _ in range(n)]
+    if n == 3:
+        a, b, c, d = p
+        split[0][2] = 0 if (a * c) * (b + d) > (b * d) * (a + c) else 1
+        split[1][2] = 1
+        split[0][1] = 0
+        return split
+    cost = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = None
+            for k in range(i, j):
+                q = cost[i][k] + cost[k + 1][j] + p[i] * p[k + 1] * p[j + 1]
+                if cost[i][j] is None or q < cost[i][j]:
+                    cost[i][j], split[i][j] = q, k
+    return split
+
+
+def _chain(mats, split, i, j):
+    if i == j:
+        return mats[i]
+    k = split[i][j]
+    return matmul(_chain(mats, split, i, k), _chain(mats, split, k + 1, j))
 
 
 def chain_matmul(*matrices, out=None):
