@@ -40,7 +40,8 @@ class Einsum(Function):
     def forward(ctx, *arrays, subs, out):
         ctx.subs, ctx.out, ctx.sizes = subs, out, _label_sizes(arrays, subs)
         args = [x for pair in zip(arrays, subs) for x in pair]
-        return xp.asarray(xp.einsum(*args, out, optimize=True))
+        with xp.errstate(all="ignore"):
+            return xp.asarray(xp.einsum(*args, out, optimize=len(arrays) > 1))
 
     def backward(ctx, grad):
         operands = ctx.inputs
@@ -50,8 +51,39 @@ class Einsum(Function):
         )
 
 
+def _torch_steps(operands, subs, out):
+    """The contraction as torch does it (see :func:`_torch_dtype`), one :class:`Einsum` node a
+    step, so NaN and inf meet the same zeros and sums as in torch, backward included: a label
+    is summed within an operand where only that operand has it (a size-1 dim elsewhere is
+    dropped, not multiplied in), then operands meet the running result one at a time."""
+    if len(operands) == 1:
+        return Einsum.apply(operands[0], subs=[subs[0]], out=out)
+    sizes = [dict(zip(s, t.shape)) for s, t in zip(subs, operands)]
+    last = {label: i for i, d in enumerate(sizes) for label, n in d.items() if n != 1}
+    result, labels = None, []
+    for i, (t, s) in enumerate(zip(operands, subs)):
+        drop = {l for l in s if l not in out and (sizes[i][l] == 1 or (last.get(l) == i and l not in labels))}
+        keep = [l for l in dict.fromkeys(s) if l not in drop]
+        if drop or len(keep) < len(s):
+            t = Einsum.apply(t, subs=[s], out=keep)
+        if result is None:
+            result, labels = t, keep
+            continue
+        summed = {l for l in keep if l in labels and last.get(l) == i and l not in out}
+        new = [l for l in labels if l not in summed] + [l for l in keep if l not in labels]
+        result, labels = Einsum.apply(result, t, subs=[labels, keep], out=new), new
+    return result if labels == out else Einsum.apply(result, subs=[labels], out=out)
+
+
 def _label_sizes(arrays, subs):
-    return {label: n for a, s in zip(arrays, subs) for label, n in zip(s, a.shape)}
+    """Each label's size: a size-1 dim broadcasts against the others (the engine's walk sums the
+    gradient of a stretched dim back)."""
+    sizes = {}
+    for a, s in zip(arrays, subs):
+        for label, n in zip(s, a.shape):
+            if sizes.get(label, 1) == 1:
+                sizes[label] = n
+    return sizes
 
 
 def _operand_grad(grad, operands, subs, out, sizes, i):
@@ -66,9 +98,9 @@ def _operand_grad(grad, operands, subs, out, sizes, i):
             target.append(new)
         else:
             target.append(label)
-    seen = {label for s in labels for label in s}
+    seen = {label for t, s in zip(tensors, labels) for label, n in zip(s, t.shape) if n == sizes.get(label, n)}
     for label in dict.fromkeys(subs[i]):
-        if label not in seen:  # summed within operand i alone: its gradient is constant along it
+        if label not in seen:  # summed within operand i alone (or size 1 elsewhere): the gradient is constant along it
             tensors.append(Tensor._make(xp.ones(sizes[label], dtype=grad.dtype)))
             labels.append([label])
     return Einsum.apply(*tensors, subs=labels, out=target)
@@ -284,15 +316,14 @@ def einsum(equation, *operands):
             )
         terms, output = _parse(equation, operands)
     subs, out, ellipsis = _resolve(terms, output, operands)
-    stretched = _broadcast(list(operands), subs, ellipsis)  # checks the sizes first, as torch
+    _broadcast(list(operands), subs, ellipsis)  # checks the sizes first, as torch
     dtype = _torch_dtype(operands, subs, out)
-    return contract([op if op.dtype == dtype else op.to(dtype) for op in stretched], subs, out)
+    return contract([op if op.dtype == dtype else op.to(dtype) for op in operands], subs, out)
 
 
 def contract(operands, subs, out):
     """Operands of one dtype, with integer labels ``subs`` (size-1 dims broadcast), into labels ``out``."""
-    operands = _broadcast(list(operands), subs, [])
     if operands[0].dtype == bool_:
-        arrays = [op.array.astype(xp.int64) for op in operands]
+        arrays = [op.array.astype(xp.int64) for op in _broadcast(list(operands), subs, [])]
         return Tensor._make(xp.einsum(*[x for pair in zip(arrays, subs) for x in pair], out) != 0)
-    return Einsum.apply(*operands, subs=subs, out=out)
+    return _torch_steps(operands, subs, out)
