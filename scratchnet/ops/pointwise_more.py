@@ -391,7 +391,7 @@ class Addcmul(Function):
     def backward(ctx, grad):
         t1, t2 = ctx.saved_tensors
         _, need1, need2 = ctx.needs_input_grad
-        return grad, (grad * ctx.value * t2 if need1 else None), (grad * ctx.value * t1 if need2 else None)
+        return grad, (grad * (t2 * ctx.value) if need1 else None), (grad * (t1 * ctx.value) if need2 else None)  # torch's order
 
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
@@ -421,8 +421,9 @@ class Addcdiv(Function):
             if ctx.t2_dtype.kind == "u" and ctx.value < 0:
                 raise RuntimeError("value cannot be converted to type uint8_t without overflow")
             raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(ctx.t2_dtype)}")
-        scaled = grad * ctx.value / t2
-        return grad, (scaled if need1 else None), (-scaled * t1 / t2 if need2 else None)
+        g1 = grad * (ctx.value / t2) if need1 else None  # torch's forms, in its order
+        g2 = -grad * (ctx.value * t1 / (t2 * t2)) if need2 else None
+        return grad, g1, g2
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):

@@ -14,7 +14,7 @@ scratchnet.Size([2, 3, 5])
 """
 
 from ..backend import xp
-from ..dtypes import result_type
+from ..dtypes import promote_types
 from ..tensor import Function, Tensor, bool_, is_grad_enabled
 from ._promote import not_implemented
 from .math import matmul, mul
@@ -94,9 +94,9 @@ class _Product:
 
     kind = "matmul"
 
-    def forward(ctx, input, a, b, beta, alpha, dtype, shape, skip_zero_alpha=True):
+    def forward(ctx, input, a, b, beta, alpha, dtype, shape, skip_zero_alpha=True, resized=False):
         ctx.save_for_backward(a, b)
-        ctx.beta, ctx.alpha = beta, alpha
+        ctx.beta, ctx.alpha, ctx.resized = beta, alpha, resized
         a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
         with xp.errstate(all="ignore"):
             if dtype == bool_:  # addr on bools: (beta and input) or (alpha and a * b)
@@ -112,16 +112,27 @@ class _Product:
                     out = (a if alpha == 1 else k * a)[:, None] * b[None, :]
                 else:
                     out = a @ b
-                    out = out.sum(axis=0, dtype=dtype) if ctx.kind == "batch-sum" else out
                     out = out if alpha == 1 else k * out
+                terms = []
+                if ctx.kind == "batch-sum" and out is not None:  # torch: one addmm a batch, in order
+                    terms, out = list(out), None
                 if beta != 0:
                     scaled = input.astype(dtype, copy=False) if beta == 1 else xp.asarray(beta).astype(dtype) * input.astype(dtype)
                     out = scaled if out is None else scaled + out
+                for term in terms:
+                    out = term if out is None else out + term
             return xp.broadcast_to(xp.zeros((), dtype) if out is None else out, shape).astype(dtype)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_input, need_a, need_b = ctx.needs_input_grad
+        if ctx.resized and (need_a or need_b):  # torch's addmv quirk below: its backward refuses too
+            if grad.ndim == 0:
+                raise RuntimeError("outer: Expected 1-D argument self, but got 0-D")
+            raise RuntimeError(
+                f"Function AddmvBackward0 returned an invalid gradient at index 1 - got {[grad.shape[0], a.shape[1]]} but "
+                f"expected shape compatible with {list(a.shape)}"
+            )
         if ctx.kind != "outer":  # mixed dtypes reach here only for empty products (addr's backward refuses them, as torch's)
             a, b = a.to(grad.dtype), b.to(grad.dtype)
         if ctx.kind == "outer":
@@ -147,11 +158,11 @@ Bmm, Baddbmm, Addmm, Addmv, Mv = (_node(n) for n in ("Bmm", "Baddbmm", "Addmm", 
 Addbmm, Addr = _node("Addbmm", "batch-sum"), _node("Addr", "outer")
 
 
-def _fused(node, input, a, b, beta, alpha, dtype, shape, skip_zero_alpha=True):
+def _fused(node, input, a, b, beta, alpha, dtype, shape, skip_zero_alpha=True, resized=False):
     dtype = xp.dtype(dtype)
     if dtype.kind != "f" and is_grad_enabled() and any(t.requires_grad for t in (input, a, b)):
         raise RuntimeError(f"Autograd not support dtype: {_T(dtype)}")  # an integer result of float inputs
-    return node.apply(input, a, b, beta=beta, alpha=alpha, dtype=dtype, shape=shape, skip_zero_alpha=skip_zero_alpha)
+    return node.apply(input, a, b, beta=beta, alpha=alpha, dtype=dtype, shape=shape, skip_zero_alpha=skip_zero_alpha, resized=resized)
 
 
 def _none_input(a):
@@ -318,6 +329,11 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     [5.0, 5.0]
     """
     _check_mv(input, mat, vec)
+    n, k = mat.shape
+    if 0 in (n, k) and beta != 0 and tuple(input.shape) != (n,):
+        # torch: an empty product returns beta * input in input's own shape ((1,) or ()), not (n,)
+        beta = bool(beta) if input.dtype == bool_ else _gemm_scalar(beta, input.dtype)
+        return _fused(Addmv, input, mat, vec, beta, 0, input.dtype, tuple(input.shape), resized=True)
     return _addmv(Addmv, input, mat, vec, beta, alpha)
 
 
@@ -353,7 +369,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t.ndim}-D")
     shape = (vec1.shape[0], vec2.shape[0])
     _expandable(input, shape)
-    dtype = result_type(input, vec1, vec2)
+    dtype = promote_types(promote_types(input.dtype, vec1.dtype), vec2.dtype)  # input is expanded first: no 0-d tier
     _addr_scalar(beta, "beta", dtype)
     _addr_scalar(alpha, "alpha", dtype)
     return _fused(Addr, input, vec1, vec2, beta, alpha, dtype, shape, skip_zero_alpha=False)
