@@ -41,16 +41,34 @@ def ndtr(input, *, out=None):
     return 0.5 * erfc(_float(input) * (-1 / math.sqrt(2)))
 
 
+class LogNdtr(Function):
+    """``log(ndtr(x))`` as torch computes it: ``log(erfcx(-t) / 2) - t^2`` with ``t = x / sqrt(2)``
+    below -1 (no underflow however far into the tail), ``log1p(-erfc(t) / 2)`` above.
+    ``d/dx = exp(-(out + x^2 / 2)) / sqrt(2 pi)``."""
+
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        t = x.astype(xp.float64) * math.sqrt(0.5)  # torch multiplies by the rounded 1/sqrt(2)
+        with xp.errstate(all="ignore"):
+            tail = xp.log(_special.erfcx(-t) / 2) - t * t
+            body = xp.log1p(-_special.erfc(t) / 2)
+            return xp.where(x < -1, tail, body).astype(x.dtype)
+
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / math.sqrt(2 * math.pi) * (-(LogNdtr.apply(x) + x * x / 2)).exp()
+
+
 def log_ndtr(input, *, out=None):
-    """``log(ndtr(x))``, as ``log1p(-ndtr(-x))`` for ``x > 0`` (accurate where ndtr is near 1).
+    """``log(ndtr(x))``, accurate in both tails (no underflow to -inf for very negative x).
 
     >>> import scratchnet as sn
     >>> print(f"{sn.special.log_ndtr(sn.tensor(0.0)).item():.6f}")
     -0.693147
+    >>> print(f"{sn.special.log_ndtr(sn.tensor(-40.0, dtype=sn.float64)).item():.2f}")
+    -804.61
     """
-    x = _float(input)
-    upper = Tensor._make(x.array > 0)
-    return where(upper, log1p(-ndtr(-where(upper, x, 1.0))), log(ndtr(where(upper, -1.0, x))))
+    return LogNdtr.apply(_float(input))
 
 
 class Ndtri(Function):
@@ -152,6 +170,22 @@ def entr(input, *, out=None):
     return Entr.apply(_float(input))
 
 
+class Xlog1py(Function):
+    """``x * log1p(y)``, 0 where ``x == 0`` (NaN where y is). torch's gradients:
+    ``d/dx = xlog1py(grad, y)``, 0 where ``x == 0`` and ``y <= -1``; ``d/dy = grad * x / (y + 1)``."""
+
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        with xp.errstate(all="ignore"):
+            return xp.where(xp.isnan(y), xp.nan, xp.where(x == 0, 0.0, x * xp.log1p(y))).astype(x.dtype)
+
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        gx = where(Tensor._make((x.array == 0) & (y.array <= -1)), 0.0, Xlog1py.apply(grad, y)) if need_x else None
+        return gx, (grad * x / (y + 1) if need_y else None)
+
+
 def xlog1py(input, other, *, out=None):
     """``x * log1p(y)``, and 0 where ``x == 0`` (unless y is NaN).
 
@@ -161,7 +195,4 @@ def xlog1py(input, other, *, out=None):
     """
     from .ops.pointwise import _pair
 
-    x, y = _pair(input, other, floating=True)
-    skip = Tensor._make((x.array == 0) & ~xp.isnan(y.array))
-    return where(skip, 0.0, x * log1p(where(skip, 0.0, y)))
-
+    return Xlog1py.apply(*_pair(input, other, floating=True))

@@ -677,25 +677,6 @@ NARROWED = {
     # --- activations, dropout, normalization layers, recurrent cells, attention, embedding
 
     # --- products, pointwise, special
-    "addbmm": {"dtypes": FLOATS, "mixed": False, "odd_shapes": False},
-    "addcdiv": {"dtypes": FLOATS, "mixed": False},
-    "addcmul": {"dtypes": FLOATS, "mixed": False},
-    "addmm": {"edge": False},
-    "addmv": {"dtypes": FLOATS, "mixed": False, "edge": False},
-    "addr": {"dtypes": FLOATS, "mixed": False, "edge": False},
-    "atan2": {"dtypes": FLOATS, "mixed": False},
-    "baddbmm": {"dtypes": FLOATS, "mixed": False, "edge": False, "odd_shapes": False},
-    "bmm": {"dtypes": FLOATS, "mixed": False},
-    "chain_matmul": {"edge": False},
-    "cross": {"dtypes": FLOATS, "mixed": False},
-    "cross-default-dim": {"dtypes": FLOATS, "mixed": False},
-    "einsum": {"dtypes": FLOATS, "mixed": False},
-    "mv": {"odd_shapes": False},
-    "rsub": {"dtypes": FLOATS, "mixed": False},
-    "special.log_ndtr": {"edge": False},
-    "special.xlog1py": {"edge": False},
-    "tensordot": {"odd_shapes": False},
-    "vdot": {"dtypes": FLOATS, "mixed": False},
 
     # --- shapes, indexing, reductions, sorting, scans, in-place
 }

@@ -26,7 +26,7 @@ scratchnet.Size([2, 4])
 import string
 
 from ..backend import xp
-from ..tensor import Function, Tensor, bool_
+from ..tensor import Function, Tensor, bool_, is_grad_enabled
 
 __all__ = ["einsum"]
 
@@ -40,7 +40,8 @@ class Einsum(Function):
     def forward(ctx, *arrays, subs, out):
         ctx.subs, ctx.out, ctx.sizes = subs, out, _label_sizes(arrays, subs)
         args = [x for pair in zip(arrays, subs) for x in pair]
-        return xp.asarray(xp.einsum(*args, out, optimize=True))
+        with xp.errstate(all="ignore"):
+            return xp.asarray(xp.einsum(*args, out, optimize=len(arrays) > 1))
 
     def backward(ctx, grad):
         operands = ctx.inputs
@@ -50,8 +51,39 @@ class Einsum(Function):
         )
 
 
+def _torch_steps(operands, subs, out):
+    """The contraction as torch does it (see :func:`_torch_dtype`), one :class:`Einsum` node a
+    step, so NaN and inf meet the same zeros and sums as in torch, backward included: a label
+    is summed within an operand where only that operand has it (a size-1 dim elsewhere is
+    dropped, not multiplied in), then operands meet the running result one at a time."""
+    if len(operands) == 1:
+        return Einsum.apply(operands[0], subs=[subs[0]], out=out)
+    sizes = [dict(zip(s, t.shape)) for s, t in zip(subs, operands)]
+    last = {label: i for i, d in enumerate(sizes) for label, n in d.items() if n != 1}
+    result, labels = None, []
+    for i, (t, s) in enumerate(zip(operands, subs)):
+        drop = {l for l in s if l not in out and (sizes[i][l] == 1 or (last.get(l) == i and l not in labels))}
+        keep = [l for l in dict.fromkeys(s) if l not in drop]
+        if drop or len(keep) < len(s):
+            t = Einsum.apply(t, subs=[s], out=keep)
+        if result is None:
+            result, labels = t, keep
+            continue
+        summed = {l for l in keep if l in labels and last.get(l) == i and l not in out}
+        new = [l for l in labels if l not in summed] + [l for l in keep if l not in labels]
+        result, labels = Einsum.apply(result, t, subs=[labels, keep], out=new), new
+    return result if labels == out else Einsum.apply(result, subs=[labels], out=out)
+
+
 def _label_sizes(arrays, subs):
-    return {label: n for a, s in zip(arrays, subs) for label, n in zip(s, a.shape)}
+    """Each label's size: a size-1 dim broadcasts against the others (the engine's walk sums the
+    gradient of a stretched dim back)."""
+    sizes = {}
+    for a, s in zip(arrays, subs):
+        for label, n in zip(s, a.shape):
+            if sizes.get(label, 1) == 1:
+                sizes[label] = n
+    return sizes
 
 
 def _operand_grad(grad, operands, subs, out, sizes, i):
@@ -66,12 +98,60 @@ def _operand_grad(grad, operands, subs, out, sizes, i):
             target.append(new)
         else:
             target.append(label)
-    seen = {label for s in labels for label in s}
+    seen = {label for t, s in zip(tensors, labels) for label, n in zip(s, t.shape) if n == sizes.get(label, n)}
     for label in dict.fromkeys(subs[i]):
-        if label not in seen:  # summed within operand i alone: its gradient is constant along it
+        if label not in seen:  # summed within operand i alone (or size 1 elsewhere): the gradient is constant along it
             tensors.append(Tensor._make(xp.ones(sizes[label], dtype=grad.dtype)))
             labels.append([label])
     return Einsum.apply(*tensors, subs=labels, out=target)
+
+
+# ----------------------------------------------------------------------------------------------
+# The result dtype: torch's steps, followed on dtypes alone
+# ----------------------------------------------------------------------------------------------
+
+
+def _summed(dtype):
+    return xp.dtype("int64") if dtype.kind in "iub" else dtype
+
+
+def _torch_dtype(operands, subs, out):
+    """The dtype torch's einsum gives, or its error. torch works left to right: a label whose
+    last operand (with a size other than 1) is the first is summed there at once; then each
+    operand in turn first sums the labels only it has, then meets the running result: labels
+    summed by both are a ``bmm`` (one dtype, no bool kernel; an empty one takes the right
+    operand's dtype), none is a ``mul`` (dtypes promote). Any sum of integers or bools is int64."""
+    from ..dtypes import promote_types
+    from .products import _T
+
+    sizes = [dict(zip(s, op.shape)) for s, op in zip(subs, operands)]
+    last = {label: i for i, d in enumerate(sizes) for label, n in d.items() if n != 1}
+    if len(operands) == 1:
+        return _summed(operands[0].dtype) if any(label not in out for label in sizes[0]) else operands[0].dtype
+    dtype, grad = operands[0].dtype, operands[0].requires_grad
+    kept = {label: n for label, n in sizes[0].items() if not (last.get(label) == 0 and label not in out)}
+    if len(kept) < len(sizes[0]):
+        dtype = _summed(dtype)
+    for i in range(1, len(operands)):
+        b, mine = operands[i].dtype, sizes[i]
+        alone = [label for label, n in mine.items() if last.get(label) == i and label not in out and kept.get(label, 1) == 1]
+        if alone:
+            b = _summed(b)
+        shared = [label for label, n in mine.items() if last.get(label) == i and label not in out and label not in alone]
+        rest = {**{k: v for k, v in kept.items() if k not in shared}, **{k: v for k, v in mine.items() if k not in shared and k not in alone}}
+        if not shared:
+            dtype = promote_types(dtype, b)
+        elif 0 in rest.values() or 0 in [mine[label] for label in shared]:
+            dtype = b  # an empty bmm: zeros of the right operand's dtype
+            if dtype.kind != "f" and (grad or operands[i].requires_grad) and is_grad_enabled():
+                raise RuntimeError(f"Autograd not support dtype: {_T(dtype)}")
+        elif dtype == bool_:
+            raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+        elif dtype != b:
+            raise RuntimeError(f"expected scalar type {_T(dtype)} but found {_T(b)}")
+        grad = grad or operands[i].requires_grad
+        kept = rest
+    return dtype
 
 
 # ----------------------------------------------------------------------------------------------
@@ -180,7 +260,12 @@ def _broadcast(operands, subs, ellipsis):
     """Stretch size-1 dims to their label's size elsewhere (torch broadcasts them), or raise."""
     sizes = {}
     for k, (op, s) in enumerate(zip(operands, subs)):
+        own = {}
         for label, n in zip(s, op.shape):
+            if own.setdefault(label, n) != n:  # a diagonal needs equal sizes (no broadcasting)
+                raise RuntimeError(
+                    f"einsum(): subscript {_LETTERS[label]} is repeated for operand {k} but the sizes don't match, {n} != {own[label]}"
+                )
             if n != 1 and sizes.get(label, n) != n:
                 if label in ellipsis:
                     raise RuntimeError(
@@ -209,7 +294,9 @@ def einsum(equation, *operands):
     A letter repeated within one operand takes its diagonal. Operands come as varargs or one list;
     the sublist form ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` works too.
 
-    Shapes: each dim of a label has one size (or 1, which broadcasts). All operands share a dtype.
+    Shapes: each dim of a label has one size (or 1, which broadcasts). Dtypes follow torch's steps
+    (see :func:`_torch_dtype`): a contraction needs one dtype, a plain product promotes, a sum
+    within one operand turns integers into int64.
 
     >>> import scratchnet as sn
     >>> a = sn.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -228,12 +315,15 @@ def einsum(equation, *operands):
                 "einsum(): must specify the equation string and at least one operand, or at least one operand and its subscripts list"
             )
         terms, output = _parse(equation, operands)
-    for op in operands[1:]:
-        if op.dtype != operands[0].dtype:
-            raise RuntimeError(f"expected scalar type {_TORCH_TYPE[str(operands[0].dtype)]} but found {_TORCH_TYPE[str(op.dtype)]}")
     subs, out, ellipsis = _resolve(terms, output, operands)
-    operands = _broadcast(list(operands), subs, ellipsis)
+    _broadcast(list(operands), subs, ellipsis)  # checks the sizes first, as torch
+    dtype = _torch_dtype(operands, subs, out)
+    return contract([op if op.dtype == dtype else op.to(dtype) for op in operands], subs, out)
+
+
+def contract(operands, subs, out):
+    """Operands of one dtype, with integer labels ``subs`` (size-1 dims broadcast), into labels ``out``."""
     if operands[0].dtype == bool_:
-        arrays = [op.array.astype(xp.int64) for op in operands]
+        arrays = [op.array.astype(xp.int64) for op in _broadcast(list(operands), subs, [])]
         return Tensor._make(xp.einsum(*[x for pair in zip(arrays, subs) for x in pair], out) != 0)
-    return Einsum.apply(*operands, subs=subs, out=out)
+    return _torch_steps(operands, subs, out)

@@ -13,6 +13,7 @@ tensor([ 1.5708, -1.5708])
 """
 
 from ..backend import FLOAT_DTYPES, xp
+from ..dtypes import torch_name
 from ..tensor import Function, Tensor, bool_, broadcast_shapes, float64, result_type
 from .activation import sigmoid
 from .math import div, pow, where
@@ -60,15 +61,19 @@ def logit(input, eps=None, *, out=None):
 
 
 class Atan2(Function):
-    def forward(ctx, a, b):
+    """Applied to the inputs in their own dtypes: the backward is torch's formula on them, so an
+    integer ``other * other`` wraps as torch's does and a bool ``-input`` is refused."""
+
+    def forward(ctx, a, b, dtype):
         ctx.save_for_backward(a, b)
-        return xp.arctan2(a, b)
+        return xp.arctan2(a.astype(dtype, copy=False), b.astype(dtype, copy=False))
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
         r2 = a * a + b * b
         inv = where(_mask(r2.array == 0), 0.0, 1 / where(_mask(r2.array == 0), 1.0, r2))  # 0 at (0, 0), as torch
-        return grad * b * inv, -grad * a * inv
+        return (grad * b * inv if need_a else None), (grad * -a * inv if need_b else None)
 
 
 def atan2(input, other, *, out=None):
@@ -79,7 +84,8 @@ def atan2(input, other, *, out=None):
     tensor([2.3562])
     """
     _need_tensor("atan2", "other", other)
-    return Atan2.apply(*_pair(input, other, floating=True))
+    a, b = _pair(input, other, floating=True)  # checks and the result dtype
+    return Atan2.apply(input, other, dtype=a.dtype)
 
 
 arctan2 = atan2
@@ -353,8 +359,11 @@ def rsub(input, other, alpha=1):
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
             "use the `~` or `logical_not()` operator instead."
         )
+    a, b = _pair(input, other)
+    if a.dtype.kind in "iu" and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     cls = Rsub if isinstance(other, Tensor) else RsubScalar
-    return cls.apply(*_pair(input, other), alpha=alpha)
+    return cls.apply(a, b, alpha=alpha)
 
 
 def _three(input, t1, t2):
@@ -363,17 +372,26 @@ def _three(input, t1, t2):
     return [_cast(t, dtype) for t in (input, t1, t2)]
 
 
+def _integer_value(value, dtype):
+    """``value`` as torch's integer kernels read it: truncated (0.5 -> 0); uint8 refuses a negative one."""
+    if dtype.kind not in "iu":
+        return value
+    if dtype.kind == "u" and value < 0:
+        raise RuntimeError("value cannot be converted to type uint8_t without overflow")
+    return int(value)
+
+
 class Addcmul(Function):
     def forward(ctx, a, t1, t2, value):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
         with xp.errstate(all="ignore"):
-            return (a + value * t1 * t2).astype(a.dtype, copy=False)
+            return (a + xp.asarray(_integer_value(value, a.dtype)).astype(a.dtype) * t1 * t2).astype(a.dtype, copy=False)
 
     def backward(ctx, grad):
         t1, t2 = ctx.saved_tensors
         _, need1, need2 = ctx.needs_input_grad
-        return grad, (grad * ctx.value * t2 if need1 else None), (grad * ctx.value * t1 if need2 else None)
+        return grad, (grad * (t2 * ctx.value) if need1 else None), (grad * (t1 * ctx.value) if need2 else None)  # torch's order
 
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
@@ -383,21 +401,29 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     >>> sn.addcmul(sn.tensor([1.0]), sn.tensor([2.0]), sn.tensor([3.0]), value=0.5)
     tensor([4.])
     """
-    return Addcmul.apply(*_three(input, tensor1, tensor2), value=value)
+    a, t1, t2 = _three(input, tensor1, tensor2)
+    if a.dtype == bool_:
+        raise NotImplementedError('"addcmul_cpu_out" not implemented for \'Bool\'')
+    return Addcmul.apply(a, t1, t2, value=value)
 
 
 class Addcdiv(Function):
-    def forward(ctx, a, t1, t2, value):
+    def forward(ctx, a, t1, t2, value, t2_dtype):
         ctx.save_for_backward(t1, t2)
-        ctx.value = value
+        ctx.value, ctx.t2_dtype = value, t2_dtype
         with xp.errstate(all="ignore"):
             return (a + value * t1 / t2).astype(a.dtype, copy=False)
 
     def backward(ctx, grad):
         t1, t2 = ctx.saved_tensors
         _, need1, need2 = ctx.needs_input_grad
-        scaled = grad * ctx.value / t2
-        return grad, (scaled if need1 else None), (-scaled * t1 / t2 if need2 else None)
+        if need1 and ctx.t2_dtype.kind in "iub":  # torch forms value / tensor2 in tensor2's own dtype
+            if ctx.t2_dtype.kind == "u" and ctx.value < 0:
+                raise RuntimeError("value cannot be converted to type uint8_t without overflow")
+            raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(ctx.t2_dtype)}")
+        g1 = grad * (ctx.value / t2) if need1 else None  # torch's forms, in its order
+        g2 = -grad * (ctx.value * t1 / (t2 * t2)) if need2 else None
+        return grad, g1, g2
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
@@ -415,7 +441,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
             "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter "
             "implementation: (input + value * tensor1 / tensor2), for all dtypes."
         )
-    return Addcdiv.apply(*_three(input, tensor1, tensor2), value=value)
+    return Addcdiv.apply(*_three(input, tensor1, tensor2), value=value, t2_dtype=tensor2.dtype)
 
 
 def float_power(input, exponent, *, out=None):

@@ -1,6 +1,6 @@
 """Matrix and vector products: bmm, the fused ``beta * input + alpha * product`` forms (addmm,
-addmv, addr, baddbmm, addbmm), dot/vdot/inner/outer/mv, tensordot, kron, cross and chains of
-matmuls (``chain_matmul``, ``linalg.multi_dot``); cdist is in ``distance.py``.
+addmv, addr, baddbmm, addbmm) and dot/vdot/inner/outer/mv; tensordot, kron, cross and chains of
+matmuls are in ``products_more.py``, cdist in ``distance.py``.
 
 The products are one node each whose backward is products again, so second derivatives work:
 for ``C = A @ B``, ``dA = dC @ B^T`` and ``dB = A^T @ dC``. Shapes and dtypes are checked
@@ -13,16 +13,14 @@ scratchnet.Size([2, 3, 5])
 [[8.0, 8.0, 8.0], [8.0, 8.0, 8.0]]
 """
 
-import warnings
-
 from ..backend import xp
-from ..tensor import Function, Tensor, broadcast_shapes
-from .einsum import einsum
+from ..dtypes import promote_types
+from ..tensor import Function, Tensor, bool_, is_grad_enabled
+from ._promote import not_implemented
 from .math import matmul, mul
 
 __all__ = [
     "bmm", "baddbmm", "addmm", "addmv", "addbmm", "addr", "outer", "ger", "dot", "vdot", "inner", "mv",
-    "tensordot", "kron", "cross", "chain_matmul",
 ]
 
 _TYPE = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
@@ -51,12 +49,34 @@ def _expandable(input, target):
             )
 
 
-def _scaled(out, beta, input, alpha):
-    """``beta * input + alpha * out`` on arrays; beta = 0 ignores input (NaN in it does not leak)."""
-    out = out if alpha == 1 else alpha * out
-    if beta == 0:
-        return out
-    return (input if beta == 1 else beta * input) + out
+def _size(t, d):
+    """``t.size(d)`` with torch's IndexError (torch reads the result's sizes before checking ndim)."""
+    if t.ndim == 0:
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
+    if not -t.ndim <= d < t.ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-t.ndim}, {t.ndim - 1}], but got {d})")
+    return t.shape[d]
+
+
+def _gemm_scalar(value, dtype):
+    """alpha or beta as torch's integer GEMM loops read it: truncated to the integer type (0.5 -> 0),
+    a negative one refused by uint8."""
+    if dtype.kind not in "iu":
+        return value
+    if dtype.kind == "u" and value < 0:
+        raise RuntimeError(f"value cannot be converted to type {dtype}_t without overflow")
+    return int(value)
+
+
+def _scale_check(dtype, beta):
+    """torch's ``result.mul_(beta)`` (its path for an empty contraction): a float beta cannot
+    scale an integer result, nor a number a bool one."""
+    kind = "Float" if isinstance(beta, float) else "Bool" if isinstance(beta, bool) else "Long"
+    if (dtype.kind in "iu" and kind == "Float") or (dtype == bool_ and kind != "Bool"):
+        raise RuntimeError(f"result type {kind} can't be cast to the desired output type {_T(dtype)}")
+
+
+_CTYPE = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "uint8": "unsigned char", "bool": "bool"}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -66,36 +86,68 @@ def _scaled(out, beta, input, alpha):
 
 class _Product:
     """(Mixed into a Function) ``beta * input + alpha * product(a, b)`` where product is ``a @ b`` (bmm, addmm, addmv),
-    its sum over the batch (addbmm) or the outer product (addr)."""
+    its sum over the batch (addbmm) or the outer product (addr), in ``dtype``.
+
+    ``skip_zero_alpha``: alpha = 0 skips the product (BLAS's rule, so NaN and inf in the factors
+    do not leak, as in torch's addmm, addmv, addbmm); otherwise ``0 * (a @ b)`` is computed (baddbmm's
+    and addr's loops). beta = 0 always ignores input. An empty contraction gives zeros."""
 
     kind = "matmul"
 
-    def forward(ctx, input, a, b, beta, alpha):
+    def forward(ctx, input, a, b, beta, alpha, dtype, shape, skip_zero_alpha=True, resized=False):
         ctx.save_for_backward(a, b)
-        ctx.beta, ctx.alpha = beta, alpha
-        if ctx.kind == "outer":
-            prod = a[:, None] * b[None, :]
-        else:
-            prod = a @ b
-            if ctx.kind == "batch-sum":
-                prod = prod.sum(axis=0)
-        return _scaled(prod, beta, input, alpha).astype(a.dtype, copy=False)
+        ctx.beta, ctx.alpha, ctx.resized = beta, alpha, resized
+        a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
+        with xp.errstate(all="ignore"):
+            if dtype == bool_:  # addr on bools: (beta and input) or (alpha and a * b)
+                out = (a[:, None] & b[None, :]) if ctx.kind == "outer" else (a @ b)
+                out = out.any(axis=0) if ctx.kind == "batch-sum" else out
+                out = out & bool(alpha)
+                out = out | (input.astype(bool) & bool(beta)) if beta != 0 else out
+            else:
+                k = xp.asarray(alpha).astype(dtype)
+                if skip_zero_alpha and alpha == 0:
+                    out = None
+                elif ctx.kind == "outer":  # torch's loop: alpha * vec1[i] * vec2[j], left to right
+                    out = (a if alpha == 1 else k * a)[:, None] * b[None, :]
+                else:
+                    out = a @ b
+                    out = out if alpha == 1 else k * out
+                terms = []
+                if ctx.kind == "batch-sum" and out is not None:  # torch: one addmm a batch, in order
+                    terms, out = list(out), None
+                if beta != 0:
+                    scaled = input.astype(dtype, copy=False) if beta == 1 else xp.asarray(beta).astype(dtype) * input.astype(dtype)
+                    out = scaled if out is None else scaled + out
+                for term in terms:
+                    out = term if out is None else out + term
+            return xp.broadcast_to(xp.zeros((), dtype) if out is None else out, shape).astype(dtype)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_input, need_a, need_b = ctx.needs_input_grad
-        g = grad if ctx.alpha == 1 else grad * ctx.alpha
+        if ctx.resized and (need_a or need_b):  # torch's addmv quirk below: its backward refuses too
+            if grad.ndim == 0:
+                raise RuntimeError("outer: Expected 1-D argument self, but got 0-D")
+            raise RuntimeError(
+                f"Function AddmvBackward0 returned an invalid gradient at index 1 - got {[grad.shape[0], a.shape[1]]} but "
+                f"expected shape compatible with {list(a.shape)}"
+            )
+        if ctx.kind != "outer":  # mixed dtypes reach here only for empty products (addr's backward refuses them, as torch's)
+            a, b = a.to(grad.dtype), b.to(grad.dtype)
         if ctx.kind == "outer":
-            ga, gb = mv(g, b), mv(g.mT, a)
+            ga, gb = (mv(grad, b) if need_a else None), (mv(grad.mT, a) if need_b else None)
         elif ctx.kind == "batch-sum":
-            g3 = g.unsqueeze(0).expand(a.shape[0], *g.shape)
-            ga, gb = bmm(g3, b.mT), bmm(a.mT, g3)
+            g3 = grad.unsqueeze(0).expand(a.shape[0], *grad.shape)
+            ga, gb = (bmm(g3, b.mT) if need_a else None), (bmm(a.mT, g3) if need_b else None)
         elif b.ndim == 1:  # matrix @ vector
-            ga, gb = outer(g, b), mv(a.mT, g)
+            ga, gb = (outer(grad, b) if need_a else None), (mv(a.mT, grad) if need_b else None)
         else:
-            ga, gb = matmul(g, b.mT), matmul(a.mT, g)
+            ga, gb = (matmul(grad, b.mT) if need_a else None), (matmul(a.mT, grad) if need_b else None)
+        # torch scales after the product (so 0 * inf is NaN there, too)
+        ga, gb = ((g if g is None or ctx.alpha == 1 else g * ctx.alpha) for g in (ga, gb))
         g_input = (grad * ctx.beta if ctx.beta != 1 else grad) if need_input else None
-        return g_input, (ga if need_a else None), (gb if need_b else None)
+        return g_input, ga, gb
 
 
 def _node(name, kind="matmul"):
@@ -104,6 +156,13 @@ def _node(name, kind="matmul"):
 
 Bmm, Baddbmm, Addmm, Addmv, Mv = (_node(n) for n in ("Bmm", "Baddbmm", "Addmm", "Addmv", "Mv"))
 Addbmm, Addr = _node("Addbmm", "batch-sum"), _node("Addr", "outer")
+
+
+def _fused(node, input, a, b, beta, alpha, dtype, shape, skip_zero_alpha=True, resized=False):
+    dtype = xp.dtype(dtype)
+    if dtype.kind != "f" and is_grad_enabled() and any(t.requires_grad for t in (input, a, b)):
+        raise RuntimeError(f"Autograd not support dtype: {_T(dtype)}")  # an integer result of float inputs
+    return node.apply(input, a, b, beta=beta, alpha=alpha, dtype=dtype, shape=shape, skip_zero_alpha=skip_zero_alpha, resized=resized)
 
 
 def _none_input(a):
@@ -121,6 +180,25 @@ def _check_batches(b1, b2, name1="batch1", name2="batch2"):
         )
 
 
+def _batched(kernel, input, batch1, batch2, beta, alpha, node, skip_zero_alpha):
+    """bmm and baddbmm: the result has batch2's dtype; an empty result or contraction needs no kernel
+    (no dtype checks: zeros, or input * beta); otherwise one dtype for all and no bool kernel."""
+    shape = (batch1.shape[0], batch1.shape[1], batch2.shape[2])
+    dtype = batch2.dtype
+    if input is not None and input.dtype != batch1.dtype:
+        names = [_CTYPE[str(t.dtype)] for t in (input, batch1, batch2)]
+        raise RuntimeError(f"Input dtypes must be the same, got: input {names[0]}, batch1: {names[1]}, batch2: {names[2]}")
+    if 0 in shape or batch1.shape[2] == 0:
+        if beta != 0 and 0 not in shape:
+            _scale_check(dtype, beta)
+        return _fused(node, _none_input(batch1) if input is None else input, batch1, batch2, beta, alpha, dtype, shape)
+    if batch1.dtype == bool_:
+        raise not_implemented(kernel, bool_)
+    _same_dtype(*([batch1, batch2] if input is None else [input, batch1, batch2]))
+    beta, alpha = _gemm_scalar(beta, dtype), _gemm_scalar(alpha, dtype)
+    return _fused(node, _none_input(batch1) if input is None else input, batch1, batch2, beta, alpha, dtype, shape, skip_zero_alpha)
+
+
 def bmm(input, mat2, *, out=None):
     """Batched matrix product: ``(b, n, m) @ (b, m, p) -> (b, n, p)`` (no broadcasting).
 
@@ -129,8 +207,7 @@ def bmm(input, mat2, *, out=None):
     [[[3.0]], [[3.0]]]
     """
     _check_batches(input, mat2)
-    _same_dtype(input, mat2)
-    return Bmm.apply(_none_input(input), input, mat2, beta=0, alpha=1)
+    return _batched("bmm", None, input, mat2, 0, 1, Bmm, True)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
@@ -140,10 +217,10 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     >>> sn.baddbmm(sn.ones(1), sn.ones(2, 1, 3), sn.ones(2, 3, 1), alpha=2).tolist()
     [[[7.0]], [[7.0]]]
     """
+    shape = (_size(batch1, 0), _size(batch1, 1), _size(batch2, 2))
     _check_batches(batch1, batch2)
-    _same_dtype(input, batch1, batch2)
-    _expandable(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
-    return Baddbmm.apply(input, batch1, batch2, beta=beta, alpha=alpha)
+    _expandable(input, shape)
+    return _batched("baddbmm", input, batch1, batch2, beta, alpha, Baddbmm, False)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
@@ -153,6 +230,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     >>> sn.addbmm(sn.zeros(1, 1), sn.ones(3, 1, 2), sn.ones(3, 2, 1)).tolist()
     [[6.0]]
     """
+    shape = (_size(batch1, 1), _size(batch2, 2))
     for name, t in (("batch1", batch1), ("batch2", batch2)):
         if t.ndim != 3:
             raise RuntimeError(f"{name} must be a 3D tensor")
@@ -162,13 +240,36 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
         raise RuntimeError(
             f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and {batch2.shape[1]}x{batch2.shape[2]})"
         )
-    _same_dtype(input, batch1, batch2)
-    _expandable(input, (batch1.shape[1], batch2.shape[2]))
-    return Addbmm.apply(input, batch1, batch2, beta=beta, alpha=alpha)
+    _expandable(input, shape)
+    dtype, batches = input.dtype, batch1.shape[0]
+    if batches == 0:  # torch: result = beta * input, no kernel (so no dtype checks)
+        if beta != 0:
+            _scale_check(dtype, beta)
+        return _fused(Addbmm, input, batch1, batch2, beta, alpha, dtype, shape)
+    # torch adds the batches one addmm at a time: addmm's checks, beta for the first, then 1
+    _addmm_checks(input, batch1[0], batch2[0])
+    if 0 not in shape and batch1.shape[2] == 0:
+        for b in [beta] + [1] * (batches - 1):
+            if b != 0:
+                _scale_check(dtype, b)
+    elif 0 not in shape:
+        if dtype == bool_:
+            raise not_implemented("addmm_impl_cpu_", bool_)
+        beta, alpha = _gemm_scalar(beta, dtype), _gemm_scalar(alpha, dtype)
+    return _fused(Addbmm, input, batch1, batch2, beta, alpha, dtype, shape)
+
+
+def _addmm_checks(input, mat1, mat2):
+    if input.dtype != mat2.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_T(input.dtype)} and {_T(mat2.dtype)}")
+    if mat1.dtype != mat2.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_T(mat1.dtype)} and {_T(mat2.dtype)}")
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * mat1 @ mat2`` for matrices; input broadcasts to ``(n, p)``.
+
+    As in torch (BLAS), ``beta = 0`` ignores ``input`` and ``alpha = 0`` the product, NaN included.
 
     >>> import scratchnet as sn
     >>> sn.addmm(sn.tensor([1.0, 2.0]), sn.ones(1, 3), sn.ones(3, 2)).tolist()
@@ -181,11 +282,18 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})"
         )
-    for t in (mat1, mat2):
-        if t.dtype != input.dtype:
-            raise RuntimeError(f"self and mat2 must have the same dtype, but got {_T(input.dtype)} and {_T(t.dtype)}")
-    _expandable(input, (mat1.shape[0], mat2.shape[1]))
-    return Addmm.apply(input, mat1, mat2, beta=beta, alpha=alpha)
+    _addmm_checks(input, mat1, mat2)
+    shape = (mat1.shape[0], mat2.shape[1])
+    _expandable(input, shape)
+    dtype = input.dtype
+    if 0 not in shape and mat1.shape[1] == 0:
+        if beta != 0:
+            _scale_check(dtype, beta)
+    elif 0 not in shape:
+        if dtype == bool_:
+            raise not_implemented("addmm_impl_cpu_", bool_)
+        beta, alpha = _gemm_scalar(beta, dtype), _gemm_scalar(alpha, dtype)
+    return _fused(Addmm, input, mat1, mat2, beta, alpha, dtype, shape)
 
 
 def _check_mv(input, mat, vec):
@@ -200,15 +308,33 @@ def _check_mv(input, mat, vec):
         )
 
 
+def _addmv(node, input, mat, vec, beta, alpha):
+    dtype, (n, k) = mat.dtype, mat.shape
+    if n and not k:  # an empty contraction: beta * input, beta read as the dtype reads it
+        beta = bool(beta) if dtype == bool_ else _gemm_scalar(beta, dtype)
+    elif n:
+        if dtype == bool_:
+            raise not_implemented("addmv_impl_cpu", bool_)
+        beta, alpha = _gemm_scalar(beta, dtype), _gemm_scalar(alpha, dtype)
+    return _fused(node, input, mat, vec, beta, alpha, dtype, (n,))
+
+
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * mat @ vec``: ``(n,)`` from ``(n, m), (m,)``.
+
+    As in torch (BLAS), ``beta = 0`` ignores ``input`` and ``alpha = 0`` the product, NaN included.
 
     >>> import scratchnet as sn
     >>> sn.addmv(sn.ones(2), sn.ones(2, 3), sn.ones(3), beta=2).tolist()
     [5.0, 5.0]
     """
     _check_mv(input, mat, vec)
-    return Addmv.apply(input, mat, vec, beta=beta, alpha=alpha)
+    n, k = mat.shape
+    if 0 in (n, k) and beta != 0 and tuple(input.shape) != (n,):
+        # torch: an empty product returns beta * input in input's own shape ((1,) or ()), not (n,)
+        beta = bool(beta) if input.dtype == bool_ else _gemm_scalar(beta, input.dtype)
+        return _fused(Addmv, input, mat, vec, beta, 0, input.dtype, tuple(input.shape), resized=True)
+    return _addmv(Addmv, input, mat, vec, beta, alpha)
 
 
 def mv(input, vec, *, out=None):
@@ -218,12 +344,21 @@ def mv(input, vec, *, out=None):
     >>> sn.mv(sn.eye(2) * 3, sn.tensor([1.0, 2.0])).tolist()
     [3.0, 6.0]
     """
-    _check_mv(Tensor._make(xp.zeros(input.shape[:1], vec.dtype)), input, vec)  # torch checks mv as addmv
-    return Mv.apply(_none_input(input), input, vec, beta=0, alpha=1)
+    n = _size(input, 0)  # torch makes the result (input.size(0),) first
+    _check_mv(Tensor._make(xp.zeros((n,), vec.dtype)), input, vec)  # then checks mv as addmv
+    return _addmv(Mv, _none_input(input), input, vec, 0, 1)
+
+
+def _addr_scalar(value, name, dtype):
+    if dtype.kind in "iub" and isinstance(value, float):
+        raise RuntimeError(f"For integral input tensors, argument {name} must not be a floating point number.")
+    if isinstance(value, bool) and dtype != bool_:
+        raise RuntimeError(f"Boolean {name} only supported for Boolean results.")
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
-    """``beta * input + alpha * outer(vec1, vec2)``.
+    """``beta * input + alpha * outer(vec1, vec2)``, elementwise: dtypes promote as in ``+``; on
+    bools ``(beta and input) or (alpha and vec1[i] and vec2[j])``.
 
     >>> import scratchnet as sn
     >>> sn.addr(sn.zeros(2, 2), sn.tensor([1.0, 2.0]), sn.tensor([3.0, 4.0])).tolist()
@@ -232,9 +367,12 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     for name, t in (("vec1", vec1), ("vec2", vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t.ndim}-D")
-    _same_dtype(input, vec1, vec2)
-    _expandable(input, (vec1.shape[0], vec2.shape[0]))
-    return Addr.apply(input, vec1, vec2, beta=beta, alpha=alpha)
+    shape = (vec1.shape[0], vec2.shape[0])
+    _expandable(input, shape)
+    dtype = promote_types(promote_types(input.dtype, vec1.dtype), vec2.dtype)  # input is expanded first: no 0-d tier
+    _addr_scalar(beta, "beta", dtype)
+    _addr_scalar(alpha, "alpha", dtype)
+    return _fused(Addr, input, vec1, vec2, beta, alpha, dtype, shape, skip_zero_alpha=False)
 
 
 def outer(input, vec2, *, out=None):
@@ -278,6 +416,8 @@ def _check_dot(a, b):
         )
     if a.dtype != b.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_T(a.dtype)} and {_T(b.dtype)}")
+    if a.dtype == bool_:
+        raise not_implemented("dot", bool_)
 
 
 def dot(input, tensor, *, out=None):
@@ -319,157 +459,7 @@ def inner(input, other, *, out=None):
     return tensordot(input, other, dims=([-1], [-1]))
 
 
-def tensordot(a, b, dims=2, out=None):
-    """Contract the last ``dims`` dims of ``a`` with the first ``dims`` of ``b`` (or the listed
-    pairs ``dims=([dims of a], [dims of b])``); the rest of ``a``'s dims then ``b``'s.
+METHODS = {name: globals()[name] for name in __all__}
 
-    >>> import scratchnet as sn
-    >>> sn.tensordot(sn.ones(2, 3, 4), sn.ones(3, 4, 5), dims=2).shape
-    scratchnet.Size([2, 5])
-    >>> sn.tensordot(sn.ones(2, 3), sn.ones(3, 2), dims=([0], [1])).shape
-    scratchnet.Size([3, 3])
-    """
-    if isinstance(dims, Tensor):
-        dims = dims.tolist()
-    if isinstance(dims, int):
-        if dims < 0:
-            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
-        if dims > a.ndim or dims > b.ndim:
-            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
-        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
-    else:
-        dims_a, dims_b = dims
-        if isinstance(dims_a, int) or isinstance(dims_b, int):
-            raise TypeError(f"tensordot(): argument 'dims_self' (position 3) must be tuple of ints, not {type(dims_a).__name__}")
-        if len(dims_a) != len(dims_b):
-            raise RuntimeError("both dimension lists should have same length")
-        dims_a, dims_b = [d % max(a.ndim, 1) for d in dims_a], [d % max(b.ndim, 1) for d in dims_b]
-    if a.dtype != b.dtype:
-        raise RuntimeError("both inputs should have same dtype")
-    for da, db in zip(dims_a, dims_b):
-        if a.shape[da] != b.shape[db]:
-            raise RuntimeError(
-                f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {da} and second has size "
-                f"{b.shape[db]} in dim {db}"
-            )
-    labels_a = list(range(a.ndim))
-    labels_b = [labels_a[dims_a[dims_b.index(d)]] if d in dims_b else a.ndim + d for d in range(b.ndim)]
-    out_labels = [l for i, l in enumerate(labels_a) if i not in dims_a] + [l for i, l in enumerate(labels_b) if i not in dims_b]
-    return einsum(a, labels_a, b, labels_b, out_labels)
-
-
-def kron(input, other, *, out=None):
-    """Kronecker product: block ``(i, j)`` of the result is ``input[i, j] * other`` (any ndim,
-    the smaller one padded with leading 1s).
-
-    >>> import scratchnet as sn
-    >>> sn.kron(sn.eye(2), sn.ones(1, 2)).tolist()
-    [[1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0]]
-    """
-    n = max(input.ndim, other.ndim)
-    a = input.reshape((1,) * (n - input.ndim) + tuple(input.shape))
-    b = other.reshape((1,) * (n - other.ndim) + tuple(other.shape))
-    interleaved_a = tuple(s for d in a.shape for s in (d, 1))
-    interleaved_b = tuple(s for d in b.shape for s in (1, d))
-    result = a.reshape(interleaved_a) * b.reshape(interleaved_b)
-    return result.reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
-
-
-class LinalgCross(Function):
-    def forward(ctx, a, b, dim):
-        ctx.save_for_backward(a, b)
-        ctx.dim = dim
-        return xp.cross(a, b, axis=dim)
-
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        dim = ctx.dim
-        return (LinalgCross.apply(b, grad, dim=dim) if need_a else None), (LinalgCross.apply(grad, a, dim=dim) if need_b else None)
-
-
-def cross(input, other, dim=None, *, out=None):
-    """Cross product of 3-vectors along ``dim`` (default: the first dim of size 3, with torch's
-    deprecation warning); batch dims broadcast.
-
-    >>> import scratchnet as sn
-    >>> sn.cross(sn.tensor([1.0, 0.0, 0.0]), sn.tensor([0.0, 1.0, 0.0]), dim=0).tolist()
-    [0.0, 0.0, 1.0]
-    """
-    if dim is None:
-        warnings.warn(
-            "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim explicitly or "
-            "simply use torch.linalg.cross.\nThe default value of dim will change to agree with that of linalg.cross "
-            "in a future release.",
-            UserWarning,
-            stacklevel=2,
-        )
-        dim = next((d for d, n in enumerate(input.shape) if n == 3), None)
-        if dim is None:
-            raise RuntimeError("no dimension of size 3 in input")
-    return _linalg_cross(input, other, dim)
-
-
-def _linalg_cross(input, other, dim=-1):
-    if input.ndim != other.ndim:
-        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
-    from ..tensor import _wrap_dim
-
-    d = _wrap_dim(dim, input.ndim)
-    if input.shape[d] != 3 or other.shape[d] != 3:
-        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} and {other.shape[d]}")
-    _same_dtype(input, other)
-    broadcast_shapes(input.shape, other.shape)
-    return LinalgCross.apply(input, other, dim=d)
-
-
-def _multi_dot(tensors, name="multi_dot"):
-    """``tensors[0] @ tensors[1] @ ...``; the first may be a row vector and the last a column."""
-    tensors = list(tensors)
-    if len(tensors) < 2:
-        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
-    for i, t in enumerate(tensors):
-        edge = "first" if i == 0 else "last" if i == len(tensors) - 1 else None
-        if edge and t.ndim not in (1, 2):
-            raise RuntimeError(f"multi_dot(): the {edge} tensor must be 1D or 2D but got {t.ndim}D")
-        if not edge and t.ndim != 2:
-            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
-        if t.dtype != tensors[0].dtype:
-            raise RuntimeError(
-                f"multi_dot(): all tensors must have be the same dtype but tensor 0 is {_type[str(tensors[0].dtype)]} and "
-                f"tensor {i} {_type[str(t.dtype)]}"
-            )
-    for i in range(len(tensors) - 1):
-        a, b = tensors[i], tensors[i + 1]
-        if a.shape[-1] != b.shape[0]:
-            raise RuntimeError(
-                f"multi_dot(): tensors {i} and {i + 1} with shapes {list(a.shape)} and {list(b.shape)} cannot be multiplied"
-            )
-    out = tensors[0]
-    for t in tensors[1:]:
-        out = matmul(out, t)
-    return out
-
-
-def chain_matmul(*matrices, out=None):
-    """Product of 2-D matrices (deprecated in torch in favour of ``linalg.multi_dot``).
-
-    >>> import scratchnet as sn
-    >>> sn.chain_matmul(sn.eye(2), sn.ones(2, 3), sn.ones(3, 1)).tolist()
-    [[3.0], [3.0]]
-    """
-    warnings.warn(
-        "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use torch.linalg.multi_dot "
-        "instead, which accepts a list of two or more tensors rather than multiple parameters.",
-        UserWarning,
-        stacklevel=2,
-    )
-    for t in matrices:
-        if t.ndim != 2:
-            raise RuntimeError(f"Tensor dimension is {t.ndim}, expected 2 instead.")
-    if len(matrices) == 1:
-        return matrices[0].clone()
-    return _multi_dot(matrices)
-
-
-METHODS = {name: globals()[name] for name in __all__ if name not in ("tensordot", "chain_matmul")}
+# tensordot (used by inner) and the helpers scratchnet.linalg takes from here
+from .products_more import _linalg_cross, _multi_dot, tensordot  # noqa: E402, F401

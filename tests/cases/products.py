@@ -8,7 +8,7 @@ import warnings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tests.registry import Case, Example, seeds
+from tests.registry import NO_HUGE, NO_LARGE, Case, Example, seeds
 
 size = st.integers(0, 3)
 pos = st.integers(1, 3)
@@ -151,26 +151,30 @@ def _quiet(fn):
     return call
 
 
+#: The BLAS-backed products draw no large finite values: BLAS's order (and where it applies
+#: alpha) decides inf vs NaN there, as for matmul. addr, an elementwise loop, draws them all.
 CASES = [
-    Case("bmm", lambda lib, a, b: lib.bmm(a, b), fused("bmm")),
-    Case("baddbmm", lambda lib, x, a, b, beta, alpha: lib.baddbmm(x, a, b, beta=beta, alpha=alpha), fused("baddbmm")),
-    Case("addbmm", lambda lib, x, a, b, beta, alpha: lib.addbmm(x, a, b, beta=beta, alpha=alpha), fused("addbmm")),
-    Case("addmm", lambda lib, x, a, b, beta, alpha: lib.addmm(x, a, b, beta=beta, alpha=alpha), fused("addmm")),
-    Case("addmv", lambda lib, x, a, b, beta, alpha: lib.addmv(x, a, b, beta=beta, alpha=alpha), fused("addmv")),
+    Case("bmm", lambda lib, a, b: lib.bmm(a, b), fused("bmm"), specials=NO_LARGE),
+    Case("baddbmm", lambda lib, x, a, b, beta, alpha: lib.baddbmm(x, a, b, beta=beta, alpha=alpha), fused("baddbmm"), specials=NO_LARGE),
+    Case("addbmm", lambda lib, x, a, b, beta, alpha: lib.addbmm(x, a, b, beta=beta, alpha=alpha), fused("addbmm"), specials=NO_LARGE),
+    Case("addmm", lambda lib, x, a, b, beta, alpha: lib.addmm(x, a, b, beta=beta, alpha=alpha), fused("addmm"), specials=NO_LARGE),
+    Case("addmv", lambda lib, x, a, b, beta, alpha: lib.addmv(x, a, b, beta=beta, alpha=alpha), fused("addmv"), specials=NO_LARGE),
     Case("addr", lambda lib, x, a, b, beta, alpha: lib.addr(x, a, b, beta=beta, alpha=alpha), fused("addr")),
-    Case("mv", lambda lib, a, b: lib.mv(a, b), fused("mv")),
+    Case("mv", lambda lib, a, b: lib.mv(a, b), fused("mv"), specials=NO_LARGE),
     Case("outer", lambda lib, a, b: lib.outer(a, b), outer_shapes()),
     Case("ger", lambda lib, a, b: lib.ger(a, b), outer_shapes()),
     Case("dot", lambda lib, a, b: lib.dot(a, b), vectors()),
     Case("vdot", lambda lib, a, b: lib.vdot(a, b), vectors()),
-    Case("inner", lambda lib, a, b: lib.inner(a, b), inner_shapes()),
+    Case("inner", lambda lib, a, b: lib.inner(a, b), inner_shapes(), specials=NO_LARGE),  # a matrix product, as matmul
     Case("tensordot", lambda lib, a, b, dims: lib.tensordot(a, b, dims=dims), tensordot_shapes()),
-    Case("kron", lambda lib, a, b: lib.kron(a, b), kron_shapes()),
+    Case("kron", lambda lib, a, b: lib.kron(a, b), kron_shapes(), specials=NO_HUGE),  # its gradient sums products: +-3e38 overflow by order
     Case("cross", lambda lib, a, b, dim: lib.cross(a, b, dim=dim), cross_shapes()),
     Case("cross-default-dim", _quiet(lambda lib, a, b: lib.cross(a, b)), cross_shapes(default_dim=True)),
     Case("linalg.cross", lambda lib, a, b, dim: lib.linalg.cross(a, b, dim=dim), cross_shapes()),
     Case("cdist", lambda lib, a, b, p, compute_mode: lib.cdist(a, b, p=p, compute_mode=compute_mode), cdist_shapes(), tol32=1e-4),
-    Case("chain_matmul", _quiet(lambda lib, *ms: lib.chain_matmul(*ms)), chain_shapes()),
+    # large finite values: BLAS's summation order and FMA decide inf vs NaN (as for matmul)
+    Case("chain_matmul", _quiet(lambda lib, *ms: lib.chain_matmul(*ms)), chain_shapes(), specials=NO_LARGE),
     Case("linalg.multi_dot", lambda lib, *ms: lib.linalg.multi_dot(list(ms)), chain_shapes(vectors_at_ends=True)),
-    Case("einsum", lambda lib, *xs, equation, form: _einsum(lib, *xs, equation=equation, form=form), einsum_example()),
+    # sums of products: with large finite values, the summation order decides (as for matmul)
+    Case("einsum", lambda lib, *xs, equation, form: _einsum(lib, *xs, equation=equation, form=form), einsum_example(), specials=NO_LARGE),
 ]
