@@ -31,7 +31,6 @@ from ..tensor import Function, Tensor, bool_, is_grad_enabled
 __all__ = ["einsum"]
 
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase  # label k is _LETTERS[k]; ASCII order
-_TORCH_TYPE = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
 
 
 class Einsum(Function):

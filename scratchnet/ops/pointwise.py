@@ -31,11 +31,11 @@ __all__ = [
 ]
 
 # torch's names of the dtypes, as its "not implemented for 'Long'" errors spell them
-_TORCH_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
+from ..dtypes import torch_name  # noqa: E402
 
 
 def _refuse(kernel, dtype):
-    return NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_NAMES.get(str(dtype), dtype)}\'')
+    return NotImplementedError(f'"{kernel}" not implemented for \'{torch_name(dtype)}\'')
 
 
 def _tensor(x):
@@ -357,9 +357,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """
     _need_tensor("isclose", "other", other)
     if input.dtype != other.dtype:
-        from .pointwise import _TORCH_NAMES
-
-        raise RuntimeError(f"{_TORCH_NAMES[str(input.dtype)]} did not match {_TORCH_NAMES[str(other.dtype)]}")
+        raise RuntimeError(f"{torch_name(input.dtype)} did not match {torch_name(other.dtype)}")
     for name, value in (("rtol", rtol), ("atol", atol)):
         if value < 0:
             raise RuntimeError(f"{name} must be greater than or equal to zero, but got {value}")

@@ -14,7 +14,7 @@ scratchnet.Size([2, 3, 5])
 """
 
 from ..backend import xp
-from ..dtypes import promote_types
+from ..dtypes import promote_types, torch_name
 from ..tensor import Function, Tensor, bool_, is_grad_enabled
 from ._promote import not_implemented
 from .math import matmul, mul
@@ -23,12 +23,11 @@ __all__ = [
     "bmm", "baddbmm", "addmm", "addmv", "addbmm", "addr", "outer", "ger", "dot", "vdot", "inner", "mv",
 ]
 
-_TYPE = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
 _type = {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "uint8": "unsigned char", "bool": "bool"}
 
 
 def _T(dtype):
-    return _TYPE[str(dtype)]
+    return torch_name(dtype)
 
 
 def _same_dtype(*tensors):
