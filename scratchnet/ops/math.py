@@ -542,7 +542,11 @@ def matmul(input, other):
     if input.ndim == 0 or other.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {input.ndim}D and {other.ndim}D")
     if input.dtype != other.dtype:
-        raise RuntimeError(f"expected both matmul operands to have the same dtype, but got: {input.dtype} != {other.dtype}")
+        folds = (input.ndim >= 3 and other.ndim <= 2) or (other.ndim >= 3 and input.ndim == 1)
+        batched = (input.ndim >= 3 or other.ndim >= 3) and not folds
+        if not (batched and (0 in input.shape or 0 in other.shape)):
+            raise RuntimeError(f"expected both matmul operands to have the same dtype, but got: {input.dtype} != {other.dtype}")
+        input = input.to(other.dtype)  # torch's bmm checks no dtypes when there is nothing to multiply
     if input.dtype == bool_:  # torch has no bool kernel; its error names the one it would use
         kernel = "dot" if input.ndim == other.ndim == 1 else "addmv_impl_cpu" if other.ndim == 1 else "bmm" if other.ndim > 2 else "addmm_impl_cpu_"
         raise not_implemented(kernel, bool_)
