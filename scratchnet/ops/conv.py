@@ -26,6 +26,7 @@ The seed's worked sums, 6, 9 and 11 along the first row and 10 below the first:
 from typing import NamedTuple
 
 from ..backend import FLOAT_DTYPES, xp
+from ..dtypes import can_cast, promote_types, result_type
 from ..tensor import Function, Tensor
 
 
@@ -201,20 +202,27 @@ class ConvWeightGrad(Function):
 
 
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
+_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "uint8": "unsigned char", "bool": "bool"}
 
 
-def check_dtypes(input, weight, bias, kernel_name, integers=("int64", "int32", "uint8")):
-    """torch's dtype rules for convolutions: one dtype for input, weight and bias; floats and (for
-    these kernels) integers, whose results wrap as torch's do; never bool."""
-    for t in (input, weight, bias):
-        if t is not None and t.dtype not in FLOAT_DTYPES and str(t.dtype) not in integers:
-            raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_TYPE_NAMES.get(str(t.dtype), t.dtype)}\'')
-    for t in (weight, bias):
-        if t is not None and t.dtype != input.dtype:
-            raise RuntimeError(
-                f"expected scalar type {_TYPE_NAMES[str(input.dtype)]} but found {_TYPE_NAMES[str(t.dtype)]} "
-                f"(input {input.dtype}, weight {weight.dtype}" + (f", bias {bias.dtype})" if bias is not None else ")")
-            )
+def _refuse(kernel_name, dtype):
+    raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_TYPE_NAMES.get(str(dtype), dtype)}\'')
+
+
+def check_dtypes(input, weight, bias, dilated):
+    """torch's dtype rules for a convolution's kernel (after the bias's, in conv_geometry): the CPU
+    kernel's dtypes (the plain kernel takes floats and integers, the dilated one floats and
+    int64; neither bool); then the weight in the input's dtype. Integer results wrap as torch's do."""
+    if dilated and input.dtype not in FLOAT_DTYPES and str(input.dtype) != "int64":
+        _refuse("slow_conv_dilated<>", input.dtype)
+    if input.dtype == xp.bool_:
+        _refuse("slow_conv2d_cpu", input.dtype)
+    _same_type(input, weight)
+
+
+def _same_type(input, weight):
+    if weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {_TYPE_NAMES[str(input.dtype)]} but found {_TYPE_NAMES[str(weight.dtype)]}")
 
 
 def _same_padding(kernel, dilation):
@@ -237,20 +245,29 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: {list(input.shape)}")
     geometry = conv_geometry(input, weight, bias, stride, padding, dilation, groups)
     inputs = (input, weight) if bias is None else (input, weight, bias)
+    if geometry is None:
+        return empty_conv(inputs, conv_output_shape(input.shape, weight.shape, stride, padding, dilation))
     return Conv2d.apply(*inputs, geometry=geometry)
 
 
+def conv_output_shape(x_shape, w_shape, stride, padding, dilation):
+    """(N, O, OH, OW) of a convolution; O is 0 for an input with no channels (as torch)."""
+    n, c, *size = x_shape
+    kernel = w_shape[2:]
+    if padding == "same":
+        spatial = list(size)
+    else:
+        p = (0, 0) if padding == "valid" else pair(padding, "padding")
+        spatial = [output_size(s, k, st, 2 * q, d) for s, k, st, q, d in zip(size, kernel, stride, p, dilation)]
+    return (n, w_shape[0] if c else 0, *spatial)
+
+
 def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="conv2d"):
-    """Check a (batched, 4-D) convolution's arguments as torch does; returns its Geometry."""
+    """Check a (batched, 4-D) convolution's arguments as torch does, in torch's order (shapes, then
+    dtypes); returns its Geometry, or None for an input with no samples or no channels, whose
+    result torch makes without running a kernel (see :class:`EmptyConv`)."""
     if weight.ndim != 4:
         raise RuntimeError(f"{name} expects a 4D weight (out_channels, in_channels/groups, kH, kW), got size {list(weight.shape)}")
-    check_dtypes(input, weight, bias, "slow_conv2d_cpu")
-    if any(s <= 0 for s in stride):
-        raise RuntimeError(f"non-positive stride is not supported (got stride={stride})")
-    if any(d <= 0 for d in dilation):
-        raise RuntimeError(f"dilation should be greater than zero (got dilation={dilation})")
-    if not isinstance(groups, int) or groups <= 0:
-        raise RuntimeError(f"non-positive groups is not supported (got groups={groups})")
     kernel = weight.shape[2:]
     if padding == "valid":
         pads = ((0, 0), (0, 0))
@@ -265,7 +282,15 @@ def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="
         if any(v < 0 for v in p):
             raise RuntimeError(f"negative padding is not supported (got padding={p})")
         pads = ((p[0], p[0]), (p[1], p[1]))
+    if any(s <= 0 for s in stride):
+        raise RuntimeError(f"non-positive stride is not supported (got stride={stride})")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"dilation should be greater than zero (got dilation={dilation})")
+    if not isinstance(groups, int) or groups <= 0:
+        raise RuntimeError(f"non-positive groups is not supported (got groups={groups})")
     out_channels, in_per_group = weight.shape[:2]
+    if out_channels < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got weight of size {list(weight.shape)} instead")
     if out_channels % groups:
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
@@ -277,7 +302,7 @@ def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="
             f"to have {in_per_group * groups} channels, but got {input.shape[1]} channels instead"
         )
     if bias is not None and tuple(bias.shape) != (out_channels,):
-        raise RuntimeError(f"conv2d expects a bias of shape ({out_channels},), got {tuple(bias.shape)}")
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with {out_channels} elements, but got bias of size {list(bias.shape)} instead")
     padded = (input.shape[2] + sum(pads[0]), input.shape[3] + sum(pads[1]))
     effective = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel))
     if padded[0] < effective[0] or padded[1] < effective[1]:
@@ -285,7 +310,41 @@ def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="
             f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel size: "
             f"({effective[0]} x {effective[1]}). Kernel size can't be greater than actual input size"
         )
+    if bias is not None and bias.dtype != input.dtype:
+        raise RuntimeError(f"Input type ({_C_NAMES[str(input.dtype)]}) and bias type ({_C_NAMES[str(bias.dtype)]}) should be the same")
+    if input.shape[0] == 0 or input.shape[1] == 0:
+        return None
+    if 0 in input.shape:
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {list(input.shape)}")
+    check_dtypes(input, weight, bias, dilated=dilation != (1, 1))
     return Geometry(stride, pads, dilation, groups)
+
+
+class EmptyConv(Function):
+    """A convolution of an input with no samples or no channels: zeros of the output's shape (with
+    no channels when the input has none, as torch), and zero gradients."""
+
+    backward_name = "ConvolutionBackward0"
+
+    def forward(ctx, x, weight, *bias, shape, dtype):
+        ctx.shapes = [(a.shape, a.dtype) for a in (x, weight, *bias)]
+        return xp.zeros(shape, dtype=dtype)
+
+    def backward(ctx, grad):
+        return tuple(Tensor._make(xp.zeros(shape, dtype=dtype)) for shape, dtype in ctx.shapes)
+
+
+def empty_conv(inputs, shape):
+    """EmptyConv of ``inputs`` = (x, weight[, bias]) with torch's dtype: torch multiplies the input
+    by the weight's first element (a 0-d tensor) or, with no channels, by the whole weight, with
+    its promotion rules, then adds the bias in place."""
+    x, weight = inputs[:2]
+    if x.shape[1] and weight.numel() == 0:  # torch reads the (flattened) weight's first element
+        raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
+    dtype = promote_types(x.dtype, weight.dtype) if x.shape[1] == 0 else result_type(x, Tensor._make(xp.zeros((), weight.dtype)))
+    if len(inputs) == 3 and not can_cast(inputs[2].dtype, dtype):
+        raise RuntimeError(f"result type {_TYPE_NAMES[str(inputs[2].dtype)]} can't be cast to the desired output type {_TYPE_NAMES[str(xp.dtype(dtype))]}")
+    return EmptyConv.apply(*inputs, shape=shape, dtype=dtype)
 
 
 __all__ = ["conv2d", "im2col", "col2im", "Conv2d", "ConvInputGrad", "ConvWeightGrad", "Tensor"]

@@ -24,10 +24,15 @@ from .conv import Geometry, pair, taps
 def pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name):
     """Check a pooling's arguments as torch does; returns (kernel, out_size, geometry, padded size)."""
     if input.ndim not in (3, 4):
+        if name == "avg_pool2d" and input.ndim < 3:  # torch reads dim -3 first
+            raise IndexError("Dimension specified as -3 but tensor has no dimensions" if input.ndim == 0 else
+                             f"Dimension out of range (expected to be in range of [{-input.ndim}, {input.ndim - 1}], but got -3)")
         raise RuntimeError(f"{name}: Expected 3D or 4D (batch mode) tensor for input, got size {list(input.shape)}")
-    if input.dtype not in FLOAT_DTYPES and (input.dtype.kind not in "iu" or name.endswith("1d")):
+    # max pooling takes floats and integers, average pooling floats and int64; neither takes bool
+    allowed = "iu" if name.startswith("max") else "i" if input.dtype == xp.int64 else ""
+    if input.dtype not in FLOAT_DTYPES and input.dtype.kind not in allowed:
         kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}[str(input.dtype)]
-        raise NotImplementedError(f'"{name}" not implemented for \'{kind}\'')
+        raise NotImplementedError(f'"{name.replace("1d", "2d")}" not implemented for \'{kind}\'')
     if any(n == 0 for n in input.shape[input.ndim - 3:]):
         shown = [n for i, n in enumerate(input.shape) if not (name.endswith("1d") and i == input.ndim - 2)]
         what = "2D or 3D" if name.endswith("1d") else "3D or 4D"
@@ -292,6 +297,9 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """``F.max_pool1d`` of a (N, C, L) or (C, L) input."""
     stride = None if stride is None or stride == () or stride == [] else (1, _single(stride, "stride"))
     x = _lifted(input, "max_pool1d")
+    if not return_indices and input.dtype not in FLOAT_DTYPES:  # torch's kernel without indices: floats only
+        kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}[str(input.dtype)]
+        raise NotImplementedError(f'"max_pool1d_impl" not implemented for \'{kind}\'')
     kernel = (1, _single(kernel_size, "kernel_size"))
     pool_geometry(x, kernel, stride, (0, _single(padding, "padding")), (1, _single(dilation, "dilation")), ceil_mode, "max_pool1d")
     out = max_pool2d(x, kernel, stride, (0, _single(padding, "padding")), (1, _single(dilation, "dilation")), ceil_mode, return_indices)

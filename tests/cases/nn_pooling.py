@@ -1,4 +1,5 @@
-"""Registry cases: 1-D max/avg pooling and adaptive pooling (avg and max, 1-D and 2-D)."""
+"""Registry cases: 1-D max/avg pooling, adaptive pooling (avg and max, 1-D and 2-D), and the
+convolution of an input with no samples or no channels."""
 
 from hypothesis import strategies as st
 
@@ -43,11 +44,22 @@ def adaptive_example(draw, dims=2):
     return Example([lead + spatial], {"output_size": size}, draw(seeds))
 
 
+@st.composite
+def empty_conv_example(draw):
+    """conv2d of an input with no samples (a result without rows) or no channels (torch then gives
+    a result without channels)."""
+    n, c = draw(st.sampled_from([(0, 2), (2, 0), (0, 0)]))
+    o, k = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    shapes = [(n, c, 3, 3), (o, c, k, k)] + ([(o,)] if draw(st.booleans()) else [])
+    return Example(shapes, {"padding": draw(st.integers(0, 1))}, draw(seeds))
+
+
 def _indices(name):
     return lambda lib, x, **kw: tuple(getattr(F(lib), name)(x, return_indices=True, **kw))
 
 
 CASES = [
+    Case("conv2d-empty", lambda lib, x, w, *b, **kw: F(lib).conv2d(x, w, *b, **kw), empty_conv_example()),
     Case("max_pool1d", lambda lib, x, **kw: F(lib).max_pool1d(x, **kw), pool1d_example().filter(windows_see_input), domain=distinct),
     Case("max_pool1d-indices", _indices("max_pool1d"), pool1d_example().filter(windows_see_input), domain=distinct),
     Case("avg_pool1d", lambda lib, x, **kw: F(lib).avg_pool1d(x, **kw), pool1d_example(maximum=False)),
