@@ -10,6 +10,14 @@ Its backward is two more GEMMs: one against the columns (rebuilt from the saved 
 from forward to backward would cost KH*KW times the input per layer) for the weight, one against
 the weights for the columns, which col2im adds back onto the input (one block per kernel tap).
 
+The columns are KH*KW times the input (25 times for a 5x5 kernel), so they are never built for the
+whole batch at once: each GEMM runs over a chunk of a few samples whose columns fit in about
+``CHUNK_BYTES`` (a block that is still in cache when the GEMM reads it), writing its slice of the
+output in place. Memory stays bounded by the chunk, whatever the batch size; the arithmetic is the
+same. The columns' layout, (C, KH, KW) rows by (N, OH, OW) columns, makes every GEMM operand a
+contiguous matrix and leaves the output channel-major, (O, N, OH, OW) in memory, which is the
+layout the next layer's im2col reads without a transpose.
+
 Three Functions close the loop, so the backward is differentiable too (second derivatives):
 ``Conv2d`` (x, w -> y), ``ConvInputGrad`` (g, w -> dx) and ``ConvWeightGrad`` (x, g -> dw); each
 one's backward is made of the other two.
@@ -74,23 +82,41 @@ def padded_channels_first(x, padding, fill=0.0, size=None):
     return out
 
 
-def im2col(x, kernel, out_size, geometry):
-    """The column matrix of ``x``: shape (C, KH, KW, N, OH, OW), one contiguous block per tap."""
+#: About how many bytes of columns one GEMM chunk builds (see the module docstring).
+CHUNK_BYTES = 1 << 22
+
+
+def batch_chunks(n, sample_bytes):
+    """The batch as slices of a few samples, each about CHUNK_BYTES of columns (at least one sample)."""
+    step = max(1, CHUNK_BYTES // max(1, sample_bytes))
+    return [slice(i, min(i + step, n)) for i in range(0, n, step)]
+
+
+def im2col(x, kernel, out_size, geometry, out=None):
+    """The column matrix of ``x``: shape (C, KH, KW, N, OH, OW), one contiguous block per tap
+    (written into ``out``, a flat buffer, when one is given)."""
     xt = padded_channels_first(x, geometry.padding)
-    cols = xp.empty((x.shape[1], *kernel, x.shape[0], *out_size), dtype=x.dtype)
+    shape = (x.shape[1], *kernel, x.shape[0], *out_size)
+    size = int(xp.prod(shape))
+    cols = xp.empty(shape, dtype=x.dtype) if out is None else out[:size].reshape(shape)
     for k, (rows, columns) in enumerate(taps(kernel, out_size, geometry)):
         cols[:, k // kernel[1], k % kernel[1]] = xt[:, :, rows, columns]
     return cols
 
 
+def col2im_add(cols, xt, geometry):
+    """Add each tap's block of ``cols`` back onto the padded, channels-first ``xt`` (C, N, Hp, Wp)."""
+    kernel, out_size = cols.shape[1:3], cols.shape[4:6]
+    for k, (rows, columns) in enumerate(taps(kernel, out_size, geometry)):
+        xt[:, :, rows, columns] += cols[:, k // kernel[1], k % kernel[1]]
+
+
 def col2im(cols, x_shape, geometry):
     """The adjoint of im2col: add each tap's block back where it was read from; (N, C, H, W)."""
     n, c, h, w = x_shape
-    kernel, out_size = cols.shape[1:3], cols.shape[4:6]
     (pt, pb), (pl, pr) = geometry.padding
     xt = xp.zeros((c, n, h + pt + pb, w + pl + pr), dtype=cols.dtype)
-    for k, (rows, columns) in enumerate(taps(kernel, out_size, geometry)):
-        xt[:, :, rows, columns] += cols[:, k // kernel[1], k % kernel[1]]
+    col2im_add(cols, xt, geometry)
     return xt[:, :, pt : pt + h, pl : pl + w].transpose(1, 0, 2, 3)
 
 
@@ -101,8 +127,22 @@ def _grouped(a, groups, split):
     return a.reshape(groups, rows // groups, columns)
 
 
-def conv_forward(x, weight, geometry, cols=None, out_size=None):
-    """y = weight * x: one (grouped) GEMM against the columns. Returns (y, cols).
+def _chunked(x_shape, kernel, out_size, dtype):
+    """The batch chunks of a convolution, the positions per sample, and one reusable columns buffer."""
+    c, positions = x_shape[1], out_size[0] * out_size[1]
+    rows = c * kernel[0] * kernel[1]
+    chunks = batch_chunks(x_shape[0], rows * positions * xp.dtype(dtype).itemsize)
+    longest = max((s.stop - s.start for s in chunks), default=0)
+    return chunks, positions, xp.empty(rows * longest * positions, dtype=dtype)
+
+
+def _columns(chunk, positions):
+    """The GEMM columns of a batch chunk: its samples' output positions."""
+    return slice(chunk.start * positions, chunk.stop * positions)
+
+
+def conv_forward(x, weight, geometry, out_size=None):
+    """y = weight * x: per batch chunk, one (grouped) GEMM against its columns, written into place.
 
     ``out_size`` may name fewer output positions than fit (the adjoint of a transposed convolution
     whose output_padding made its output longer than a convolution of it gives back)."""
@@ -113,30 +153,41 @@ def conv_forward(x, weight, geometry, cols=None, out_size=None):
         output_size(h, kh, geometry.stride[0], pt + pb, geometry.dilation[0]),
         output_size(w, kw, geometry.stride[1], pl + pr, geometry.dilation[1]),
     )
-    if cols is None:
-        cols = im2col(x, (kh, kw), out_size, geometry)
     g = geometry.groups
-    y = _grouped(weight, g, 1) @ _grouped(cols, g, 3)  # (G, O/G, N*OH*OW)
-    return y.reshape(out_channels, n, *out_size).transpose(1, 0, 2, 3), cols
+    chunks, positions, buffer = _chunked(x.shape, (kh, kw), out_size, x.dtype)
+    y = xp.empty((out_channels, n, *out_size), dtype=x.dtype)  # channel-major, as the GEMM writes it
+    w_rows, y_rows = _grouped(weight, g, 1), y.reshape(g, out_channels // g, n * positions)
+    for chunk in chunks:
+        cols = im2col(x[chunk], (kh, kw), out_size, geometry, out=buffer)
+        y_rows[:, :, _columns(chunk, positions)] = w_rows @ _grouped(cols, g, 3)  # (G, O/G, n*OH*OW)
+    return y.transpose(1, 0, 2, 3)
 
 
 def conv_input_grad(grad, weight, x_shape, geometry):
-    """dL/dx = col2im(weight^T @ grad): (N, C, H, W)."""
-    g = geometry.groups
-    grad_t = xp.ascontiguousarray(grad.transpose(1, 0, 2, 3))  # (O, N, OH, OW)
-    dcols = _grouped(weight, g, 1).transpose(0, 2, 1) @ _grouped(grad_t, g, 1)  # (G, C/G*KH*KW, N*OH*OW)
-    c = x_shape[1]
-    dcols = dcols.reshape(c, *weight.shape[2:], x_shape[0], *grad.shape[2:])
-    return col2im(dcols, x_shape, geometry)
+    """dL/dx = col2im(weight^T @ grad), chunk by chunk: (N, C, H, W)."""
+    n, c, h, w = x_shape
+    (pt, pb), (pl, pr) = geometry.padding
+    g, kernel, out_size = geometry.groups, weight.shape[2:], grad.shape[2:]
+    g_rows = _grouped(xp.ascontiguousarray(grad.transpose(1, 0, 2, 3)), g, 1)  # (G, O/G, N*OH*OW)
+    w_t = _grouped(weight, g, 1).transpose(0, 2, 1)  # (G, C/G*KH*KW, O/G)
+    chunks, positions, _ = _chunked(x_shape, kernel, out_size, grad.dtype)
+    xt = xp.zeros((c, n, h + pt + pb, w + pl + pr), dtype=grad.dtype)
+    for chunk in chunks:
+        g_chunk = g_rows[:, :, _columns(chunk, positions)]
+        dcols = w_t @ g_chunk  # (G, C/G*KH*KW, n*OH*OW)
+        col2im_add(dcols.reshape(c, *kernel, chunk.stop - chunk.start, *out_size), xt[:, chunk], geometry)
+    return xt[:, :, pt : pt + h, pl : pl + w].transpose(1, 0, 2, 3)
 
 
-def conv_weight_grad(x, grad, weight_shape, geometry, cols=None):
-    """dL/dw = grad @ cols^T: (O, C/G, KH, KW)."""
-    g = geometry.groups
-    if cols is None:
-        cols = im2col(x, weight_shape[2:], grad.shape[2:], geometry)
-    grad_t = xp.ascontiguousarray(grad.transpose(1, 0, 2, 3))
-    dw = _grouped(grad_t, g, 1) @ _grouped(cols, g, 3).transpose(0, 2, 1)  # (G, O/G, C/G*KH*KW)
+def conv_weight_grad(x, grad, weight_shape, geometry):
+    """dL/dw = grad @ cols^T, summed over the batch chunks: (O, C/G, KH, KW)."""
+    g, kernel, out_size = geometry.groups, weight_shape[2:], grad.shape[2:]
+    g_rows = _grouped(xp.ascontiguousarray(grad.transpose(1, 0, 2, 3)), g, 1)  # (G, O/G, N*OH*OW)
+    chunks, positions, buffer = _chunked(x.shape, kernel, out_size, x.dtype)
+    dw = xp.zeros((g, weight_shape[0] // g, int(xp.prod(weight_shape[1:]))), dtype=grad.dtype)
+    for chunk in chunks:
+        cols = im2col(x[chunk], kernel, out_size, geometry, out=buffer)
+        dw += g_rows[:, :, _columns(chunk, positions)] @ _grouped(cols, g, 3).transpose(0, 2, 1)  # (G, O/G, C/G*KH*KW)
     return dw.reshape(weight_shape)
 
 
@@ -144,9 +195,9 @@ class Conv2d(Function):
     backward_name = "ConvolutionBackward0"
 
     def forward(ctx, x, weight, *bias, geometry, out_size=None):
-        y, _ = conv_forward(x, weight, geometry, out_size=out_size)  # the columns are not kept: the backward
+        y = conv_forward(x, weight, geometry, out_size=out_size)  # the columns are not kept: the backward
         if bias:  # rebuilds them (a copy) rather than hold KH*KW times the input per layer
-            y = y + bias[0].reshape(1, -1, 1, 1)
+            y += bias[0].reshape(1, -1, 1, 1)  # y is new: in place saves a pass over it
         ctx.save_for_backward(x, weight)
         ctx.geometry = geometry
         return y

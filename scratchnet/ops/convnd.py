@@ -46,10 +46,9 @@ class Conv1d(Function):
     backward_name = "ConvolutionBackward0"
 
     def forward(ctx, x, weight, *bias, geometry):
-        y, _ = conv_forward(_lift(x), _lift(weight), geometry)
-        y = y[:, :, 0, :]
+        y = conv_forward(_lift(x), _lift(weight), geometry)[:, :, 0, :]
         if bias:
-            y = y + bias[0].reshape(1, -1, 1)
+            y += bias[0].reshape(1, -1, 1)
         ctx.save_for_backward(x, weight)
         ctx.geometry = geometry
         return y
