@@ -526,7 +526,7 @@ CASES = [
     Case("linear", lambda lib, *xs: F(lib).linear(*xs), linear_example(), dtypes=FLOATS, odd_shapes=False),  # NARROWED until ops/layers.py: bool/int linear where torch refuses, 0-size (issue 10)
     Case("batch_norm", lambda lib, x, w, b, training, momentum, eps: F(lib).batch_norm(x, lib.zeros(x.shape[1], dtype=x.dtype), lib.ones(x.shape[1], dtype=x.dtype) * 1.5, w, b, training, momentum, eps), batch_norm_example(), tol32=1e-4, dtypes=FLOATS, odd_shapes=False, mixed=False, edge=False),  # NARROWED until ops/layers.py: int batch_norm where torch refuses, 0-size (issue 10); mixed float32/float64 where torch refuses, inf
     Case("dropout", lambda lib, x, p: _seeded(lib, F(lib).dropout, x, p), unary(p=st.sampled_from([0.0, 0.3, 0.5])), fd=True),
-    Case("pad", lambda lib, x, pad, value: F(lib).pad(x, pad, value=value), pad_example(), odd_shapes=False),  # NARROWED until ops/layers.py: pad of a 0-size dim where torch refuses (issue 10)
+    Case("pad", lambda lib, x, pad, value: F(lib).pad(x, pad, value=value), pad_example()),
     # losses
     Case("mse_loss", lambda lib, a, b, reduction: F(lib).mse_loss(a, b, reduction=reduction), pointwise_loss(), dtypes=FLOATS, edge=False, mixed=False),  # NARROWED until i12 (losses): int inputs where torch refuses, gradients at 3e38 (issue 10); mixed dtypes
     Case("l1_loss", lambda lib, a, b, reduction: F(lib).l1_loss(a, b, reduction=reduction), pointwise_loss(), domain=[on_grid(0.0), on_grid(0.05)], dtypes=FLOATS, edge=False, mixed=False),  # NARROWED until i12 (losses): int inputs where torch refuses (issue 10); mixed dtypes

@@ -305,8 +305,8 @@ def pad(input, pad, mode="constant", value=None):
         raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number of dims ({input.ndim}), got {len(pad)}")
     for i in range(len(pad) // 2):
         d = input.ndim - 1 - i
-        if input.shape[d] + pad[2 * i] + pad[2 * i + 1] < 0:
-            raise RuntimeError(f"pad: the padded size of dim {d} would be negative ({input.shape[d]} + {pad[2 * i]} + {pad[2 * i + 1]})")
+        if input.shape[d] + builtins.min(pad[2 * i], 0) + builtins.min(pad[2 * i + 1], 0) < 0:  # torch crops first
+            raise RuntimeError(f"narrow(): length must be non-negative. (pad: cropping {-builtins.min(pad[2 * i], 0)} and {-builtins.min(pad[2 * i + 1], 0)} from dim {d} of size {input.shape[d]})")
     return Pad.apply(input, pads=pad, value=0.0 if value is None else value)
 
 
