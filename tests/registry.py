@@ -696,7 +696,6 @@ NARROWED = {
     # --- convolution, pooling, fold/unfold, interpolate, pad
     "conv1d-no-bias": {"edge": False},  # as conv2d: padding zeros times inf/NaN weights are backend-dependent in torch
     "conv_transpose1d": {"edge": False},  # as conv2d
-    "pad-modes": {"dtypes": FLOATS, "mixed": False, "edge": False},
 
     # --- losses and distances
     "cosine_similarity": {"dtypes": FLOATS, "mixed": False, "edge": False},
