@@ -522,7 +522,7 @@ CASES = [
     Case("max_pool2d", lambda lib, x, **kw: F(lib).max_pool2d(x, **kw), pool_example().filter(every_window_sees_input), domain=distinct),
     Case("max_pool2d-indices", lambda lib, x, **kw: tuple(F(lib).max_pool2d(x, return_indices=True, **kw)), pool_example().filter(every_window_sees_input), domain=distinct),
     Case("avg_pool2d", lambda lib, x, **kw: F(lib).avg_pool2d(x, **kw), pool_example(dilation=False)),
-    Case("adaptive_avg_pool2d", lambda lib, x, size: F(lib).adaptive_avg_pool2d(x, size), unary(hnp.array_shapes(min_dims=4, max_dims=4, max_side=6), size=st.tuples(st.integers(1, 4), st.integers(1, 4)))),
+    Case("adaptive_avg_pool2d", lambda lib, x, size: F(lib).adaptive_avg_pool2d(x, size), unary(hnp.array_shapes(min_dims=4, max_dims=4, max_side=6), size=st.tuples(st.integers(1, 4), st.integers(1, 4))), specials=NO_LARGE),  # +-1e30, +-3e38: a window sum overflows or cancels by the order of summation
     Case("linear", lambda lib, *xs: F(lib).linear(*xs), linear_example(), dtypes=FLOATS, odd_shapes=False),  # NARROWED until ops/layers.py: bool/int linear where torch refuses, 0-size (issue 10)
     Case("batch_norm", lambda lib, x, w, b, training, momentum, eps: F(lib).batch_norm(x, lib.zeros(x.shape[1], dtype=x.dtype), lib.ones(x.shape[1], dtype=x.dtype) * 1.5, w, b, training, momentum, eps), batch_norm_example(), tol32=1e-4, dtypes=FLOATS, odd_shapes=False, mixed=False, edge=False),  # NARROWED until ops/layers.py: int batch_norm where torch refuses, 0-size (issue 10); mixed float32/float64 where torch refuses, inf
     Case("dropout", lambda lib, x, p: _seeded(lib, F(lib).dropout, x, p), unary(p=st.sampled_from([0.0, 0.3, 0.5])), fd=True),

@@ -108,19 +108,35 @@ def _overlap(kernel, geometry):
 # --- max ---------------------------------------------------------------------------------------
 
 
+def _real_taps(in_shape, kernel, out_size, geometry):
+    """(taps, OH, OW): whether tap k of each window reads an element of x (not padding); None
+    without padding."""
+    (pt, pb), (pl, pr) = geometry.padding
+    if pt == pb == pl == pr == 0:
+        return None
+    frame = xp.zeros((in_shape[2] + pt + pb, in_shape[3] + pl + pr), dtype=bool)
+    frame[pt : pt + in_shape[2], pl : pl + in_shape[3]] = True
+    return xp.stack([frame[rows, cols] for rows, cols in taps(kernel, out_size, geometry)])
+
+
 class MaxPool2d(Function):
     backward_name = "MaxPool2DWithIndicesBackward0"
 
     def forward(ctx, x, kernel, out_size, geometry):
         xpad = _padded(x, geometry, -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min)
         windows = [xpad[:, :, rows, cols] for rows, cols in taps(kernel, out_size, geometry)]
+        real = _real_taps(x.shape, kernel, out_size, geometry)  # per tap, which windows it reads inside x
         out = windows[0].copy(order="K")
         arg = xp.zeros_like(out, dtype=xp.int16)  # which tap won each window
         better, step = xp.empty_like(out, dtype=bool), xp.empty_like(out, dtype=xp.int16)
+        on_pad = None if real is None else xp.broadcast_to(~real[0], out.shape).copy()
         for k, window in enumerate(windows[1:], 1):
             xp.greater(window, out, out=better)  # strict: the first maximum wins, as torch,
             if window.dtype.kind == "f":  # and a NaN wins over anything (the last NaN, as torch)
                 better |= xp.isnan(window)
+            if on_pad is not None:  # padding never wins: any element of x beats it, even an equal one
+                better |= on_pad & real[k]
+                on_pad &= ~better
             xp.maximum(out, window, out=out)
             xp.subtract(k, arg, out=step)  # arg = where(better, k, arg), without a masked copy
             xp.multiply(step, better, out=step)
