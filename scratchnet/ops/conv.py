@@ -10,6 +10,14 @@ Its backward is two more GEMMs: one against the columns (rebuilt from the saved 
 from forward to backward would cost KH*KW times the input per layer) for the weight, one against
 the weights for the columns, which col2im adds back onto the input (one block per kernel tap).
 
+The columns are KH*KW times the input (25 times for a 5x5 kernel), so they are never built for the
+whole batch at once: each GEMM runs over a chunk of a few samples whose columns fit in about
+``CHUNK_BYTES`` (a block that is still in cache when the GEMM reads it), writing its slice of the
+output in place. Memory stays bounded by the chunk, whatever the batch size; the arithmetic is the
+same. The columns' layout, (C, KH, KW) rows by (N, OH, OW) columns, makes every GEMM operand a
+contiguous matrix and leaves the output channel-major, (O, N, OH, OW) in memory, which is the
+layout the next layer's im2col reads without a transpose.
+
 Three Functions close the loop, so the backward is differentiable too (second derivatives):
 ``Conv2d`` (x, w -> y), ``ConvInputGrad`` (g, w -> dx) and ``ConvWeightGrad`` (x, g -> dw); each
 one's backward is made of the other two.
@@ -26,6 +34,7 @@ The seed's worked sums, 6, 9 and 11 along the first row and 10 below the first:
 from typing import NamedTuple
 
 from ..backend import FLOAT_DTYPES, xp
+from ..dtypes import can_cast, promote_types, result_type
 from ..tensor import Function, Tensor
 
 
@@ -73,23 +82,41 @@ def padded_channels_first(x, padding, fill=0.0, size=None):
     return out
 
 
-def im2col(x, kernel, out_size, geometry):
-    """The column matrix of ``x``: shape (C, KH, KW, N, OH, OW), one contiguous block per tap."""
+#: About how many bytes of columns one GEMM chunk builds (see the module docstring).
+CHUNK_BYTES = 1 << 22
+
+
+def batch_chunks(n, sample_bytes):
+    """The batch as slices of a few samples, each about CHUNK_BYTES of columns (at least one sample)."""
+    step = max(1, CHUNK_BYTES // max(1, sample_bytes))
+    return [slice(i, min(i + step, n)) for i in range(0, n, step)]
+
+
+def im2col(x, kernel, out_size, geometry, out=None):
+    """The column matrix of ``x``: shape (C, KH, KW, N, OH, OW), one contiguous block per tap
+    (written into ``out``, a flat buffer, when one is given)."""
     xt = padded_channels_first(x, geometry.padding)
-    cols = xp.empty((x.shape[1], *kernel, x.shape[0], *out_size), dtype=x.dtype)
+    shape = (x.shape[1], *kernel, x.shape[0], *out_size)
+    size = int(xp.prod(shape))
+    cols = xp.empty(shape, dtype=x.dtype) if out is None else out[:size].reshape(shape)
     for k, (rows, columns) in enumerate(taps(kernel, out_size, geometry)):
         cols[:, k // kernel[1], k % kernel[1]] = xt[:, :, rows, columns]
     return cols
 
 
+def col2im_add(cols, xt, geometry):
+    """Add each tap's block of ``cols`` back onto the padded, channels-first ``xt`` (C, N, Hp, Wp)."""
+    kernel, out_size = cols.shape[1:3], cols.shape[4:6]
+    for k, (rows, columns) in enumerate(taps(kernel, out_size, geometry)):
+        xt[:, :, rows, columns] += cols[:, k // kernel[1], k % kernel[1]]
+
+
 def col2im(cols, x_shape, geometry):
     """The adjoint of im2col: add each tap's block back where it was read from; (N, C, H, W)."""
     n, c, h, w = x_shape
-    kernel, out_size = cols.shape[1:3], cols.shape[4:6]
     (pt, pb), (pl, pr) = geometry.padding
     xt = xp.zeros((c, n, h + pt + pb, w + pl + pr), dtype=cols.dtype)
-    for k, (rows, columns) in enumerate(taps(kernel, out_size, geometry)):
-        xt[:, :, rows, columns] += cols[:, k // kernel[1], k % kernel[1]]
+    col2im_add(cols, xt, geometry)
     return xt[:, :, pt : pt + h, pl : pl + w].transpose(1, 0, 2, 3)
 
 
@@ -100,8 +127,22 @@ def _grouped(a, groups, split):
     return a.reshape(groups, rows // groups, columns)
 
 
-def conv_forward(x, weight, geometry, cols=None, out_size=None):
-    """y = weight * x: one (grouped) GEMM against the columns. Returns (y, cols).
+def _chunked(x_shape, kernel, out_size, dtype):
+    """The batch chunks of a convolution, the positions per sample, and one reusable columns buffer."""
+    c, positions = x_shape[1], out_size[0] * out_size[1]
+    rows = c * kernel[0] * kernel[1]
+    chunks = batch_chunks(x_shape[0], rows * positions * xp.dtype(dtype).itemsize)
+    longest = max((s.stop - s.start for s in chunks), default=0)
+    return chunks, positions, xp.empty(rows * longest * positions, dtype=dtype)
+
+
+def _columns(chunk, positions):
+    """The GEMM columns of a batch chunk: its samples' output positions."""
+    return slice(chunk.start * positions, chunk.stop * positions)
+
+
+def conv_forward(x, weight, geometry, out_size=None):
+    """y = weight * x: per batch chunk, one (grouped) GEMM against its columns, written into place.
 
     ``out_size`` may name fewer output positions than fit (the adjoint of a transposed convolution
     whose output_padding made its output longer than a convolution of it gives back)."""
@@ -112,30 +153,41 @@ def conv_forward(x, weight, geometry, cols=None, out_size=None):
         output_size(h, kh, geometry.stride[0], pt + pb, geometry.dilation[0]),
         output_size(w, kw, geometry.stride[1], pl + pr, geometry.dilation[1]),
     )
-    if cols is None:
-        cols = im2col(x, (kh, kw), out_size, geometry)
     g = geometry.groups
-    y = _grouped(weight, g, 1) @ _grouped(cols, g, 3)  # (G, O/G, N*OH*OW)
-    return y.reshape(out_channels, n, *out_size).transpose(1, 0, 2, 3), cols
+    chunks, positions, buffer = _chunked(x.shape, (kh, kw), out_size, x.dtype)
+    y = xp.empty((out_channels, n, *out_size), dtype=x.dtype)  # channel-major, as the GEMM writes it
+    w_rows, y_rows = _grouped(weight, g, 1), y.reshape(g, out_channels // g, n * positions)
+    for chunk in chunks:
+        cols = im2col(x[chunk], (kh, kw), out_size, geometry, out=buffer)
+        y_rows[:, :, _columns(chunk, positions)] = w_rows @ _grouped(cols, g, 3)  # (G, O/G, n*OH*OW)
+    return y.transpose(1, 0, 2, 3)
 
 
 def conv_input_grad(grad, weight, x_shape, geometry):
-    """dL/dx = col2im(weight^T @ grad): (N, C, H, W)."""
-    g = geometry.groups
-    grad_t = xp.ascontiguousarray(grad.transpose(1, 0, 2, 3))  # (O, N, OH, OW)
-    dcols = _grouped(weight, g, 1).transpose(0, 2, 1) @ _grouped(grad_t, g, 1)  # (G, C/G*KH*KW, N*OH*OW)
-    c = x_shape[1]
-    dcols = dcols.reshape(c, *weight.shape[2:], x_shape[0], *grad.shape[2:])
-    return col2im(dcols, x_shape, geometry)
+    """dL/dx = col2im(weight^T @ grad), chunk by chunk: (N, C, H, W)."""
+    n, c, h, w = x_shape
+    (pt, pb), (pl, pr) = geometry.padding
+    g, kernel, out_size = geometry.groups, weight.shape[2:], grad.shape[2:]
+    g_rows = _grouped(xp.ascontiguousarray(grad.transpose(1, 0, 2, 3)), g, 1)  # (G, O/G, N*OH*OW)
+    w_t = _grouped(weight, g, 1).transpose(0, 2, 1)  # (G, C/G*KH*KW, O/G)
+    chunks, positions, _ = _chunked(x_shape, kernel, out_size, grad.dtype)
+    xt = xp.zeros((c, n, h + pt + pb, w + pl + pr), dtype=grad.dtype)
+    for chunk in chunks:
+        g_chunk = g_rows[:, :, _columns(chunk, positions)]
+        dcols = w_t @ g_chunk  # (G, C/G*KH*KW, n*OH*OW)
+        col2im_add(dcols.reshape(c, *kernel, chunk.stop - chunk.start, *out_size), xt[:, chunk], geometry)
+    return xt[:, :, pt : pt + h, pl : pl + w].transpose(1, 0, 2, 3)
 
 
-def conv_weight_grad(x, grad, weight_shape, geometry, cols=None):
-    """dL/dw = grad @ cols^T: (O, C/G, KH, KW)."""
-    g = geometry.groups
-    if cols is None:
-        cols = im2col(x, weight_shape[2:], grad.shape[2:], geometry)
-    grad_t = xp.ascontiguousarray(grad.transpose(1, 0, 2, 3))
-    dw = _grouped(grad_t, g, 1) @ _grouped(cols, g, 3).transpose(0, 2, 1)  # (G, O/G, C/G*KH*KW)
+def conv_weight_grad(x, grad, weight_shape, geometry):
+    """dL/dw = grad @ cols^T, summed over the batch chunks: (O, C/G, KH, KW)."""
+    g, kernel, out_size = geometry.groups, weight_shape[2:], grad.shape[2:]
+    g_rows = _grouped(xp.ascontiguousarray(grad.transpose(1, 0, 2, 3)), g, 1)  # (G, O/G, N*OH*OW)
+    chunks, positions, buffer = _chunked(x.shape, kernel, out_size, x.dtype)
+    dw = xp.zeros((g, weight_shape[0] // g, int(xp.prod(weight_shape[1:]))), dtype=grad.dtype)
+    for chunk in chunks:
+        cols = im2col(x[chunk], kernel, out_size, geometry, out=buffer)
+        dw += g_rows[:, :, _columns(chunk, positions)] @ _grouped(cols, g, 3).transpose(0, 2, 1)  # (G, O/G, C/G*KH*KW)
     return dw.reshape(weight_shape)
 
 
@@ -143,9 +195,9 @@ class Conv2d(Function):
     backward_name = "ConvolutionBackward0"
 
     def forward(ctx, x, weight, *bias, geometry, out_size=None):
-        y, _ = conv_forward(x, weight, geometry, out_size=out_size)  # the columns are not kept: the backward
+        y = conv_forward(x, weight, geometry, out_size=out_size)  # the columns are not kept: the backward
         if bias:  # rebuilds them (a copy) rather than hold KH*KW times the input per layer
-            y = y + bias[0].reshape(1, -1, 1, 1)
+            y += bias[0].reshape(1, -1, 1, 1)  # y is new: in place saves a pass over it
         ctx.save_for_backward(x, weight)
         ctx.geometry = geometry
         return y
@@ -201,20 +253,27 @@ class ConvWeightGrad(Function):
 
 
 _TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
+_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "uint8": "unsigned char", "bool": "bool"}
 
 
-def check_dtypes(input, weight, bias, kernel_name, integers=("int64", "int32", "uint8")):
-    """torch's dtype rules for convolutions: one dtype for input, weight and bias; floats and (for
-    these kernels) integers, whose results wrap as torch's do; never bool."""
-    for t in (input, weight, bias):
-        if t is not None and t.dtype not in FLOAT_DTYPES and str(t.dtype) not in integers:
-            raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_TYPE_NAMES.get(str(t.dtype), t.dtype)}\'')
-    for t in (weight, bias):
-        if t is not None and t.dtype != input.dtype:
-            raise RuntimeError(
-                f"expected scalar type {_TYPE_NAMES[str(input.dtype)]} but found {_TYPE_NAMES[str(t.dtype)]} "
-                f"(input {input.dtype}, weight {weight.dtype}" + (f", bias {bias.dtype})" if bias is not None else ")")
-            )
+def _refuse(kernel_name, dtype):
+    raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_TYPE_NAMES.get(str(dtype), dtype)}\'')
+
+
+def check_dtypes(input, weight, bias, dilated):
+    """torch's dtype rules for a convolution's kernel (after the bias's, in conv_geometry): the CPU
+    kernel's dtypes (the plain kernel takes floats and integers, the dilated one floats and
+    int64; neither bool); then the weight in the input's dtype. Integer results wrap as torch's do."""
+    if dilated and input.dtype not in FLOAT_DTYPES and str(input.dtype) != "int64":
+        _refuse("slow_conv_dilated<>", input.dtype)
+    if input.dtype == xp.bool_:
+        _refuse("slow_conv2d_cpu", input.dtype)
+    _same_type(input, weight)
+
+
+def _same_type(input, weight):
+    if weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {_TYPE_NAMES[str(input.dtype)]} but found {_TYPE_NAMES[str(weight.dtype)]}")
 
 
 def _same_padding(kernel, dilation):
@@ -237,20 +296,29 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: {list(input.shape)}")
     geometry = conv_geometry(input, weight, bias, stride, padding, dilation, groups)
     inputs = (input, weight) if bias is None else (input, weight, bias)
+    if geometry is None:
+        return empty_conv(inputs, conv_output_shape(input.shape, weight.shape, stride, padding, dilation))
     return Conv2d.apply(*inputs, geometry=geometry)
 
 
+def conv_output_shape(x_shape, w_shape, stride, padding, dilation):
+    """(N, O, OH, OW) of a convolution; O is 0 for an input with no channels (as torch)."""
+    n, c, *size = x_shape
+    kernel = w_shape[2:]
+    if padding == "same":
+        spatial = list(size)
+    else:
+        p = (0, 0) if padding == "valid" else pair(padding, "padding")
+        spatial = [output_size(s, k, st, 2 * q, d) for s, k, st, q, d in zip(size, kernel, stride, p, dilation)]
+    return (n, w_shape[0] if c else 0, *spatial)
+
+
 def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="conv2d"):
-    """Check a (batched, 4-D) convolution's arguments as torch does; returns its Geometry."""
+    """Check a (batched, 4-D) convolution's arguments as torch does, in torch's order (shapes, then
+    dtypes); returns its Geometry, or None for an input with no samples or no channels, whose
+    result torch makes without running a kernel (see :class:`EmptyConv`)."""
     if weight.ndim != 4:
         raise RuntimeError(f"{name} expects a 4D weight (out_channels, in_channels/groups, kH, kW), got size {list(weight.shape)}")
-    check_dtypes(input, weight, bias, "slow_conv2d_cpu")
-    if any(s <= 0 for s in stride):
-        raise RuntimeError(f"non-positive stride is not supported (got stride={stride})")
-    if any(d <= 0 for d in dilation):
-        raise RuntimeError(f"dilation should be greater than zero (got dilation={dilation})")
-    if not isinstance(groups, int) or groups <= 0:
-        raise RuntimeError(f"non-positive groups is not supported (got groups={groups})")
     kernel = weight.shape[2:]
     if padding == "valid":
         pads = ((0, 0), (0, 0))
@@ -265,7 +333,15 @@ def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="
         if any(v < 0 for v in p):
             raise RuntimeError(f"negative padding is not supported (got padding={p})")
         pads = ((p[0], p[0]), (p[1], p[1]))
+    if any(s <= 0 for s in stride):
+        raise RuntimeError(f"non-positive stride is not supported (got stride={stride})")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"dilation should be greater than zero (got dilation={dilation})")
+    if not isinstance(groups, int) or groups <= 0:
+        raise RuntimeError(f"non-positive groups is not supported (got groups={groups})")
     out_channels, in_per_group = weight.shape[:2]
+    if out_channels < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got weight of size {list(weight.shape)} instead")
     if out_channels % groups:
         raise RuntimeError(
             f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
@@ -277,7 +353,7 @@ def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="
             f"to have {in_per_group * groups} channels, but got {input.shape[1]} channels instead"
         )
     if bias is not None and tuple(bias.shape) != (out_channels,):
-        raise RuntimeError(f"conv2d expects a bias of shape ({out_channels},), got {tuple(bias.shape)}")
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with {out_channels} elements, but got bias of size {list(bias.shape)} instead")
     padded = (input.shape[2] + sum(pads[0]), input.shape[3] + sum(pads[1]))
     effective = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel))
     if padded[0] < effective[0] or padded[1] < effective[1]:
@@ -285,7 +361,41 @@ def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="
             f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel size: "
             f"({effective[0]} x {effective[1]}). Kernel size can't be greater than actual input size"
         )
+    if bias is not None and bias.dtype != input.dtype:
+        raise RuntimeError(f"Input type ({_C_NAMES[str(input.dtype)]}) and bias type ({_C_NAMES[str(bias.dtype)]}) should be the same")
+    if input.shape[0] == 0 or input.shape[1] == 0:
+        return None
+    if 0 in input.shape:
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {list(input.shape)}")
+    check_dtypes(input, weight, bias, dilated=dilation != (1, 1))
     return Geometry(stride, pads, dilation, groups)
+
+
+class EmptyConv(Function):
+    """A convolution of an input with no samples or no channels: zeros of the output's shape (with
+    no channels when the input has none, as torch), and zero gradients."""
+
+    backward_name = "ConvolutionBackward0"
+
+    def forward(ctx, x, weight, *bias, shape, dtype):
+        ctx.shapes = [(a.shape, a.dtype) for a in (x, weight, *bias)]
+        return xp.zeros(shape, dtype=dtype)
+
+    def backward(ctx, grad):
+        return tuple(Tensor._make(xp.zeros(shape, dtype=dtype)) for shape, dtype in ctx.shapes)
+
+
+def empty_conv(inputs, shape):
+    """EmptyConv of ``inputs`` = (x, weight[, bias]) with torch's dtype: torch multiplies the input
+    by the weight's first element (a 0-d tensor) or, with no channels, by the whole weight, with
+    its promotion rules, then adds the bias in place."""
+    x, weight = inputs[:2]
+    if x.shape[1] and weight.numel() == 0:  # torch reads the (flattened) weight's first element
+        raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
+    dtype = promote_types(x.dtype, weight.dtype) if x.shape[1] == 0 else result_type(x, Tensor._make(xp.zeros((), weight.dtype)))
+    if len(inputs) == 3 and not can_cast(inputs[2].dtype, dtype):
+        raise RuntimeError(f"result type {_TYPE_NAMES[str(inputs[2].dtype)]} can't be cast to the desired output type {_TYPE_NAMES[str(xp.dtype(dtype))]}")
+    return EmptyConv.apply(*inputs, shape=shape, dtype=dtype)
 
 
 __all__ = ["conv2d", "im2col", "col2im", "Conv2d", "ConvInputGrad", "ConvWeightGrad", "Tensor"]

@@ -15,11 +15,11 @@
 [[0.0, 1.0, 3.0, 4.0], [1.0, 2.0, 4.0, 5.0], [3.0, 4.0, 6.0, 7.0], [4.0, 5.0, 7.0, 8.0]]
 """
 
-from ..backend import xp
+from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Function, Tensor
 from .conv import (
-    Conv2d, ConvWeightGrad, Geometry, check_dtypes, col2im, conv_forward, conv_geometry,
-    conv_input_grad, im2col, output_size, pair,
+    Conv2d, ConvWeightGrad, Geometry, _refuse, _same_type, col2im, conv_forward, conv_geometry,
+    conv_input_grad, conv_output_shape, empty_conv, im2col, output_size, pair,
 )
 
 
@@ -46,10 +46,9 @@ class Conv1d(Function):
     backward_name = "ConvolutionBackward0"
 
     def forward(ctx, x, weight, *bias, geometry):
-        y, _ = conv_forward(_lift(x), _lift(weight), geometry)
-        y = y[:, :, 0, :]
+        y = conv_forward(_lift(x), _lift(weight), geometry)[:, :, 0, :]
         if bias:
-            y = y + bias[0].reshape(1, -1, 1)
+            y += bias[0].reshape(1, -1, 1)
         ctx.save_for_backward(x, weight)
         ctx.geometry = geometry
         return y
@@ -86,7 +85,11 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     def run(x):
         probe_x, probe_w = Tensor._make(_lift(x.array)), Tensor._make(_lift(weight.array))
         geometry = conv_geometry(probe_x, probe_w, bias, stride, pad, dilation, groups, "conv1d")
-        return Conv1d.apply(*((x, weight) if bias is None else (x, weight, bias)), geometry=geometry)
+        inputs = (x, weight) if bias is None else (x, weight, bias)
+        if geometry is None:
+            n, o, _, length = conv_output_shape(probe_x.shape, probe_w.shape, stride, pad, dilation)
+            return empty_conv(inputs, (n, o, length))
+        return Conv1d.apply(*inputs, geometry=geometry)
 
     return _unbatched(input, 3, run)
 
@@ -106,8 +109,8 @@ class ConvTranspose(Function):
         x4, w4 = (_lift(x), _lift(weight)) if one_d else (x, weight)
         y = conv_input_grad(x4, w4, out_shape, geometry)
         y = y[:, :, 0, :] if one_d else y
-        if bias:
-            y = y + bias[0].reshape((1, -1) + (1,) * (y.ndim - 2))
+        if bias:  # in place, as torch: the result keeps the input's dtype
+            y = (y + bias[0].reshape((1, -1) + (1,) * (y.ndim - 2))).astype(y.dtype, copy=False)
         ctx.save_for_backward(x, weight)
         ctx.geometry, ctx.one_d, ctx.out_shape = geometry, one_d, out_shape
         return y
@@ -132,13 +135,15 @@ def _transposed_geometry(name, x_shape, w_shape, bias, stride, padding, output_p
     n, c_in, *size = x_shape
     if not isinstance(groups, int) or groups <= 0:
         raise RuntimeError(f"non-positive groups is not supported (got groups={groups})")
+    if w_shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got weight of size {list(w_shape)} instead")
+    if w_shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size {list(w_shape)} instead")
     if w_shape[0] != c_in:
         raise RuntimeError(
             f"Given transposed=1, weight of size {list(w_shape)}, expected input{list(x_shape)} to have "
             f"{w_shape[0]} channels, but got {c_in} channels instead"
         )
-    if c_in % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size {list(w_shape)} instead")
     c_out = w_shape[1] * groups
     if bias is not None and tuple(bias.shape) != (c_out,):
         raise RuntimeError(f"Given transposed=1, weight of size {list(w_shape)}, expected bias to be 1-dimensional with {c_out} elements, but got bias of size {list(bias.shape)} instead")
@@ -155,6 +160,11 @@ def _transposed_geometry(name, x_shape, w_shape, bias, stride, padding, output_p
                 f"stride={stride}, dilation={dilation}"
             )
     out = [(i - 1) * s - 2 * p + d * (k - 1) + op + 1 for i, s, p, d, k, op in zip(size, stride, padding, dilation, w_shape[2:], output_padding)]
+    if n and c_in and 0 in size:
+        shown = list(x_shape) if dims == 2 else [n, c_in, 1, *size]
+        raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shown}")
+    if w_shape[1] == 0:
+        raise RuntimeError(f"{name}: a weight of size {list(w_shape)} has no output channels")
     if min(out) <= 0:
         raise RuntimeError(f"Given input size per channel: {list(size)}. Calculated output size per channel: {out}. Output size is too small")
     shape = (n, c_out, *out) if dims == 2 else (n, c_out, 1, *out)
@@ -163,19 +173,33 @@ def _transposed_geometry(name, x_shape, w_shape, bias, stride, padding, output_p
     return shape, Geometry(lift(stride), pads, lift(dilation), groups)
 
 
+def _transposed_dtypes(input, weight, bias):
+    """torch's CPU transposed convolution: floats and int64 only, the weight in the input's dtype,
+    and a bias that the output's dtype can hold (it is added in place)."""
+    if input.dtype not in FLOAT_DTYPES and str(input.dtype) != "int64":
+        _refuse("slow_conv_transpose2d_out_cpu", input.dtype)
+    _same_type(input, weight)
+    if bias is not None and input.dtype.kind != "f" and bias.dtype.kind == "f":
+        names = {"float32": "Float", "float64": "Double"}
+        raise RuntimeError(f"result type {names[str(bias.dtype)]} can't be cast to the desired output type Long")
+
+
 def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, dims):
     name = f"conv_transpose{dims}d"
     if input.ndim not in (dims + 1, dims + 2):
         raise RuntimeError(f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got input of size: {list(input.shape)}")
     if weight.ndim != dims + 2:
         raise RuntimeError(f"{name} expects a {dims + 2}D weight (in_channels, out_channels/groups, ...), got size {list(weight.shape)}")
-    check_dtypes(input, weight, bias, "slow_conv_transpose2d_out_cpu", integers=("int64",))
     norm = pair if dims == 2 else (lambda v, n: (single(v, n),))
     args = (norm(stride, "stride"), norm(padding, "padding"), norm(output_padding, "output_padding"), groups, norm(dilation, "dilation"))
 
     def run(x):
         shape, geometry = _transposed_geometry(name, tuple(x.shape), tuple(weight.shape), bias, args[0], args[1], args[2], args[3], args[4], dims)
-        return ConvTranspose.apply(*((x, weight) if bias is None else (x, weight, bias)), out_shape=shape, geometry=geometry)
+        inputs = (x, weight) if bias is None else (x, weight, bias)
+        if x.shape[0] == 0 or x.shape[1] == 0:  # no kernel runs: no dtype rules either, as torch
+            return empty_conv(inputs, shape if dims == 2 else shape[:2] + shape[3:])
+        _transposed_dtypes(x, weight, bias)
+        return ConvTranspose.apply(*inputs, out_shape=shape, geometry=geometry)
 
     return _unbatched(input, dims + 2, run)
 
@@ -237,6 +261,12 @@ class Col2Im(Function):
         return Im2Col.apply(grad, kernel=ctx.kernel, blocks=ctx.blocks, geometry=ctx.geometry)
 
 
+def _integers_refused(input, kernel_name):
+    """torch's im2col/col2im kernels take floats and bool, no integers."""
+    if input.dtype.kind in "iu":
+        _refuse(kernel_name, input.dtype)
+
+
 def _fold_args(kernel_size, dilation, padding, stride):
     return pair(kernel_size, "kernel_size"), pair(dilation, "dilation"), pair(padding, "padding"), pair(stride, "stride")
 
@@ -244,8 +274,13 @@ def _fold_args(kernel_size, dilation, padding, stride):
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """``F.unfold``: the sliding blocks of a (N, C, H, W) or (C, H, W) input as columns,
     (N, C * KH * KW, L), L the number of blocks."""
-    if input.ndim not in (3, 4):
-        raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)")
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    if input.ndim < 3:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-input.ndim}, {input.ndim - 1}], but got {input.ndim})")
+    if input.ndim > 4 or 0 in input.shape[input.ndim - 3:]:
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: {list(input.shape)}")
+    _integers_refused(input, "im2col_out_cpu")
     kernel, dilation, padding, stride = _fold_args(kernel_size, dilation, padding, stride)
     blocks = _blocks("im2col", input.shape[-2:], kernel, dilation, padding, stride)
     geometry = Geometry(stride, tuple((p, p) for p in padding), dilation)
@@ -255,8 +290,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """``F.fold``: columns (N, C * KH * KW, L) summed back into a (N, C, H, W) image, ``output_size``
     = (H, W); the adjoint of unfold."""
-    if input.ndim not in (2, 3):
-        raise NotImplementedError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported (got {input.ndim}D)")
+    if input.ndim not in (2, 3) or 0 in input.shape[input.ndim - 2:]:
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: {list(input.shape)}")
+    _integers_refused(input, "col2im_out_cpu")
     size = pair(output_size, "output_size")
     kernel, dilation, padding, stride = _fold_args(kernel_size, dilation, padding, stride)
     blocks = _blocks("col2im", size, kernel, dilation, padding, stride)

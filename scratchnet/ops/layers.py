@@ -387,8 +387,8 @@ def pad(input, pad, mode="constant", value=None):
         raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number of dims ({input.ndim}), got {len(pad)}")
     for i in range(len(pad) // 2):
         d = input.ndim - 1 - i
-        if input.shape[d] + pad[2 * i] + pad[2 * i + 1] < 0:
-            raise RuntimeError(f"pad: the padded size of dim {d} would be negative ({input.shape[d]} + {pad[2 * i]} + {pad[2 * i + 1]})")
+        if input.shape[d] + builtins.min(pad[2 * i], 0) + builtins.min(pad[2 * i + 1], 0) < 0:  # torch crops first
+            raise RuntimeError(f"narrow(): length must be non-negative. (pad: cropping {-builtins.min(pad[2 * i], 0)} and {-builtins.min(pad[2 * i + 1], 0)} from dim {d} of size {input.shape[d]})")
     return Pad.apply(input, pads=pad, value=0.0 if value is None else value)
 
 
@@ -458,6 +458,12 @@ def _index_pad(input, pad, mode):
         )
     if mode == "replicate" and any(n == 0 for n in input.shape[-dims - 1 if input.ndim == dims + 2 else -dims:]):
         raise RuntimeError(f"Expected {dims + 1}D or {dims + 2}D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: {list(input.shape)}")
+    if mode != "circular" and input.dtype == xp.bool_:
+        kind = "reflection" if mode == "reflect" else "replication"
+        raise NotImplementedError(f'"{kind}_pad{dims}d" not implemented for \'Bool\'')
+    empty = [input.shape[input.ndim - 1 - i] + pad[2 * i] + pad[2 * i + 1] <= 0 for i in range(dims)]
+    if mode != "circular" and any(empty) and (dims == 1 or mode == "replicate"):  # torch: no empty result here
+        raise RuntimeError(f"{mode} pad: input {list(input.shape)} is too small for padding {pad}: a calculated output size must be >= 1")
     indices = []
     for i in range(dims):
         d = input.ndim - 1 - i

@@ -24,10 +24,15 @@ from .conv import Geometry, pair, taps
 def pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name):
     """Check a pooling's arguments as torch does; returns (kernel, out_size, geometry, padded size)."""
     if input.ndim not in (3, 4):
+        if name == "avg_pool2d" and input.ndim < 3:  # torch reads dim -3 first
+            raise IndexError("Dimension specified as -3 but tensor has no dimensions" if input.ndim == 0 else
+                             f"Dimension out of range (expected to be in range of [{-input.ndim}, {input.ndim - 1}], but got -3)")
         raise RuntimeError(f"{name}: Expected 3D or 4D (batch mode) tensor for input, got size {list(input.shape)}")
-    if input.dtype not in FLOAT_DTYPES and (input.dtype.kind not in "iu" or name.endswith("1d")):
+    # max pooling takes floats and integers, average pooling floats and int64; neither takes bool
+    allowed = "iu" if name.startswith("max") else "i" if input.dtype == xp.int64 else ""
+    if input.dtype not in FLOAT_DTYPES and input.dtype.kind not in allowed:
         kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}[str(input.dtype)]
-        raise NotImplementedError(f'"{name}" not implemented for \'{kind}\'')
+        raise NotImplementedError(f'"{name.replace("1d", "2d")}" not implemented for \'{kind}\'')
     if any(n == 0 for n in input.shape[input.ndim - 3:]):
         shown = [n for i, n in enumerate(input.shape) if not (name.endswith("1d") and i == input.ndim - 2)]
         what = "2D or 3D" if name.endswith("1d") else "3D or 4D"
@@ -103,19 +108,35 @@ def _overlap(kernel, geometry):
 # --- max ---------------------------------------------------------------------------------------
 
 
+def _real_taps(in_shape, kernel, out_size, geometry):
+    """(taps, OH, OW): whether tap k of each window reads an element of x (not padding); None
+    without padding."""
+    (pt, pb), (pl, pr) = geometry.padding
+    if pt == pb == pl == pr == 0:
+        return None
+    frame = xp.zeros((in_shape[2] + pt + pb, in_shape[3] + pl + pr), dtype=bool)
+    frame[pt : pt + in_shape[2], pl : pl + in_shape[3]] = True
+    return xp.stack([frame[rows, cols] for rows, cols in taps(kernel, out_size, geometry)])
+
+
 class MaxPool2d(Function):
     backward_name = "MaxPool2DWithIndicesBackward0"
 
     def forward(ctx, x, kernel, out_size, geometry):
         xpad = _padded(x, geometry, -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min)
         windows = [xpad[:, :, rows, cols] for rows, cols in taps(kernel, out_size, geometry)]
+        real = _real_taps(x.shape, kernel, out_size, geometry)  # per tap, which windows it reads inside x
         out = windows[0].copy(order="K")
         arg = xp.zeros_like(out, dtype=xp.int16)  # which tap won each window
         better, step = xp.empty_like(out, dtype=bool), xp.empty_like(out, dtype=xp.int16)
+        on_pad = None if real is None else xp.broadcast_to(~real[0], out.shape).copy()
         for k, window in enumerate(windows[1:], 1):
             xp.greater(window, out, out=better)  # strict: the first maximum wins, as torch,
             if window.dtype.kind == "f":  # and a NaN wins over anything (the last NaN, as torch)
                 better |= xp.isnan(window)
+            if on_pad is not None:  # padding never wins: any element of x beats it, even an equal one
+                better |= on_pad & real[k]
+                on_pad &= ~better
             xp.maximum(out, window, out=out)
             xp.subtract(k, arg, out=step)  # arg = where(better, k, arg), without a masked copy
             xp.multiply(step, better, out=step)
@@ -292,6 +313,9 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """``F.max_pool1d`` of a (N, C, L) or (C, L) input."""
     stride = None if stride is None or stride == () or stride == [] else (1, _single(stride, "stride"))
     x = _lifted(input, "max_pool1d")
+    if not return_indices and input.dtype not in FLOAT_DTYPES:  # torch's kernel without indices: floats only
+        kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}[str(input.dtype)]
+        raise NotImplementedError(f'"max_pool1d_impl" not implemented for \'{kind}\'')
     kernel = (1, _single(kernel_size, "kernel_size"))
     pool_geometry(x, kernel, stride, (0, _single(padding, "padding")), (1, _single(dilation, "dilation")), ceil_mode, "max_pool1d")
     out = max_pool2d(x, kernel, stride, (0, _single(padding, "padding")), (1, _single(dilation, "dilation")), ceil_mode, return_indices)

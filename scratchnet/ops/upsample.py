@@ -64,16 +64,16 @@ def _output_sizes(input, size, scale_factor, dims, recompute):
         raise ValueError("either size or scale_factor should be defined")
     spatial = input.shape[2:]
     if size is not None:
-        sizes = list(size) if isinstance(size, (tuple, list)) else [size] * dims
-        if len(sizes) != dims:
+        sizes = list(size) if isinstance(size, (tuple, list)) else [size] * max(dims, 0)
+        if isinstance(size, (tuple, list)) and len(sizes) != dims:
             raise ValueError(
                 f"Input and output must have the same number of spatial dimensions, but got input with spatial "
                 f"dimensions of {list(spatial)} and output size of {sizes}. Please provide input tensor in (N, C, d1, d2, "
                 "...,dK) format and output size in (o1, o2, ...,oK) format."
             )
         return [int(s) for s in sizes], [None] * dims
-    scales = list(scale_factor) if isinstance(scale_factor, (tuple, list)) else [scale_factor] * dims
-    if len(scales) != dims:
+    scales = list(scale_factor) if isinstance(scale_factor, (tuple, list)) else [scale_factor] * max(dims, 0)
+    if isinstance(scale_factor, (tuple, list)) and len(scales) != dims:
         raise ValueError(
             f"Input and scale_factor must have the same number of spatial dimensions, but got input with spatial "
             f"dimensions of {list(spatial)} and scale_factor of shape {scales}. Please provide input tensor in (N, C, "
@@ -94,10 +94,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if align_corners is not None and mode not in ("linear", "bilinear", "trilinear", "bicubic"):
         raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
     if input.ndim not in (3, 4, 5):
+        _output_sizes(input, size, scale_factor, input.ndim - 2, recompute_scale_factor)  # torch's ValueErrors come first
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})")
     if mode in _NEEDS and input.ndim != _NEEDS[mode]:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_NEEDS[mode]}D input")
-    if mode != "nearest" and mode != "nearest-exact" and input.dtype not in FLOAT_DTYPES:
+    if mode not in ("nearest", "nearest-exact", "area") and input.dtype not in FLOAT_DTYPES:  # area: adaptive pooling's rules
         raise NotImplementedError(f'"upsample_{mode}" not implemented for \'{input.dtype}\'')
     dims = input.ndim - 2
     sizes, scales = _output_sizes(input, size, scale_factor, dims, recompute_scale_factor)
