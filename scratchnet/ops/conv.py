@@ -34,6 +34,7 @@ The seed's worked sums, 6, 9 and 11 along the first row and 10 below the first:
 from typing import NamedTuple
 
 from ..backend import FLOAT_DTYPES, xp
+from ..dtypes import torch_name
 from ..dtypes import can_cast, promote_types, result_type
 from ..tensor import Function, Tensor
 
@@ -252,12 +253,11 @@ class ConvWeightGrad(Function):
         )
 
 
-_TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
 _C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "uint8": "unsigned char", "bool": "bool"}
 
 
 def _refuse(kernel_name, dtype):
-    raise NotImplementedError(f'"{kernel_name}" not implemented for \'{_TYPE_NAMES.get(str(dtype), dtype)}\'')
+    raise NotImplementedError(f'"{kernel_name}" not implemented for \'{torch_name(dtype)}\'')
 
 
 def check_dtypes(input, weight, bias, dilated):
@@ -273,7 +273,7 @@ def check_dtypes(input, weight, bias, dilated):
 
 def _same_type(input, weight):
     if weight.dtype != input.dtype:
-        raise RuntimeError(f"expected scalar type {_TYPE_NAMES[str(input.dtype)]} but found {_TYPE_NAMES[str(weight.dtype)]}")
+        raise RuntimeError(f"expected scalar type {torch_name(input.dtype)} but found {torch_name(weight.dtype)}")
 
 
 def _same_padding(kernel, dilation):
@@ -394,7 +394,7 @@ def empty_conv(inputs, shape):
         raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
     dtype = promote_types(x.dtype, weight.dtype) if x.shape[1] == 0 else result_type(x, Tensor._make(xp.zeros((), weight.dtype)))
     if len(inputs) == 3 and not can_cast(inputs[2].dtype, dtype):
-        raise RuntimeError(f"result type {_TYPE_NAMES[str(inputs[2].dtype)]} can't be cast to the desired output type {_TYPE_NAMES[str(xp.dtype(dtype))]}")
+        raise RuntimeError(f"result type {torch_name(inputs[2].dtype)} can't be cast to the desired output type {torch_name(dtype)}")
     return EmptyConv.apply(*inputs, shape=shape, dtype=dtype)
 
 

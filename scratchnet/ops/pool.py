@@ -17,6 +17,7 @@ derivatives work: ``MaxPool2d`` / ``MaxPoolGrad`` and ``AvgPool2d`` / ``AvgPoolG
 """
 
 from ..backend import FLOAT_DTYPES, xp
+from ..dtypes import torch_name
 from ..tensor import Function, Tensor
 from .conv import Geometry, pair, taps
 
@@ -31,7 +32,7 @@ def pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode, name
     # max pooling takes floats and integers, average pooling floats and int64; neither takes bool
     allowed = "iu" if name.startswith("max") else "i" if input.dtype == xp.int64 else ""
     if input.dtype not in FLOAT_DTYPES and input.dtype.kind not in allowed:
-        kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}[str(input.dtype)]
+        kind = torch_name(input.dtype)
         raise NotImplementedError(f'"{name.replace("1d", "2d")}" not implemented for \'{kind}\'')
     if any(n == 0 for n in input.shape[input.ndim - 3:]):
         shown = [n for i, n in enumerate(input.shape) if not (name.endswith("1d") and i == input.ndim - 2)]
@@ -314,7 +315,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     stride = None if stride is None or stride == () or stride == [] else (1, _single(stride, "stride"))
     x = _lifted(input, "max_pool1d")
     if not return_indices and input.dtype not in FLOAT_DTYPES:  # torch's kernel without indices: floats only
-        kind = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}[str(input.dtype)]
+        kind = torch_name(input.dtype)
         raise NotImplementedError(f'"max_pool1d_impl" not implemented for \'{kind}\'')
     kernel = (1, _single(kernel_size, "kernel_size"))
     pool_geometry(x, kernel, stride, (0, _single(padding, "padding")), (1, _single(dilation, "dilation")), ceil_mode, "max_pool1d")

@@ -17,10 +17,10 @@ max pooling is a WindowSum over the one winning tap per window (the last NaN win
 """
 
 from ..backend import FLOAT_DTYPES, xp
+from ..dtypes import torch_name
 from ..tensor import Function, Tensor
 from .conv import pair
 
-_TYPE_NAMES = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
 
 
 def _windows(n, out):
@@ -131,7 +131,7 @@ def _check(input, output_size, dims, name):
         raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 but received {output_size}")
     if input.dtype not in FLOAT_DTYPES and (maximum or input.numel()):
         kind = name.replace("1d", "2d")
-        raise NotImplementedError(f'"{kind}" not implemented for \'{_TYPE_NAMES.get(str(input.dtype), input.dtype)}\'')
+        raise NotImplementedError(f'"{kind}" not implemented for \'{torch_name(input.dtype)}\'')
     return sizes
 
 
