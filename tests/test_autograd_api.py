@@ -10,27 +10,17 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import scratchnet as sn
+from tests import registry  # noqa: F401  (gathers tests/cases before one of its modules is imported)
+from tests.cases.custom_function import _functions
 
 ARRAYS = hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=3),
                     elements=st.floats(-2, 2, allow_nan=False, width=64))
 
 
 def both(lib):
-    """The same custom Functions written against either library."""
-
-    class MulSin(lib.autograd.Function):  # two differentiable outputs, a non-Tensor argument
-        @staticmethod
-        def forward(ctx, x, y, scale):
-            ctx.save_for_backward(x, y)
-            ctx.scale = scale
-            return scale * x * y, (x.sin() * y)
-
-        @staticmethod
-        def backward(ctx, ga, gb):
-            x, y = ctx.saved_tensors
-            gx = ga * ctx.scale * y + gb * x.cos() * y
-            gy = ga * ctx.scale * x + gb * x.sin()
-            return gx, gy, None
+    """The same custom Functions written against either library: the registry's MulSin (two
+    outputs, a non-Tensor argument) and Square (setup_context style), and ArgMaxed here."""
+    MulSin, Square = _functions(lib)
 
     class ArgMaxed(lib.autograd.Function):  # a float output and an integer one
         @staticmethod
@@ -45,21 +35,7 @@ def both(lib):
             (x,) = ctx.saved_tensors
             return g * x.exp()
 
-    class Cube(lib.autograd.Function):  # torch's setup_context style
-        @staticmethod
-        def forward(x):
-            return x ** 3
-
-        @staticmethod
-        def setup_context(ctx, inputs, output):
-            ctx.save_for_backward(inputs[0])
-
-        @staticmethod
-        def backward(ctx, g):
-            (x,) = ctx.saved_tensors
-            return 3 * g * x * x
-
-    return MulSin, ArgMaxed, Cube
+    return MulSin, ArgMaxed, Square
 
 
 def t(lib, a, grad=True):
@@ -91,10 +67,10 @@ def test_custom_function_with_two_outputs_matches_torch(a, scale, use_second):
 def test_non_differentiable_output_and_setup_context_style(a):
     results = {}
     for lib in (sn, torch):
-        _, ArgMaxed, Cube = both(lib)
+        _, ArgMaxed, Square = both(lib)
         x = t(lib, a)
         e, idx = ArgMaxed.apply(x)
-        c = Cube.apply(x)
+        c = Square.apply(x)
         (e.sum() + c.sum()).backward()
         results[lib] = (e, idx, c, x.grad, idx.requires_grad, c.grad_fn is not None)
     ours, theirs = results[sn], results[torch]
@@ -106,9 +82,9 @@ def test_non_differentiable_output_and_setup_context_style(a):
 def test_double_backward_through_a_custom_function(a):
     results = {}
     for lib in (sn, torch):
-        _, _, Cube = both(lib)
+        _, _, Square = both(lib)
         x = t(lib, a)
-        (g,) = lib.autograd.grad(Cube.apply(x).sum(), x, create_graph=True)
+        (g,) = lib.autograd.grad(Square.apply(x).sum(), x, create_graph=True)
         (gg,) = lib.autograd.grad(g.sum(), x)
         results[lib] = (g, gg)
     close(results[sn][0], results[torch][0]), close(results[sn][1], results[torch][1])
@@ -116,7 +92,7 @@ def test_double_backward_through_a_custom_function(a):
 
 def test_custom_function_bookkeeping_matches_torch():
     for lib in (sn, torch):
-        MulSin, _, Cube = both(lib)
+        MulSin, _, Square = both(lib)
         x, y = t(lib, [1.0, 2.0]), t(lib, [3.0, 4.0], grad=False)
         seen = {}
 
@@ -137,12 +113,12 @@ def test_custom_function_bookkeeping_matches_torch():
         with lib.no_grad():
             assert not Spy.apply(x, y, 3).requires_grad
         assert not Spy.apply(t(lib, [1.0], grad=False), t(lib, [1.0], grad=False), 3).requires_grad
-    assert Cube_name() == "CubeBackward"
+    assert square_node_name() == "SquareBackward"
 
 
-def Cube_name():
-    _, _, Cube = both(sn)
-    return Cube.apply(t(sn, [1.0])).grad_fn.name()
+def square_node_name():
+    _, _, Square = both(sn)
+    return Square.apply(t(sn, [1.0])).grad_fn.name()
 
 
 @pytest.mark.parametrize("what", ["count", "modified", "twice", "materialize"])
