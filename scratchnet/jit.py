@@ -63,8 +63,10 @@ class Final:
 
 
 def save(m, f, _extra_files=None):
+    """Refused: there are no TorchScript archives (save the state_dict with scratchnet.save)."""
     raise NotImplementedError("scratchnet has no TorchScript archives; save the state_dict with scratchnet.save")
 
 
 def load(f, map_location=None, _extra_files=None):
+    """Refused: there are no TorchScript archives (load a state_dict with scratchnet.load)."""
     raise NotImplementedError("scratchnet cannot load TorchScript archives; load a state_dict with scratchnet.load")

@@ -726,6 +726,14 @@ class Tensor:
         return t
 
     def detach_(self):
+        """Detach this tensor from the graph in place: it becomes a leaf that does not require grad
+        (a view cannot be detached in place, as in torch).
+
+        >>> import scratchnet as sn
+        >>> y = sn.ones(2, requires_grad=True) * 2
+        >>> y.detach_().requires_grad, y.grad_fn is None
+        (False, True)
+        """
         if self._base is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._grad_fn = None

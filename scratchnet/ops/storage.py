@@ -114,6 +114,12 @@ def pin_memory(self, device=None):
 
 
 def is_pinned(self, device=None):
+    """False: there is no accelerator, so no page-locked memory.
+
+    >>> import scratchnet as sn
+    >>> sn.ones(1).is_pinned()
+    False
+    """
     return False
 
 
