@@ -119,6 +119,45 @@ def load_average():
         return None
 
 
+def _cpu_seconds_of_others():
+    """CPU seconds used so far by every process except this one (from /proc; None elsewhere).
+
+    The load average counts the benchmark's own threads too (two busy threads make it ~2), so it
+    can only say whether the machine was quiet *before* a run; during a run, what matters is how
+    much CPU the other processes take, which this measures."""
+    me = os.getpid()
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return None
+    for name in names:
+        if not name.isdigit() or int(name) == me:
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / tick
+
+
+class OtherWork:
+    """How many cores other processes kept busy, on average, between ``start()`` and ``stop()``."""
+
+    def start(self):
+        self.t0, self.c0 = time.perf_counter(), _cpu_seconds_of_others()
+        return self
+
+    def stop(self):
+        c1 = _cpu_seconds_of_others()
+        if self.c0 is None or c1 is None:
+            return None
+        return max(0.0, (c1 - self.c0) / max(time.perf_counter() - self.t0, 1e-9))
+
+
 def is_loaded(*loads):
     """Whether any of these load averages is above :data:`LOADED`."""
     return any(x is not None and x > LOADED for x in loads)

@@ -292,10 +292,13 @@ def run_suite(workloads, batches, engine_names, rounds=5, warmup=1, memory=True,
     for workload in workloads:
         for batch in batches:
             steps = {name: WORKLOADS[workload](engine, batch) for name, engine in engines.items()}
-            row_load = harness.load_average()
+            row_load, others = harness.load_average(), harness.OtherWork().start()
             timing = harness.compare(steps, baseline=baseline, rounds=rounds, warmup=warmup, sync={n: e.sync for n, e in engines.items()})
-            loads = (row_load, harness.load_average())
-            row = {"workload": workload, "batch": batch, "engines": {}, "load_average": loads, "loaded": harness.is_loaded(*loads)}
+            loads, busy = (row_load, harness.load_average()), others.stop()
+            # the load average counts this run's own threads: a row is loaded when other processes
+            # used more than LOADED cores while it was timed (or, without /proc, by the load average)
+            loaded = harness.is_loaded(busy) if busy is not None else harness.is_loaded(*loads)
+            row = {"workload": workload, "batch": batch, "engines": {}, "load_average": loads, "other_cores": busy, "loaded": loaded}
             for name, stats in timing["engines"].items():
                 entry = {k: stats[k] for k in ("median", "min", "ratio")}
                 if workload in OPS_PER_STEP:
@@ -310,7 +313,10 @@ def run_suite(workloads, batches, engine_names, rounds=5, warmup=1, memory=True,
             log(format_row(row, engines))
     load_after = harness.load_average()
     machine = harness.machine()
-    machine.update(load_before=load_before, load_after=load_after, loaded=harness.is_loaded(load_before, load_after))
+    # quiet = nothing else ran: the load average before the run, and other processes' CPU during it
+    # (the load average after includes this run's own threads, so it is recorded, not judged)
+    machine.update(load_before=load_before, load_after=load_after,
+                   loaded=harness.is_loaded(load_before) or any(r["loaded"] for r in results))
     return {"results": results, "skipped": skipped, "baseline": baseline, "threads": harness.threads(), "rounds": rounds,
             "machine": machine, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
 
@@ -323,7 +329,9 @@ def format_row(row, engines):
         per_op = f" = {e['us_per_op']:.1f} us/op" if "us_per_op" in e else ""
         parts.append(f"{name} {e['median'] * 1e3:8.2f} ms{per_op} ({e['ratio']:.2f}x){mem}")
     if row.get("loaded"):
-        parts.append(f"[loaded: load average {row['load_average'][0]:.2f} -> {row['load_average'][1]:.2f}]")
+        busy = row.get("other_cores")
+        parts.append(f"[loaded: other processes used {busy:.2f} cores]" if busy is not None else
+                     f"[loaded: load average {row['load_average'][0]:.2f} -> {row['load_average'][1]:.2f}]")
     return "  |  ".join(parts)
 
 
@@ -474,9 +482,11 @@ def main(argv=None):
         print(warning)
     print(f"threads: {harness.threads()}; ratios are against {BASELINE}, median of per-round ratios over {args.rounds} rounds")
     report = run_suite(args.workloads, args.batches, args.engines, rounds=args.rounds, memory=not args.no_memory)
-    warning = harness.load_warning(report["machine"]["load_before"], report["machine"]["load_after"])
-    if warning:
-        print(warning)
+    if report["machine"]["loaded"]:
+        busy = [r["other_cores"] for r in report["results"] if r.get("other_cores") is not None]
+        print(f"WARNING: the machine was not quiet (load average {report['machine']['load_before']} before the run"
+              + (f"; other processes used up to {max(busy):.2f} cores while rows were timed" if busy else "")
+              + "): rows marked loaded are not trustworthy; rerun on a quiet machine")
     report["linear_fits"] = {
         f"{w}/{e}": fit for w in args.workloads for e in report["results"][0]["engines"] if (fit := linear_fit(report["results"], w, e))
     }

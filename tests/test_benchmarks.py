@@ -78,14 +78,24 @@ def test_text_model_training_steps_are_workloads():
 
 
 def test_the_report_records_the_machine_and_its_load(monkeypatch):
+    real = harness._cpu_seconds_of_others()
+    assert real is None or real >= 0
     loads = iter([0.2, 0.3, 0.9, 0.4])  # before the run, row start, row end, after the run
     monkeypatch.setattr(harness.os, "getloadavg", lambda: (next(loads, 0.4), 0.0, 0.0))
+    others = iter([10.0, 10.0])  # no other process used CPU while the row was timed
+    monkeypatch.setattr(harness, "_cpu_seconds_of_others", lambda: next(others))
     report = suite.run_suite(["tiny-ops"], [4], ["scratchnet"], rounds=1, warmup=0, memory=False, log=lambda *_: None)
     m = report["machine"]
     assert (m["load_before"], m["load_after"], m["loaded"]) == (0.2, 0.4, False)
     row = report["results"][0]
-    assert row["load_average"] == (0.3, 0.9) and row["loaded"] is True  # 0.9 > 0.5 during the row
-    assert "[loaded: load average 0.30 -> 0.90]" in suite.format_row(row, ["scratchnet"])
+    # the load average rose during the row (this run's own threads count in it); nothing else ran
+    assert row["load_average"] == (0.3, 0.9) and row["other_cores"] == 0.0 and row["loaded"] is False
+    others = iter([10.0, 1e9])  # another process kept the cores busy during the row
+    monkeypatch.setattr(harness, "_cpu_seconds_of_others", lambda: next(others))
+    loaded = suite.run_suite(["tiny-ops"], [4], ["scratchnet"], rounds=1, warmup=0, memory=False, log=lambda *_: None)
+    row = loaded["results"][0]
+    assert row["loaded"] is True and loaded["machine"]["loaded"] is True
+    assert "[loaded: other processes used" in suite.format_row(row, ["scratchnet"])
     blas = m["blas"]
     assert blas["libraries"] and all("internal_api" in lib or "name" in lib for lib in blas["libraries"])
     if blas["source"].startswith("threadpoolctl"):
