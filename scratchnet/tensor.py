@@ -552,7 +552,16 @@ class Tensor:
             [6., 8.]])
     """
 
-    __slots__ = ("array", "grad", "_grad_fn", "_requires_grad", "_version_counter", "__weakref__", "__dict__")
+    __slots__ = {  # a dict, so the two public slots carry docstrings
+        "array": "The NumPy array holding the values (shared with views; ``numpy()`` refuses it while "
+                 "the tensor requires grad, this does not).\n\n"
+                 ">>> import scratchnet as sn\n>>> sn.arange(3).array\narray([0, 1, 2])\n",
+        "grad": "The gradient accumulated by ``backward()`` for a leaf that requires grad (same shape and "
+                "dtype as the tensor), else None; ``optimizer.zero_grad()`` resets it to None.\n\n"
+                ">>> import scratchnet as sn\n>>> x = sn.tensor([1.0, 2.0], requires_grad=True)\n"
+                ">>> (x * x).sum().backward(); x.grad\ntensor([2., 4.])\n",
+        "_grad_fn": None, "_requires_grad": None, "_version_counter": None, "__weakref__": None, "__dict__": None,
+    }
     __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__ instead of numpy's loop
     __hash__ = object.__hash__  # hashable by identity (optimizer state is keyed by parameter)
 
@@ -620,6 +629,14 @@ class Tensor:
 
     @property
     def requires_grad(self):
+        """Whether autograd records operations on this tensor (settable on leaves; only floating
+        tensors may require grad, as in torch).
+
+        >>> import scratchnet as sn
+        >>> x = sn.ones(2, requires_grad=True)
+        >>> x.requires_grad, (x * 2).requires_grad, x.detach().requires_grad
+        (True, True, False)
+        """
         if self._view_chain is not None and self._view_version != self._version_counter[0]:
             if self._multi_view is not None:  # its grad_fn cannot be remade (torch raises there)
                 return self._requires_grad or self._base._requires_grad
@@ -653,6 +670,14 @@ class Tensor:
 
     @property
     def is_leaf(self):
+        """True for a tensor no recorded op made (``grad_fn is None``): backward fills ``.grad``
+        only on leaves that require grad.
+
+        >>> import scratchnet as sn
+        >>> x = sn.ones(2, requires_grad=True)
+        >>> x.is_leaf, (x * 2).is_leaf
+        (True, False)
+        """
         return self.grad_fn is None
 
     @property
@@ -717,6 +742,14 @@ class Tensor:
 
     @property
     def retains_grad(self):
+        """True after ``retain_grad()`` on a non-leaf: backward then keeps its ``.grad`` too.
+
+        >>> import scratchnet as sn
+        >>> y = sn.ones(2, requires_grad=True) * 2
+        >>> before = y.retains_grad
+        >>> y.retain_grad(); before, y.retains_grad
+        (False, True)
+        """
         return self.grad_fn is not None and self.grad_fn._retained is not None and self.grad_fn._retained() is self
 
     def detach(self):
@@ -756,10 +789,22 @@ class Tensor:
 
     @property
     def shape(self):
+        """The size of each dimension, a ``scratchnet.Size`` (a tuple), as ``size()``.
+
+        >>> import scratchnet as sn
+        >>> sn.ones(2, 3).shape
+        scratchnet.Size([2, 3])
+        """
         return Size(self.array.shape)
 
     @property
     def ndim(self):
+        """The number of dimensions (0 for a scalar tensor), as ``dim()``.
+
+        >>> import scratchnet as sn
+        >>> sn.tensor(1.0).ndim, sn.ones(2, 3).ndim
+        (0, 2)
+        """
         return self.array.ndim
 
     def dim(self):
@@ -773,6 +818,12 @@ class Tensor:
 
     @property
     def dtype(self):
+        """The element type, a ``scratchnet.dtype`` (``scratchnet.float32``, ``int64``, ...).
+
+        >>> import scratchnet as sn
+        >>> sn.ones(1).dtype, sn.tensor([1, 2]).dtype.is_floating_point
+        (scratchnet.float32, False)
+        """
         return _WRAP_DTYPE.get(self.array.dtype, self.array.dtype)
 
     @property
@@ -784,6 +835,12 @@ class Tensor:
 
     @property
     def is_cuda(self):
+        """False: scratchnet tensors live on the CPU.
+
+        >>> import scratchnet as sn
+        >>> sn.ones(1).is_cuda
+        False
+        """
         return False
 
     def size(self, dim=None):

@@ -124,3 +124,20 @@ def test_supported_page_is_current():
     text = gen_supported.generate()
     assert "**no case**" not in text, "an op has no parity case (see tests/test_parity.py::test_registry_is_complete)"
     assert (DOCS / "supported.md").read_text() == text, "docs/supported.md is stale: run python docs/gen_supported.py"
+
+
+def test_every_public_tensor_attribute_has_a_docstring_whose_examples_run():
+    """Methods, properties and the two public slots (``array``, ``grad``: their docstrings live in
+    ``Tensor.__slots__``, where ``help()`` and ``inspect.getdoc`` find them)."""
+    import doctest
+    import inspect
+
+    import scratchnet as sn
+
+    missing = [n for n in dir(sn.Tensor) if not n.startswith("_") and not (inspect.getdoc(getattr(sn.Tensor, n)) or "").strip()]
+    assert not missing, f"Tensor attributes without a docstring: {missing}"
+    for name in ("array", "grad"):
+        test = doctest.DocTestParser().get_doctest(inspect.getdoc(getattr(sn.Tensor, name)), {}, name, None, 0)
+        runner = doctest.DocTestRunner()
+        runner.run(test)
+        assert test.examples and runner.summarize(verbose=False).failed == 0, name

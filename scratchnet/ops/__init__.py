@@ -71,7 +71,18 @@ _gather_families()
 for _name, _op in _METHODS.items():
     setattr(Tensor, _name, _op)
 
-Tensor.T = property(lambda self: self.permute(tuple(reversed(range(self.ndim)))))
+def _reversed_dims(self):
+    """The tensor with its dimensions reversed, a view: ``x.T[i, j] = x[j, i]`` for a matrix
+    (torch deprecates it on other ranks but still reverses them; 0-d and 1-D are returned as is).
+
+    >>> import scratchnet as sn
+    >>> sn.arange(6).reshape(2, 3).T.shape
+    scratchnet.Size([3, 2])
+    """
+    return self.permute(tuple(reversed(range(self.ndim))))
+
+
+Tensor.T = property(_reversed_dims)
 Tensor.mT = property(shape.matrix_transpose)
 
 
