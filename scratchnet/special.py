@@ -17,7 +17,7 @@ import math
 from .backend import xp
 from .ops import _special
 from .ops.activation import log_softmax, sigmoid, softmax
-from .ops.loss import log1p
+from .ops.bitwise import log1p
 from .ops.math import cos, log, sin, where
 from .ops.pointwise import _float, erf, erfc, erfinv, exp2, expm1, round  # noqa: A004
 from .ops.pointwise_more import logit, xlogy

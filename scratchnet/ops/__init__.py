@@ -15,7 +15,7 @@ from .math import (
 )
 from .conv import conv2d
 from .layers import batch_norm, dropout, linear, pad
-from .loss import log1p
+from .bitwise import log1p
 from .pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .reduce import amax, amin, argmax, argmin, max, mean, min, std, sum, var
 from .shape import (

@@ -19,6 +19,7 @@ from ..dtypes import uint8
 from ._promote import as_dtype, not_implemented
 from ._composite import composite
 from .activation import log_softmax
+from .bitwise import log1p
 from .math import clamp, log, maximum, where
 from .pointwise_more import xlogy
 
@@ -360,21 +361,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 
     extras = tuple(t for t in (weight, pos_weight) if t is not None)
     return as_dtype(composite("BinaryCrossEntropyWithLogitsBackward0", fn, input, target, *extras), out_dtype)
-
-
-class Log1p(Function):
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return xp.log1p(x)
-
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad / (1 + x)
-
-
-def log1p(input):
-    """log(1 + x), accurate for small x."""
-    return Log1p.apply(input)
 
 
 # --- classification -------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from ..dtypes import torch_name
 from ..tensor import Function, Tensor, _wrap_dim, broadcast_shapes, int64, result_type
 from ._promote import as_dtype, not_implemented
 from ._composite import composite
-from .loss import _reduce, log1p
+from .bitwise import log1p
+from .loss import _reduce
 from .math import clamp, log, maximum, minimum, where
 from .shape import broadcast_tensors
 from .nn_activation import logsigmoid

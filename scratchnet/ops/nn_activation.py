@@ -22,7 +22,7 @@ from ..tensor import Function, Tensor, _wrap_dim
 from ._composite import composite
 from ._pointwise_torch import apply as _pointwise, nan_as, vector_part
 from .activation import sigmoid, softmax, tanh
-from .loss import log1p
+from .bitwise import log1p
 from .math import clamp, floating, where
 
 from ..dtypes import torch_name  # noqa: E402

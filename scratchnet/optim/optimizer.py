@@ -20,7 +20,7 @@ import itertools
 from collections import OrderedDict, defaultdict
 
 from ..backend import xp
-from ..tensor import Tensor, enable_grad, get_default_dtype, no_grad
+from ..tensor import RemovableHandle, Tensor, enable_grad, get_default_dtype, no_grad  # noqa: F401  (the one handle class)
 
 _required = object()  # a hyperparameter with no default (SGD's lr in old torch versions)
 
@@ -60,23 +60,6 @@ def plain(value):
         return tuple(plain(v) for v in value)
     return value
 
-
-class RemovableHandle:
-    """What ``register_*_hook`` returns: ``handle.remove()`` takes the hook out again."""
-
-    _ids = itertools.count()
-
-    def __init__(self, hooks):
-        self.hooks, self.id = hooks, next(self._ids)
-
-    def remove(self):
-        self.hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 _global_step_pre_hooks, _global_step_post_hooks = OrderedDict(), OrderedDict()
