@@ -27,7 +27,23 @@ def _index(index, length, kind):
     return index % length
 
 
-class Sequential(Module):
+class _Numbered(Module):
+    """What Sequential and ModuleList share: submodules named "0", "1", ... in order."""
+
+    def _renumber(self):
+        modules = list(self._modules.values())
+        self._modules.clear()
+        for i, m in enumerate(modules):
+            self._modules[str(i)] = m
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+
+class Sequential(_Numbered):
     """Modules run one after another; indexable and sliceable like a list (slices keep the keys)."""
 
     def __init__(self, *modules):
@@ -58,18 +74,6 @@ class Sequential(Module):
         for key in (keys[index] if isinstance(index, slice) else [keys[_index(index, len(self), "Sequential")]]):
             del self._modules[key]
         self._renumber()
-
-    def _renumber(self):
-        modules = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(modules):
-            self._modules[str(i)] = m
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
     def __add__(self, other):
         if not isinstance(other, Sequential):
@@ -122,7 +126,7 @@ class Sequential(Module):
         return value
 
 
-class ModuleList(Module):
+class ModuleList(_Numbered):
     """A list of modules whose parameters the parent module sees."""
 
     def __init__(self, modules=None):
@@ -144,16 +148,7 @@ class ModuleList(Module):
                 del self._modules[str(k)]
         else:
             del self._modules[str(_index(index, len(self), "ModuleList"))]
-        modules = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(modules):
-            self._modules[str(i)] = m
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
+        self._renumber()
 
     def __iadd__(self, modules):
         return self.extend(modules)
