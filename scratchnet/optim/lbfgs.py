@@ -152,8 +152,10 @@ class LBFGS(Optimizer):
     >>> import scratchnet as sn
     >>> w = sn.nn.Parameter(sn.tensor([1.0, -2.0]))
     >>> o = sn.optim.LBFGS([w], lr=0.1, max_iter=2)
-    >>> (w * w).sum().backward(); _ = o.step(lambda: (w * w).sum()) if isinstance(o, sn.optim.LBFGS) else o.step()
-    >>> bool((w.detach().abs() <= sn.tensor([1.0, 2.0])).all())
+    >>> def closure():
+    ...     o.zero_grad(); loss = (w * w).sum(); loss.backward(); return loss
+    >>> _ = o.step(closure)
+    >>> bool((w.detach().abs() < sn.tensor([1.0, 2.0])).all())
     True
     """
 
