@@ -68,6 +68,9 @@ def main(engine, mode, out):
     dist.all_reduce(total)
     if rank == 0:
         np.savez(out, losses=(total / world).numpy(), **{k: v.detach().numpy() for k, v in model.state_dict().items()})
+    # every rank leaves together: torch's gloo threads abort a rank ("terminate called without an
+    # active exception") when a peer tears its connections down while they still run
+    dist.barrier()
     dist.destroy_process_group()
 
 
