@@ -1,12 +1,13 @@
 """Timing and memory, done the same way for every engine.
 
 - Time: warm-up, then rounds that interleave the engines (so drift in the machine hits all of them
-  alike); per engine the median and min, and against the baseline the median of per-round ratios.
+  alike), each engine's turn a settled block of consecutive steps (see :func:`compare`); per
+  engine the median and min, and against the baseline the median of per-round ratios.
 - Memory: each engine's step runs in a fresh subprocess; its peak is the growth of the process's
   peak RSS over its resident size just before the first step (weights and data already built).
   CUDA peaks come from ``torch.cuda.max_memory_allocated``.
 
->>> r = compare({"a": lambda: None, "b": lambda: None}, baseline="a", rounds=3, warmup=1)
+>>> r = compare({"a": lambda: None, "b": lambda: None}, baseline="a", rounds=3, warmup=1, settle=0)
 >>> sorted(r["engines"]) == ["a", "b"] and r["engines"]["a"]["ratio"] == 1.0
 True
 """
@@ -21,27 +22,62 @@ import sys
 import time
 
 
-def compare(steps, baseline, rounds=7, warmup=2, sync=None):
+#: Seconds an engine's idle threads get to park before its block of steps starts. OpenBLAS's
+#: workers keep spinning (sched_yield) for about 2^28 cycles after a call, OpenMP's for a while
+#: too; measured here, one engine's spinning threads took a core from the other's next steps (the
+#: MLP step read 5.2 ms for scratchnet and 2.9 ms for torch when single steps alternated, against
+#: 3.2 and 2.1 ms each alone). Settled blocks time what a user's training loop sees.
+SETTLE = 0.25
+
+#: Untimed steps at the start of each block last at least this long (threads waking, caches).
+LEAD = 0.02
+
+#: The timed steps of a block last about this long (at least one step, at most MAX_BLOCK).
+BLOCK = 0.1
+MAX_BLOCK = 10
+
+
+def compare(steps, baseline, rounds=7, warmup=2, sync=None, settle=SETTLE):
     """Time each ``steps[name]()`` in interleaved rounds; ratios are against ``baseline``.
 
-    ``sync`` maps an engine name to a function that waits for its device (CUDA) before the clock
-    is read. Returns {"engines": {name: {median, min, times, ratio}}, "rounds": rounds}.
+    Each round runs every engine in turn, as a block: wait ``settle`` seconds (so the previous
+    engine's threads stop spinning), run untimed lead steps, then time a few consecutive steps
+    and keep their median as the round's time. ``sync`` maps an engine name to a function that
+    waits for its device (CUDA) before the clock is read. Returns
+    {"engines": {name: {median, min, times, ratio}}, "rounds": rounds, "block": {name: (lead, timed)}}.
     """
     sync = sync or {}
+    waits = {name: sync.get(name, lambda: None) for name in steps}
+
+    def timed(name):
+        waits[name]()
+        start = time.perf_counter()
+        steps[name]()
+        waits[name]()
+        return time.perf_counter() - start
+
+    estimate = {name: 0.0 for name in steps}
     for _ in range(warmup):
-        for name, step in steps.items():
-            step()
-            sync.get(name, lambda: None)()
+        for name in steps:
+            estimate[name] = timed(name)
+    block = {name: (_count(LEAD, t, 1, MAX_BLOCK), _count(BLOCK, t, 1, MAX_BLOCK)) for name, t in estimate.items()}
     times = {name: [] for name in steps}
     for _ in range(rounds):
-        for name, step in steps.items():
-            wait = sync.get(name, lambda: None)
-            wait()
-            start = time.perf_counter()
-            step()
-            wait()
-            times[name].append(time.perf_counter() - start)
-    return {"engines": summarize(times, baseline), "rounds": rounds}
+        for name in steps:
+            lead, count = block[name]
+            if settle:
+                time.sleep(settle)
+            for _ in range(lead):
+                timed(name)
+            times[name].append(statistics.median(timed(name) for _ in range(count)))
+    return {"engines": summarize(times, baseline), "rounds": rounds, "block": block}
+
+
+def _count(seconds, step_seconds, low, high):
+    """How many steps of ``step_seconds`` fill ``seconds`` (between low and high)."""
+    if step_seconds <= 0:
+        return low
+    return max(low, min(high, round(seconds / step_seconds)))
 
 
 def summarize(times, baseline):

@@ -4,8 +4,10 @@
     python -m benchmarks.suite --profile [--workloads step-gpt step-lstm] [--batches 100]
     scratchnet bench ...                 (the same)
 
-For every workload and batch size, the engines run interleaved rounds after a warm-up; each gets its
-median and min time and the median of per-round ratios against torch CPU. Peak memory is measured
+For every workload and batch size, the engines run interleaved rounds after a warm-up; in each round
+an engine gets a settled block (a pause so the other engine's threads stop spinning, untimed lead
+steps, then a few timed consecutive steps whose median is the round's time: what a training loop
+sees); each engine gets its median and min time and the median of per-round ratios against torch CPU. Peak memory is measured
 per engine in a fresh process (CPU: growth of peak RSS; CUDA: torch.cuda.max_memory_allocated).
 Results go to the terminal, to JSON and to two plots (time vs batch size, ratio bars).
 
@@ -284,7 +286,7 @@ def peak_memory(engine_name, workload, batch, steps=2):
     return {"peak": engine.peak_since_reset(before)}
 
 
-def run_suite(workloads, batches, engine_names, rounds=5, warmup=1, memory=True, log=print):
+def run_suite(workloads, batches, engine_names, rounds=5, warmup=1, memory=True, log=print, settle=harness.SETTLE):
     engines, skipped = available_engines(engine_names)
     baseline = BASELINE if BASELINE in engines else next(iter(engines))
     results = []
@@ -293,12 +295,14 @@ def run_suite(workloads, batches, engine_names, rounds=5, warmup=1, memory=True,
         for batch in batches:
             steps = {name: WORKLOADS[workload](engine, batch) for name, engine in engines.items()}
             row_load, others = harness.load_average(), harness.OtherWork().start()
-            timing = harness.compare(steps, baseline=baseline, rounds=rounds, warmup=warmup, sync={n: e.sync for n, e in engines.items()})
+            timing = harness.compare(steps, baseline=baseline, rounds=rounds, warmup=warmup, settle=settle,
+                                    sync={n: e.sync for n, e in engines.items()})
             loads, busy = (row_load, harness.load_average()), others.stop()
             # the load average counts this run's own threads: a row is loaded when other processes
             # used more than LOADED cores while it was timed (or, without /proc, by the load average)
             loaded = harness.is_loaded(busy) if busy is not None else harness.is_loaded(*loads)
-            row = {"workload": workload, "batch": batch, "engines": {}, "load_average": loads, "other_cores": busy, "loaded": loaded}
+            row = {"workload": workload, "batch": batch, "engines": {}, "load_average": loads, "other_cores": busy, "loaded": loaded,
+                   "block": timing["block"]}
             for name, stats in timing["engines"].items():
                 entry = {k: stats[k] for k in ("median", "min", "ratio")}
                 if workload in OPS_PER_STEP:
@@ -454,6 +458,8 @@ def main(argv=None):
                              "when named: CUDA is not queried otherwise)")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per workload and batch; ratios are medians over them (default 5)")
     parser.add_argument("--threads", type=int, default=None, help="threads for torch and NumPy's BLAS")
+    parser.add_argument("--settle", type=float, default=harness.SETTLE,
+                        help=f"seconds of pause before each engine's block, so the other engine's threads stop spinning (default {harness.SETTLE})")
     parser.add_argument("--no-memory", action="store_true", help="skip the per-engine memory measurement")
     parser.add_argument("--quick", action="store_true", help="batch 100 only, 3 rounds (the time plot becomes bars)")
     parser.add_argument("--profile", action="store_true", help="no timing: print each workload's per-op breakdown in both engines (first batch size)")
@@ -481,7 +487,7 @@ def main(argv=None):
     if warning:
         print(warning)
     print(f"threads: {harness.threads()}; ratios are against {BASELINE}, median of per-round ratios over {args.rounds} rounds")
-    report = run_suite(args.workloads, args.batches, args.engines, rounds=args.rounds, memory=not args.no_memory)
+    report = run_suite(args.workloads, args.batches, args.engines, rounds=args.rounds, memory=not args.no_memory, settle=args.settle)
     if report["machine"]["loaded"]:
         busy = [r["other_cores"] for r in report["results"] if r.get("other_cores") is not None]
         print(f"WARNING: the machine was not quiet (load average {report['machine']['load_before']} before the run"

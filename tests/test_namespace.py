@@ -108,13 +108,14 @@ def test_share_memory_makes_hogwild_updates_visible_across_processes(method):
     np.testing.assert_array_equal(model.weight.detach().numpy(), start)
     context = smp.get_context(method)  # spawn pickles the model: shared tensors travel as references
     done = context.Queue()
-    processes = [context.Process(target=mp_workers.hogwild_worker, args=(model, step, done)) for step in (1.0, 10.0)]
+    processes = [context.Process(target=mp_workers.hogwild_worker, args=(model, step, column, done))
+                 for step, column in ((1.0, 0), (10.0, slice(1, None)))]
     for p in processes:
         p.start()
     for p in processes:
         p.join(timeout=60)
     assert sorted(done.get(timeout=5) for _ in processes) == [1.0, 10.0]
-    np.testing.assert_allclose(model.weight.detach().numpy(), start + 50 * 1.0 + 50 * 10.0, rtol=1e-6)
+    np.testing.assert_allclose(model.weight.detach().numpy(), start + [[50 * 1.0, 50 * 10.0, 50 * 10.0]], rtol=1e-6)
     unshared = nn.Linear(3, 1)
     assert not unshared.weight.is_shared()
     derived = model.weight * 2  # results computed from shared values are ordinary tensors

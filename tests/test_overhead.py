@@ -65,3 +65,51 @@ def test_an_out_of_range_long_tensor_index_raises_torch_s_error():
         sn.ones(4, 2)[sn.tensor([0, 4])]
     with pytest.raises(IndexError, match="index -5 is out of bounds"):
         sn.ones(4)[sn.tensor([-5])]
+
+
+# --- backend.select: NumPy's where without branches -------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from scratchnet.backend import SELECT_MIN_SIZE, select  # noqa: E402
+
+_SPECIAL = [math.nan, -math.nan, math.inf, -math.inf, 0.0, -0.0, 5e-324, 1e-40, 3e38, -1.5, 2.0]
+_SHAPES = [((64, 40), (64, 40), (64, 40)), ((64, 40), (64, 40), ()), ((64, 1), (1, 40), (64, 40)),
+           ((64, 40), (), (64, 40)), ((40,), (64, 40), (1,)), ((64, 40), (), ()), ((5,), (5,), ())]
+
+
+def _values(rng, shape, dtype):
+    a = rng.standard_normal(shape) * 100
+    if np.dtype(dtype).kind == "f":
+        a = np.where(rng.random(shape) < 0.4, rng.choice(_SPECIAL, size=shape), a)
+    return np.asarray(a).astype(dtype)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(DTYPES), st.sampled_from(_SHAPES), st.integers(0, 2**32 - 1),
+       st.sampled_from([None, 0.0, -0.0, 0, 1, 2.5, math.nan, True]), st.booleans(), st.booleans())
+def test_select_is_where_bit_for_bit(dtype, shapes, seed, number, number_first, transposed):
+    """Every dtype, special values, signed zeros, broadcasting, Python numbers on either side,
+    non-bool masks, transposed (non-C-contiguous) operands: the same bits, dtype, shape, layout."""
+    rng = np.random.default_rng(seed)
+    cond = rng.random(shapes[0]) < 0.5
+    if rng.random() < 0.2:
+        cond = (cond * rng.integers(1, 255, shapes[0])).astype(np.uint8)  # where takes any truth values
+    x, y = _values(rng, shapes[1], dtype), _values(rng, shapes[2], dtype)
+    if number is not None:
+        x, y = (number, y) if number_first else (x, number)
+    if transposed and all(np.ndim(a) in (0, 2) for a in (cond, x, y)):
+        cond, x, y = (a.T if isinstance(a, np.ndarray) else a for a in (cond, x, y))
+    kept = cond.copy()
+    try:
+        expected = np.where(cond, x, y)
+    except Exception as e:  # an overflowing number: the same exception
+        with pytest.raises(type(e)):
+            select(cond, x, y)
+        return
+    got = select(cond, x, y)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert got.tobytes() == expected.tobytes() and (cond == kept).all()
+    if got.size >= SELECT_MIN_SIZE:
+        assert got.strides == expected.strides

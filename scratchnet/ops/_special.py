@@ -24,7 +24,7 @@ Each works elementwise on a float64 array; NaN propagates, and the limits at +-i
 
 import math
 
-from ..backend import xp
+from ..backend import select, xp
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -66,7 +66,7 @@ def _erfc_fraction(x, terms=200):
         for k in range(terms, 0, -1):
             f = x + (0.5 * k) / f
         out = _exp_minus_square(x) / (math.sqrt(math.pi) * f)
-    return xp.where(x == xp.inf, 0.0, out)
+    return select(x == xp.inf, 0.0, out)
 
 
 def erf(x, single=False):
@@ -76,7 +76,7 @@ def erf(x, single=False):
     # the series on every element (0 beyond 1.5, so nothing overflows), then the few beyond 1.5 (and
     # NaN) replaced: cheaper than splitting a large array in two and joining it again
     small = a < 1.5
-    out = _erf_series(xp.where(small, x, 0.0), 17 if single else 27)
+    out = _erf_series(select(small, x, 0.0), 17 if single else 27)
     big = ~small
     if big.any():
         out[big] = xp.sign(x[big]) * (1.0 - _erfc_fraction(a[big], 50 if single else 200))
@@ -103,18 +103,18 @@ def erfinv(y):
     with xp.errstate(invalid="ignore", divide="ignore"):
         a = xp.abs(y)
         inside = a < 1
-        t = xp.where(inside, a, 0.5)
+        t = select(inside, a, 0.5)
         x = _winitzki(xp.log((1 - t) * (1 + t)))  # ln(1 - y^2), with 1 - t exact near 1
         tail = t > 0.5
         for _ in range(3):
             # Halley on f(x) = erf(x) - t (or erfc(x) - (1 - t) in the tail): f'' = -2x f'
-            residual = xp.where(tail, -(erfc(x) - (1 - t)), erf(x) - t)
+            residual = select(tail, -(erfc(x) - (1 - t)), erf(x) - t)
             step = residual / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
             x = x - step / (1 + x * step)
         out = xp.sign(y) * x
-        out = xp.where(a == 1, xp.sign(y) * xp.inf, out)
-        out = xp.where((a > 1) | xp.isnan(y), xp.nan, out)
-    return xp.where(y == 0, y, out)  # keeps the sign of -0.0
+        out = select(a == 1, xp.sign(y) * xp.inf, out)
+        out = select((a > 1) | xp.isnan(y), xp.nan, out)
+    return select(y == 0, y, out)  # keeps the sign of -0.0
 
 
 def erfcx(x):
@@ -127,7 +127,7 @@ def erfcx(x):
         f = a.copy()
         for k in range(200, 0, -1):
             f = a + (0.5 * k) / f
-        out[tail] = xp.where(a == xp.inf, 0.0, 1.0 / (math.sqrt(math.pi) * f))
+        out[tail] = select(a == xp.inf, 0.0, 1.0 / (math.sqrt(math.pi) * f))
         b = x[~tail]
         out[~tail] = xp.exp(b * b) * erfc(b)
     return out
@@ -138,14 +138,14 @@ def ndtri(p):
     p = xp.asarray(p, dtype=xp.float64)
     with xp.errstate(invalid="ignore", divide="ignore"):
         lower = p < 0.5
-        q = 2 * xp.where(lower, p, 1 - p)  # exact: 1 - p has no rounding for p >= 0.5
-        safe = xp.where((q > 0) & (q <= 1), q, 0.5)
+        q = 2 * select(lower, p, 1 - p)  # exact: 1 - p has no rounding for p >= 0.5
+        safe = select((q > 0) & (q <= 1), q, 0.5)
         x = _winitzki(xp.log(safe * (2 - safe)))  # a first guess; then Halley on erfc(x) = q (exact residual)
         for _ in range(3):
-            residual = xp.where(safe < 0.5, erfc(x) - safe, -(erf(x) - (1 - safe)))
+            residual = select(safe < 0.5, erfc(x) - safe, -(erf(x) - (1 - safe)))
             step = -residual / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
             x = x - step / (1 + x * step)
-        out = math.sqrt(2.0) * xp.where(lower, -x, x)
-        out = xp.where(q == 0, xp.where(lower, -xp.inf, xp.inf), out)
-        out = xp.where(xp.isnan(p) | (p < 0) | (p > 1), xp.nan, out)
+        out = math.sqrt(2.0) * select(lower, -x, x)
+        out = select(q == 0, select(lower, -xp.inf, xp.inf), out)
+        out = select(xp.isnan(p) | (p < 0) | (p > 1), xp.nan, out)
     return out
