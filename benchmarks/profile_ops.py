@@ -62,32 +62,38 @@ def op_times():
             cls.backward = fn
 
 
-def torch_op_times(step):
-    """torch's self CPU seconds per op over one call of ``step`` (torch.profiler's key_averages).
-    What the profiler's native code prints (kineto's "gpuGetDeviceCount failed" on a machine without
-    a GPU) is silenced."""
+def torch_op_times(step, steps=1):
+    """torch's self CPU seconds per op, per call of ``step`` (averaged over ``steps`` calls;
+    torch.profiler's key_averages). What the profiler's native code prints (kineto's
+    "gpuGetDeviceCount failed" on a machine without a GPU) is silenced."""
     import torch
 
     with harness.quiet_native_stderr():
         with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
-            step()
+            for _ in range(steps):
+                step()
         averages = prof.key_averages()
-    return {e.key: e.self_cpu_time_total / 1e6 for e in averages}
+    return {e.key: e.self_cpu_time_total / 1e6 / steps for e in averages}
 
 
-def step_breakdown(engine_name, step):
-    """{op: seconds} for one call of ``step`` after a warm-up call, plus "(whole step)": the step's
-    own time, unprofiled, so that what the table leaves out (Python between ops) shows."""
+def step_breakdown(engine_name, step, steps=5):
+    """{op: seconds per step}, averaged over ``steps`` profiled calls of ``step`` after a warm-up
+    call, plus "(whole step)": the median unprofiled step, so that what the table leaves out
+    (Python between ops) shows."""
     step()
-    start = time.perf_counter()
-    step()
-    whole = time.perf_counter() - start
+    whole = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        whole.append(time.perf_counter() - start)
     if engine_name == "scratchnet":
         with op_times() as table:
-            step()
+            for _ in range(steps):
+                step()
+        table = {k: v / steps for k, v in table.items()}
     else:
-        table = torch_op_times(step)
-    return {"(whole step)": whole, **table}
+        table = torch_op_times(step, steps)
+    return {"(whole step)": sorted(whole)[len(whole) // 2], **table}
 
 
 def format_breakdown(tables, top=12):

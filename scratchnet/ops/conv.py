@@ -18,6 +18,14 @@ same. The columns' layout, (C, KH, KW) rows by (N, OH, OW) columns, makes every 
 contiguous matrix and leaves the output channel-major, (O, N, OH, OW) in memory, which is the
 layout the next layer's im2col reads without a transpose.
 
+With stride 1 (the common case) the columns are laid out by whole padded rows instead: a tap's
+block is then, for every (channel, sample) plane of the padded input, one contiguous run of it
+shifted by the tap's offset ``i * dilation * Wp + j * dilation`` (Wp the padded width), so each copy
+(and each of col2im's adds) is a long run of memory rather than OH rows of OW elements, which is
+where NumPy's loops spend their time. The GEMMs then compute Wp - OW extra "wrapped" positions per
+output row; the forward drops them, and the backward feeds them zero gradients, which add nothing
+while the values they meet are finite (otherwise the backward takes the compact columns).
+
 Three Functions close the loop, so the backward is differentiable too (second derivatives):
 ``Conv2d`` (x, w -> y), ``ConvInputGrad`` (g, w -> dx) and ``ConvWeightGrad`` (x, g -> dw); each
 one's backward is made of the other two.
@@ -128,18 +136,68 @@ def _grouped(a, groups, split):
     return a.reshape(groups, rows // groups, columns)
 
 
-def _chunked(x_shape, kernel, out_size, dtype):
-    """The batch chunks of a convolution, the positions per sample, and one reusable columns buffer."""
-    c, positions = x_shape[1], out_size[0] * out_size[1]
-    rows = c * kernel[0] * kernel[1]
+def _chunked(x_shape, kernel, positions, dtype):
+    """The batch chunks of a convolution with ``positions`` GEMM columns per sample, and one
+    reusable columns buffer."""
+    rows = x_shape[1] * kernel[0] * kernel[1]
     chunks = batch_chunks(x_shape[0], rows * positions * xp.dtype(dtype).itemsize)
     longest = max((s.stop - s.start for s in chunks), default=0)
-    return chunks, positions, xp.empty(rows * longest * positions, dtype=dtype)
+    return chunks, xp.empty(rows * longest * positions, dtype=dtype)
 
 
 def _columns(chunk, positions):
     """The GEMM columns of a batch chunk: its samples' output positions."""
     return slice(chunk.start * positions, chunk.stop * positions)
+
+
+# --- stride 1: columns by whole padded rows (see the module docstring) ------------------------------
+
+
+def _row_shifted(geometry, channels, kernel, out_channels):
+    """Whether to lay the columns out by rows: stride 1, and enough columns rows (C*KH*KW) per
+    output channel that the long copies they gain outweigh re-laying the output (or its gradient)
+    row by row: measured here, a 32->64 3x3 layer gains 10-20 %, a 1->32 3x3 one loses as much."""
+    return geometry.stride == (1, 1) and channels * kernel[0] * kernel[1] > 2 * out_channels
+
+
+def _shifts(kernel, pitch, geometry):
+    """Where each tap's run starts in a flattened padded plane of row length ``pitch``."""
+    (dh, dw) = geometry.dilation
+    return [i * dh * pitch + j * dw for i in range(kernel[0]) for j in range(kernel[1])]
+
+
+def im2col_rows(xt, kernel, out_size, geometry, out):
+    """Stride-1 columns of the padded, channels-first ``xt`` (C, n, Hp, Wp): shape
+    (C, KH*KW, n, OH*Wp), tap k's block the run of each plane from its shift on; the run's last
+    Wp - OW entries lie past the last output and are zeroed (written into ``out``)."""
+    c, n, hp, wp = xt.shape
+    oh, ow = out_size
+    run = (oh - 1) * wp + ow
+    planes = xt.reshape(c, n, hp * wp)
+    taps_ = kernel[0] * kernel[1]
+    cols = out[: c * taps_ * n * oh * wp].reshape(c, taps_, n, oh * wp)
+    for k, shift in enumerate(_shifts(kernel, wp, geometry)):
+        cols[:, k, :, :run] = planes[:, :, shift : shift + run]
+    cols[:, :, :, run:] = 0
+    return cols
+
+
+def col2im_rows_add(dcols, planes, out_size, kernel, geometry, pitch):
+    """The adjoint of im2col_rows: add tap k's block of ``dcols`` (C, KH*KW, n, OH*Wp) onto each
+    flattened padded plane of ``planes`` (C, n, Hp*Wp) from the tap's shift on."""
+    oh, ow = out_size
+    run = (oh - 1) * pitch + ow
+    for k, shift in enumerate(_shifts(kernel, pitch, geometry)):
+        planes[:, :, shift : shift + run] += dcols[:, k, :, :run]
+
+
+def _wide(grad, chunk, pitch):
+    """A chunk of the output gradient, channels first, each row widened to ``pitch`` with zeros:
+    (O, n, OH, pitch), the layout of im2col_rows's columns."""
+    o, (oh, ow) = grad.shape[1], grad.shape[2:]
+    wide = xp.zeros((o, chunk.stop - chunk.start, oh, pitch), dtype=grad.dtype)
+    wide[..., :ow] = grad[chunk].transpose(1, 0, 2, 3)
+    return wide
 
 
 def conv_forward(x, weight, geometry, out_size=None):
@@ -154,13 +212,23 @@ def conv_forward(x, weight, geometry, out_size=None):
         output_size(h, kh, geometry.stride[0], pt + pb, geometry.dilation[0]),
         output_size(w, kw, geometry.stride[1], pl + pr, geometry.dilation[1]),
     )
-    g = geometry.groups
-    chunks, positions, buffer = _chunked(x.shape, (kh, kw), out_size, x.dtype)
-    y = xp.empty((out_channels, n, *out_size), dtype=x.dtype)  # channel-major, as the GEMM writes it
-    w_rows, y_rows = _grouped(weight, g, 1), y.reshape(g, out_channels // g, n * positions)
+    g, (oh, ow) = geometry.groups, out_size
+    w_rows = _grouped(weight, g, 1)
+    if _row_shifted(geometry, x.shape[1], (kh, kw), out_channels):
+        pitch = w + pl + pr  # GEMM columns per output row
+        chunks, buffer = _chunked(x.shape, (kh, kw), oh * pitch, x.dtype)
+        y = xp.empty((n, out_channels, oh, ow), dtype=x.dtype)
+        for chunk in chunks:
+            cols = im2col_rows(padded_channels_first(x[chunk], geometry.padding), (kh, kw), out_size, geometry, buffer)
+            wide = w_rows @ _grouped(cols, g, 2)  # (G, O/G, n*OH*Wp): the wrapped positions dropped here
+            y[chunk] = wide.reshape(out_channels, chunk.stop - chunk.start, oh, pitch)[..., :ow].transpose(1, 0, 2, 3)
+        return y
+    chunks, buffer = _chunked(x.shape, (kh, kw), oh * ow, x.dtype)
+    y = xp.empty((out_channels, n, oh, ow), dtype=x.dtype)  # channel-major, as the GEMM writes it
+    y_rows = y.reshape(g, out_channels // g, n * oh * ow)
     for chunk in chunks:
         cols = im2col(x[chunk], (kh, kw), out_size, geometry, out=buffer)
-        y_rows[:, :, _columns(chunk, positions)] = w_rows @ _grouped(cols, g, 3)  # (G, O/G, n*OH*OW)
+        y_rows[:, :, _columns(chunk, oh * ow)] = w_rows @ _grouped(cols, g, 3)  # (G, O/G, n*OH*OW)
     return y.transpose(1, 0, 2, 3)
 
 
@@ -169,23 +237,41 @@ def conv_input_grad(grad, weight, x_shape, geometry):
     n, c, h, w = x_shape
     (pt, pb), (pl, pr) = geometry.padding
     g, kernel, out_size = geometry.groups, weight.shape[2:], grad.shape[2:]
-    g_rows = _grouped(xp.ascontiguousarray(grad.transpose(1, 0, 2, 3)), g, 1)  # (G, O/G, N*OH*OW)
     w_t = _grouped(weight, g, 1).transpose(0, 2, 1)  # (G, C/G*KH*KW, O/G)
-    chunks, positions, _ = _chunked(x_shape, kernel, out_size, grad.dtype)
-    xt = xp.zeros((c, n, h + pt + pb, w + pl + pr), dtype=grad.dtype)
-    for chunk in chunks:
-        g_chunk = g_rows[:, :, _columns(chunk, positions)]
-        dcols = w_t @ g_chunk  # (G, C/G*KH*KW, n*OH*OW)
-        col2im_add(dcols.reshape(c, *kernel, chunk.stop - chunk.start, *out_size), xt[:, chunk], geometry)
+    hp, wp = h + pt + pb, w + pl + pr
+    xt = xp.zeros((c, n, hp, wp), dtype=grad.dtype)
+    taps_ = kernel[0] * kernel[1]
+    if _row_shifted(geometry, c, kernel, weight.shape[0]) and xp.isfinite(weight).all():  # (the wrapped positions then add exact zeros)
+        chunks, _ = _chunked(x_shape, kernel, out_size[0] * wp, grad.dtype)
+        planes = xt.reshape(c, n, hp * wp)
+        for chunk in chunks:
+            dcols = w_t @ _grouped(_wide(grad, chunk, wp), g, 1)  # (G, C/G*KH*KW, n*OH*Wp)
+            dcols = dcols.reshape(c, taps_, chunk.stop - chunk.start, out_size[0] * wp)
+            col2im_rows_add(dcols, planes[:, chunk], out_size, kernel, geometry, wp)
+    else:
+        positions = out_size[0] * out_size[1]
+        g_rows = _grouped(xp.ascontiguousarray(grad.transpose(1, 0, 2, 3)), g, 1)  # (G, O/G, N*OH*OW)
+        chunks, _ = _chunked(x_shape, kernel, positions, grad.dtype)
+        for chunk in chunks:
+            dcols = w_t @ g_rows[:, :, _columns(chunk, positions)]  # (G, C/G*KH*KW, n*OH*OW)
+            col2im_add(dcols.reshape(c, *kernel, chunk.stop - chunk.start, *out_size), xt[:, chunk], geometry)
     return xt[:, :, pt : pt + h, pl : pl + w].transpose(1, 0, 2, 3)
 
 
 def conv_weight_grad(x, grad, weight_shape, geometry):
     """dL/dw = grad @ cols^T, summed over the batch chunks: (O, C/G, KH, KW)."""
     g, kernel, out_size = geometry.groups, weight_shape[2:], grad.shape[2:]
-    g_rows = _grouped(xp.ascontiguousarray(grad.transpose(1, 0, 2, 3)), g, 1)  # (G, O/G, N*OH*OW)
-    chunks, positions, buffer = _chunked(x.shape, kernel, out_size, x.dtype)
     dw = xp.zeros((g, weight_shape[0] // g, int(xp.prod(weight_shape[1:]))), dtype=grad.dtype)
+    if _row_shifted(geometry, x.shape[1], kernel, weight_shape[0]) and xp.isfinite(x).all():  # (the wrapped positions then add exact zeros)
+        wp = x.shape[3] + sum(geometry.padding[1])
+        chunks, buffer = _chunked(x.shape, kernel, out_size[0] * wp, x.dtype)
+        for chunk in chunks:
+            cols = im2col_rows(padded_channels_first(x[chunk], geometry.padding), kernel, out_size, geometry, buffer)
+            dw += _grouped(_wide(grad, chunk, wp), g, 1) @ _grouped(cols, g, 2).transpose(0, 2, 1)
+        return dw.reshape(weight_shape)
+    positions = out_size[0] * out_size[1]
+    g_rows = _grouped(xp.ascontiguousarray(grad.transpose(1, 0, 2, 3)), g, 1)  # (G, O/G, N*OH*OW)
+    chunks, buffer = _chunked(x.shape, kernel, positions, x.dtype)
     for chunk in chunks:
         cols = im2col(x[chunk], kernel, out_size, geometry, out=buffer)
         dw += g_rows[:, :, _columns(chunk, positions)] @ _grouped(cols, g, 3).transpose(0, 2, 1)  # (G, O/G, C/G*KH*KW)
