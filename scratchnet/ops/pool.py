@@ -109,6 +109,28 @@ def _overlap(kernel, geometry):
 # --- max ---------------------------------------------------------------------------------------
 
 
+def _running_max(windows, real, nan):
+    """The maximum over the taps' windows and which tap won each (int16), torch's way: strictly
+    greater wins, so the first maximum; with ``nan``, a NaN wins over anything (the last NaN);
+    padding (``real`` False) never wins while the window has an element of x."""
+    out = windows[0].copy(order="K")
+    arg = xp.zeros_like(out, dtype=xp.int16)
+    better, step = xp.empty_like(out, dtype=bool), xp.empty_like(out, dtype=xp.int16)
+    on_pad = None if real is None else xp.broadcast_to(~real[0], out.shape).copy()
+    for k, window in enumerate(windows[1:], 1):
+        xp.greater(window, out, out=better)
+        if nan:
+            better |= xp.isnan(window)
+        if on_pad is not None:  # padding never wins: any element of x beats it, even an equal one
+            better |= on_pad & real[k]
+            on_pad &= ~better
+        xp.maximum(out, window, out=out)
+        # arg = where(better, k, arg) in two passes: taps come in order, so arg < k everywhere
+        xp.multiply(better, xp.int16(k), out=step)
+        xp.maximum(arg, step, out=arg)
+    return out, arg
+
+
 def _real_taps(in_shape, kernel, out_size, geometry):
     """(taps, OH, OW): whether tap k of each window reads an element of x (not padding); None
     without padding."""
@@ -127,21 +149,9 @@ class MaxPool2d(Function):
         xpad = _padded(x, geometry, -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min)
         windows = [xpad[:, :, rows, cols] for rows, cols in taps(kernel, out_size, geometry)]
         real = _real_taps(x.shape, kernel, out_size, geometry)  # per tap, which windows it reads inside x
-        out = windows[0].copy(order="K")
-        arg = xp.zeros_like(out, dtype=xp.int16)  # which tap won each window
-        better, step = xp.empty_like(out, dtype=bool), xp.empty_like(out, dtype=xp.int16)
-        on_pad = None if real is None else xp.broadcast_to(~real[0], out.shape).copy()
-        for k, window in enumerate(windows[1:], 1):
-            xp.greater(window, out, out=better)  # strict: the first maximum wins, as torch,
-            if window.dtype.kind == "f":  # and a NaN wins over anything (the last NaN, as torch)
-                better |= xp.isnan(window)
-            if on_pad is not None:  # padding never wins: any element of x beats it, even an equal one
-                better |= on_pad & real[k]
-                on_pad &= ~better
-            xp.maximum(out, window, out=out)
-            xp.subtract(k, arg, out=step)  # arg = where(better, k, arg), without a masked copy
-            xp.multiply(step, better, out=step)
-            xp.add(arg, step, out=arg)
+        out, arg = _running_max(windows, real, nan=False)
+        if x.dtype.kind == "f" and xp.isnan(out).any():  # (a NaN anywhere in a window reaches its max)
+            out, arg = _running_max(windows, real, nan=True)
         ctx.arg, ctx.kernel, ctx.geometry, ctx.in_shape = arg, kernel, geometry, x.shape
         return out
 
