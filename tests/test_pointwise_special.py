@@ -189,3 +189,19 @@ def test_special_module_at_special_values(name):
     (g,) = scratchnet.autograd.grad(ours.sum(), [x])
     (h,) = torch.autograd.grad(theirs.sum(), [t])
     same(g, h, f"gradient of special.{name}", rtol=1e-10, atol=1e-15)
+
+
+def test_single_precision_erf_stays_within_1e9_of_the_float64_one():
+    """GELU's float32 path (scratchnet/ops/_special.py's fitted polynomials) against the float64
+    series and continued fraction, on a dense grid through both pieces and past 4, and specials."""
+    from scratchnet.ops import _special
+
+    x = np.concatenate([np.linspace(-7, 7, 400001), [np.nan, np.inf, -np.inf, 0.0, -0.0, 5e-324, 2.0, -2.0, 4.0, np.nextafter(4.0, 0)]])
+    single, double = _special.erf(x, single=True), _special.erf(x)
+    assert np.array_equal(np.isnan(single), np.isnan(double))
+    finite = ~np.isnan(double)
+    assert np.max(np.abs(single[finite] - double[finite])) < 1e-9 * 16  # beyond 4: +-1, erfc(4) = 1.5e-8 below float32's half ulp
+    inner = np.abs(x) < 4
+    assert np.max(np.abs(single[inner] - double[inner])) < 1e-9
+    assert np.signbit(_special.erf(np.array([-0.0]), single=True)).all()
+    np.testing.assert_allclose(single.astype(np.float32), double.astype(np.float32), rtol=0, atol=6e-8)  # at most one float32 ulp

@@ -206,9 +206,12 @@ def _softmax_array(x, dim, log=False):
         return x.copy()
     axis = dim if x.ndim else None
     with xp.errstate(invalid="ignore", divide="ignore"):
-        shifted = x - x.max(axis=axis, keepdims=True)
-        total = xp.exp(shifted).sum(axis=axis, keepdims=True)
-        return shifted - xp.log(total) if log else xp.exp(shifted) / total
+        shifted = xp.asarray(x - x.max(axis=axis, keepdims=True))  # (a 0-d x gives a NumPy scalar)
+        if log:
+            return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+        e = xp.exp(shifted, out=shifted)  # (shifted is new: exp in place, computed once)
+        e /= e.sum(axis=axis, keepdims=True)
+        return e
 
 
 def _softmax_dim(input, dim, name):
