@@ -180,6 +180,9 @@ class Function:
     is_view = False
     #: True for ops whose forward writes into their first input's memory and returns it (CopySlices).
     writes_input = False
+    #: True for basic indexing (``GetItemBasic``: ctx.in_shape, ctx.index), whose gradient the
+    #: backward walk adds straight into the base's (``run_backward``'s deliver_slice).
+    _slice_of_base = False
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -427,12 +430,45 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
         if t.grad_fn is not None:
             wanted.setdefault(t.grad_fn, []).append(t)
 
-    def deliver(t, fn, g):
+    # Summing a tensor's gradients over its uses: the second use makes a new array (the first may
+    # be shared: Add's backward hands one gradient to both inputs); later uses add into that one
+    # in place, as does a slice's gradient (below). ``owned``: the sums this walk made itself.
+    owned = set()
+
+    def summed(t, fn):
         if fn is not None:
-            pending[fn] = g if fn not in pending else pending[fn] + g
+            return pending.get(fn)
+        prev = leaf_grads.get(id(t))
+        return None if prev is None else prev[1]
+
+    def store(t, fn, g):
+        if fn is not None:
+            pending[fn] = g
         else:
-            prev = leaf_grads.get(id(t))
-            leaf_grads[id(t)] = (t, g if prev is None else prev[1] + g)
+            leaf_grads[id(t)] = (t, g)
+
+    def deliver(t, fn, g):
+        prev = summed(t, fn)
+        if prev is None:
+            store(t, fn, g)
+        elif not create_graph and (fn or id(t)) in owned and prev.array.shape == g.array.shape and prev.array.dtype == g.array.dtype:
+            prev.array += g.array
+        else:
+            store(t, fn, prev + g)
+            if not create_graph:
+                owned.add(fn or id(t))
+
+    def deliver_slice(node, g):
+        """A view's gradient (x[basic index], unbind, split, ...) added straight into its base's
+        sum: without this, each of T slices would make a base-sized array of zeros to sum."""
+        t, fn = node.inputs[0], node.edges[0]
+        prev = summed(t, fn)
+        if prev is None or (fn or id(t)) not in owned or prev.array.dtype != t.array.dtype:
+            base = xp.zeros(node.in_shape, dtype=t.array.dtype) if prev is None else xp.array(prev.array, dtype=t.array.dtype, copy=True)
+            prev = Tensor._make(base)
+            store(t, fn, prev)
+            owned.add(fn or id(t))
+        prev.array[node.index] += g.array
 
     hooks = tuple(hooks) + tuple(BACKWARD_HOOKS)
     with set_grad_enabled(create_graph):
@@ -453,6 +489,11 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
             kept = node._retained() if node._retained is not None else None
             if kept is not None and inputs is None:
                 kept.grad = grad if create_graph else grad.detach()
+            if node._slice_of_base and not create_graph and not hooks and node.needs_input_grad[0]:
+                deliver_slice(node, grad)
+                if not retain_graph:
+                    node._release()
+                continue
             grads = node.backward(grad)
             if not isinstance(grads, tuple):
                 grads = (grads,)

@@ -254,3 +254,51 @@ def test_repr_and_attributes():
     a = sn.randn(3)
     sn.manual_seed(5)
     assert a.tolist() == sn.randn(3).tolist()
+
+
+# --- slices' gradients added straight into their base's (run_backward's deliver_slice) ------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SLICES = [lambda t: t[0], lambda t: t[1:3], lambda t: t[:, 1], lambda t: t[..., ::2], lambda t: t[-1, None],
+           lambda t: t.unbind(0)[1], lambda t: t.split(2)[0], lambda t: t.chunk(2, dim=1)[1], lambda t: t[0][1:]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_SLICES) - 1), st.floats(-3, 3, allow_nan=False)), min_size=1, max_size=6),
+       st.sampled_from(["float32", "float64"]), st.booleans(), st.booleans(), st.integers(0, 2**32 - 1))
+def test_gradients_through_many_slices_match_torch(uses, dtype, through_op, twice, seed):
+    """Slices of one tensor (overlapping, repeated, slices of slices, of a leaf or of an op's
+    result), each scaled and summed; also a leaf used directly besides its slices, and two
+    backward passes accumulating into .grad."""
+    import torch
+
+    data = np.random.default_rng(seed).standard_normal((4, 3, 4)).astype(dtype)
+
+    def run(lib, x):
+        base = x * 2 if through_op else x
+        total = (base * 0.5).sum()
+        for k, scale in uses:
+            total = total + (_SLICES[k](base) * scale).sum()
+        return total
+
+    ours, theirs = sn.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    for _ in range(2 if twice else 1):
+        run(sn, ours).backward()
+        run(torch, theirs).backward()
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-6, atol=1e-6)
+    assert ours.grad.dtype == ours.dtype
+
+
+def test_slice_gradients_keep_create_graph_and_hooks():
+    """With create_graph (a graph of the gradient is wanted) and with a hook on the base, slices take
+    the ordinary backward: second derivatives and hooks see what they would."""
+    x = sn.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * x
+    seen = []
+    y.register_hook(lambda g: seen.append(g.tolist()))
+    (g,) = sn.autograd.grad((y[0] + y[1:].sum()) * 1.0, x, create_graph=True)
+    assert g.tolist() == [2.0, 4.0, 6.0] and seen == [[1.0, 1.0, 1.0]]
+    (gg,) = sn.autograd.grad(g.sum(), x)
+    assert gg.tolist() == [2.0, 2.0, 2.0]

@@ -215,6 +215,7 @@ class GetItemBasic(Function):
     """``x[ints, slices, None, ...]``: a view of x's memory; backward puts the gradient back."""
 
     is_view = True
+    _slice_of_base = True  # (without create_graph, the walk does this backward in place)
 
     def forward(ctx, x, index, name):
         ctx.in_shape, ctx.index, ctx.backward_name = x.shape, index, name
