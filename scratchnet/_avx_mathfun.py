@@ -12,7 +12,7 @@ True
 """
 
 from ._fma import fma32
-from .backend import select, xp
+from .backend import fast_where, xp
 
 f32 = xp.float32
 
@@ -36,7 +36,7 @@ def log_ps(x):
     x = ((bits & xp.uint32(~0x7F800000 & 0xFFFFFFFF)) | xp.uint32(0x3F000000)).view(f32)  # mantissa in [0.5, 1)
     small = x < _SQRTHF
     e = e - small.astype(f32)
-    x = (x - f32(1)) + select(small, x, f32(0))
+    x = (x - f32(1)) + fast_where(small, x, f32(0))
     z = x * x
     y = xp.full_like(x, f32(_LOG_P[0]))
     for p in _LOG_P[1:]:
@@ -45,7 +45,7 @@ def log_ps(x):
     y = fma32(y, z, e * _LOG_Q1)
     y = fma32(-z, f32(0.5), y)
     x = fma32(e, _LOG_Q2, x + y)
-    return select(invalid, f32(xp.nan), x)
+    return fast_where(invalid, f32(xp.nan), x)
 
 
 def sincos_ps(x):
@@ -72,6 +72,6 @@ def sincos_ps(x):
     s = fma32(s, z, _SINCOF[2])
     s = s * z
     s = fma32(s, x, x)
-    sin = select(poly, s, c)
-    cos = select(poly, c, s)
-    return select(sign_sin, -sin, sin), select(sign_cos, -cos, cos)
+    sin = fast_where(poly, s, c)
+    cos = fast_where(poly, c, s)
+    return fast_where(sign_sin, -sin, sin), fast_where(sign_cos, -cos, cos)

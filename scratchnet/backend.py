@@ -17,14 +17,14 @@ SUPPORTED_DTYPES = tuple(
 )
 FLOAT_DTYPES = (xp.dtype("float32"), xp.dtype("float64"))
 
-#: Unsigned integers of each item size: the bit patterns :func:`select` blends.
+#: Unsigned integers of each item size: the bit patterns :func:`fast_where` blends.
 _BITS = {1: xp.uint8, 2: xp.uint16, 4: xp.uint32, 8: xp.uint64}
 
-#: Below this many elements :func:`select` leaves the choice to ``xp.where`` (no gain to have).
-SELECT_MIN_SIZE = 2048
+#: Below this many elements :func:`fast_where` leaves the choice to ``xp.where`` (no gain to have).
+FAST_WHERE_MIN_SIZE = 2048
 
 
-def select(condition, x, y):
+def fast_where(condition, x, y):
     """``xp.where(condition, x, y)`` (arrays or numbers, broadcast), without branches.
 
     NumPy's ``where`` takes a branch per element; with an unpredictable mask (a ReLU's, half its
@@ -33,14 +33,14 @@ def select(condition, x, y):
     on the values' bits. The bits are copied exactly (NaN payloads, signed zeros), as ``where``.
 
     >>> import numpy as np
-    >>> select(np.array([True, False]), np.array([1.5, -0.0]), np.array(0.0)).tolist()
+    >>> fast_where(np.array([True, False]), np.array([1.5, -0.0]), np.array(0.0)).tolist()
     [1.5, 0.0]
     """
     shape = xp.broadcast_shapes(xp.shape(condition), xp.shape(x), xp.shape(y))
     size = 1
     for n in shape:
         size *= n
-    if size < SELECT_MIN_SIZE:
+    if size < FAST_WHERE_MIN_SIZE:
         return xp.where(condition, x, y)
     dtype = xp.result_type(x, y)  # Python numbers are weak, as in where
     if dtype.kind not in "fiub" or dtype.itemsize not in _BITS:

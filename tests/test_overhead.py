@@ -67,12 +67,12 @@ def test_an_out_of_range_long_tensor_index_raises_torch_s_error():
         sn.ones(4)[sn.tensor([-5])]
 
 
-# --- backend.select: NumPy's where without branches -------------------------------------------
+# --- backend.fast_where: NumPy's where without branches -------------------------------------------
 
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from scratchnet.backend import SELECT_MIN_SIZE, select  # noqa: E402
+from scratchnet.backend import FAST_WHERE_MIN_SIZE, fast_where  # noqa: E402
 
 _SPECIAL = [math.nan, -math.nan, math.inf, -math.inf, 0.0, -0.0, 5e-324, 1e-40, 3e38, -1.5, 2.0]
 _SHAPES = [((64, 40), (64, 40), (64, 40)), ((64, 40), (64, 40), ()), ((64, 1), (1, 40), (64, 40)),
@@ -89,7 +89,7 @@ def _values(rng, shape, dtype):
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(DTYPES), st.sampled_from(_SHAPES), st.integers(0, 2**32 - 1),
        st.sampled_from([None, 0.0, -0.0, 0, 1, 2.5, math.nan, True]), st.booleans(), st.booleans())
-def test_select_is_where_bit_for_bit(dtype, shapes, seed, number, number_first, transposed):
+def test_fast_where_is_where_bit_for_bit(dtype, shapes, seed, number, number_first, transposed):
     """Every dtype, special values, signed zeros, broadcasting, Python numbers on either side,
     non-bool masks, transposed (non-C-contiguous) operands: the same bits, dtype, shape, layout."""
     rng = np.random.default_rng(seed)
@@ -106,10 +106,10 @@ def test_select_is_where_bit_for_bit(dtype, shapes, seed, number, number_first, 
         expected = np.where(cond, x, y)
     except Exception as e:  # an overflowing number: the same exception
         with pytest.raises(type(e)):
-            select(cond, x, y)
+            fast_where(cond, x, y)
         return
-    got = select(cond, x, y)
+    got = fast_where(cond, x, y)
     assert got.dtype == expected.dtype and got.shape == expected.shape
     assert got.tobytes() == expected.tobytes() and (cond == kept).all()
-    if got.size >= SELECT_MIN_SIZE:
+    if got.size >= FAST_WHERE_MIN_SIZE:
         assert got.strides == expected.strides

@@ -22,7 +22,7 @@ Masks: ``key_padding_mask`` (N, S) marks keys to ignore (True = ignore, or a flo
 import math
 
 from .. import creation
-from ..backend import select, xp
+from ..backend import fast_where, xp
 from ..ops.activation import softmax
 from ..ops.attention import scaled_dot_product_attention
 from ..ops.layers import linear, pad
@@ -43,7 +43,7 @@ def _canonical_mask(mask, name, dtype):
     if mask is None:
         return None
     if mask.dtype == bool_:
-        return Tensor._make(select(mask.array, -xp.inf, 0.0).astype(dtype))
+        return Tensor._make(fast_where(mask.array, -xp.inf, 0.0).astype(dtype))
     if mask.dtype.kind != "f":
         raise AssertionError(f"only bool and floating types of {name} are supported")
     return mask

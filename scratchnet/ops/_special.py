@@ -24,7 +24,7 @@ Each works elementwise on a float64 array; NaN propagates, and the limits at +-i
 
 import math
 
-from ..backend import select, xp
+from ..backend import fast_where, xp
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
@@ -66,7 +66,7 @@ def _erfc_fraction(x, terms=200):
         for k in range(terms, 0, -1):
             f = x + (0.5 * k) / f
         out = _exp_minus_square(x) / (math.sqrt(math.pi) * f)
-    return select(x == xp.inf, 0.0, out)
+    return fast_where(x == xp.inf, 0.0, out)
 
 
 def _horner(u, coefficients):
@@ -95,7 +95,7 @@ def _single_fits():
 
         def ratio(t):  # erf(sqrt t) / sqrt t, with its limit 2/sqrt(pi) at t = 0
             r = xp.sqrt(t)
-            return select(r > 0, erf(r) / xp.where(r > 0, r, 1.0), _TWO_OVER_SQRT_PI)
+            return fast_where(r > 0, erf(r) / xp.where(r > 0, r, 1.0), _TWO_OVER_SQRT_PI)
 
         inner = Chebyshev.interpolate(ratio, 10, domain=[0.0, 4.0])
         outer = Chebyshev.interpolate(lambda a: 1.0 - erf(a), 12, domain=[2.0, 4.0])
@@ -109,7 +109,7 @@ def _erf_single(x):
     inner, outer = _single_fits()
     a = xp.abs(x)
     small = a < 2.0  # NaN is not: it takes the other branch, where sign(NaN) = NaN
-    xs = select(small, x, 0.0)
+    xs = fast_where(small, x, 0.0)
     u = xs * xs
     u *= 0.5
     u -= 1.0
@@ -119,7 +119,7 @@ def _erf_single(x):
     if big.size:
         ab = a.reshape(-1)[big]
         tail = 1.0 - _horner(xp.minimum(ab, 4.0) - 3.0, outer)
-        out.reshape(-1)[big] = xp.sign(x.reshape(-1)[big]) * select(ab < 4.0, tail, 1.0)
+        out.reshape(-1)[big] = xp.sign(x.reshape(-1)[big]) * fast_where(ab < 4.0, tail, 1.0)
     return out
 
 
@@ -133,7 +133,7 @@ def erf(x, single=False):
     # the series on every element (0 beyond 1.5, so nothing overflows), then the few beyond 1.5 (and
     # NaN) replaced: cheaper than splitting a large array in two and joining it again
     small = a < 1.5
-    out = _erf_series(select(small, x, 0.0))
+    out = _erf_series(fast_where(small, x, 0.0))
     big = ~small
     if big.any():
         out[big] = xp.sign(x[big]) * (1.0 - _erfc_fraction(a[big]))
@@ -160,18 +160,18 @@ def erfinv(y):
     with xp.errstate(invalid="ignore", divide="ignore"):
         a = xp.abs(y)
         inside = a < 1
-        t = select(inside, a, 0.5)
+        t = fast_where(inside, a, 0.5)
         x = _winitzki(xp.log((1 - t) * (1 + t)))  # ln(1 - y^2), with 1 - t exact near 1
         tail = t > 0.5
         for _ in range(3):
             # Halley on f(x) = erf(x) - t (or erfc(x) - (1 - t) in the tail): f'' = -2x f'
-            residual = select(tail, -(erfc(x) - (1 - t)), erf(x) - t)
+            residual = fast_where(tail, -(erfc(x) - (1 - t)), erf(x) - t)
             step = residual / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
             x = x - step / (1 + x * step)
         out = xp.sign(y) * x
-        out = select(a == 1, xp.sign(y) * xp.inf, out)
-        out = select((a > 1) | xp.isnan(y), xp.nan, out)
-    return select(y == 0, y, out)  # keeps the sign of -0.0
+        out = fast_where(a == 1, xp.sign(y) * xp.inf, out)
+        out = fast_where((a > 1) | xp.isnan(y), xp.nan, out)
+    return fast_where(y == 0, y, out)  # keeps the sign of -0.0
 
 
 def erfcx(x):
@@ -184,7 +184,7 @@ def erfcx(x):
         f = a.copy()
         for k in range(200, 0, -1):
             f = a + (0.5 * k) / f
-        out[tail] = select(a == xp.inf, 0.0, 1.0 / (math.sqrt(math.pi) * f))
+        out[tail] = fast_where(a == xp.inf, 0.0, 1.0 / (math.sqrt(math.pi) * f))
         b = x[~tail]
         out[~tail] = xp.exp(b * b) * erfc(b)
     return out
@@ -195,14 +195,14 @@ def ndtri(p):
     p = xp.asarray(p, dtype=xp.float64)
     with xp.errstate(invalid="ignore", divide="ignore"):
         lower = p < 0.5
-        q = 2 * select(lower, p, 1 - p)  # exact: 1 - p has no rounding for p >= 0.5
-        safe = select((q > 0) & (q <= 1), q, 0.5)
+        q = 2 * fast_where(lower, p, 1 - p)  # exact: 1 - p has no rounding for p >= 0.5
+        safe = fast_where((q > 0) & (q <= 1), q, 0.5)
         x = _winitzki(xp.log(safe * (2 - safe)))  # a first guess; then Halley on erfc(x) = q (exact residual)
         for _ in range(3):
-            residual = select(safe < 0.5, erfc(x) - safe, -(erf(x) - (1 - safe)))
+            residual = fast_where(safe < 0.5, erfc(x) - safe, -(erf(x) - (1 - safe)))
             step = -residual / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
             x = x - step / (1 + x * step)
-        out = math.sqrt(2.0) * select(lower, -x, x)
-        out = select(q == 0, select(lower, -xp.inf, xp.inf), out)
-        out = select(xp.isnan(p) | (p < 0) | (p > 1), xp.nan, out)
+        out = math.sqrt(2.0) * fast_where(lower, -x, x)
+        out = fast_where(q == 0, fast_where(lower, -xp.inf, xp.inf), out)
+        out = fast_where(xp.isnan(p) | (p < 0) | (p > 1), xp.nan, out)
     return out

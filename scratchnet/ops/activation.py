@@ -13,7 +13,7 @@ tensor([0., 0., 2.], grad_fn=<ReluBackward0>)
 
 import math
 
-from ..backend import select, xp
+from ..backend import fast_where, xp
 from ..tensor import Function, Tensor, _wrap_dim, is_grad_enabled
 from . import _special
 from .math import floating, not_implemented, refuse, where
@@ -57,7 +57,7 @@ class LeakyRelu(Function):
     def forward(ctx, x, negative_slope):
         ctx.save_for_backward(x)
         ctx.negative_slope = negative_slope
-        return select(x > 0, x, x * negative_slope)
+        return fast_where(x > 0, x, x * negative_slope)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -109,7 +109,7 @@ class LeakyReluOfOutput(LeakyRelu):
     backward_name = "LeakyReluBackward1"
 
     def forward(ctx, x, negative_slope):
-        out = select(x > 0, x, x * negative_slope)
+        out = fast_where(x > 0, x, x * negative_slope)
         ctx.save_for_backward(out)
         ctx.negative_slope = negative_slope
         return out

@@ -18,7 +18,7 @@ tensor([[1, 2, 1, 2],
 
 import builtins
 
-from ..backend import select, xp
+from ..backend import fast_where, xp
 from ..tensor import Function, Tensor, _wrap_dim, int64
 from . import shape as _shape
 
@@ -410,7 +410,7 @@ class Tril(Function):
 
     def forward(ctx, x, diagonal):
         ctx.diagonal = diagonal
-        return select(_triangle_mask(x.shape, diagonal, type(ctx).upper), x, xp.zeros((), x.dtype))
+        return fast_where(_triangle_mask(x.shape, diagonal, type(ctx).upper), x, xp.zeros((), x.dtype))
 
     def backward(ctx, grad):
         return type(ctx).apply(grad, diagonal=ctx.diagonal)

@@ -20,13 +20,13 @@ dQ = dscores K * scale, dK = dscores^T Q * scale, dV = W^T dout.
 
 import math
 
-from ..backend import FLOAT_DTYPES, select, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..tensor import Function, Tensor, bool_
 
 
 def _neg_inf_where_not(mask, dtype):
     """A bool mask (True = attend) as an additive float mask: 0 where True, -inf where False."""
-    return Tensor._make(select(mask.array, 0.0, -xp.inf).astype(dtype))
+    return Tensor._make(fast_where(mask.array, 0.0, -xp.inf).astype(dtype))
 
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
@@ -91,9 +91,9 @@ class SafeSoftmax(Function):
             return out
         dead = xp.isneginf(x).all(axis=-1, keepdims=True)
         with xp.errstate(invalid="ignore"):
-            shifted = x - xp.max(select(dead, 0, x), axis=-1, keepdims=True)
-            e = xp.exp(select(dead, 0, shifted))
-            out = select(dead, 0, e / e.sum(axis=-1, keepdims=True)).astype(x.dtype, copy=False)
+            shifted = x - xp.max(fast_where(dead, 0, x), axis=-1, keepdims=True)
+            e = xp.exp(fast_where(dead, 0, shifted))
+            out = fast_where(dead, 0, e / e.sum(axis=-1, keepdims=True)).astype(x.dtype, copy=False)
         ctx.save_for_backward(out)  # the output itself: the backward is differentiable again through it
         return out
 

@@ -19,7 +19,7 @@ tensor([ True, False])
 (tensor([-4,  3]), tensor([1, 1]), tensor([-1,  1]))
 """
 
-from ..backend import select, xp
+from ..backend import fast_where, xp
 from ..dtypes import is_scalar
 from ..tensor import Function, Tensor, bool_
 from .math import Log1p, floating, logical_xor, not_implemented, operands
@@ -89,7 +89,7 @@ def bitwise_left_shift(input, other):
     bits, shift = a.dtype.itemsize * 8, b.array
     outside = (shift < 0) | (shift >= bits)
     out = xp.left_shift(a.array, xp.clip(shift, 0, bits - 1).astype(a.dtype))
-    return Tensor._make(select(outside, xp.zeros((), a.dtype), out))
+    return Tensor._make(fast_where(outside, xp.zeros((), a.dtype), out))
 
 
 def bitwise_right_shift(input, other):
@@ -98,8 +98,8 @@ def bitwise_right_shift(input, other):
     bits, shift = a.dtype.itemsize * 8, b.array
     outside = (shift < 0) | (shift >= bits)
     out = xp.right_shift(a.array, xp.clip(shift, 0, bits - 1).astype(a.dtype))
-    filled = select(a.array < 0, -1, 0).astype(a.dtype) if a.dtype.kind == "i" else xp.zeros_like(a.array)
-    return Tensor._make(select(outside, filled, out))
+    filled = fast_where(a.array < 0, -1, 0).astype(a.dtype) if a.dtype.kind == "i" else xp.zeros_like(a.array)
+    return Tensor._make(fast_where(outside, filled, out))
 
 
 # --- rounded division --------------------------------------------------------------------------

@@ -17,7 +17,7 @@ tensor([[0., 0.],
 
 import builtins
 
-from ..backend import FLOAT_DTYPES, select, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..dtypes import fill_scalar
 from ..tensor import Function, Tensor, _wrap_dim, bool_, int32, int64, is_grad_enabled
 from .scatter import _1d, _embed, _in_range, _index, _name, broadcast_shapes
@@ -290,7 +290,7 @@ def _mask(mask, op):
 class MaskedFill(Function):
     def forward(ctx, x, value, mask):
         ctx.mask = mask
-        return select(mask, value, x).astype(x.dtype)
+        return fast_where(mask, value, x).astype(x.dtype)
 
     def backward(ctx, grad):
         zero = Tensor._make(xp.zeros((), grad.dtype))

@@ -12,7 +12,7 @@ derivatives, follow from those); pad is a Function whose backward is pad with th
 import builtins
 import warnings
 
-from ..backend import select, xp
+from ..backend import fast_where, xp
 from ..dtypes import torch_name
 from ._promote import not_implemented
 from ..tensor import Function, Tensor, is_grad_enabled, no_grad
@@ -407,7 +407,7 @@ def _source_index(n, before, after, mode):
     i = xp.arange(-before, n + after)
     if mode == "reflect":
         i = xp.abs(i)
-        return select(i >= n, 2 * (n - 1) - i, i)
+        return fast_where(i >= n, 2 * (n - 1) - i, i)
     return xp.clip(i, 0, n - 1)
 
 

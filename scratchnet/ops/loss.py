@@ -12,7 +12,7 @@ shape with only a warning, scratchnet raises: a silently broadcast loss is a wro
 0.241311
 """
 
-from ..backend import FLOAT_DTYPES, select, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..dtypes import can_cast, torch_name
 from ..tensor import Function, Tensor, broadcast_shapes, int64, result_type
 from ..dtypes import uint8
@@ -103,7 +103,7 @@ class SmoothL1Loss(Function):
         ctx.save_for_backward(x, y)
         with xp.errstate(over="ignore", invalid="ignore"):
             z = xp.abs(x - y)
-            return _reduce_array(select(z < beta, 0.5 * z * z / beta, z - 0.5 * beta).astype(x.dtype), reduction)
+            return _reduce_array(fast_where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta).astype(x.dtype), reduction)
 
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
@@ -125,7 +125,7 @@ class HuberLoss(Function):
         ctx.save_for_backward(x, y)
         with xp.errstate(over="ignore", invalid="ignore"):
             z = xp.abs(x - y)
-            return _reduce_array(select(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(x.dtype), reduction)
+            return _reduce_array(fast_where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(x.dtype), reduction)
 
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
@@ -397,7 +397,7 @@ def _class_mask(input, target, ignore_index, name):
     if bad.size and (bad.min() < 0 or bad.max() >= classes):
         culprit = int(bad.max() if bad.max() >= classes else bad.min())
         raise IndexError(f"{name}: Target {culprit} is out of bounds (classes 0..{classes - 1})")
-    safe = select(keep, labels, 0)
+    safe = fast_where(keep, labels, 0)
     onehot = (safe[..., None] == xp.arange(classes)) & keep[..., None]  # (N, d1, ..., C)
     onehot = xp.moveaxis(onehot, -1, 1) if input.ndim > 1 else onehot
     return Tensor._make(onehot.astype(input.dtype)), keep

@@ -17,7 +17,7 @@ node (and the values, to rounding) match; those torch records as one node are on
 
 import math
 
-from ..backend import FLOAT_DTYPES, select, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..dtypes import torch_name
 from ..tensor import Function, Tensor, _wrap_dim, broadcast_shapes, int64, result_type
 from ._promote import as_dtype, not_implemented
@@ -91,7 +91,7 @@ class _ClampedCopy(Function):
 
     def forward(ctx, x, eps):
         with xp.errstate(invalid="ignore"):
-            return select(xp.isnan(x), x, xp.maximum(x, eps)).astype(x.dtype, copy=False)
+            return fast_where(xp.isnan(x), x, xp.maximum(x, eps)).astype(x.dtype, copy=False)
 
     def backward(ctx, grad):
         return grad
@@ -325,10 +325,10 @@ class MultiMarginLoss(Function):
         ctx.save_for_backward(x, *w)
         x2 = x.reshape(onehot.shape)
         with xp.errstate(over="ignore", invalid="ignore"):
-            z = margin - select(onehot, x2, 0).sum(axis=1, keepdims=True) + x2
-            h = select((z > 0) & ~onehot, z * z if p == 2 else z, 0)
+            z = margin - fast_where(onehot, x2, 0).sum(axis=1, keepdims=True) + x2
+            h = fast_where((z > 0) & ~onehot, z * z if p == 2 else z, 0)
             if w:
-                h = h * select(onehot, w[0].reshape(1, -1), 0).sum(axis=1, keepdims=True)
+                h = h * fast_where(onehot, w[0].reshape(1, -1), 0).sum(axis=1, keepdims=True)
             loss = (h.sum(axis=1) / onehot.shape[1]).astype(x.dtype).reshape(out_shape)
             if reduction == "none":
                 return loss
@@ -342,7 +342,7 @@ class MultiMarginLoss(Function):
         z = ctx.margin - where(hit, x2, 0.0).sum(dim=1, keepdim=True) + x2
         active = Tensor._make((z.array > 0) & ~onehot)
         g = 1.0 / (n * c) if ctx.reduction == "mean" else 1.0 / c
-        h = where(active, 2 * g * z, 0.0) if ctx.p == 2 else Tensor._make(select(active.array, g, 0).astype(x.dtype))
+        h = where(active, 2 * g * z, 0.0) if ctx.p == 2 else Tensor._make(fast_where(active.array, g, 0).astype(x.dtype))
         if w:
             h = h * where(hit, w[0].reshape(1, -1).expand(n, c), 0.0).sum(dim=1, keepdim=True)
         h = where(hit, -h.sum(dim=1, keepdim=True), h)
@@ -400,7 +400,7 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     valid = xp.cumprod(labels >= 0, axis=1).astype(bool)  # slots before the first -1
     if (labels[valid] >= classes).any():
         raise RuntimeError(f"multilabel_margin_loss: target index out of range (classes 0..{classes - 1})")
-    safe = select(valid, labels, 0)
+    safe = fast_where(valid, labels, 0)
     slot_onehot = (safe[:, :, None] == xp.arange(classes)) & valid[:, :, None]  # (N, slots, C)
     is_target = slot_onehot.any(axis=1)  # (N, C)
     pair_mask = Tensor._make(valid[:, :, None] & ~is_target[:, None, :])  # (N, slots, C)

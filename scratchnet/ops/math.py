@@ -10,7 +10,7 @@ on Tensors. Binary ops broadcast; the engine sums each gradient back to its inpu
 tensor([3., 3.])
 """
 
-from ..backend import select, xp
+from ..backend import fast_where, xp
 from ..dtypes import scalar_to_array, torch_name
 from ..tensor import Function, Tensor, bool_, broadcast_shapes, result_type
 from ._promote import Cast, as_dtype, check_operand, floating, not_implemented, operands, refuse, to  # noqa: F401
@@ -124,9 +124,9 @@ def _power(a, b):
             return a**b
     b = xp.asarray(b, dtype=xp.int64) if not isinstance(b, xp.ndarray) else b.astype(xp.int64)
     wide = a.astype(xp.int64)
-    out = wide ** select(b < 0, 0, b)  # NumPy refuses negative integer powers; torch does not
-    negative_power = select(wide == 1, 1, select(wide == -1, select(b % 2 != 0, -1, 1), 0))
-    return select(b < 0, negative_power, out).astype(a.dtype)
+    out = wide ** fast_where(b < 0, 0, b)  # NumPy refuses negative integer powers; torch does not
+    negative_power = fast_where(wide == 1, 1, fast_where(wide == -1, fast_where(b % 2 != 0, -1, 1), 0))
+    return fast_where(b < 0, negative_power, out).astype(a.dtype)
 
 
 def _alpha(b, alpha, dtype):
@@ -376,7 +376,7 @@ class Sign(Function):
         if x.dtype == bool_:
             return x.copy()
         out = xp.sign(x)
-        return select(xp.isnan(out), 0, out).astype(x.dtype) if x.dtype.kind == "f" else out
+        return fast_where(xp.isnan(out), 0, out).astype(x.dtype) if x.dtype.kind == "f" else out
 
     def backward(ctx, grad):
         return Tensor._make(xp.zeros_like(grad.array))
@@ -486,7 +486,7 @@ def minimum(input, other):
 class Where(Function):
     def forward(ctx, x, y, condition):
         ctx.condition = condition
-        return select(condition, x, y)
+        return fast_where(condition, x, y)
 
     def backward(ctx, grad):
         cond = Tensor._make(ctx.condition)

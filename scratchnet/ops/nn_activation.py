@@ -16,7 +16,7 @@ tensor([-0.2384,  0.0000,  1.7616], grad_fn=<SiluBackward0>)
 [-1.0, 0.0, 1.0]
 """
 
-from ..backend import FLOAT_DTYPES, select, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..dtypes import torch_name
 from ..tensor import Function, Tensor, _wrap_dim
 from ._composite import composite
@@ -61,7 +61,7 @@ def _elu(name, input, alpha, scale, input_scale):
     neg = alpha * scale
 
     def forward(x):
-        return select(x <= 0, (xp.exp(x * input_scale) - 1) * neg, x * scale)
+        return fast_where(x <= 0, (xp.exp(x * input_scale) - 1) * neg, x * scale)
 
     def backward(x, g):
         below = Tensor._make(x.array <= 0)
@@ -125,7 +125,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     float_only(input, "softplus")
 
     def forward(x):
-        return select(x * beta > threshold, x, xp.log1p(xp.exp(x * beta)) / beta)
+        return fast_where(x * beta > threshold, x, xp.log1p(xp.exp(x * beta)) / beta)
 
     def backward(x, g):
         z = (x * beta).exp()
@@ -235,7 +235,7 @@ class Prelu(Function):
     def forward(ctx, x, w, shape):
         ctx.save_for_backward(x, w)
         ctx.shape = shape
-        return select(x > 0, x, w.reshape(shape) * x)
+        return fast_where(x > 0, x, w.reshape(shape) * x)
 
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
@@ -290,7 +290,7 @@ def threshold(input, threshold, value, inplace=False):
         th, val = _integer_bound(th, input.dtype, "threshold"), _integer_bound(val, input.dtype, "value")
 
     def forward(x):
-        return select(x <= th, xp.asarray(val).astype(x.dtype), x)
+        return fast_where(x <= th, xp.asarray(val).astype(x.dtype), x)
 
     def backward(x, g):
         return where(Tensor._make(x.array <= th), 0.0, g)
@@ -314,7 +314,7 @@ def logsigmoid(input):
     def backward(x, g):
         negative = x.array < 0
         z = (-x.abs()).exp()
-        return g * (Tensor._make(negative.astype(x.dtype)) - Tensor._make(select(negative, 1.0, -1.0).astype(x.dtype)) * (z / (z + 1)))
+        return g * (Tensor._make(negative.astype(x.dtype)) - Tensor._make(fast_where(negative, 1.0, -1.0).astype(x.dtype)) * (z / (z + 1)))
 
     return _pointwise("LogSigmoidBackward0", input, forward, backward)
 
@@ -346,7 +346,7 @@ def softshrink(input, lambd=0.5):
     _check_lambd(lambd, "softshrink")
 
     def forward(x):  # x * 0 in the middle, so NaN stays NaN
-        return select(x > lambd, x - lambd, select(x < -lambd, x + lambd, x * 0))
+        return fast_where(x > lambd, x - lambd, fast_where(x < -lambd, x + lambd, x * 0))
 
     return _pointwise("SoftshrinkBackward0", input, forward, _shrink_backward(lambd))
 
@@ -356,7 +356,7 @@ def hardshrink(input, lambd=0.5):
     float_only(input, "hardshrink")
 
     def forward(x):
-        return select((x >= -lambd) & (x <= lambd), 0, x)
+        return fast_where((x >= -lambd) & (x <= lambd), 0, x)
 
     return _pointwise("HardshrinkBackward0", input, forward, _shrink_backward(lambd))
 

@@ -17,7 +17,7 @@ tensor([1.2840, 2.7183])
 
 import math
 
-from ..backend import FLOAT_DTYPES, select, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..tensor import Function, Tensor, bool_, broadcast_shapes, get_default_dtype, result_type
 from . import _special
 from .math import abs as _abs
@@ -159,7 +159,7 @@ class _Stepwise:
 
 
 def _sign(a):
-    return select(xp.isnan(a), a.dtype.type(0), xp.sign(a))  # torch: sgn(NaN) = 0
+    return fast_where(xp.isnan(a), a.dtype.type(0), xp.sign(a))  # torch: sgn(NaN) = 0
 
 
 def _stepwise(kind, backward_name):

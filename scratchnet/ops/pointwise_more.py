@@ -12,7 +12,7 @@ tensor bounds).
 tensor([ 1.5708, -1.5708])
 """
 
-from ..backend import FLOAT_DTYPES, select, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..dtypes import torch_name
 from ..tensor import Function, Tensor, bool_, broadcast_shapes, float64, result_type
 from .activation import sigmoid
@@ -146,7 +146,7 @@ class Xlogy(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         with xp.errstate(all="ignore"):
-            return select((a == 0) & ~xp.isnan(b), xp.zeros_like(a), a * xp.log(b))
+            return fast_where((a == 0) & ~xp.isnan(b), xp.zeros_like(a), a * xp.log(b))
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -171,7 +171,7 @@ class Lerp(Function):
     def forward(ctx, s, e, w):
         ctx.save_for_backward(s, e, w)
         with xp.errstate(all="ignore"):
-            return select(xp.abs(w) < 0.5, s + w * (e - s), e - (e - s) * (1 - w)).astype(s.dtype)
+            return fast_where(xp.abs(w) < 0.5, s + w * (e - s), e - (e - s) * (1 - w)).astype(s.dtype)
 
     def backward(ctx, grad):
         s, e, w = ctx.saved_tensors

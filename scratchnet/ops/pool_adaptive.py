@@ -16,7 +16,7 @@ max pooling is a WindowSum over the one winning tap per window (the last NaN win
 [[[1, 2]]]
 """
 
-from ..backend import FLOAT_DTYPES, select, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..dtypes import torch_name
 from ..tensor import Function, Tensor
 from .conv import pair
@@ -30,7 +30,7 @@ def _windows(n, out):
     k = int((ends - starts).max()) if out else 0
     taps = starts[:, None] + xp.arange(k)
     valid = taps < ends[:, None]
-    return select(valid, taps, starts[:, None]), valid, ends - starts
+    return fast_where(valid, taps, starts[:, None]), valid, ends - starts
 
 
 def _plane_windows(h, w, oh, ow):
@@ -55,7 +55,7 @@ class WindowSum(Function):
         flat = x.reshape(n, c, x.shape[2] * x.shape[3])
         taps = xp.broadcast_to(idx, (n, c, p, k)).reshape(n, c, p * k)
         vals = xp.take_along_axis(flat, taps, axis=2).reshape((n, c) + idx.shape[-2:])
-        out = select(weight > 0, vals * weight.astype(x.dtype), 0).sum(axis=-1)
+        out = fast_where(weight > 0, vals * weight.astype(x.dtype), 0).sum(axis=-1)
         if divisor is not None:  # sum, then divide (as torch: a sum may overflow before the division)
             out = out / divisor.astype(x.dtype)
         return out.astype(x.dtype, copy=False).reshape(n, c, *out_hw)
@@ -171,11 +171,11 @@ def _adaptive_max(input, output_size, return_indices, dims):
     n, c, h, w = x.shape
     idx, valid, _ = _plane_windows(h, w, oh, ow)
     flat = x.array.reshape(n, c, h * w)
-    vals = select(valid, flat[:, :, idx], -xp.inf)  # (N, C, P, K)
+    vals = fast_where(valid, flat[:, :, idx], -xp.inf)  # (N, C, P, K)
     arg = xp.argmax(vals, axis=-1)
     nan = xp.isnan(vals)
     last_nan = vals.shape[-1] - 1 - xp.argmax(nan[..., ::-1], axis=-1) if vals.shape[-1] else arg
-    arg = select(nan.any(axis=-1), last_nan, arg)
+    arg = fast_where(nan.any(axis=-1), last_nan, arg)
     winner = xp.take_along_axis(xp.broadcast_to(idx, vals.shape), arg[..., None], axis=-1)  # (N, C, P, 1)
     out = back(WindowSum.apply(x, idx=winner, weight=xp.ones((1, 1), dtype=x.dtype), out_hw=(oh, ow), name="AdaptiveMaxPool2DBackward0"))
     if not return_indices:

@@ -28,7 +28,7 @@ dz = dh' (h - n) z(1 - z): d x_gates = [dr, dz, dn], d h_gates = [dr, dz, dn * r
 (0.0, 0.0)
 """
 
-from ..backend import select, xp
+from ..backend import fast_where, xp
 from ..dtypes import torch_name
 from ..tensor import Function, Tensor, is_grad_enabled
 from .layers import linear
@@ -37,7 +37,7 @@ from .shape import cat
 
 def _sigmoid(a):
     e = xp.exp(-xp.abs(a))  # never overflows
-    return select(a >= 0, 1 / (1 + e), e / (1 + e))
+    return fast_where(a >= 0, 1 / (1 + e), e / (1 + e))
 
 
 class LSTMGates(Function):

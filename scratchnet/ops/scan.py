@@ -14,7 +14,7 @@ tensor([3., 2., 1.])
 """
 
 from .. import return_types
-from ..backend import FLOAT_DTYPES, select, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..tensor import Function, Tensor, _wrap_dim, is_grad_enabled
 from .reduce import TakeAlong, accumulation_dtype, dim_alias, index_result, quiet, torch_name
 
@@ -176,7 +176,7 @@ def _running_extreme(input, dim, largest):
         hit = a == running
         if a.dtype.kind == "f":
             hit |= xp.isnan(a) & xp.isnan(running)
-        index = xp.maximum.accumulate(select(hit, _position(a.shape, d), 0), axis=d)
+        index = xp.maximum.accumulate(fast_where(hit, _position(a.shape, d), 0), axis=d)
     values = (Cummax if largest else Cummin).apply(input, indices=index, dim=d, keepdim=True)
     result = return_types.cummax if largest else return_types.cummin
     return result(values, index_result(index, d, True, input.ndim))

@@ -16,7 +16,7 @@ second derivatives follow.
 [[1.0, 1.0], [0.0, 0.0], [2.0, 2.0]]
 """
 
-from ..backend import select, xp
+from ..backend import fast_where, xp
 from ..tensor import Function, Tensor
 from .index import index_add
 from .math import where
@@ -92,7 +92,7 @@ def renorm_rows_(weight, indices, max_norm, norm_type=2.0):
     rows = xp.unique(indices.reshape(-1))
     w = weight.array[rows]
     norms = (xp.abs(w) ** norm_type).sum(axis=1) ** (1.0 / norm_type) if norm_type != float("inf") else xp.abs(w).max(axis=1)
-    scale = select(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+    scale = fast_where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
     weight.array[rows] = w * scale[:, None]
     weight._version[0] += 1
 
@@ -193,8 +193,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         slots[b, :held.size] = held
     padded = cat([rows, Tensor._make(xp.full((1, weight.shape[1]), -xp.inf, dtype=weight.dtype))], dim=0)
     values = padded.array[slots]  # (bags, longest, dim)
-    pick = xp.argmax(select(xp.isnan(values), -xp.inf, values), axis=1)  # first of the largest
-    pick = select(xp.isnan(values[:, 0]), 0, pick)
+    pick = xp.argmax(fast_where(xp.isnan(values), -xp.inf, values), axis=1)  # first of the largest
+    pick = fast_where(xp.isnan(values[:, 0]), 0, pick)
     chosen = xp.take_along_axis(slots, pick, axis=1)  # (bags, dim): the row each output element comes from
     best = padded[Tensor._make(chosen), Tensor._make(xp.arange(weight.shape[1]))]
     empty = Tensor._make((member.sum(axis=1) == 0)[:, None])

@@ -16,7 +16,7 @@ tensor([2., 2.], grad_fn=<MedianBackward1>)
 import builtins
 
 from .. import return_types
-from ..backend import FLOAT_DTYPES, select, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..tensor import Function, Tensor, bool_, is_grad_enabled
 from .reduce import (
     Amax, MaxAll, Mean, dim_alias, Std, TakeAlong, Var, _reduce_extreme, accumulation_dtype, count, expand_back,
@@ -91,7 +91,7 @@ class Logsumexp(Function):
         with quiet():
             if x.size:
                 shift = x.max(axis=dims, keepdims=True) if dims else x
-                shift = select(xp.isfinite(shift), shift, 0)
+                shift = fast_where(xp.isfinite(shift), shift, 0)
             else:
                 shift = xp.zeros(reduced_shape(x.shape, dims, True), x.dtype)
             out = xp.log(xp.exp(x - shift).sum(axis=dims, keepdims=True)) + shift
@@ -250,7 +250,7 @@ def _median_index(array, dim, ignore_nan):
     index = xp.take_along_axis(order, k, axis=dim)
     if not ignore_nan:
         first_nan = xp.argmax(nans, axis=dim, keepdims=True)
-        index = select(nans.any(axis=dim, keepdims=True), first_nan, index)
+        index = fast_where(nans.any(axis=dim, keepdims=True), first_nan, index)
     return index
 
 
@@ -307,10 +307,10 @@ def _insertion_order(moved):
         with xp.errstate(invalid="ignore"):
             less = val[:, None] < a[:, :i]
         trailing = xp.argmin(less[:, ::-1], axis=1)  # how many elements just before i exceed val
-        trailing = select(less.all(axis=1), i, trailing)
-        j = select(val < a[:, 0], 0, i - trailing)[:, None]
+        trailing = fast_where(less.all(axis=1), i, trailing)
+        j = fast_where(val < a[:, 0], 0, i - trailing)[:, None]
         p = xp.arange(i + 1)[None, :]
-        src = select(p < j, p, select(p == j, i, p - 1))
+        src = fast_where(p < j, p, fast_where(p == j, i, p - 1))
         a[:, : i + 1], order[:, : i + 1] = a[rows, src], order[rows, src]
     return order.reshape(moved.shape)
 
@@ -330,8 +330,8 @@ def _mode_index(array, dim):
     starts = xp.concatenate([ones, change], axis=-1)
     ends = xp.concatenate([change, ones], axis=-1)
     position = xp.arange(n)
-    start_of_run = xp.maximum.accumulate(select(starts, position, 0), axis=-1)
-    counts = select(ends, position - start_of_run + 1, -1)
+    start_of_run = xp.maximum.accumulate(fast_where(starts, position, 0), axis=-1)
+    counts = fast_where(ends, position - start_of_run + 1, -1)
     best = xp.argmax(counts, axis=-1)[..., None]
     chosen = xp.take_along_axis(xp.moveaxis(order, dim, -1), best, axis=-1)
     return xp.moveaxis(chosen, -1, dim)
@@ -412,7 +412,7 @@ class MeanOfVarMean(Mean):
                 last = flat[..., -1:].reshape(out.shape)
                 infs = inf.sum(axis=dims, keepdims=True)
                 lone = (infs == 1) & xp.isinf(last) & ~xp.isnan(out)  # (a NaN anywhere stays NaN)
-                out = select(infs == 0, out, select(lone, last, xp.nan))
+                out = fast_where(infs == 0, out, fast_where(lone, last, xp.nan))
         out = out.astype(x.dtype)
         return xp.asarray(out if keepdim else out.reshape(reduced_shape(x.shape, dims, False)))
 
