@@ -86,8 +86,11 @@ def padded_channels_first(x, padding, fill=0.0, size=None):
     n, c, h, w = x.shape
     (pt, pb), (pl, pr) = padding
     hp, wp = size or (h + pt + pb, w + pl + pr)
-    out = xp.full((c, n, hp, wp), fill, dtype=x.dtype)
+    out = xp.empty((c, n, hp, wp), dtype=x.dtype)
     out[:, :, pt : pt + h, pl : pl + w] = x.transpose(1, 0, 2, 3)
+    for rows, cols in ((slice(0, pt), slice(None)), (slice(pt + h, hp), slice(None)),  # only the border
+                       (slice(pt, pt + h), slice(0, pl)), (slice(pt, pt + h), slice(pl + w, wp))):  # is filled
+        out[:, :, rows, cols] = fill
     return out
 
 
