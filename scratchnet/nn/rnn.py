@@ -16,6 +16,10 @@ the GRU step (gate order r, z, n)
 with x_* = x W_i*^T + b_i* and h_* = h W_h*^T + b_h*, and the plain RNN step
 h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu).
 
+An LSTM layer over a whole (unpacked) sequence runs as one node per direction instead
+(:class:`scratchnet.ops.recurrent.LSTMLayer`, as torch's fused CPU kernel): the same step, on
+arrays, with the weight gradients summed over the steps in one matrix product each.
+
 A multi-layer network feeds each layer's outputs (both directions concatenated when
 bidirectional) to the next, with dropout between layers while training. A
 :class:`~scratchnet.nn.utils.rnn.PackedSequence` input runs each step on only the sequences still
@@ -37,7 +41,7 @@ import warnings
 
 from .. import creation
 from ..ops.layers import linear
-from ..ops.recurrent import gru_cell, lstm_cell
+from ..ops.recurrent import gru_cell, lstm_cell, lstm_layer
 from ..ops.shape import cat, split, stack
 from ..tensor import Tensor
 from . import functional as F
@@ -229,7 +233,12 @@ class RNNBase(Module):
             for direction in range(directions):
                 index = layer * directions + direction
                 start = tuple(s[index] for s in states)
-                out, end = run_direction(step, steps, start, self._layer_weights(layer, direction), batch_sizes, reverse=direction == 1)
+                weights = self._layer_weights(layer, direction)
+                if batch_sizes is None and self.mode == "LSTM" and not self.proj_size:  # one fused node
+                    seq, h_end, c_end = lstm_layer(stack(steps), *start, *weights[:4], reverse=direction == 1)
+                    out, end = list(seq.unbind(0)), (h_end, c_end)
+                else:
+                    out, end = run_direction(step, steps, start, weights, batch_sizes, reverse=direction == 1)
                 outs.append(out)
                 for k, s in enumerate(end):
                     finals[k].append(s)

@@ -28,7 +28,7 @@ dz = dh' (h - n) z(1 - z): d x_gates = [dr, dz, dn], d h_gates = [dr, dz, dn * r
 (0.0, 0.0)
 """
 
-from ..backend import fast_where, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..dtypes import torch_name
 from ..tensor import Function, Tensor, is_grad_enabled
 from .layers import linear
@@ -68,6 +68,120 @@ class LSTMGates(Function):
         dc = dc_new + dh * o * (1 - t * t)
         d_gates = cat([dc * g * i * (1 - i), dc * c * f * (1 - f), dc * i * (1 - g * g), dh * t * o * (1 - o)], dim=-1)
         return d_gates, dc * f
+
+
+class LSTMLayer(Function):
+    """A whole LSTM layer (one direction) over a (T, B, I) sequence as one node, as torch's fused
+    CPU kernel runs it: the input side's gates of every step in one matrix product, the recurrence
+    step by step on arrays, and in the backward one product each for dW_ih, dW_hh (summed over
+    the steps) and the input gradient, after the step-by-step pass that carries dh and dc back
+    (the formulas of :class:`LSTMGates`). Output (T + 1, B, H): the T outputs, then c_T (the
+    caller slices them apart; h_T is the output of the last step run).
+
+    With ``create_graph`` its backward rebuilds the layer step by step from the same inputs and
+    differentiates that, so second derivatives work as everywhere else."""
+
+    backward_name = "MkldnnRnnLayerBackward0"
+
+    def forward(ctx, x, h0, c0, w_ih, w_hh, *biases, reverse):
+        T, B, _ = x.shape
+        H = h0.shape[-1]
+        xg = (x.reshape(T * B, -1) @ w_ih.T).reshape(T, B, 4 * H)
+        if biases:
+            xg += biases[0]
+        order = range(T - 1, -1, -1) if reverse else range(T)
+        acts, tanh_c = xp.empty((T, B, 4 * H), x.dtype), xp.empty((T, B, H), x.dtype)
+        hs, cs = xp.empty((T + 1, B, H), x.dtype), xp.empty((T + 1, B, H), x.dtype)  # by step run
+        hs[0], cs[0] = h0, c0
+        out = xp.empty((T + 1, B, H), x.dtype)
+        for k, t in enumerate(order):
+            hg = hs[k] @ w_hh.T
+            if biases:
+                hg += biases[1]
+            gates = hg + xg[t]  # torch's order: linear_hh(h) + linear_ih(x)
+            a = acts[t]
+            xp.tanh(gates[:, 2 * H : 3 * H], out=a[:, 2 * H : 3 * H])  # g; i, f, o as sigmoid(x) =
+            gates *= 0.5  # (1 + tanh(x / 2)) / 2: never overflows
+            xp.tanh(gates[:, : 2 * H], out=a[:, : 2 * H])
+            xp.tanh(gates[:, 3 * H :], out=a[:, 3 * H :])
+            for part in (a[:, : 2 * H], a[:, 3 * H :]):
+                part += 1
+                part *= 0.5
+            xp.add(a[:, H : 2 * H] * cs[k], a[:, :H] * a[:, 2 * H : 3 * H], out=cs[k + 1])
+            xp.tanh(cs[k + 1], out=tanh_c[t])
+            xp.multiply(a[:, 3 * H :], tanh_c[t], out=hs[k + 1])
+            out[t] = hs[k + 1]
+        out[T] = cs[T]
+        ctx.reverse, ctx.values = reverse, (acts, tanh_c, hs, cs)
+        ctx.save_for_backward(x, w_ih, w_hh)
+        return out
+
+    def backward(ctx, grad):
+        if is_grad_enabled():  # create_graph: differentiate the step-by-step layer instead
+            from ..autograd import grad as vjp
+
+            wanted = [t for t, need in zip(ctx.inputs, ctx.needs_input_grad) if need]
+            again = lstm_layer_steps(*ctx.inputs, reverse=ctx.reverse)
+            found = iter(vjp(again, wanted, grad, create_graph=True, allow_unused=True))
+            return tuple(next(found) if need else None for need in ctx.needs_input_grad)
+        x, w_ih, w_hh = (t.array for t in ctx.saved_tensors)
+        acts, tanh_c, hs, cs = ctx.values
+        g = grad.array
+        T, B, H = tanh_c.shape
+        order = range(T - 1, -1, -1) if ctx.reverse else range(T)
+        d_acts = xp.empty_like(acts)
+        dh_next, dc_next = xp.zeros((B, H), g.dtype), g[T].copy()
+        for k in reversed(range(T)):
+            t = order[k]
+            a, tc = acts[t], tanh_c[t]
+            i, f, gg, o = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+            dh = g[t] + dh_next
+            dc = dc_next + dh * o * (1 - tc * tc)
+            d = d_acts[t]
+            d[:, :H] = dc * gg * i * (1 - i)
+            d[:, H : 2 * H] = dc * cs[k] * f * (1 - f)
+            d[:, 2 * H : 3 * H] = dc * i * (1 - gg * gg)
+            d[:, 3 * H :] = dh * tc * o * (1 - o)
+            dc_next = dc * f
+            dh_next = d @ w_hh
+        flat = d_acts.reshape(T * B, 4 * H)
+        h_prev = hs[:T][::-1] if ctx.reverse else hs[:T]  # the state each time step started from
+        need = ctx.needs_input_grad
+        wrap = lambda a: Tensor._make(a) if a is not None else None  # noqa: E731
+        grads = [
+            (flat @ w_ih).reshape(x.shape) if need[0] else None,
+            dh_next if need[1] else None,
+            dc_next if need[2] else None,
+            flat.T @ x.reshape(T * B, -1) if need[3] else None,
+            flat.T @ xp.ascontiguousarray(h_prev).reshape(T * B, H) if need[4] else None,
+        ]
+        if len(ctx.inputs) > 5:
+            db = flat.sum(axis=0) if need[5] or need[6] else None
+            grads += [db if need[5] else None, db.copy() if need[6] else None]
+        return tuple(wrap(a) for a in grads)
+
+
+def lstm_layer_steps(x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False):
+    """The step-by-step LSTM layer (lstm_cell per step): LSTMLayer's packed (T + 1, B, H) result."""
+    from .shape import stack
+
+    h, c = h0, c0
+    outs = [None] * x.shape[0]
+    for t in (range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])):
+        h, c = lstm_cell(x[t], (h, c), w_ih, w_hh, b_ih, b_hh)
+        outs[t] = h
+    return stack(outs + [c])
+
+
+def lstm_layer(x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False):
+    """One direction of an LSTM layer over x (T, B, I) from (h0, c0): (outputs (T, B, H), h_T, c_T),
+    fused (:class:`LSTMLayer`) when every tensor is of one float dtype, else step by step."""
+    tensors = [x, h0, c0, w_ih, w_hh] + ([b_ih, b_hh] if b_ih is not None and b_hh is not None else [])
+    fused = (len(tensors) == 7 or (b_ih is None and b_hh is None)) and x.dtype in FLOAT_DTYPES and all(
+        t.dtype == x.dtype for t in tensors) and x.ndim == 3 and x.shape[0] > 0
+    packed = LSTMLayer.apply(*tensors, reverse=reverse) if fused else lstm_layer_steps(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
+    T = x.shape[0]
+    return packed[:T], packed[0 if reverse else T - 1], packed[T]
 
 
 class GRUGates(Function):
