@@ -193,6 +193,35 @@ CASES += [
 
 
 @st.composite
+def lstm_layer_example(draw):
+    t, n, i, h = draw(st.integers(1, 4)), draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    shapes = [(t, n, i), (n, h), (n, h), (4 * h, i), (4 * h, h)] + ([(4 * h,), (4 * h,)] if draw(st.booleans()) else [])
+    return Example(shapes, {"reverse": draw(st.booleans())}, draw(seeds))
+
+
+def _lstm_layer(lib, x, h, c, *weights, reverse):
+    """One direction of an LSTM layer: torch's lstm (one layer; a reverse direction as the second
+    half of a bidirectional one, whose forward half gets zero weights) against scratchnet's fused
+    LSTMLayer (scratchnet.ops.recurrent.lstm_layer)."""
+    if lib.__name__ == "torch":
+        bias = len(weights) == 4
+        if not reverse:
+            out, h_n, c_n = lib.lstm(x, (h[None], c[None]), list(weights), bias, 1, 0.0, False, False, False)
+            return out, h_n[0], c_n[0]
+        pair = [lib.zeros_like(w) for w in weights] + list(weights)
+        out, h_n, c_n = lib.lstm(x, (lib.stack([h, h]), lib.stack([c, c])), pair, bias, 1, 0.0, False, True, False)
+        return out[..., h.shape[-1]:], h_n[1], c_n[1]
+    from scratchnet.ops.recurrent import lstm_layer
+
+    return lstm_layer(x, h, c, *weights, reverse=reverse)
+
+
+CASES += [
+    Case("nn.LSTM", _lstm_layer, lstm_layer_example(), dtypes=("float32", "float64"), mixed=False, odd_shapes=False),
+]
+
+
+@st.composite
 def gru_cell_example(draw):
     n, i, h = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
     shapes = [(n, i), (n, h), (3 * h, i), (3 * h, h)] + ([(3 * h,), (3 * h,)] if draw(st.booleans()) else [])
