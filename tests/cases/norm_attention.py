@@ -200,17 +200,13 @@ def lstm_layer_example(draw):
 
 
 def _lstm_layer(lib, x, h, c, *weights, reverse):
-    """One direction of an LSTM layer: torch's lstm (one layer; a reverse direction as the second
-    half of a bidirectional one, whose forward half gets zero weights) against scratchnet's fused
-    LSTMLayer (scratchnet.ops.recurrent.lstm_layer)."""
+    """One direction of an LSTM layer: torch's lstm (one layer; the reverse direction as the
+    forward one over the flipped sequence) against scratchnet's fused LSTMLayer
+    (scratchnet.ops.recurrent.lstm_layer)."""
     if lib.__name__ == "torch":
-        bias = len(weights) == 4
-        if not reverse:
-            out, h_n, c_n = lib.lstm(x, (h[None], c[None]), list(weights), bias, 1, 0.0, False, False, False)
-            return out, h_n[0], c_n[0]
-        pair = [lib.zeros_like(w) for w in weights] + list(weights)
-        out, h_n, c_n = lib.lstm(x, (lib.stack([h, h]), lib.stack([c, c])), pair, bias, 1, 0.0, False, True, False)
-        return out[..., h.shape[-1]:], h_n[1], c_n[1]
+        seq = x.flip(0) if reverse else x
+        out, h_n, c_n = lib.lstm(seq, (h[None], c[None]), list(weights), len(weights) == 4, 1, 0.0, False, False, False)
+        return (out.flip(0) if reverse else out), h_n[0], c_n[0]
     from scratchnet.ops.recurrent import lstm_layer
 
     return lstm_layer(x, h, c, *weights, reverse=reverse)
