@@ -1,5 +1,5 @@
-"""nn.LSTM's fused layer (scratchnet/ops/recurrent.py's LSTMLayer: one node per layer and
-direction, the weight gradients as one product over all steps) against torch: outputs, final
+"""nn.LSTM's and nn.GRU's fused layers (scratchnet/ops/recurrent.py's LSTMLayer and GRULayer:
+one node per layer and direction, the weight gradients as one product over all steps) against torch: outputs, final
 states, every gradient (input, h0, c0, each weight and bias) and a second derivative; and the
 step-by-step path it falls back to (mixed dtypes) against the fused one."""
 
@@ -13,25 +13,27 @@ from scratchnet.ops import recurrent
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.integers(1, 5), st.integers(1, 3), st.integers(1, 4), st.integers(1, 5), st.integers(1, 2), st.booleans(), st.booleans(),
-       st.booleans(), st.booleans(), st.sampled_from(["float32", "float64"]), st.integers(0, 2**32 - 1))
-def test_fused_lstm_matches_torch(T, B, I, H, layers, bidirectional, bias, batch_first, given_state, dtype, seed):
+@given(st.sampled_from(["LSTM", "GRU"]), st.integers(1, 5), st.integers(1, 3), st.integers(1, 4), st.integers(1, 5), st.integers(1, 2),
+       st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.sampled_from(["float32", "float64"]), st.integers(0, 2**32 - 1))
+def test_fused_layers_match_torch(mode, T, B, I, H, layers, bidirectional, bias, batch_first, given_state, dtype, seed):
     rng = np.random.default_rng(seed)
-    theirs = torch.nn.LSTM(I, H, layers, bias=bias, bidirectional=bidirectional, batch_first=batch_first).to(getattr(torch, dtype))
-    ours = sn.nn.LSTM(I, H, layers, bias=bias, bidirectional=bidirectional, batch_first=batch_first).to(getattr(sn, dtype))
+    theirs = getattr(torch.nn, mode)(I, H, layers, bias=bias, bidirectional=bidirectional, batch_first=batch_first).to(getattr(torch, dtype))
+    ours = getattr(sn.nn, mode)(I, H, layers, bias=bias, bidirectional=bidirectional, batch_first=batch_first).to(getattr(sn, dtype))
     ours.load_state_dict({k: sn.tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
     d = 2 if bidirectional else 1
     x = rng.standard_normal((B, T, I) if batch_first else (T, B, I)).astype(dtype)
-    state = [rng.standard_normal((layers * d, B, H)).astype(dtype) for _ in range(2)]
+    state = [rng.standard_normal((layers * d, B, H)).astype(dtype) for _ in range(2 if mode == "LSTM" else 1)]
     tx, sx = torch.tensor(x, requires_grad=True), sn.tensor(x, requires_grad=True)
     ts, ss = [torch.tensor(a, requires_grad=True) for a in state], [sn.tensor(a, requires_grad=True) for a in state]
-    ty, (th, tc) = theirs(tx, tuple(ts)) if given_state else theirs(tx)
-    sy, (sh, sc) = ours(sx, tuple(ss)) if given_state else ours(sx)
-    weights = [rng.standard_normal(tuple(t.shape)).astype(dtype) for t in (ty, th, tc)]
-    sum(((t * torch.tensor(w)).sum() for t, w in zip((ty, th, tc), weights))).backward()
-    sum(((t * sn.tensor(w)).sum() for t, w in zip((sy, sh, sc), weights))).backward()
+    pack = tuple if mode == "LSTM" else (lambda s: s[0])
+    ty, tfinal = theirs(tx, pack(ts)) if given_state else theirs(tx)
+    sy, sfinal = ours(sx, pack(ss)) if given_state else ours(sx)
+    tfinal, sfinal = (list(tfinal), list(sfinal)) if mode == "LSTM" else ([tfinal], [sfinal])
+    weights = [rng.standard_normal(tuple(t.shape)).astype(dtype) for t in [ty] + tfinal]
+    sum(((t * torch.tensor(w)).sum() for t, w in zip([ty] + tfinal, weights))).backward()
+    sum(((t * sn.tensor(w)).sum() for t, w in zip([sy] + sfinal, weights))).backward()
     tol = dict(rtol=1e-4, atol=1e-5) if dtype == "float32" else dict(rtol=1e-10, atol=1e-10)
-    pairs = [(sy, ty), (sh, th), (sc, tc), (sx.grad, tx.grad)]
+    pairs = [(sy, ty), *zip(sfinal, tfinal), (sx.grad, tx.grad)]
     pairs += [(a.grad, b.grad) for a, b in zip(ss, ts)] if given_state else []
     pairs += [(p.grad, dict(theirs.named_parameters())[n].grad) for n, p in ours.named_parameters()]
     for a, b in pairs:

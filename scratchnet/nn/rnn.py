@@ -16,8 +16,8 @@ the GRU step (gate order r, z, n)
 with x_* = x W_i*^T + b_i* and h_* = h W_h*^T + b_h*, and the plain RNN step
 h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu).
 
-An LSTM layer over a whole (unpacked) sequence runs as one node per direction instead
-(:class:`scratchnet.ops.recurrent.LSTMLayer`, as torch's fused CPU kernel): the same step, on
+An LSTM or GRU layer over a whole (unpacked) sequence runs as one node per direction instead
+(:class:`scratchnet.ops.recurrent.LSTMLayer`, ``GRULayer``, as torch's fused CPU kernel): the same step, on
 arrays, with the weight gradients summed over the steps in one matrix product each.
 
 A multi-layer network feeds each layer's outputs (both directions concatenated when
@@ -41,7 +41,7 @@ import warnings
 
 from .. import creation
 from ..ops.layers import linear
-from ..ops.recurrent import gru_cell, lstm_cell, lstm_layer
+from ..ops.recurrent import gru_cell, gru_layer, lstm_cell, lstm_layer
 from ..ops.shape import cat, split, stack
 from ..tensor import Tensor
 from . import functional as F
@@ -237,6 +237,9 @@ class RNNBase(Module):
                 if batch_sizes is None and self.mode == "LSTM" and not self.proj_size:  # one fused node
                     seq, h_end, c_end = lstm_layer(stack(steps), *start, *weights[:4], reverse=direction == 1)
                     out, end = list(seq.unbind(0)), (h_end, c_end)
+                elif batch_sizes is None and self.mode == "GRU":
+                    seq, h_end = gru_layer(stack(steps), *start, *weights[:4], reverse=direction == 1)
+                    out, end = list(seq.unbind(0)), (h_end,)
                 else:
                     out, end = run_direction(step, steps, start, weights, batch_sizes, reverse=direction == 1)
                 outs.append(out)

@@ -70,6 +70,16 @@ class LSTMGates(Function):
         return d_gates, dc * f
 
 
+def _through_steps(ctx, steps, grad):
+    """A fused layer's backward with create_graph: the VJP of the step-by-step layer ``steps``
+    rebuilt from the node's own inputs, so that it can be differentiated again."""
+    from ..autograd import grad as vjp
+
+    wanted = [t for t, need in zip(ctx.inputs, ctx.needs_input_grad) if need]
+    found = iter(vjp(steps(*ctx.inputs, reverse=ctx.reverse), wanted, grad, create_graph=True, allow_unused=True))
+    return tuple(next(found) if need else None for need in ctx.needs_input_grad)
+
+
 class LSTMLayer(Function):
     """A whole LSTM layer (one direction) over a (T, B, I) sequence as one node, as torch's fused
     CPU kernel runs it: the input side's gates of every step in one matrix product, the recurrence
@@ -118,12 +128,7 @@ class LSTMLayer(Function):
 
     def backward(ctx, grad):
         if is_grad_enabled():  # create_graph: differentiate the step-by-step layer instead
-            from ..autograd import grad as vjp
-
-            wanted = [t for t, need in zip(ctx.inputs, ctx.needs_input_grad) if need]
-            again = lstm_layer_steps(*ctx.inputs, reverse=ctx.reverse)
-            found = iter(vjp(again, wanted, grad, create_graph=True, allow_unused=True))
-            return tuple(next(found) if need else None for need in ctx.needs_input_grad)
+            return _through_steps(ctx, lstm_layer_steps, grad)
         x, w_ih, w_hh = (t.array for t in ctx.saved_tensors)
         acts, tanh_c, hs, cs = ctx.values
         g = grad.array
@@ -182,6 +187,98 @@ def lstm_layer(x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False):
     packed = LSTMLayer.apply(*tensors, reverse=reverse) if fused else lstm_layer_steps(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
     T = x.shape[0]
     return packed[:T], packed[0 if reverse else T - 1], packed[T]
+
+
+class GRULayer(Function):
+    """A whole GRU layer (one direction) over a (T, B, I) sequence as one node, like
+    :class:`LSTMLayer`: the input side's gates of every step in one product, the recurrence on
+    arrays, the weight and input gradients as one product each (the formulas of
+    :class:`GRUGates`). Output (T, B, H); with ``create_graph`` its backward differentiates the
+    step-by-step layer."""
+
+    backward_name = "MkldnnRnnLayerBackward0"
+
+    def forward(ctx, x, h0, w_ih, w_hh, *biases, reverse):
+        T, B, _ = x.shape
+        H = h0.shape[-1]
+        xg = (x.reshape(T * B, -1) @ w_ih.T).reshape(T, B, 3 * H)
+        if biases:
+            xg += biases[0]
+        order = range(T - 1, -1, -1) if reverse else range(T)
+        acts = xp.empty((T, B, 4 * H), x.dtype)  # r, z, n and the hidden side's h_n, per step
+        hs = xp.empty((T + 1, B, H), x.dtype)  # by step run
+        hs[0] = h0
+        out = xp.empty((T, B, H), x.dtype)
+        for k, t in enumerate(order):
+            hg = hs[k] @ w_hh.T
+            if biases:
+                hg += biases[1]
+            a = acts[t]
+            a[:, : 2 * H] = _sigmoid(xg[t][:, : 2 * H] + hg[:, : 2 * H])  # r, z
+            a[:, 3 * H :] = hg[:, 2 * H :]
+            xp.tanh(xg[t][:, 2 * H :] + a[:, :H] * hg[:, 2 * H :], out=a[:, 2 * H : 3 * H])  # n
+            z, n = a[:, H : 2 * H], a[:, 2 * H : 3 * H]
+            xp.add((hs[k] - n) * z, n, out=hs[k + 1])  # torch's kernel: (h - n) z + n
+            out[t] = hs[k + 1]
+        ctx.reverse, ctx.values = reverse, (acts, hs)
+        ctx.save_for_backward(x, w_ih, w_hh)
+        return out
+
+    def backward(ctx, grad):
+        if is_grad_enabled():  # create_graph: differentiate the step-by-step layer instead
+            return _through_steps(ctx, gru_layer_steps, grad)
+        x, w_ih, w_hh = (t.array for t in ctx.saved_tensors)
+        acts, hs = ctx.values
+        g = grad.array
+        T, B, H = g.shape
+        order = range(T - 1, -1, -1) if ctx.reverse else range(T)
+        d_x, d_h = xp.empty((T, B, 3 * H), g.dtype), xp.empty((T, B, 3 * H), g.dtype)
+        dh_next = xp.zeros((B, H), g.dtype)
+        for k in reversed(range(T)):
+            t = order[k]
+            a = acts[t]
+            r, z, n, h_n = a[:, :H], a[:, H : 2 * H], a[:, 2 * H : 3 * H], a[:, 3 * H :]
+            dh = g[t] + dh_next
+            dn = dh * (1 - z) * (1 - n * n)
+            dr = dn * h_n * r * (1 - r)
+            dz = dh * (hs[k] - n) * z * (1 - z)
+            d_x[t, :, :H], d_x[t, :, H : 2 * H], d_x[t, :, 2 * H :] = dr, dz, dn
+            d_h[t, :, :H], d_h[t, :, H : 2 * H], d_h[t, :, 2 * H :] = dr, dz, dn * r
+            dh_next = dh * z + d_h[t] @ w_hh
+        fx, fh = d_x.reshape(T * B, 3 * H), d_h.reshape(T * B, 3 * H)
+        h_prev = hs[:T][::-1] if ctx.reverse else hs[:T]  # the state each time step started from
+        need = ctx.needs_input_grad
+        grads = [
+            (fx @ w_ih).reshape(x.shape) if need[0] else None,
+            dh_next if need[1] else None,
+            fx.T @ x.reshape(T * B, -1) if need[2] else None,
+            fh.T @ xp.ascontiguousarray(h_prev).reshape(T * B, H) if need[3] else None,
+        ]
+        if len(ctx.inputs) > 4:
+            grads += [fx.sum(axis=0) if need[4] else None, fh.sum(axis=0) if need[5] else None]
+        return tuple(Tensor._make(a) if a is not None else None for a in grads)
+
+
+def gru_layer_steps(x, h0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False):
+    """The step-by-step GRU layer (gru_cell per step): GRULayer's (T, B, H) result."""
+    from .shape import stack
+
+    h = h0
+    outs = [None] * x.shape[0]
+    for t in (range(x.shape[0] - 1, -1, -1) if reverse else range(x.shape[0])):
+        h = gru_cell(x[t], h, w_ih, w_hh, b_ih, b_hh)
+        outs[t] = h
+    return stack(outs)
+
+
+def gru_layer(x, h0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False):
+    """One direction of a GRU layer over x (T, B, I) from h0: (outputs (T, B, H), h_T), fused
+    (:class:`GRULayer`) when every tensor is of one float dtype, else step by step."""
+    tensors = [x, h0, w_ih, w_hh] + ([b_ih, b_hh] if b_ih is not None and b_hh is not None else [])
+    fused = (len(tensors) == 6 or (b_ih is None and b_hh is None)) and x.dtype in FLOAT_DTYPES and all(
+        t.dtype == x.dtype for t in tensors) and x.ndim == 3 and x.shape[0] > 0
+    out = GRULayer.apply(*tensors, reverse=reverse) if fused else gru_layer_steps(x, h0, w_ih, w_hh, b_ih, b_hh, reverse)
+    return out, out[0 if reverse else x.shape[0] - 1]
 
 
 class GRUGates(Function):

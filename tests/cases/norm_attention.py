@@ -212,8 +212,28 @@ def _lstm_layer(lib, x, h, c, *weights, reverse):
     return lstm_layer(x, h, c, *weights, reverse=reverse)
 
 
+@st.composite
+def gru_layer_example(draw):
+    t, n, i, h = draw(st.integers(1, 4)), draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    shapes = [(t, n, i), (n, h), (3 * h, i), (3 * h, h)] + ([(3 * h,), (3 * h,)] if draw(st.booleans()) else [])
+    return Example(shapes, {"reverse": draw(st.booleans())}, draw(seeds))
+
+
+def _gru_layer(lib, x, h, *weights, reverse):
+    """One direction of a GRU layer: torch's gru (reverse: over the flipped sequence) against
+    scratchnet's fused GRULayer (scratchnet.ops.recurrent.gru_layer)."""
+    if lib.__name__ == "torch":
+        seq = x.flip(0) if reverse else x
+        out, h_n = lib.gru(seq, h[None], list(weights), len(weights) == 4, 1, 0.0, False, False, False)
+        return (out.flip(0) if reverse else out), h_n[0]
+    from scratchnet.ops.recurrent import gru_layer
+
+    return gru_layer(x, h, *weights, reverse=reverse)
+
+
 CASES += [
     Case("nn.LSTM", _lstm_layer, lstm_layer_example(), dtypes=("float32", "float64"), mixed=False, odd_shapes=False),
+    Case("nn.GRU", _gru_layer, gru_layer_example(), dtypes=("float32", "float64"), mixed=False, odd_shapes=False),
 ]
 
 
