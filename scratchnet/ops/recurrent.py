@@ -80,7 +80,23 @@ def _through_steps(ctx, steps, grad):
     return tuple(next(found) if need else None for need in ctx.needs_input_grad)
 
 
-class LSTMLayer(Function):
+class _FusedLayer(Function):
+    """What LSTMLayer and GRULayer share: the saved inputs, and a backward that works on arrays
+    (``backward_arrays``) or, with create_graph, differentiates the step-by-step layer."""
+
+    backward_name = "MkldnnRnnLayerBackward0"
+
+    def keep(ctx, reverse, values, x, w_ih, w_hh):
+        ctx.reverse, ctx.values = reverse, values
+        ctx.save_for_backward(x, w_ih, w_hh)
+
+    def backward(ctx, grad):
+        if is_grad_enabled():
+            return _through_steps(ctx, ctx.steps, grad)
+        return ctx.backward_arrays(grad.array, *(t.array for t in ctx.saved_tensors))
+
+
+class LSTMLayer(_FusedLayer):
     """A whole LSTM layer (one direction) over a (T, B, I) sequence as one node, as torch's fused
     CPU kernel runs it: the input side's gates of every step in one matrix product, the recurrence
     step by step on arrays, and in the backward one product each for dW_ih, dW_hh (summed over
@@ -90,8 +106,6 @@ class LSTMLayer(Function):
 
     With ``create_graph`` its backward rebuilds the layer step by step from the same inputs and
     differentiates that, so second derivatives work as everywhere else."""
-
-    backward_name = "MkldnnRnnLayerBackward0"
 
     def forward(ctx, x, h0, c0, w_ih, w_hh, *biases, reverse):
         T, B, _ = x.shape
@@ -122,16 +136,14 @@ class LSTMLayer(Function):
             xp.multiply(a[:, 3 * H :], tanh_c[t], out=hs[k + 1])
             out[t] = hs[k + 1]
         out[T] = cs[T]
-        ctx.reverse, ctx.values = reverse, (acts, tanh_c, hs, cs)
-        ctx.save_for_backward(x, w_ih, w_hh)
+        ctx.keep(reverse, (acts, tanh_c, hs, cs), x, w_ih, w_hh)
         return out
 
-    def backward(ctx, grad):
-        if is_grad_enabled():  # create_graph: differentiate the step-by-step layer instead
-            return _through_steps(ctx, lstm_layer_steps, grad)
-        x, w_ih, w_hh = (t.array for t in ctx.saved_tensors)
+    def steps(ctx, *inputs, reverse):
+        return lstm_layer_steps(*inputs, reverse=reverse)
+
+    def backward_arrays(ctx, g, x, w_ih, w_hh):
         acts, tanh_c, hs, cs = ctx.values
-        g = grad.array
         T, B, H = tanh_c.shape
         order = range(T - 1, -1, -1) if ctx.reverse else range(T)
         d_acts = xp.empty_like(acts)
@@ -189,14 +201,12 @@ def lstm_layer(x, h0, c0, w_ih, w_hh, b_ih=None, b_hh=None, reverse=False):
     return packed[:T], packed[0 if reverse else T - 1], packed[T]
 
 
-class GRULayer(Function):
+class GRULayer(_FusedLayer):
     """A whole GRU layer (one direction) over a (T, B, I) sequence as one node, like
     :class:`LSTMLayer`: the input side's gates of every step in one product, the recurrence on
     arrays, the weight and input gradients as one product each (the formulas of
     :class:`GRUGates`). Output (T, B, H); with ``create_graph`` its backward differentiates the
     step-by-step layer."""
-
-    backward_name = "MkldnnRnnLayerBackward0"
 
     def forward(ctx, x, h0, w_ih, w_hh, *biases, reverse):
         T, B, _ = x.shape
@@ -220,16 +230,14 @@ class GRULayer(Function):
             z, n = a[:, H : 2 * H], a[:, 2 * H : 3 * H]
             xp.add((hs[k] - n) * z, n, out=hs[k + 1])  # torch's kernel: (h - n) z + n
             out[t] = hs[k + 1]
-        ctx.reverse, ctx.values = reverse, (acts, hs)
-        ctx.save_for_backward(x, w_ih, w_hh)
+        ctx.keep(reverse, (acts, hs), x, w_ih, w_hh)
         return out
 
-    def backward(ctx, grad):
-        if is_grad_enabled():  # create_graph: differentiate the step-by-step layer instead
-            return _through_steps(ctx, gru_layer_steps, grad)
-        x, w_ih, w_hh = (t.array for t in ctx.saved_tensors)
+    def steps(ctx, *inputs, reverse):
+        return gru_layer_steps(*inputs, reverse=reverse)
+
+    def backward_arrays(ctx, g, x, w_ih, w_hh):
         acts, hs = ctx.values
-        g = grad.array
         T, B, H = g.shape
         order = range(T - 1, -1, -1) if ctx.reverse else range(T)
         d_x, d_h = xp.empty((T, B, 3 * H), g.dtype), xp.empty((T, B, 3 * H), g.dtype)
