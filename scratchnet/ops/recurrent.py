@@ -86,6 +86,15 @@ class _FusedLayer(Function):
 
     backward_name = "MkldnnRnnLayerBackward0"
 
+    @staticmethod
+    def input_gates(x, w_ih, biases, reverse):
+        """x W_ih^T + b_ih for every step at once (T, B, gates), and the steps' order."""
+        T, B, _ = x.shape
+        xg = (x.reshape(T * B, -1) @ w_ih.T).reshape(T, B, w_ih.shape[0])
+        if biases:
+            xg += biases[0]
+        return xg, range(T - 1, -1, -1) if reverse else range(T)
+
     def keep(ctx, reverse, values, x, w_ih, w_hh):
         ctx.reverse, ctx.values = reverse, values
         ctx.save_for_backward(x, w_ih, w_hh)
@@ -110,10 +119,7 @@ class LSTMLayer(_FusedLayer):
     def forward(ctx, x, h0, c0, w_ih, w_hh, *biases, reverse):
         T, B, _ = x.shape
         H = h0.shape[-1]
-        xg = (x.reshape(T * B, -1) @ w_ih.T).reshape(T, B, 4 * H)
-        if biases:
-            xg += biases[0]
-        order = range(T - 1, -1, -1) if reverse else range(T)
+        xg, order = ctx.input_gates(x, w_ih, biases, reverse)
         acts, tanh_c = xp.empty((T, B, 4 * H), x.dtype), xp.empty((T, B, H), x.dtype)
         hs, cs = xp.empty((T + 1, B, H), x.dtype), xp.empty((T + 1, B, H), x.dtype)  # by step run
         hs[0], cs[0] = h0, c0
@@ -211,10 +217,7 @@ class GRULayer(_FusedLayer):
     def forward(ctx, x, h0, w_ih, w_hh, *biases, reverse):
         T, B, _ = x.shape
         H = h0.shape[-1]
-        xg = (x.reshape(T * B, -1) @ w_ih.T).reshape(T, B, 3 * H)
-        if biases:
-            xg += biases[0]
-        order = range(T - 1, -1, -1) if reverse else range(T)
+        xg, order = ctx.input_gates(x, w_ih, biases, reverse)
         acts = xp.empty((T, B, 4 * H), x.dtype)  # r, z, n and the hidden side's h_n, per step
         hs = xp.empty((T + 1, B, H), x.dtype)  # by step run
         hs[0] = h0
