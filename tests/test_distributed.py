@@ -49,6 +49,13 @@ def launch(engine, mode, world, out, timeout=120):
     return results
 
 
+def finished(code, err):
+    """A rank that exited cleanly, or that torch's gloo aborted at teardown after its work was done
+    (1 run in ~20 on 2 cores, torch's own DDP as often as scratchnet's: "terminate called without an
+    active exception" from gloo's threads when a peer's connections close first)."""
+    return code == 0 or (code == -6 and "finished" in err and "terminate called without an active exception" in err)
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """Every engine's DDP run on 2 and 3 ranks and its single-process twin on the combined batch."""
@@ -58,7 +65,7 @@ def runs(tmp_path_factory):
         for engine in ("scratchnet", "torch"):
             path = tmp / f"{engine}-{world}.npz"
             results = launch(engine, "train", world, path)
-            assert all(code == 0 for code, _ in results), results
+            assert all(finished(code, err) for code, err in results), results
             out[engine, world] = dict(np.load(path))
             single = tmp / f"{engine}-{world}-single.npz"
             env_world = dict(os.environ, WORLD_SIZE=str(world), PYTHONPATH=str(ROOT))
