@@ -447,6 +447,17 @@ def profile_workloads(workloads, batch, engine_names=("scratchnet", "torch-cpu")
     return out
 
 
+def _seconds(text):
+    """--settle's value: a number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more seconds, got {text}")
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="scratchnet bench", description=__doc__.splitlines()[0])
     parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS), metavar="WORKLOAD",
@@ -458,7 +469,7 @@ def main(argv=None):
                              "when named: CUDA is not queried otherwise)")
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per workload and batch; ratios are medians over them (default 5)")
     parser.add_argument("--threads", type=int, default=None, help="threads for torch and NumPy's BLAS")
-    parser.add_argument("--settle", type=float, default=harness.SETTLE,
+    parser.add_argument("--settle", type=_seconds, default=harness.SETTLE,
                         help=f"seconds of pause before each engine's block, so the other engine's threads stop spinning (default {harness.SETTLE})")
     parser.add_argument("--no-memory", action="store_true", help="skip the per-engine memory measurement")
     parser.add_argument("--quick", action="store_true", help="batch 100 only, 3 rounds (the time plot becomes bars)")

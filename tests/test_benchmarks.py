@@ -153,3 +153,10 @@ def test_native_stderr_of_the_profiler_is_silenced(capfd):
     err = capfd.readouterr().err
     assert "gpuGetDeviceCount" not in err and "after the block" in err
     assert os.environ.get("KINETO_LOG_LEVEL")
+
+
+@pytest.mark.parametrize("bad", ["-1", "soon", "nan"])
+def test_settle_refuses_what_is_not_a_pause(bad, capsys):
+    with pytest.raises(SystemExit):
+        suite.main(["--settle", bad, "--workloads", "cross_entropy", "--no-memory"])
+    assert "--settle" in capsys.readouterr().err
