@@ -67,6 +67,26 @@ def fast_where(condition, x, y):
     return mask.view(dtype)
 
 
+def matmul(a, b):
+    """``a @ b`` on arrays, with a stack of matrices times one matrix done as one product.
+
+    NumPy runs ``(B, n, k) @ (k, m)`` as B products of n rows each; as one product of B*n rows
+    (the stack's leading dims merged, which a C-contiguous array allows without a copy) it took
+    half the time here ((100, 64, 64) @ (64, 256) float32: 2.65 -> 1.25 ms). Same values, shape
+    and dtype as ``a @ b``.
+
+    >>> import numpy as np
+    >>> matmul(np.ones((2, 3, 4)), np.ones((4, 5))).shape
+    (2, 3, 5)
+    """
+    if a.ndim > 2 and b.ndim == 2 and a.flags.c_contiguous:
+        rows = 1
+        for n in a.shape[:-1]:
+            rows *= n
+        return xp.matmul(a.reshape(rows, a.shape[-1]), b).reshape(a.shape[:-1] + b.shape[-1:])
+    return xp.matmul(a, b)
+
+
 def to_numpy(array):
     """The values as a NumPy array (a no-op on the CPU backend)."""
     return xp.asarray(array)

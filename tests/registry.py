@@ -97,9 +97,10 @@ def reduction(draw, allow_none=True, tuple_dims=True, keepdim=True, shapes=shape
 
 @st.composite
 def matmul_shapes(draw):
-    """torch's matmul cases: vector-vector, matrix-vector, vector-matrix, matrix, batched."""
+    """torch's matmul cases: vector-vector, matrix-vector, vector-matrix, matrix, batched, a stack
+    times one matrix (either side), a stack times a vector."""
     n, k, m = (draw(st.integers(1, 4)) for _ in range(3))
-    kind = draw(st.sampled_from(["1x1", "2x1", "1x2", "2x2", "batched", "batch-1d"]))
+    kind = draw(st.sampled_from(["1x1", "2x1", "1x2", "2x2", "batched", "batch-1d", "batch-2d", "2d-batch"]))
     if kind == "1x1":
         shapes = [(k,), (k,)]
     elif kind == "2x1":
@@ -111,7 +112,8 @@ def matmul_shapes(draw):
     else:
         batch = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=1, max_dims=2, max_side=3))
         a, b = batch.input_shapes
-        shapes = [a + (n, k), b + (k, m)] if kind == "batched" else [a + (n, k), (k,)]
+        shapes = {"batched": [a + (n, k), b + (k, m)], "batch-1d": [a + (n, k), (k,)],
+                  "batch-2d": [a + (n, k), (k, m)], "2d-batch": [(n, k), b + (k, m)]}[kind]
     return Example(shapes, {}, draw(seeds))
 
 

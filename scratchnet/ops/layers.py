@@ -13,6 +13,7 @@ import builtins
 import warnings
 
 from ..backend import fast_where, xp
+from ..backend import matmul as matmul_arrays
 from ..dtypes import torch_name
 from ._promote import not_implemented
 from ..tensor import Function, Tensor, is_grad_enabled, no_grad
@@ -26,7 +27,7 @@ class Linear(Function):
     def forward(ctx, x, weight, *bias, bias_is_row):
         ctx.save_for_backward(x, weight)
         ctx.bias_is_row = bias_is_row
-        out = x @ weight.T
+        out = matmul_arrays(x, weight.T)
         if bias and bias[0].dtype == out.dtype and xp.broadcast_shapes(out.shape, bias[0].shape) == out.shape:
             out += bias[0]  # out is new: in place saves an allocation and a pass
             return out

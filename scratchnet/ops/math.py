@@ -10,7 +10,10 @@ on Tensors. Binary ops broadcast; the engine sums each gradient back to its inpu
 tensor([3., 3.])
 """
 
+import math
+
 from ..backend import fast_where, xp
+from ..backend import matmul as matmul_arrays
 from ..dtypes import scalar_to_array, torch_name
 from ..tensor import Function, Tensor, bool_, broadcast_shapes, result_type
 from ._promote import Cast, as_dtype, check_operand, floating, not_implemented, operands, refuse, to  # noqa: F401
@@ -516,12 +519,18 @@ class MatMul(Function):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
-        return a @ b
+        return matmul_arrays(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return (grad @ b.mT if need_a else None), (a.mT @ grad if need_b else None)
+        grad_b = None
+        if need_b and a.ndim > 2 and b.ndim == 2:  # b met every matrix of a's stack: one product sums them
+            rows = math.prod(a.shape[:-1])
+            grad_b = a.reshape(rows, a.shape[-1]).mT @ grad.reshape(rows, grad.shape[-1])
+        elif need_b:
+            grad_b = a.mT @ grad
+        return (grad @ b.mT if need_a else None), grad_b
 
 
 def _shape_text(shape):
@@ -545,9 +554,12 @@ def matmul(input, other):
         folds = (input.ndim >= 3 and other.ndim <= 2) or (other.ndim >= 3 and input.ndim == 1)
         batched = (input.ndim >= 3 or other.ndim >= 3) and not folds
         if not (batched and (0 in input.shape or 0 in other.shape)):
+            if batched and input.dtype == bool_:  # torch's bmm looks for a kernel of the first one's dtype first
+                raise not_implemented("bmm", bool_)
             raise RuntimeError(f"expected both matmul operands to have the same dtype, but got: {input.dtype} != {other.dtype}")
         input = input.to(other.dtype)  # torch's bmm checks no dtypes when there is nothing to multiply
-    if input.dtype == bool_:  # torch has no bool kernel; its error names the one it would use
+    if input.dtype == bool_ and (input.ndim == other.ndim == 1 or (input.numel() and other.numel())):
+        # torch has no bool kernel (an empty product needs none, except dot's); its error names the one it would use
         kernel = "dot" if input.ndim == other.ndim == 1 else "addmv_impl_cpu" if other.ndim == 1 else "bmm" if other.ndim > 2 else "addmm_impl_cpu_"
         raise not_implemented(kernel, bool_)
     if input.shape[-1] != other.shape[-2 if other.ndim > 1 else 0]:
