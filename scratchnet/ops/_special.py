@@ -83,13 +83,16 @@ def _horner(u, coefficients):
 
 
 _SINGLE = {}
+_INNER = 1.5  # |x| below this: erf(x) / x as a polynomial; from here to 4: erfc(|x|) as one
 
 
 def _single_fits():
     """Polynomials for float32's erf, fitted once from the float64 erf above (Chebyshev
-    interpolation, numpy.polynomial): erf(x) / x in u = x^2 / 2 - 1 for |x| < 2 (degree 10), and
-    erfc(|x|) in v = |x| - 3 for 2 <= |x| < 4 (degree 12); both within 1e-9 of erf, far inside
-    float32's rounding (beyond 4, erf is +-1 in float32)."""
+    interpolation, numpy.polynomial) and rounded to float32: erf(x) / x in u = x^2 / (1.5^2 / 2) - 1
+    for |x| < 1.5 (degree 8), and erfc(|x|) in v = (|x| - 2.75) / 1.25 for 1.5 <= |x| < 4
+    (degree 12); both within 1e-9 of erf, far inside float32's rounding (beyond 4, erf is +-1 in
+    float32). Both variables lie in [-1, 1], where the coefficients are small: Horner's rule in
+    float32 loses no more than a few roundings."""
     if not _SINGLE:
         from numpy.polynomial import Chebyshev, chebyshev
 
@@ -97,38 +100,42 @@ def _single_fits():
             r = xp.sqrt(t)
             return fast_where(r > 0, erf(r) / xp.where(r > 0, r, 1.0), _TWO_OVER_SQRT_PI)
 
-        inner = Chebyshev.interpolate(ratio, 10, domain=[0.0, 4.0])
-        outer = Chebyshev.interpolate(lambda a: 1.0 - erf(a), 12, domain=[2.0, 4.0])
-        _SINGLE["inner"] = list(chebyshev.cheb2poly(inner.coef))
-        _SINGLE["outer"] = list(chebyshev.cheb2poly(outer.coef))
+        inner = Chebyshev.interpolate(ratio, 8, domain=[0.0, _INNER * _INNER])
+        outer = Chebyshev.interpolate(lambda a: 1.0 - erf(a), 12, domain=[_INNER, 4.0])
+        _SINGLE["inner"] = [xp.float32(c) for c in chebyshev.cheb2poly(inner.coef)]
+        _SINGLE["outer"] = [xp.float32(c) for c in chebyshev.cheb2poly(outer.coef)]
     return _SINGLE["inner"], _SINGLE["outer"]
 
 
 def _erf_single(x):
-    """erf to float32 rounding (within 1e-9), computed in float64 from two fitted polynomials."""
+    """erf of a float32 array in float32, within 2 units in the last place (ulp) of the exact
+    value (torch's own float32 erf: within 1), from the two fitted polynomials."""
     inner, outer = _single_fits()
+    f32 = xp.float32
+    with xp.errstate(over="ignore", invalid="ignore"):  # huge |x|: inf or NaN here, replaced below
+        u = x * x
+        u *= f32(2.0 / (_INNER * _INNER))
+        u -= f32(1.0)
+        out = _horner(u, inner)
+        out *= x
     a = xp.abs(x)
-    small = a < 2.0  # NaN is not: it takes the other branch, where sign(NaN) = NaN
-    xs = fast_where(small, x, 0.0)
-    u = xs * xs
-    u *= 0.5
-    u -= 1.0
-    out = _horner(u, inner)
-    out *= xs
-    big = xp.flatnonzero(~small)  # few, as positions: cheaper to gather than a boolean mask
+    big = xp.flatnonzero(~(a < _INNER))  # few, as positions (NaN among them): cheaper than a mask
     if big.size:
         ab = a.reshape(-1)[big]
-        tail = 1.0 - _horner(xp.minimum(ab, 4.0) - 3.0, outer)
-        out.reshape(-1)[big] = xp.sign(x.reshape(-1)[big]) * fast_where(ab < 4.0, tail, 1.0)
+        v = xp.minimum(ab, f32(4.0))
+        v -= f32((_INNER + 4.0) / 2)
+        v *= f32(2.0 / (4.0 - _INNER))
+        tail = f32(1.0) - _horner(v, outer)
+        out.reshape(-1)[big] = xp.sign(x.reshape(-1)[big]) * fast_where(ab < 4.0, tail, f32(1.0))
     return out
 
 
 def erf(x, single=False):
-    """erf(x) in float64, to float64 rounding; ``single=True``: to float32 rounding (two fitted
-    polynomials, :func:`_erf_single`)."""
-    x = xp.asarray(x, dtype=xp.float64)
+    """erf(x) in float64, to float64 rounding; ``single=True``: in float32, within 2 ulp (two
+    fitted polynomials, :func:`_erf_single`)."""
     if single:
-        return _erf_single(x)
+        return _erf_single(xp.asarray(x, dtype=xp.float32))
+    x = xp.asarray(x, dtype=xp.float64)
     a = xp.abs(x)
     # the series on every element (0 beyond 1.5, so nothing overflows), then the few beyond 1.5 (and
     # NaN) replaced: cheaper than splitting a large array in two and joining it again

@@ -142,16 +142,40 @@ class Gelu(Function):
         with xp.errstate(over="ignore", invalid="ignore"):
             if approximate == "tanh":
                 return (0.5 * x * (1 + xp.tanh(_TANH_C * (x + _TANH_K * x**3)))).astype(x.dtype, copy=False)
-            ctx.cdf = Phi.forward(None, x)  # kept: a first-order backward need not compute erf again
-            return (x * ctx.cdf).astype(x.dtype, copy=False)
+            ctx.cdf = _phi(x)  # kept: a first-order backward need not compute erf again
+            return x * ctx.cdf
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         if ctx.approximate == "tanh":
             t = tanh(_TANH_C * (x + _TANH_K * x * x * x))
             return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _TANH_C * (1 + 3 * _TANH_K * x * x))
-        cdf = Phi.apply(x) if is_grad_enabled() else Tensor._make(ctx.cdf)  # (create_graph: differentiable)
-        return grad * (cdf + x * (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi)))
+        if is_grad_enabled():  # create_graph: differentiable, Phi a node of its own
+            return grad * (Phi.apply(x) + x * (x * x * -0.5).exp() * _PDF_SCALE)
+        if grad.dtype != x.dtype:
+            return grad * (Tensor._make(ctx.cdf) + x * (x * x * -0.5).exp() * _PDF_SCALE)
+        # the same formula on arrays, in the same order, in one buffer: grad * (cdf + x * pdf(x))
+        d = xp.asarray(x.array * x.array)  # (0-d: an array, not a NumPy scalar, to work in place)
+        d *= -0.5
+        xp.exp(d, out=d)
+        d *= x.array
+        d *= _PDF_SCALE
+        d += ctx.cdf
+        d *= grad.array
+        return Tensor._make(d)
+
+
+_PDF_SCALE = 1 / math.sqrt(2 * math.pi)  # the standard normal pdf is _PDF_SCALE * exp(-x^2 / 2)
+
+
+def _phi(x):
+    """The standard normal CDF 0.5 * (1 + erf(x / sqrt 2)) of an array, in its dtype (float32's
+    erf computed in float32, :func:`scratchnet.ops._special._erf_single`)."""
+    with xp.errstate(over="ignore", invalid="ignore"):
+        cdf = _special.erf(x * (1 / math.sqrt(2)), single=x.dtype.itemsize <= 4)  # a new array, changed in place
+        cdf += 1.0
+        cdf *= 0.5
+    return cdf.astype(x.dtype, copy=False)
 
 
 class Phi(Function):
@@ -160,13 +184,12 @@ class Phi(Function):
     backward_name = "PhiBackward0"
 
     def forward(ctx, x):
-        if ctx is not None:
-            ctx.save_for_backward(x)
-        return (0.5 * (1 + _special.erf(x / math.sqrt(2), single=x.dtype.itemsize <= 4))).astype(x.dtype, copy=False)
+        ctx.save_for_backward(x)
+        return _phi(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
+        return grad * (x * x * -0.5).exp() * _PDF_SCALE
 
 
 # --- softmax and log_softmax ------------------------------------------------------------------------
