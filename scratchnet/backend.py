@@ -87,6 +87,30 @@ def matmul(a, b):
     return xp.matmul(a, b)
 
 
+def index_add_rows(out, index, values):
+    """``xp.add.at(out, index, values)`` for a 1-D integer ``index`` into ``out``'s first dim (each
+    ``values[j]`` added to the row ``out[index[j]]``), without add.at's element-at-a-time loop.
+
+    The rows are sorted by index (stably), each run of equal indices summed by one ``reduceat``,
+    and each sum added to its row once (so a lone -0.0 becomes +0.0, as add.at and torch
+    give). The sums are the same up to rounding: reduceat may pair the terms where add.at adds one
+    after another. An embedding's gradient, 6400 rows of 64 into 103: 4.5 -> 1.4 ms here.
+
+    >>> import numpy as np
+    >>> index_add_rows(np.zeros((3, 1)), np.array([2, 0, 2]), np.array([[1.0], [2.0], [3.0]])).tolist()
+    [[2.0], [0.0], [4.0]]
+    """
+    if index.size == 0 or values.size == 0:
+        return out
+    index = fast_where(index < 0, index + out.shape[0], index)  # -1 and rows - 1 are one run
+    order = xp.argsort(index, kind="stable")
+    sorted_index = index[order]
+    starts = xp.flatnonzero(xp.r_[True, sorted_index[1:] != sorted_index[:-1]])
+    with xp.errstate(over="ignore", invalid="ignore"):  # (add.at warns of neither)
+        out[sorted_index[starts]] += xp.add.reduceat(values[order], starts, axis=0)  # (unique rows: += adds once)
+    return out
+
+
 def to_numpy(array):
     """The values as a NumPy array (a no-op on the CPU backend)."""
     return xp.asarray(array)

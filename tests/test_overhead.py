@@ -113,3 +113,42 @@ def test_fast_where_is_where_bit_for_bit(dtype, shapes, seed, number, number_fir
     assert got.tobytes() == expected.tobytes() and (cond == kept).all()
     if got.size >= FAST_WHERE_MIN_SIZE:
         assert got.strides == expected.strides
+
+
+# --- backend.index_add_rows: add.at by sorted runs -------------------------------------------------
+
+from scratchnet.backend import index_add_rows  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["float32", "float64", "int64"]), st.integers(0, 300), st.integers(1, 40),
+       st.integers(0, 5), st.integers(0, 2**32 - 1))
+def test_index_add_rows_is_add_at(dtype, n, rows, cols, seed):
+    """Against ``np.add.at`` on repeated, unsorted (and negative) indices, special values, empty
+    index or rows: the same NaN/inf positions and signs of zero; values equal up to the rounding of
+    another summation order (exactly for integers)."""
+    rng = np.random.default_rng(seed)
+    index = rng.integers(-rows, rows, n)
+    values = _values(rng, (n, cols), dtype)
+    start = _values(rng, (rows, cols), dtype)
+    expected = start.copy()
+    np.add.at(expected, index, values)
+    got = index_add_rows(start.copy(), index, values)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    if dtype == "int64":
+        assert np.array_equal(got, expected)
+        return
+    # where the summation order decides (huge terms: overflow to inf, or cancel), rows are exempt
+    huge = np.zeros(rows, bool)
+    np.logical_or.at(huge, index % rows, (np.abs(values) > 1e30).any(axis=1))
+    huge = np.broadcast_to(huge[:, None], got.shape)
+    assert np.array_equal(np.isnan(got) & ~huge, np.isnan(expected) & ~huge)
+    exact = (got == expected) | np.isnan(expected)
+    # any two orders of summing k terms differ by at most ~2 k eps times the sum of their sizes
+    size = np.abs(start).astype(np.float64)
+    np.add.at(size, index, np.abs(values))
+    terms = np.bincount(index % rows, minlength=rows)[:, None] + 1
+    with np.errstate(invalid="ignore"):
+        close = np.abs(got.astype(np.float64) - expected) <= 2 * terms * np.finfo(dtype).eps * size
+    assert (exact | close | huge).all()
+    assert np.array_equal(np.signbit(got[got == 0]), np.signbit(expected[got == 0]))

@@ -16,7 +16,7 @@ second derivatives follow.
 [[1.0, 1.0], [0.0, 0.0], [2.0, 2.0]]
 """
 
-from ..backend import fast_where, xp
+from ..backend import fast_where, index_add_rows, xp
 from ..tensor import Function, Tensor
 from .index import index_add
 from .math import where
@@ -56,8 +56,7 @@ class EmbeddingDenseBackward(Function):
         if row_scale is not None:
             grad = grad * row_scale.astype(grad.dtype)
         out = xp.zeros((rows, grad.shape[-1]), dtype=grad.dtype)
-        xp.add.at(out, indices.reshape(-1), grad.reshape(indices.size, grad.shape[-1]))
-        return out
+        return index_add_rows(out, indices.reshape(-1), grad.reshape(indices.size, grad.shape[-1]))
 
     def backward(ctx, grad):
         rows = grad[Tensor._make(ctx.indices)]
