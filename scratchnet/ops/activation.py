@@ -200,6 +200,11 @@ def _along(t, dim):
     return t if t.ndim == 0 else t.sum(dim=dim, keepdim=True)
 
 
+def _sum_along(a, dim):
+    """:func:`_along` on an array (a copy: the caller may overwrite ``a``)."""
+    return a.copy() if a.ndim == 0 else a.sum(axis=dim, keepdims=True)
+
+
 class Softmax(Function):
     def forward(ctx, x, dim):
         ctx.save_for_backward(out := _softmax_array(x, dim))
@@ -208,7 +213,13 @@ class Softmax(Function):
 
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return out * (grad - _along(grad * out, ctx.dim))
+        if is_grad_enabled() or grad.dtype != out.dtype:  # create_graph: a differentiable graph
+            return out * (grad - _along(grad * out, ctx.dim))
+        g, o = grad.array, out.array  # the same formula on arrays, in one buffer
+        d = xp.asarray(g * o)
+        xp.subtract(g, _sum_along(d, ctx.dim), out=d)
+        d *= o
+        return Tensor._make(d)
 
 
 class LogSoftmax(Function):
@@ -219,7 +230,12 @@ class LogSoftmax(Function):
 
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad - out.exp() * _along(grad, ctx.dim)
+        if is_grad_enabled() or grad.dtype != out.dtype:
+            return grad - out.exp() * _along(grad, ctx.dim)
+        d = xp.asarray(xp.exp(out.array))
+        d *= _sum_along(grad.array, ctx.dim)
+        xp.subtract(grad.array, d, out=d)
+        return Tensor._make(d)
 
 
 def _softmax_array(x, dim, log=False):

@@ -295,7 +295,7 @@ class MaskedFill(Function):
     def backward(ctx, grad):
         zero = Tensor._make(xp.zeros((), grad.dtype))
         kept = MaskedFill.apply(grad, zero, mask=ctx.mask)
-        return kept, (grad - kept).sum()
+        return kept, ((grad - kept).sum() if ctx.needs_input_grad[1] else None)  # (a constant value: no pass)
 
 
 def masked_fill(input, mask, value):
