@@ -215,24 +215,39 @@ def build_engines(config):
 def init_distributed(config):
     """Under ``torchrun`` (WORLD_SIZE > 1 in the environment) join the process group: one group
     serves both engines — gloo carries CPU tensors (scratchnet's, and torch's on the CPU), NCCL
-    torch's CUDA tensors. Sets ``config.rank`` and ``config.world``."""
+    torch's CUDA tensors. Sets ``config.rank`` and ``config.world``. Returns whether it made the
+    group (then :func:`finish_distributed` ends it)."""
     config.world = int(os.environ.get("WORLD_SIZE", "1"))
     config.rank = int(os.environ.get("RANK", "0"))
     if config.world <= 1:
-        return
+        return False
     try:
         import torch.distributed as dist
     except ImportError:
         raise UsageError("data-parallel training moves tensors with torch.distributed: pip install 'scratchnet[torch]'") from None
     from datetime import timedelta
 
-    if not dist.is_initialized():
+    made = not dist.is_initialized()
+    if made:
         backend = "cpu:gloo,cuda:nccl" if config.device == "cuda" else "gloo"
         dist.init_process_group(backend, timeout=timedelta(seconds=120))
     if config.device == "cuda":
         import torch
 
         torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+    return made
+
+
+def finish_distributed(made, finished=True):
+    """Leave the process group that :func:`init_distributed` made: after a finished run every rank
+    first waits for the others (so none tears gloo down while another still sends; after an error
+    no rank waits for ranks that may never come), then the group is destroyed."""
+    if made:
+        import torch.distributed as dist
+
+        if finished:
+            dist.barrier()
+        dist.destroy_process_group()
 
 
 def wrap_data_parallel(config, engines):
@@ -378,10 +393,20 @@ def check_seed(seed):
 def run(config):
     """Train as configured; returns the per-epoch history (a list of dicts). Under ``torchrun``
     every rank trains on its shard of each batch; only rank 0 prints and writes files."""
+    config.resolve()
+    made = init_distributed(config)
+    try:
+        history = _run(config)
+    except BaseException:
+        finish_distributed(made, finished=False)
+        raise
+    finish_distributed(made)
+    return history
+
+
+def _run(config):
     from .runlog import choose_out, point_latest
 
-    config.resolve()
-    init_distributed(config)
     lead = config.rank == 0
     fresh = choose_out(config)  # a new runs/<time>-<model> folder unless --out (or --resume) says which
     if lead and not fresh:

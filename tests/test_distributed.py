@@ -146,3 +146,21 @@ def test_torchrun_trains_data_parallel_like_one_process(tmp_path):
         for engine in ("scratchnet", "torch"):
             assert abs(a[f"{engine}_loss"] - b[f"{engine}_loss"]) < 1e-4, (a, b)
             assert abs(a[f"{engine}_accuracy"] - b[f"{engine}_accuracy"]) <= 1 / 359 + 1e-9, (a, b)
+
+
+def test_the_training_run_leaves_the_group_it_made():
+    """train.finish_distributed destroys the group init_distributed made (a one-rank gloo group
+    here), and leaves alone a group it did not make."""
+    import torch.distributed as dist
+
+    from scratchnet import train
+
+    dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
+    try:
+        train.finish_distributed(False)
+        assert dist.is_initialized()
+        train.finish_distributed(True)
+        assert not dist.is_initialized()
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
