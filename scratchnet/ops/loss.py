@@ -14,7 +14,7 @@ shape with only a warning, scratchnet raises: a silently broadcast loss is a wro
 
 from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..dtypes import can_cast, torch_name
-from ..tensor import Function, Tensor, broadcast_shapes, int64, result_type
+from ..tensor import Function, Tensor, broadcast_shapes, int64, is_grad_enabled, result_type
 from ..dtypes import uint8
 from ._promote import as_dtype, not_implemented
 from ._composite import composite
@@ -384,6 +384,9 @@ def _check_class_target(input, target, name):
         expected = (input.shape[0],) + tuple(input.shape[2:])
         if tuple(target.shape) != expected:
             raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
+        if input.ndim == 3 and input.shape[1] == 0:  # torch views (N, C, d) as (N, C, d, 1): not with C = 0
+            raise RuntimeError(f"size mismatch (got input: {list(input.shape)}, target: {list(target.shape)}): "
+                               "a 3-D input with no classes cannot be viewed as a 4-D one")
     if target.dtype not in (int64, uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {torch_name(target.dtype)}")
 
@@ -391,13 +394,7 @@ def _check_class_target(input, target, name):
 def _class_mask(input, target, ignore_index, name):
     """One-hot of the target classes over dim 1 (zero rows where ignored), as a constant tensor."""
     classes = input.shape[1] if input.ndim > 1 else input.shape[0]
-    labels = target.array.astype(xp.int64)
-    keep = labels != ignore_index
-    bad = labels[keep]
-    if bad.size and (bad.min() < 0 or bad.max() >= classes):
-        culprit = int(bad.max() if bad.max() >= classes else bad.min())
-        raise IndexError(f"{name}: Target {culprit} is out of bounds (classes 0..{classes - 1})")
-    safe = fast_where(keep, labels, 0)
+    safe, keep = _targets(input, target, ignore_index, name)
     onehot = (safe[..., None] == xp.arange(classes)) & keep[..., None]  # (N, d1, ..., C)
     onehot = xp.moveaxis(onehot, -1, 1) if input.ndim > 1 else onehot
     return Tensor._make(onehot.astype(input.dtype)), keep
@@ -431,20 +428,75 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise not_implemented("nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame", input.dtype)
     _class_weights(weight, input)
     _check_reduction(reduction, "nll_loss")
-    onehot, keep = _class_mask(input, target, ignore_index, "nll_loss")
-    dim = 1 if input.ndim > 1 else 0
-    mask = onehot.array > 0
+    _weight_is_constant(weight)
+    labels, keep = _targets(input, target, ignore_index, "nll_loss")
+    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    w = xp.ones(classes, input.dtype) if weight is None else weight.array.astype(input.dtype, copy=False)
+    picked = w[labels] if classes else xp.zeros(labels.shape, input.dtype)  # (no classes: every target is ignored)
+    weights = fast_where(keep, picked, 0.0).astype(input.dtype, copy=False)  # w[y] per element, 0 if ignored
+    return NllLoss.apply(input, labels=labels, keep=keep, weights=weights, reduction=reduction)
 
-    def fn(x, *w):
-        w = _class_weights(w[0], input) if w else None
-        picked_w = onehot if w is None else onehot * w  # w[y] at the target class, 0 elsewhere
-        # where, not a product: -inf at a class that is not the target must not become NaN
-        loss = -(where(Tensor._make(mask), x, 0.0) * picked_w).sum(dim=dim)
-        if reduction == "mean":
-            return loss.sum() / picked_w.sum()
-        return _reduce(loss, reduction, "nll_loss")
 
-    return composite("NllLossBackward0", fn, input, *(() if weight is None else (weight,)))
+def _weight_is_constant(weight):
+    """torch's refusal of a class weight that asks for a gradient (it gives none)."""
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'. "
+                           "This input cannot have requires_grad True.")
+
+
+def _targets(input, target, ignore_index, name):
+    """The class index of each element (0 where ignored, so it can index) and where it is kept."""
+    classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    labels = target.array.astype(xp.int64)
+    keep = labels != ignore_index
+    used = labels[keep]
+    if used.size and (used.min() < 0 or used.max() >= classes):
+        culprit = int(used.max() if used.max() >= classes else used.min())
+        raise IndexError(f"{name}: Target {culprit} is out of bounds (classes 0..{classes - 1})")
+    return fast_where(keep, labels, 0), keep
+
+
+class NllLoss(Function):
+    """loss_i = -w[y_i] x[i, y_i] (0 where y_i is ignored), then summed, averaged over the summed
+    weights w[y_i] of the kept targets ('mean'), or kept per element ('none').
+
+    Its backward (torch's NllLossBackward0) puts -w[y_i] g_i (divided by that sum for 'mean') at
+    each element's target class and 0 everywhere else; it does not depend on x."""
+
+    backward_name = "NllLossBackward0"
+
+    def forward(ctx, x, labels, keep, weights, reduction):
+        ctx.labels, ctx.keep, ctx.weights, ctx.reduction, ctx.shape = labels, keep, weights, reduction, x.shape
+        with xp.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            loss = fast_where(keep, -(_at_targets(x, labels) * weights), 0.0).astype(x.dtype, copy=False)
+            if reduction == "none":
+                return loss
+            ctx.total = weights.sum(dtype=x.dtype)
+            return xp.asarray(loss.sum(dtype=x.dtype) / ctx.total if reduction == "mean" else loss.sum(dtype=x.dtype))
+
+    def backward(ctx, grad):
+        scale = -grad / Tensor._make(ctx.total) if ctx.reduction == "mean" else -grad  # torch's -g / total
+        factor = where(Tensor._make(ctx.keep), scale * Tensor._make(ctx.weights), 0.0)  # per element
+        dim = 1 if len(ctx.shape) > 1 else 0
+        if is_grad_enabled():  # create_graph: the one-hot product, differentiable in grad
+            onehot = xp.moveaxis(ctx.labels[..., None] == xp.arange(ctx.shape[dim]), -1, dim) if ctx.shape else None
+            return Tensor._make(onehot.astype(grad.dtype)) * factor.unsqueeze(dim)
+        out = xp.zeros(ctx.shape, grad.dtype)
+        if out.size:
+            if out.ndim == 1:
+                out[ctx.labels] = factor.array
+            else:
+                xp.put_along_axis(out, ctx.labels[:, None], factor.array[:, None], axis=1)
+        return Tensor._make(out)
+
+
+def _at_targets(x, labels):
+    """x at each element's class: x[i, y_i, ...] for x (N, C, ...), x[y] for x (C,)."""
+    if x.shape[1 if x.ndim > 1 else 0] == 0:  # no classes (every target ignored): nothing to pick
+        return xp.zeros(labels.shape, x.dtype)
+    if x.ndim == 1:
+        return x[labels]
+    return xp.take_along_axis(x, labels[:, None], axis=1)[:, 0]
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean", label_smoothing=0.0):
@@ -489,6 +541,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not label_smoothing:
         return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     _check_class_target(input, target, "cross_entropy")
+    _weight_is_constant(weight)
     w = _class_weights(weight, input)
     classes = input.shape[dim]
     onehot, keep = _class_mask(input, target, ignore_index, "cross_entropy")
