@@ -290,7 +290,7 @@ def _mask(mask, op):
 class MaskedFill(Function):
     def forward(ctx, x, value, mask):
         ctx.mask = mask
-        return fast_where(mask, value, x).astype(x.dtype)
+        return fast_where(mask, value, x).astype(x.dtype, copy=False)  # (a new array already)
 
     def backward(ctx, grad):
         zero = Tensor._make(xp.zeros((), grad.dtype))

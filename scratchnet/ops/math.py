@@ -129,7 +129,7 @@ def _power(a, b):
     wide = a.astype(xp.int64)
     out = wide ** fast_where(b < 0, 0, b)  # NumPy refuses negative integer powers; torch does not
     negative_power = fast_where(wide == 1, 1, fast_where(wide == -1, fast_where(b % 2 != 0, -1, 1), 0))
-    return fast_where(b < 0, negative_power, out).astype(a.dtype)
+    return fast_where(b < 0, negative_power, out).astype(a.dtype, copy=False)
 
 
 def _alpha(b, alpha, dtype):
