@@ -222,7 +222,10 @@ class RNNBase(Module):
             if x.shape[0] == 0:
                 raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
             batch, batch_sizes, dtype = x.shape[1], None, x.dtype
-            steps = list(x.unbind(0))
+        # the layers' input: one (T, B, features) tensor ``seq`` while the layers run fused (one node
+        # each), else a list of steps (packed sequences, proj_size: a cell per step)
+        fused = batch_sizes is None and ((self.mode == "LSTM" and not self.proj_size) or self.mode == "GRU")
+        seq, steps = (x, None) if fused else (None, steps if packed else list(x.unbind(0)))
         states = self._initial_states(hx, batch, batched, dtype)
         if packed and sorted_indices is not None:
             states = [s[:, sorted_indices] for s in states]
@@ -234,27 +237,31 @@ class RNNBase(Module):
                 index = layer * directions + direction
                 start = tuple(s[index] for s in states)
                 weights = self._layer_weights(layer, direction)
-                if batch_sizes is None and self.mode == "LSTM" and not self.proj_size:  # one fused node
-                    seq, h_end, c_end = lstm_layer(stack(steps), *start, *weights[:4], reverse=direction == 1)
-                    out, end = list(seq.unbind(0)), (h_end, c_end)
-                elif batch_sizes is None and self.mode == "GRU":
-                    seq, h_end = gru_layer(stack(steps), *start, *weights[:4], reverse=direction == 1)
-                    out, end = list(seq.unbind(0)), (h_end,)
+                if fused and self.mode == "LSTM":  # one node for the whole layer
+                    out, *end = lstm_layer(seq, *start, *weights[:4], reverse=direction == 1)
+                elif fused:
+                    out, *end = gru_layer(seq, *start, *weights[:4], reverse=direction == 1)
                 else:
                     out, end = run_direction(step, steps, start, weights, batch_sizes, reverse=direction == 1)
                 outs.append(out)
                 for k, s in enumerate(end):
                     finals[k].append(s)
-            steps = outs[0] if directions == 1 else [cat([a, b], dim=-1) for a, b in zip(*outs)]
+            if fused:
+                seq = outs[0] if directions == 1 else cat(outs, dim=-1)
+            else:
+                steps = outs[0] if directions == 1 else [cat([a, b], dim=-1) for a, b in zip(*outs)]
             if self.dropout and self.training and layer < self.num_layers - 1:
-                steps = self._drop(steps, batch_sizes)
+                if fused:
+                    seq = F.dropout(seq, self.dropout, True)  # one mask draw for the whole layer, as torch
+                else:
+                    steps = self._drop(steps, batch_sizes)
         finals = [stack(f) for f in finals]
         if packed:
             if unsorted_indices is not None:
                 finals = [f[:, unsorted_indices] for f in finals]
             output = PackedSequence(cat(steps), input.batch_sizes, sorted_indices, unsorted_indices)
         else:
-            output = stack(steps)
+            output = seq if fused else stack(steps)
             if not batched:
                 output, finals = output.squeeze(1), [f.squeeze(1) for f in finals]
             elif self.batch_first:
