@@ -87,6 +87,25 @@ def matmul(a, b):
     return xp.matmul(a, b)
 
 
+#: Rows up to this long are summed by einsum: NumPy's reduce took 4-5x as long on short rows here
+#: (6400 rows of 64 float32: 0.2 ms against 0.05); longer rows keep its pairwise sum, more
+#: accurate there.
+SHORT_ROW = 512
+
+
+def sum_last(a):
+    """``a.sum(axis=-1, keepdims=True)``, by einsum for short rows (the same sums up to rounding;
+    a row of -0.0 sums to +0.0 there).
+
+    >>> import numpy as np
+    >>> sum_last(np.ones((2, 3))).tolist()
+    [[3.0], [3.0]]
+    """
+    if a.ndim and a.shape[-1] <= SHORT_ROW:
+        return xp.einsum("...i->...", a)[..., None]
+    return a.sum(axis=-1, keepdims=True)
+
+
 def index_add_rows(out, index, values):
     """``xp.add.at(out, index, values)`` for a 1-D integer ``index`` into ``out``'s first dim (each
     ``values[j]`` added to the row ``out[index[j]]``), without add.at's element-at-a-time loop.

@@ -13,7 +13,7 @@ tensor([0., 0., 2.], grad_fn=<ReluBackward0>)
 
 import math
 
-from ..backend import fast_where, xp
+from ..backend import fast_where, sum_last, xp
 from ..tensor import Function, Tensor, _wrap_dim, is_grad_enabled
 from . import _special
 from .math import floating, not_implemented, refuse, where
@@ -201,8 +201,13 @@ def _along(t, dim):
 
 
 def _sum_along(a, dim):
-    """:func:`_along` on an array (a copy: the caller may overwrite ``a``)."""
-    return a.copy() if a.ndim == 0 else a.sum(axis=dim, keepdims=True)
+    """:func:`_along` on an array (a copy: the caller may overwrite ``a``); the last dim's sums by
+    :func:`scratchnet.backend.sum_last` (einsum for short rows)."""
+    if a.ndim == 0:
+        return a.copy()
+    if dim is not None and dim in (-1, a.ndim - 1):
+        return sum_last(a)
+    return a.sum(axis=dim, keepdims=True)
 
 
 class Softmax(Function):
@@ -247,9 +252,9 @@ def _softmax_array(x, dim, log=False):
     with xp.errstate(invalid="ignore", divide="ignore"):
         shifted = xp.asarray(x - x.max(axis=axis, keepdims=True))  # (a 0-d x gives a NumPy scalar)
         if log:
-            return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+            return shifted - xp.log(_sum_along(xp.exp(shifted), axis))
         e = xp.exp(shifted, out=shifted)  # (shifted is new: exp in place, computed once)
-        e /= e.sum(axis=axis, keepdims=True)
+        e /= _sum_along(e, axis)
         return e
 
 
