@@ -83,6 +83,8 @@ def test_cross_entropy_with_minus_inf_logit_is_zero_with_finite_gradient():
     lambda L, F: F.nll_loss(L.rand(3, 2), L.tensor([0, 1, 0]), weight=L.ones(2, requires_grad=True)),
     lambda L, F: F.cross_entropy(L.rand(3, 2), L.tensor([0, 1, 0]), weight=L.ones(2, requires_grad=True)),
     lambda L, F: F.cross_entropy(L.rand(3, 2), L.tensor([0, 1, 0]), weight=L.ones(2, requires_grad=True), label_smoothing=0.1),
+    lambda L, F: F.nll_loss(L.rand(3, 2, dtype=L.float64), L.tensor([0, 1, 0]), weight=L.ones(2)),
+    lambda L, F: F.cross_entropy(L.rand(3, 2), L.tensor([0, 1, 0]), weight=L.ones(2, dtype=L.float64), label_smoothing=0.1),
 ])
 def test_refusals_have_torch_exception_types(fn):
     with pytest.raises(Exception) as theirs:

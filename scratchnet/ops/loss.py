@@ -428,17 +428,20 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise not_implemented("nll_loss_out_frame" if input.ndim <= 2 else "nll_loss2d_forward_out_frame", input.dtype)
     _class_weights(weight, input)
     _check_reduction(reduction, "nll_loss")
-    _weight_is_constant(weight)
+    _weight_is_constant(weight, input)
     labels, keep = _targets(input, target, ignore_index, "nll_loss")
     classes = input.shape[1] if input.ndim > 1 else input.shape[0]
-    w = xp.ones(classes, input.dtype) if weight is None else weight.array.astype(input.dtype, copy=False)
+    w = xp.ones(classes, input.dtype) if weight is None else weight.array
     picked = w[labels] if classes else xp.zeros(labels.shape, input.dtype)  # (no classes: every target is ignored)
     weights = fast_where(keep, picked, 0.0).astype(input.dtype, copy=False)  # w[y] per element, 0 if ignored
     return NllLoss.apply(input, labels=labels, keep=keep, weights=weights, reduction=reduction)
 
 
-def _weight_is_constant(weight):
-    """torch's refusal of a class weight that asks for a gradient (it gives none)."""
+def _weight_is_constant(weight, input):
+    """torch's refusals of a class weight of another dtype than the input's, or that asks for a
+    gradient (it gives none)."""
+    if weight is not None and weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {torch_name(input.dtype)} but found {torch_name(weight.dtype)} (the class weight must have the input's dtype)")
     if weight is not None and weight.requires_grad and is_grad_enabled():
         raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'. "
                            "This input cannot have requires_grad True.")
@@ -541,7 +544,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if not label_smoothing:
         return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     _check_class_target(input, target, "cross_entropy")
-    _weight_is_constant(weight)
+    _weight_is_constant(weight, input)
     w = _class_weights(weight, input)
     classes = input.shape[dim]
     onehot, keep = _class_mask(input, target, ignore_index, "cross_entropy")
