@@ -20,6 +20,7 @@ import builtins
 import math
 
 from .backend import FLOAT_DTYPES, xp
+from .dtypes import fill_scalar
 from .tensor import Tensor, _as_array, check_dtype, get_default_dtype, int64
 
 # --- arguments every factory takes ------------------------------------------------------------------
@@ -220,7 +221,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     fill_value = _number(fill_value, "full")
     dtype = _scalar_dtype(fill_value) if dtype is None else _dtype(dtype)
-    return _new(xp.full(_sizes((size,), "full"), fill_value).astype(dtype), requires_grad)
+    return _new(xp.full(_sizes((size,), "full"), fill_scalar(fill_value, dtype)), requires_grad)  # checked as fill_
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
@@ -348,7 +349,7 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """``fill_value`` in ``input``'s shape and (unless given) dtype: ``full_like(ints, 2.5)`` is 2s."""
     dtype = _like(input, dtype, device)
-    return _new(xp.full(input.shape, _number(fill_value, "full_like")).astype(dtype), requires_grad)
+    return _new(xp.full(input.shape, fill_scalar(_number(fill_value, "full_like"), dtype)), requires_grad)
 
 
 

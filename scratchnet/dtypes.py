@@ -393,7 +393,7 @@ def fill_scalar(value, dtype):
     value = float(value)
     if dtype.kind in "iu":
         info = xp.iinfo(dtype)
-        if not info.min <= value <= info.max:  # NaN fails too
+        if not info.min <= value < info.max + 1:  # truncated, so 255.5 fits uint8 (as torch); NaN fails
             raise bad
         return xp.array(int(value), dtype=dtype)
     if _np.isfinite(value) and builtins.abs(value) > xp.finfo(dtype).max:

@@ -1169,9 +1169,8 @@ def _as_array(data, dtype):
             array = array.astype(_default_dtype)
     if dtype is not None:
         dtype = check_dtype(dtype)
-        if dtype == int32 and array.dtype == int64 and not isinstance(data, (xp.ndarray, Tensor)) and array.size:
-            if array.min() < -(2**31) or array.max() >= 2**31:
-                raise RuntimeError("value cannot be converted to type int32 without overflow")
+        if dtype.kind in "iu" and not isinstance(data, (xp.ndarray, xp.generic, Tensor)) and array.size:
+            _check_python_numbers(array, dtype)
         if array.dtype != dtype:
             with xp.errstate(over="ignore", invalid="ignore"):
                 if dtype.kind in "iu" and array.dtype.kind in "iu":
@@ -1180,6 +1179,22 @@ def _as_array(data, dtype):
                     array = array.astype(dtype)
     check_dtype(array.dtype)
     return array
+
+
+def _check_python_numbers(array, dtype):
+    """torch.tensor's checked conversion of Python numbers into an integer dtype: a float must lie
+    in [min, max + 1) (it is truncated; NaN and inf never fit), an int in [min, max], or for an
+    unsigned dtype in [-max, max] (-1 wraps to 255)."""
+    info = xp.iinfo(dtype)
+    with xp.errstate(invalid="ignore"):
+        if array.dtype.kind == "f":
+            fits = (array >= info.min) & (array < float(info.max + 1))
+        elif array.dtype.kind in "iu":
+            fits = (array >= (-info.max if dtype.kind == "u" else info.min)) & (array <= info.max)
+        else:  # bools always fit
+            return
+    if not fits.all():
+        raise RuntimeError(f"value cannot be converted to type {dtype} without overflow")
 
 
 def _holds_numpy_float64(data):

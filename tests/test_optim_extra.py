@@ -72,9 +72,11 @@ def rosenbrock(start, a):
     return problem
 
 
-def least_squares(seed, m, n):
+def least_squares(seed, m, n, jitter=0.0):
+    """A ridge least-squares problem; ``jitter``: A's entries moved by that relative amount."""
     rng = np.random.default_rng(seed)
     A, b, w0 = rng.standard_normal((m, n)), rng.standard_normal(m), rng.standard_normal(n)
+    A = A * (1 + jitter * np.random.default_rng(seed + 1).standard_normal(A.shape))
 
     def problem(lib):
         w = lib.nn.Parameter(lib.tensor(w0, dtype=lib.float64))
@@ -88,12 +90,13 @@ def least_squares(seed, m, n):
 LBFGS_OPTIONS = [{}, {"line_search_fn": "strong_wolfe"}, {"history_size": 3, "max_iter": 10}, {"line_search_fn": "strong_wolfe", "history_size": 3, "max_iter": 10}]
 
 
-def assert_same_trace(ours, theirs, what):
+def assert_same_trace(ours, theirs, what, rtol=1e-10, counts=True):
     (trace_a, counts_a), (trace_b, counts_b) = ours, theirs
     for i, ((loss_a, x_a), (loss_b, x_b)) in enumerate(zip(trace_a, trace_b)):
-        np.testing.assert_allclose(x_a, x_b, rtol=1e-10, atol=1e-10, err_msg=f"{what}: iterate after step {i + 1}")
-        np.testing.assert_allclose(loss_a, loss_b, rtol=1e-10, atol=1e-12, err_msg=f"{what}: loss of step {i + 1}")
-    assert counts_a == counts_b, f"{what}: (func_evals, n_iter) {counts_a} != torch {counts_b}"
+        np.testing.assert_allclose(x_a, x_b, rtol=rtol, atol=rtol, err_msg=f"{what}: iterate after step {i + 1}")
+        np.testing.assert_allclose(loss_a, loss_b, rtol=rtol, atol=1e-12, err_msg=f"{what}: loss of step {i + 1}")
+    if counts:
+        assert counts_a == counts_b, f"{what}: (func_evals, n_iter) {counts_a} != torch {counts_b}"
 
 
 @pytest.mark.parametrize("options", LBFGS_OPTIONS, ids=["fixed-step", "strong-wolfe", "short-history", "wolfe-short-history"])
@@ -138,12 +141,25 @@ def test_lbfgs_line_search_branches_follow_torch(problem, lr):
 @given(seed=st.integers(0, 2**31), m=st.integers(3, 12), n=st.integers(1, 5), line_search=st.sampled_from([None, "strong_wolfe"]),
        history_size=st.sampled_from([1, 3, 100]), max_iter=st.integers(1, 20), lr=st.sampled_from([1.0, 0.5, 0.1]), maximize=st.booleans())
 def test_lbfgs_on_least_squares_follows_torch(seed, m, n, line_search, history_size, max_iter, lr, maximize):
-    problem = least_squares(seed, m, n)
-    if maximize:  # maximizing minus the loss: the same path
-        base = problem
-        problem = lambda lib: (lambda params, f: (params, lambda: -f()))(*base(lib))  # noqa: E731
+    """Against torch, to within torch's own sensitivity. Some drawn problems (a short history on
+    a badly conditioned A) amplify rounding over the iterations, so torch's paths from A moved by
+    +-1e-15 to 1e-14 set the tolerance (10x their spread, 1e-10 at least; seen from 1e-11 to 2e-5).
+    Near convergence the loss changes by about tolerance_change (1e-9) per iteration and a
+    rounding decides when a step stops: where torch's own evaluation counts move under those
+    perturbations, the counts are not compared (the iterates still are)."""
+
+    def made(jitter):
+        base = least_squares(seed, m, n, jitter)
+        if not maximize:
+            return base
+        return lambda lib: (lambda params, f: (params, lambda: -f()))(*base(lib))  # maximizing minus the loss: the same path
+
     options = {"line_search_fn": line_search, "history_size": history_size, "max_iter": max_iter, "lr": lr, "maximize": maximize}
-    assert_same_trace(lbfgs_run(sn, problem, options, 3), lbfgs_run(torch, problem, options, 3), f"least squares {options}")
+    theirs = lbfgs_run(torch, made(0.0), options, 3)
+    moved = [lbfgs_run(torch, made(j), options, 3) for j in (1e-15, -1e-15, 3e-15, -3e-15, 1e-14, -1e-14)]
+    spread = max(np.max(np.abs(x - y) / (np.abs(y) + 1e-10)) for trace, _ in moved for (_, x), (_, y) in zip(trace, theirs[0]))
+    stable = all(counts == theirs[1] for _, counts in moved)
+    assert_same_trace(lbfgs_run(sn, made(0.0), options, 3), theirs, f"least squares {options}", rtol=max(1e-10, 10 * spread), counts=stable)
 
 
 def test_lbfgs_state_dict_round_trip_continues_like_torch():
