@@ -49,7 +49,7 @@ def samples(draw):
         if kind == "str":
             return f"s{i}"
         if kind == "np":
-            return (np.arange(int(np.prod(shape)), dtype=dtype).reshape(shape) + i).astype(dtype)
+            return (np.arange(int(np.prod(shape))).reshape(shape) + i).astype(dtype)  # (arange makes no bools past 2)
         if kind == "npscalar":
             return np.dtype(dtype).type(i)
         return ("tensor", np.asarray((np.arange(int(np.prod(shape))).reshape(shape) + i)).astype(dtype))
@@ -108,7 +108,9 @@ def test_sequential_loading_equals_torch(n, batch_size, drop_last):
     assert len(ours) == len(theirs)
     assert [plain(b) for b in ours] == [plain(b) for b in theirs]
     it, their_it = iter(ours), iter(theirs)
-    assert len(it) == len(their_it) and plain(next(it)) == plain(next(their_it))
+    assert len(it) == len(their_it)
+    if len(it):  # (drop_last with fewer samples than a batch: no batch at all)
+        assert plain(next(it)) == plain(next(their_it))
     lists = [(float(i), i, f"n{i}") for i in range(n)]  # a plain list is a dataset too
     assert [plain(b) for b in sud.DataLoader(lists, batch_size, drop_last=drop_last)] == \
         [plain(b) for b in tud.DataLoader(lists, batch_size, drop_last=drop_last)]

@@ -47,6 +47,10 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     norm_type = float(norm_type)
     if not tensors:
         return Tensor._make(xp.zeros((), dtype=get_default_dtype()))
+    if math.isinf(norm_type) and any(t.numel() == 0 for t in tensors):  # max/min of nothing: torch refuses
+        which = "_foreach_norm cannot compute the infinity norm" if norm_type > 0 and foreach is not False else (
+            f"linalg.vector_norm cannot compute the {'inf' if norm_type > 0 else '-inf'} norm")
+        raise RuntimeError(f"{which} on an empty tensor because the operation does not have an identity")
     dtype = tensors[0].dtype
     norms = xp.stack([_vector_norm(t.array, norm_type).astype(dtype) for t in tensors])
     total = _vector_norm(norms, norm_type).astype(dtype)
