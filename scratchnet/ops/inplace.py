@@ -355,7 +355,7 @@ def copy_(self, src, non_blocking=False):
 
 
 #: In-place ops torch records but cannot differentiate (its message names the op at backward).
-_NO_INPLACE_DERIVATIVE = {"acosh": "acosh", "arccosh": "acosh", "atanh": "atanh", "arctanh": "atanh"}
+_NO_INPLACE_DERIVATIVE = {"acosh": "acosh", "arccosh": "acosh", "asinh": "asinh", "arcsinh": "asinh", "atanh": "atanh", "arctanh": "atanh"}
 
 
 def _refuse_backward(op):
@@ -402,10 +402,13 @@ def _inplace_of(name):
         node = node_name
         if name in _COMPARISONS and args and isinstance(args[0], Tensor):
             node = node_name[:-1] + "1"  # torch: EqBackward0 against a number, EqBackward1 a tensor
-        out = self._apply_inplace(lambda old: getattr(old, name)(*args, **kwargs), name=node, args=args, overlap_ok=name in _EXPANDED_TARGET_OK)
-        if name in _NO_INPLACE_DERIVATIVE and out.grad_fn is not None:
-            out.grad_fn.backward = _refuse_backward(_NO_INPLACE_DERIVATIVE[name])
-        return out
+        def op(old):
+            new = getattr(old, name)(*args, **kwargs)
+            if name in _NO_INPLACE_DERIVATIVE and new.grad_fn is not None:  # the op's own node (a view's
+                new.grad_fn.backward = _refuse_backward(_NO_INPLACE_DERIVATIVE[name])  # CopySlices wraps it)
+            return new
+
+        return self._apply_inplace(op, name=node, args=args, overlap_ok=name in _EXPANDED_TARGET_OK)
 
     method.__name__ = name + "_"
     method.__doc__ = f"In place ``{name}``: ``x.{name}_(...)`` writes ``x.{name}(...)`` into ``x`` (recorded in the graph)."

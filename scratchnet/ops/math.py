@@ -607,6 +607,16 @@ lt, le = _compare(xp.less), _compare(xp.less_equal)
 gt, ge = _compare(xp.greater), _compare(xp.greater_equal)
 
 
+def _logical_operands(name, input, other):
+    """Both arrays of a logical_and/or/xor, checked as torch checks them: two tensors (a number is
+    torch's TypeError), shapes that broadcast."""
+    for position, (what, t) in enumerate((("input", input), ("other", other)), start=1):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{name}(): argument '{what}' (position {position}) must be Tensor, not {type(t).__name__}")
+    broadcast_shapes(input.shape, other.shape)
+    return input.array, other.array
+
+
 def logical_and(input, other):
     """Elementwise ``bool(a) and bool(b)`` (nonzero is True), broadcasting; a bool tensor.
 
@@ -614,7 +624,7 @@ def logical_and(input, other):
     >>> sn.logical_and(sn.tensor([1, 0, 2]), sn.tensor([1, 1, 0]))
     tensor([ True, False, False])
     """
-    return Tensor._make(xp.logical_and(input.array, other.array if isinstance(other, Tensor) else other))
+    return Tensor._make(xp.logical_and(*_logical_operands("logical_and", input, other)))
 
 
 def logical_or(input, other):
@@ -624,7 +634,7 @@ def logical_or(input, other):
     >>> sn.logical_or(sn.tensor([1, 0, 0]), sn.tensor([0, 0, 3]))
     tensor([ True, False,  True])
     """
-    return Tensor._make(xp.logical_or(input.array, other.array if isinstance(other, Tensor) else other))
+    return Tensor._make(xp.logical_or(*_logical_operands("logical_or", input, other)))
 
 
 def logical_not(input):
@@ -639,7 +649,7 @@ def logical_not(input):
 
 def logical_xor(input, other):
     """Elementwise exclusive or of truth values (nonzero is True), as a bool tensor."""
-    return Tensor._make(xp.logical_xor(input.array, other.array if isinstance(other, Tensor) else other))
+    return Tensor._make(xp.logical_xor(*_logical_operands("logical_xor", input, other)))
 
 
 def isnan(input):
