@@ -240,8 +240,12 @@ def test_init_functions(seed, shape, data):
         seeded(seed)
         ours = getattr(si, name)(sn.empty(*shape), **kwargs)
         theirs = getattr(torch.nn.init, name)(torch.empty(*shape), **kwargs)
-        if name == "orthogonal_":  # same normals; the QR is NumPy's LAPACK (float64), torch's is float32
-            np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-6, err_msg=name)
+        if name == "orthogonal_":  # same normals; the QR is NumPy's LAPACK (float64), torch's is float32,
+            # whose rounding the QR amplifies by the normals' condition number (seen up to 1.6e-4 relative)
+            generator = torch.Generator().manual_seed(seed)  # (the same normals; the global generators untouched)
+            normals = torch.empty(shape[0], math.prod(shape[1:])).normal_(0, 1, generator=generator).numpy().astype(np.float64)
+            tol = max(1e-5, 10 * np.linalg.cond(normals) * np.finfo(np.float32).eps)
+            np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=tol, atol=tol / 10, err_msg=f"{name} (tolerance {tol:.1e})")
         else:
             same_bits(ours, theirs, f"nn.init.{name}({kwargs})")
         next_draw_agrees()
