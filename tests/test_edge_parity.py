@@ -1,0 +1,25 @@
+"""Edge cases the randomized parity harness found differing from torch, pinned as fixed examples
+(each compared with torch itself, so the test states torch's behaviour, not a copy of it)."""
+
+import numpy as np
+import pytest
+import torch
+
+import scratchnet
+
+
+def _same(ours, theirs):
+    ours, theirs = np.asarray(ours), np.asarray(theirs.detach().numpy())
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=0, equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("data", [[0.37293884], [-3e38, 3e38], [-3e38, 0.0, 1.0], [-1e30, 1e30, 0.0], [0.1, 0.2, 0.3, 0.7]])
+@pytest.mark.parametrize("bins", [1, 2, 3, 5])
+def test_histc_bins_by_linear_interpolation(data, dtype, bins):
+    """torch's histc: bin = trunc((x - min) * bins / (max - min)) in the input's dtype (not a search
+    of the edges); an overflowing range gives NaN edges (nothing counted), an overflowing quotient
+    the first bin."""
+    a = np.array(data, dtype=dtype)
+    _same(scratchnet.histc(scratchnet.tensor(a), bins=bins).numpy(), torch.histc(torch.tensor(a), bins=bins))
