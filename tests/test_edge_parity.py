@@ -23,3 +23,22 @@ def test_histc_bins_by_linear_interpolation(data, dtype, bins):
     the first bin."""
     a = np.array(data, dtype=dtype)
     _same(scratchnet.histc(scratchnet.tensor(a), bins=bins).numpy(), torch.histc(torch.tensor(a), bins=bins))
+
+
+def _grad(lib, fn, a, g):
+    x = lib.tensor(a, requires_grad=True)
+    return lib.autograd.grad(fn(lib, x), x, lib.tensor(g))[0]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n", [1, 7, 9, 16, 17, 40])
+@pytest.mark.parametrize("eps", [None, 0.0, 0.1])
+def test_logit_gradient_at_poles_and_nan(n, dtype, eps):
+    """logit's gradient at -0.0, 0, 1 and NaN, where torch's scalar and vector loops differ (by the
+    element's position in the tensor)."""
+    rng = np.random.default_rng(n)
+    a = rng.choice(np.array([-0.0, 0.0, 1.0, 0.5, -0.5, 2.0, np.nan, 0.05]), n).astype(dtype)
+    g = rng.standard_normal(n).astype(dtype)
+    fn = lambda lib, x: lib.logit(x, eps)  # noqa: E731
+    with np.errstate(all="ignore"):
+        _same(_grad(scratchnet, fn, a, g).numpy(), _grad(torch, fn, a, g))
