@@ -42,3 +42,17 @@ def test_logit_gradient_at_poles_and_nan(n, dtype, eps):
     fn = lambda lib, x: lib.logit(x, eps)  # noqa: E731
     with np.errstate(all="ignore"):
         _same(_grad(scratchnet, fn, a, g).numpy(), _grad(torch, fn, a, g))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_glu_gradient_with_huge_first_half(dtype):
+    """glu's gradient of b is ((1 - s) s) a g in torch's order: a huge a against a vanishing
+    sigmoid'(b) is 0 (scratchnet's composition once gave g * a = inf first, then inf * 0 = NaN)."""
+    a = np.array([[-3e38, 1e30, 2.0, -np.inf], [-1e300, 0.5, np.nan, 3.0]], dtype=dtype)
+    b = np.array([[-1.5e38, -1e30, 0.25, -1.0], [-200.0, np.inf, 1.0, -np.inf]], dtype=dtype)
+    x = np.concatenate([a, b], axis=1)
+    g = np.full((2, 4), 4.0, dtype=dtype)
+    fn = lambda lib, t: lib.nn.functional.glu(t, dim=1)  # noqa: E731
+    with np.errstate(all="ignore"):
+        _same(fn(scratchnet, scratchnet.tensor(x)).numpy(), fn(torch, torch.tensor(x)))
+        _same(_grad(scratchnet, fn, x, g).numpy(), _grad(torch, fn, x, g))
