@@ -56,3 +56,29 @@ def test_glu_gradient_with_huge_first_half(dtype):
     with np.errstate(all="ignore"):
         _same(fn(scratchnet, scratchnet.tensor(x)).numpy(), fn(torch, torch.tensor(x)))
         _same(_grad(scratchnet, fn, x, g).numpy(), _grad(torch, fn, x, g))
+
+
+CDIST_MODES = ["use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist", "donot_use_mm_for_euclid_dist"]
+
+
+@pytest.mark.parametrize("mode", CDIST_MODES)
+@pytest.mark.parametrize("p", [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, float("inf")])
+@pytest.mark.parametrize("shapes", [[(3, 2), (2, 2)], [(0, 1), (1, 1)], [(2, 1), (0, 1)], [(2, 3), (3, 3)]])
+def test_cdist_with_special_values(shapes, p, mode):
+    """cdist's values and gradients with NaN, inf, huge and zero coordinates and empty sets: torch's
+    per-difference backward (and its _euclidean_dist node for use_mm), no x * 0 products."""
+    rng = np.random.default_rng(len(shapes[0]) + int(10 * p if p < 9 else 99))
+    specials = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e30, -3e38, 1e-40])
+    arrays = []
+    for s in shapes:
+        x = rng.standard_normal(s)
+        mask = rng.random(s) < 0.3
+        arrays.append(np.where(mask, rng.choice(specials, s), x).astype("float32"))
+    g = rng.standard_normal((shapes[0][0], shapes[1][0])).astype("float32")
+    results = []
+    for lib in (scratchnet, torch):
+        xs = [lib.tensor(a, requires_grad=True) for a in arrays]
+        out = lib.cdist(*xs, p=p, compute_mode=mode)
+        results.append([out.detach().numpy()] + [q.numpy() for q in lib.autograd.grad(out, xs, lib.tensor(g))])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4, equal_nan=True)

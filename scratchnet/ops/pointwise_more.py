@@ -233,7 +233,7 @@ class ClampMin(Function):
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * _mask(x.array > ctx.bound)
+        return where(_mask(x.array > ctx.bound), grad, 0.0)  # where, not a product: an inf grad outside is 0
 
 
 class ClampMax(ClampMin):
@@ -246,7 +246,7 @@ class ClampMax(ClampMin):
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * _mask(x.array < ctx.bound)
+        return where(_mask(x.array < ctx.bound), grad, 0.0)
 
 
 class ClampMinTensor(Function):
@@ -264,7 +264,8 @@ class ClampMinTensor(Function):
         a, b = (t.array for t in ctx.saved_tensors)
         tie = 0.5 * (a == b)
         a_loses, b_loses = (a < b, a > b) if ctx.larger else (a > b, a < b)
-        return grad * _mask(1 - a_loses - tie), grad * _mask(1 - b_loses - tie)
+        # the loser gets 0 even where grad is inf or NaN (torch selects, it does not multiply)
+        return tuple(where(_mask(w == 0), 0.0, grad * _mask(w)) for w in (1 - a_loses - tie, 1 - b_loses - tie))
 
 
 class ClampMaxTensor(ClampMinTensor):
