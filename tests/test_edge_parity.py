@@ -82,3 +82,35 @@ def test_cdist_with_special_values(shapes, p, mode):
         results.append([out.detach().numpy()] + [q.numpy() for q in lib.autograd.grad(out, xs, lib.tensor(g))])
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4, equal_nan=True)
+
+
+@pytest.mark.parametrize("shape", [(1, 2, 3), (1, 2, 2), (2, 1, 3, 2), (1, 2, 2, 3), (1, 1, 3, 2, 2)])
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact", "linear", "bilinear", "trilinear"])
+@pytest.mark.parametrize("scale_factor", [1.25, 2.3, 0.9, 3.0])
+def test_interpolate_index_rules(shape, mode, scale_factor):
+    """torch's index rules: a dim whose size is unchanged is copied (x * 1 + x * 0 in linear
+    modes, so an inf becomes NaN and nothing mixes), 2-D nearest copies at the same size and takes
+    i // 2 at twice the size, the nearest scales are float32."""
+    needs = {"linear": 3, "bilinear": 4, "trilinear": 5}
+    if mode in needs and len(shape) != needs[mode]:
+        return
+    rng = np.random.default_rng(len(shape))
+    x = rng.standard_normal(shape)
+    x.flat[1] = np.inf
+    fn = lambda lib, t: lib.nn.functional.interpolate(t, scale_factor=scale_factor, mode=mode)  # noqa: E731
+    with np.errstate(all="ignore"):
+        _same(fn(scratchnet, scratchnet.tensor(x)).numpy(), fn(torch, torch.tensor(x)))
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "bool", "uint8"])
+@pytest.mark.parametrize("shape", [(1, 2, 3), (1, 0, 3), (1, 2, 2, 2), (1, 0, 2, 2)])
+def test_interpolate_nearest_refusals(dtype, shape):
+    """nearest takes floats and uint8 only; a 0-channel input is torch's RuntimeError."""
+    outcomes = []
+    for lib in (scratchnet, torch):
+        try:
+            out = lib.nn.functional.interpolate(lib.zeros(shape, dtype=getattr(lib, dtype)), scale_factor=2.0)
+            outcomes.append(("ok", str(out.dtype).split(".")[-1], tuple(out.shape)))
+        except Exception as e:  # noqa: BLE001
+            outcomes.append((type(e).__name__,))
+    assert outcomes[0] == outcomes[1]
