@@ -114,3 +114,18 @@ def test_interpolate_nearest_refusals(dtype, shape):
         except Exception as e:  # noqa: BLE001
             outcomes.append((type(e).__name__,))
     assert outcomes[0] == outcomes[1]
+
+
+def test_cosine_embedding_loss_epsilon_is_a_float32_constant():
+    """torch adds its EPSILON, a C++ float (9.999999960e-13), to the squared norms, also in float64:
+    visible where a squared norm is below it."""
+    a = np.array([[-3e38, 1.0], [2.0, 3.0]])
+    b = np.array([[1e-40, 1e-9], [1e-7, 0.0]])
+    g = np.array([1.25, -0.5])
+    fn = lambda lib, x, y: lib.nn.functional.cosine_embedding_loss(x, y, lib.tensor([1, -1]), reduction="none")  # noqa: E731
+    grads = []
+    for lib in (scratchnet, torch):
+        xs = [lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)]
+        grads.append(lib.autograd.grad(fn(lib, *xs), xs, lib.tensor(g)))
+    for ours, theirs in zip(*grads):
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-300)
