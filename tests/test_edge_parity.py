@@ -129,3 +129,18 @@ def test_cosine_embedding_loss_epsilon_is_a_float32_constant():
         grads.append(lib.autograd.grad(fn(lib, *xs), xs, lib.tensor(g)))
     for ours, theirs in zip(*grads):
         np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("right", [False, True])
+@pytest.mark.parametrize("seed", range(6))
+def test_searchsorted_binary_search_with_nan_boundaries(seed, right):
+    """torch's binary search steps right while !(mid >= v) (!(mid > v) for right): NaN boundaries
+    (sorted last) send it right wherever it meets them, so the answer follows the search path."""
+    rng = np.random.default_rng(seed)
+    pool = np.array([np.nan, -3e38, -1.0, 0.0, -0.0, 1e-40, 0.5, 1e30, np.inf])
+    b = np.sort(rng.choice(pool, (2, int(rng.integers(0, 7)))).astype("float32"), axis=-1)
+    v = rng.choice(pool, (2, 5)).astype("float32")
+    for bb in (b, b[0]):
+        vv = v if bb.ndim == 2 else v[0]
+        ours = scratchnet.searchsorted(scratchnet.tensor(bb), scratchnet.tensor(vv), right=right)
+        np.testing.assert_array_equal(ours.numpy(), torch.searchsorted(torch.tensor(bb), torch.tensor(vv), right=right).numpy())
