@@ -144,3 +144,18 @@ def test_searchsorted_binary_search_with_nan_boundaries(seed, right):
         vv = v if bb.ndim == 2 else v[0]
         ours = scratchnet.searchsorted(scratchnet.tensor(bb), scratchnet.tensor(vv), right=right)
         np.testing.assert_array_equal(ours.numpy(), torch.searchsorted(torch.tensor(bb), torch.tensor(vv), right=right).numpy())
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (3,), (0,), (2, 2)])
+@pytest.mark.parametrize("k", [0, 1, 2, 5])
+def test_kthvalue_bool_and_checks_order(shape, k):
+    """torch checks the dim's size and k before its dtype dispatch, and copies a 0-d input (so a
+    0-d bool works, a 1-d one is NotImplementedError)."""
+    outcomes = []
+    for lib in (scratchnet, torch):
+        try:
+            out = lib.zeros(shape, dtype=lib.bool).kthvalue(k, 0)
+            outcomes.append((out.values.tolist(), out.indices.tolist(), str(out.values.dtype).split(".")[-1]))
+        except Exception as e:  # noqa: BLE001
+            outcomes.append(type(e).__name__)
+    assert outcomes[0] == outcomes[1]

@@ -125,14 +125,14 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     values=tensor(2.),
     indices=tensor(2))
     """
-    if input.dtype == xp.bool_:
-        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     d = one_dim(dim, input.ndim, "kthvalue")
     size = input.shape[d] if input.ndim else 1
     if size == 0:
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input.dtype == xp.bool_ and input.ndim:  # torch copies a 0-d input before its dtype dispatch
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     if input.ndim == 0:
         index = xp.zeros((), xp.int64)
     else:
