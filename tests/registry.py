@@ -657,7 +657,11 @@ NARROWED = {
 
     # --- convolution, pooling, fold/unfold, interpolate, pad
     "conv1d-no-bias": {"edge": False},  # as conv2d: padding zeros times inf/NaN weights are backend-dependent in torch
-    "conv_transpose1d": {"edge": False},  # as conv2d
+    # conv_transpose1d/2d mixed: a float32 input with a float64 bias is refused by torch's oneDNN kernel
+    # (batch or groups > 1, or by its thread count and kernel size) and accepted by its native one
+    "conv_transpose1d": {"edge": False, "mixed": False},  # as conv2d
+    "conv_transpose2d": {"edge": False, "mixed": False},  # as conv2d: its input gradient is a padded convolution (float32 with weight [-1e-40, -inf], padding 1: batch 1 gives NaN, batch 2 skips the padding)
+    "conv_transpose2d-no-bias": {"edge": False},  # as conv_transpose2d
 
     # --- losses and distances
 
