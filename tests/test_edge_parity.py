@@ -159,3 +159,24 @@ def test_kthvalue_bool_and_checks_order(shape, k):
         except Exception as e:  # noqa: BLE001
             outcomes.append(type(e).__name__)
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("op", ["var", "std", "var_mean", "std_mean"])
+@pytest.mark.parametrize("dim", [None, 0, 1])
+@pytest.mark.parametrize("correction", [0, 1, 2, 3])
+def test_variance_huge_values_and_small_counts(op, dim, correction):
+    """torch's var/std: a full reduction takes the mean in float32 (3e38 + 3e38 overflows), any other
+    reduction and var_mean/std_mean a Welford pass in double; the gradient is (2 / dof) g (x - mean)
+    in that order, and with no dim and N <= correction it is g * (NaN at the mean, else inf)."""
+    x = np.array([[3e38, 3e38, 1.0], [0.5, -1.0, 2.0]], dtype="float32")
+    g = np.float32(1.75)
+    results = []
+    for lib in (scratchnet, torch):
+        t = lib.tensor(x, requires_grad=True)
+        fn = getattr(lib, op)
+        out = fn(t, correction=correction) if dim is None else fn(t, dim=dim, correction=correction)
+        first = out[0] if isinstance(out, tuple) else out
+        grad = lib.autograd.grad(first, t, lib.ones_like(first) * g)[0]
+        results.append([first.detach().numpy(), grad.numpy()])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=0, equal_nan=True)
