@@ -659,6 +659,13 @@ NARROWED = {
     "conv1d-no-bias": {"edge": False},  # as conv2d: padding zeros times inf/NaN weights are backend-dependent in torch
     # conv_transpose1d/2d mixed: a float32 input with a float64 bias is refused by torch's oneDNN kernel
     # (batch or groups > 1, or by its thread count and kernel size) and accepted by its native one
+    # batch_norm / instance_norm (torch's CPU batch-norm kernel): NARROWED until that kernel's form:
+    # the statistics accumulated in double (mean cast to the dtype, squares of float differences),
+    # invstd in double, then y = x * (invstd w) + (b - mean invstd w) and its own backward sums;
+    # scratchnet's (x - mean) * invstd places inf/NaN differently once inf or huge values enter.
+    # NaN, zeros and denormals are still drawn.
+    "batch_norm": {"specials": tuple(v for v in SPECIAL_VALUES if v != v or abs(v) < 1e-30)},
+    "instance_norm": {"specials": tuple(v for v in SPECIAL_VALUES if v != v or abs(v) < 1e-30)},
     "conv_transpose1d": {"edge": False, "mixed": False},  # as conv2d
     "conv_transpose2d": {"edge": False, "mixed": False},  # as conv2d: its input gradient is a padded convolution (float32 with weight [-1e-40, -inf], padding 1: batch 1 gives NaN, batch 2 skips the padding)
     "conv_transpose2d-no-bias": {"edge": False},  # as conv_transpose2d
