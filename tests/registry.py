@@ -653,6 +653,7 @@ NARROWED = {
     "det": {"edge": False},  # gradient with inf entries (4x4): a few inf/NaN placements differ from torch's LU solve
     "linalg.cond": {"edge": False},  # sigma_max / sigma_min of a near-singular matrix: LAPACK's rounding of sigma_min decides
     "linalg.matrix_exp": {"edge": False},  # torch's own scaling-and-squaring degree/order: where huge entries overflow to inf or NaN differs
+    "matrix_exp": {"edge": False},  # as linalg.matrix_exp (its 1x1 forward, exp, is pinned in tests/test_edge_parity.py)
     "svd": {"edge": False},  # zero singular values (from 0 and denormal entries): the gradient's 1 / (s_i^2 - s_j^2) is undefined
 
     # --- convolution, pooling, fold/unfold, interpolate, pad

@@ -180,3 +180,11 @@ def test_variance_huge_values_and_small_counts(op, dim, correction):
         results.append([first.detach().numpy(), grad.numpy()])
     for ours, theirs in zip(*results):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=0, equal_nan=True)
+
+
+@pytest.mark.parametrize("value", [-np.inf, np.inf, np.nan, 3e38, -3e38, 0.0, 1.5])
+def test_matrix_exp_one_by_one_is_exp(value):
+    """torch's matrix_exp of a 1x1 matrix is exp of its entry (exp(-inf) = 0)."""
+    a = np.full((2, 1, 1), value, dtype="float32")
+    with np.errstate(all="ignore"):
+        _same(scratchnet.matrix_exp(scratchnet.tensor(a)).numpy(), torch.matrix_exp(torch.tensor(a)))
