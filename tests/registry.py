@@ -655,6 +655,10 @@ NARROWED = {
     "linalg.matrix_exp": {"edge": False},  # torch's own scaling-and-squaring degree/order: where huge entries overflow to inf or NaN differs
     "matrix_exp": {"edge": False},  # as linalg.matrix_exp (its 1x1 forward, exp, is pinned in tests/test_edge_parity.py)
     "svd": {"edge": False},  # zero singular values (from 0 and denormal entries): the gradient's 1 / (s_i^2 - s_j^2) is undefined
+    "linalg.svd": {"edge": False},  # as svd; and a zero singular value's u and v are each defined only up to sign (1x1 [[-0.]]: torch v = 1, LAPACK here v = -1)
+    "linalg.qr": {"edge": False},  # a zero or denormal pivot of R (1x2 [[1e-310, -1e-40]]): the gradient divides by it, and torch's triangular solve resolves the overflow its own way
+    "linalg.cholesky_ex": {"edge": False},  # special values make the matrix not positive definite (info > 0): the gradient is of LAPACK's partial factor (inf vs NaN by its solve)
+    "cholesky_solve": {"specials": tuple(v for v in SPECIAL_VALUES if np.isfinite(v) and abs(v) < 1e29)},  # as the linalg cases' FINITE_SPECIALS: a factor mixing 3e38 and denormals makes the triangular solves' rounding order decide 1e21-sized gradients
 
     # --- convolution, pooling, fold/unfold, interpolate, pad
     "conv1d-no-bias": {"edge": False},  # as conv2d: padding zeros times inf/NaN weights are backend-dependent in torch
