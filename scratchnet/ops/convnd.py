@@ -160,12 +160,18 @@ def _transposed_geometry(name, x_shape, w_shape, bias, stride, padding, output_p
                 f"stride={stride}, dilation={dilation}"
             )
     out = [(i - 1) * s - 2 * p + d * (k - 1) + op + 1 for i, s, p, d, k, op in zip(size, stride, padding, dilation, w_shape[2:], output_padding)]
+    if n == 0 and 0 in w_shape[1:]:  # torch's empty-batch path indexes the empty weight first
+        raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
     if n and c_in and 0 in size:
         shown = list(x_shape) if dims == 2 else [n, c_in, 1, *size]
         raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shown}")
     if w_shape[1] == 0:
         raise RuntimeError(f"{name}: a weight of size {list(w_shape)} has no output channels")
-    if min(out) <= 0:
+    if 0 in w_shape[2:]:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel size {list(w_shape[2:])}")
+    if n == 0 and min(out) == 0:  # an empty batch may have an empty output (not a negative one)
+        pass
+    elif min(out) <= 0:
         raise RuntimeError(f"Given input size per channel: {list(size)}. Calculated output size per channel: {out}. Output size is too small")
     shape = (n, c_out, *out) if dims == 2 else (n, c_out, 1, *out)
     pads = tuple((p, p) for p in padding) if dims == 2 else ((0, 0), (padding[0], padding[0]))

@@ -101,7 +101,6 @@ def histc(input, bins=100, min=0, max=0):
     >>> sn.histc(sn.tensor([1.0, 1.0]), bins=3)
     tensor([0., 2., 0.])
     """
-    from ..creation import linspace
 
     if not isinstance(input, Tensor):
         raise TypeError(f"histc(): argument 'input' must be Tensor, not {type(input).__name__}")
@@ -115,10 +114,18 @@ def histc(input, bins=100, min=0, max=0):
     if lo == hi:
         lo, hi = lo - dtype.type(1), hi + dtype.type(1)
     _check_histc(input, bins, lo, hi)
-    edges = linspace(float(lo), float(hi), bins + 1, dtype=dtype).array
-    kept = x[(x >= lo) & (x <= hi)]
-    # torch's search: a linear first guess, then the exact edge among its neighbours
-    pos = xp.searchsorted(edges, kept, side="right") - 1
+    # torch takes the outer edges from its linspace of bins + 1 edges, computed in the input's
+    # dtype: start + 0 * step and end - 0 * step, NaN when the step overflows (then nothing is kept)
+    with xp.errstate(over="ignore", invalid="ignore"):
+        step = (hi - lo) / dtype.type(bins)
+        lo, hi = lo + step * 0, hi - step * 0
+        kept = x[(x >= lo) & (x <= hi)]
+        # torch's histc maps a value to its bin by linear interpolation in the input's dtype
+        # (not by searching the edges): bin = trunc((x - min) * bins / (max - min))
+        pos = (kept - lo) * dtype.type(bins) / (hi - lo)
+    # an overflowing quotient (inf) converts to int64's minimum in torch's kernel, whose index
+    # then wraps to the first bin
+    pos = xp.where(xp.isfinite(pos), pos, 0).astype(xp.int64)
     pos = xp.minimum(pos, bins - 1)
     return Tensor._make(xp.bincount(pos, minlength=bins).astype(dtype))
 

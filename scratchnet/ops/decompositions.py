@@ -406,6 +406,8 @@ def matrix_exp(A, *, out=None):
     """
     check_matrices("linalg.matrix_exp", A)
     n = A.shape[-1]
+    if n == 1:  # torch's trivial case: the elementwise exponential (exp(-inf) = 0, not a series)
+        return A.exp()
     norm = float(xp.abs(A.array).sum(-2).max()) if A.array.size else 0.0  # the 1-norm bounds the spectral radius
     s = max(0, int(math.ceil(math.log2(norm / 0.5)))) if norm > 0.5 and math.isfinite(norm) else 0
     b = A * (1.0 / 2**s) if s else A

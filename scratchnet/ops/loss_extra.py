@@ -184,7 +184,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     if target.ndim != input1.ndim - 1:
         raise RuntimeError(f"{input1.ndim - 1}D target tensor expects {input1.ndim}D input tensors, but found inputs with sizes {list(input1.shape)} and {list(input2.shape)}.")
     d = input1.ndim - 1
-    eps = 1e-12
+    eps = float(xp.float32(1e-12))  # torch's EPSILON is a C++ float: 9.999999960e-13, also in float64
     prod = (input1 * input2).sum(dim=d)
     mag1 = (input1 * input1).sum(dim=d) + eps
     mag2 = (input2 * input2).sum(dim=d) + eps

@@ -107,11 +107,29 @@ def glu(input, dim=-1):
     if input.shape[d] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
 
-    def fn(x):
-        a, b = x.chunk(2, dim=d) if x.shape[d] else (x, x)
-        return a * sigmoid(b)
+    return Glu.apply(input, dim=d)
 
-    return composite("GluBackward0", fn, input)
+
+class Glu(Function):
+    """torch's glu node: ``a * sigmoid(b)``; the gradient is ``sigmoid(b) g`` for ``a`` and
+    ``((1 - sigmoid(b)) sigmoid(b)) a g`` for ``b``, multiplied in that order (as torch's kernel),
+    so a huge ``a`` against a vanishing ``sigmoid'(b)`` gives 0, not ``inf * 0``."""
+
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(x)
+        a, b = xp.split(x, 2, axis=dim)
+        with xp.errstate(over="ignore", invalid="ignore"):
+            return a * (1 / (1 + xp.exp(-b)))
+
+    def backward(ctx, grad):
+        from .shape import cat
+
+        (x,) = ctx.saved_tensors
+        half = x.shape[ctx.dim] // 2
+        a, b = x.narrow(ctx.dim, 0, half), x.narrow(ctx.dim, half, half)
+        s = sigmoid(b)
+        return cat([s * grad, (1 - s) * s * a * grad], dim=ctx.dim)
 
 
 def softplus(input, beta=1.0, threshold=20.0):

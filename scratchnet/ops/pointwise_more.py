@@ -15,6 +15,7 @@ tensor([ 1.5708, -1.5708])
 from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..dtypes import torch_name
 from ..tensor import Function, Tensor, bool_, broadcast_shapes, float64, result_type
+from ._pointwise_torch import nan_as, vector_part
 from .activation import sigmoid
 from .math import div, pow, where
 from .pointwise import _cast, _float, _need_tensor, _pair, _refuse, _zeros
@@ -44,9 +45,18 @@ class Logit(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         eps = ctx.eps
+        a = x.array
+        slope = grad / (x * (1 - x))
+        # at x = 0 or 1 torch's scalar loop answers grad * inf; its vector loop divides, so that
+        # -0.0 gives -grad * inf there (which elements each loop takes: vector_part)
+        pole = ((a == 0) | (a == 1)) & ~vector_part(a)
+        if pole.any():  # (only then: the inf would reach the second derivative through where)
+            slope = where(_mask(pole), grad * float("inf"), slope)
         if eps is None:
-            return where(_mask((x.array < 0) | (x.array > 1)), float("nan"), grad / (x * (1 - x)))
-        return where(_mask((x.array >= eps) & (x.array <= 1 - eps)), grad / (x * (1 - x)), 0.0)
+            return where(_mask((a < 0) | (a > 1)), float("nan"), slope)
+        # a NaN input: outside the clamp's range for the vector blend (0), inside for the scalar
+        # loop's test (the formula's NaN)
+        return nan_as(x, where(_mask((a >= eps) & (a <= 1 - eps)), slope, 0.0), None, float("nan"))
 
 
 def logit(input, eps=None, *, out=None):
@@ -223,7 +233,7 @@ class ClampMin(Function):
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * _mask(x.array > ctx.bound)
+        return where(_mask(x.array > ctx.bound), grad, 0.0)  # where, not a product: an inf grad outside is 0
 
 
 class ClampMax(ClampMin):
@@ -236,7 +246,7 @@ class ClampMax(ClampMin):
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * _mask(x.array < ctx.bound)
+        return where(_mask(x.array < ctx.bound), grad, 0.0)
 
 
 class ClampMinTensor(Function):
@@ -254,7 +264,8 @@ class ClampMinTensor(Function):
         a, b = (t.array for t in ctx.saved_tensors)
         tie = 0.5 * (a == b)
         a_loses, b_loses = (a < b, a > b) if ctx.larger else (a > b, a < b)
-        return grad * _mask(1 - a_loses - tie), grad * _mask(1 - b_loses - tie)
+        # the loser gets 0 even where grad is inf or NaN (torch selects, it does not multiply)
+        return tuple(where(_mask(w == 0), 0.0, grad * _mask(w)) for w in (1 - a_loses - tie, 1 - b_loses - tie))
 
 
 class ClampMaxTensor(ClampMinTensor):

@@ -23,7 +23,7 @@ import builtins
 import functools
 
 from .. import return_types
-from ..backend import FLOAT_DTYPES, xp
+from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..tensor import Function, Tensor, _wrap_dim, bool_, float64, get_default_dtype, int64, is_grad_enabled
 
 # --- dims, shapes and names shared by every reduction ---------------------------------------------
@@ -418,12 +418,23 @@ def variance_args(name, input, dim, unbiased, keepdim, correction):
     return normalize_dims(dim, input.ndim), correction
 
 
-def centered_squares(x, dims, keepdim):
-    """Sum of squared deviations from the mean, and the count of each group. As torch: the mean in
-    the input's dtype (so float32 values near 3e38 overflow it), the squares summed in float64."""
+def reduces_whole(input, dim):
+    """torch's var/std backward has its own branch for no dim (or a 0-d input)."""
+    return dim is None or isinstance(dim, builtins.bool) or input.ndim == 0
+
+
+def centered_squares(x, dims, keepdim, wide_mean=False):
+    """Sum of squared deviations from the mean, and the count of each group. As torch: for a full
+    reduction (one output) the mean in the input's dtype (so float32 values near 3e38 overflow it),
+    the squares summed in float64; otherwise (or with ``wide_mean``: var_mean/std_mean) torch's
+    Welford pass in double, the mean in float64 too."""
     n = count(x.shape, dims)
+    outputs = int(xp.prod([s for i, s in enumerate(x.shape) if i not in dims], dtype=xp.int64))
     with quiet():
-        mean = x.sum(axis=dims, keepdims=True) / x.dtype.type(builtins.max(n, 1))
+        if wide_mean or outputs != 1:
+            mean = x.sum(axis=dims, keepdims=True, dtype=float64) / builtins.max(n, 1)
+        else:
+            mean = x.sum(axis=dims, keepdims=True) / x.dtype.type(builtins.max(n, 1))
         centered = x.astype(float64) - mean.astype(float64)
         return (centered * centered).sum(axis=dims, keepdims=keepdim), n
 
@@ -431,31 +442,38 @@ def centered_squares(x, dims, keepdim):
 class Var(Function):
     """sum((x - mean)^2) / (N - correction); its gradient is 2 (x - mean) / (N - correction)."""
 
-    def forward(ctx, x, dims, correction, keepdim):
-        squares, n = centered_squares(x, dims, keepdim)
-        ctx.shape, ctx.dims, ctx.keepdim, ctx.divisor = x.shape, dims, keepdim, n - correction
+    wide_mean = False  # see centered_squares
+
+    def forward(ctx, x, dims, correction, keepdim, whole=False):
+        squares, n = centered_squares(x, dims, keepdim, ctx.wide_mean)
+        ctx.shape, ctx.dims, ctx.keepdim, ctx.divisor, ctx.whole = x.shape, dims, keepdim, n - correction, whole
         ctx.save_for_backward(x)
         with quiet():
             return xp.asarray(squares / builtins.max(0, n - correction)).astype(x.dtype)
 
     def deviation(ctx, x, grad):
-        """grad * (x - mean) / (N - correction), written with Tensor ops."""
-        centered = x - Mean.apply(x, dims=ctx.dims, keepdim=True)
+        """(2 / (N - correction)) grad (x - mean), written with Tensor ops and multiplied in torch's
+        order (the scalar and grad first: 2 (x - mean) alone may overflow float32)."""
+        mean = Mean.apply(x, dims=ctx.dims, keepdim=True)
+        grad = expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim)
+        if getattr(ctx, "whole", False) and ctx.divisor <= 0:
+            # torch's no-dim branch with N <= correction: grad * (NaN where x == mean, else +inf)
+            return grad * Tensor._make(fast_where(x.array == mean.array, xp.nan, xp.inf).astype(x.dtype))
         with quiet():
-            scale = 1.0 / xp.float64(ctx.divisor) if ctx.divisor else float("inf")
-        return expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim) * centered * scale
+            scale = 2.0 / xp.float64(ctx.divisor) if ctx.divisor else float("inf")
+        return grad * float(scale) * (x - mean)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return ctx.deviation(x, grad) * 2
+        return ctx.deviation(x, grad)
 
 
 class Std(Var):
     """sqrt of the variance; its gradient is (x - mean) / ((N - correction) std), 0 where std = 0."""
 
-    def forward(ctx, x, dims, correction, keepdim):
-        squares, n = centered_squares(x, dims, keepdim)
-        ctx.shape, ctx.dims, ctx.keepdim, ctx.divisor = x.shape, dims, keepdim, n - correction
+    def forward(ctx, x, dims, correction, keepdim, whole=False):
+        squares, n = centered_squares(x, dims, keepdim, ctx.wide_mean)
+        ctx.shape, ctx.dims, ctx.keepdim, ctx.divisor, ctx.whole = x.shape, dims, keepdim, n - correction, whole
         with quiet():
             out = xp.asarray(xp.sqrt(squares / builtins.max(0, n - correction))).astype(x.dtype)
         ctx.save_for_backward(x, out)
@@ -466,7 +484,7 @@ class Std(Var):
 
         x, out = ctx.saved_tensors
         with quiet():  # grad / (2 std) is replaced by 0 where std = 0 (its own gradient there is NaN, as torch's)
-            return ctx.deviation(x, where(Tensor._make(out.array == 0), 0.0, grad / (out * 2))) * 2
+            return ctx.deviation(x, where(Tensor._make(out.array == 0), 0.0, grad / (out * 2)))
 
 
 @dim_alias
@@ -481,7 +499,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     1.25
     """
     dims, correction = variance_args("var", input, dim, unbiased, keepdim, correction)
-    return Var.apply(input, dims=dims, correction=correction, keepdim=keepdim)
+    return Var.apply(input, dims=dims, correction=correction, keepdim=keepdim, whole=reduces_whole(input, dim))
 
 
 @dim_alias
@@ -493,4 +511,4 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     tensor(1.)
     """
     dims, correction = variance_args("std", input, dim, unbiased, keepdim, correction)
-    return Std.apply(input, dims=dims, correction=correction, keepdim=keepdim)
+    return Std.apply(input, dims=dims, correction=correction, keepdim=keepdim, whole=reduces_whole(input, dim))

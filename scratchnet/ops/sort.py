@@ -125,14 +125,14 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     values=tensor(2.),
     indices=tensor(2))
     """
-    if input.dtype == xp.bool_:
-        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     d = one_dim(dim, input.ndim, "kthvalue")
     size = input.shape[d] if input.ndim else 1
     if size == 0:
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input.dtype == xp.bool_ and input.ndim:  # torch copies a 0-d input before its dtype dispatch
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     if input.ndim == 0:
         index = xp.zeros((), xp.int64)
     else:
@@ -250,17 +250,23 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 
 
 def _positions(boundaries, values, right):
-    """For each value, how many boundaries lie below it (``<``; ``<=`` when ``right``), along the
-    last dim of ``boundaries`` (whose leading dims match ``values``'); NaN is above every number."""
-    if boundaries.ndim == 1:
-        return xp.searchsorted(boundaries, values, side="right" if right else "left")
-    b = boundaries[..., None, :]
-    v = values[..., :, None]
-    below = (b <= v) if right else (b < v)
-    if values.dtype.kind == "f" or boundaries.dtype.kind == "f":
-        nan_v, nan_b = xp.isnan(v), xp.isnan(b)
-        below = (below | (nan_v & ~nan_b) | (nan_v & nan_b & right)) & ~(nan_b & ~nan_v)
-    return below.sum(axis=-1)
+    """torch's binary search for each value along the last dim of ``boundaries`` (whose leading
+    dims match ``values'``): step right while ``!(mid >= v)`` (``!(mid > v)`` when ``right``), so a
+    NaN value lands past the end, and NaN boundaries send the search right wherever it meets them.
+    One vectorised step per halving (log2 of the length), none per element."""
+    m = boundaries.shape[-1]
+    start = xp.zeros(values.shape, xp.int64)
+    end = xp.full(values.shape, m, xp.int64)
+    with xp.errstate(invalid="ignore"):
+        while (start < end).any():
+            active = start < end
+            mid = start + ((end - start) >> 1)
+            at = xp.minimum(mid, m - 1)
+            mid_val = boundaries[at] if boundaries.ndim == 1 else xp.take_along_axis(boundaries, at, axis=-1)
+            go_right = ~(mid_val > values) if right else ~(mid_val >= values)
+            start = xp.where(active & go_right, mid + 1, start)
+            end = xp.where(active & ~go_right, mid, end)
+    return start
 
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
@@ -289,8 +295,6 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         boundaries = xp.take_along_axis(boundaries, sorter, axis=-1)
     scalar = not isinstance(input, Tensor)
     values = xp.asarray(input) if scalar else input.array
-    if values.dtype == xp.bool_ and boundaries.dtype == xp.bool_:
-        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     if scalar and boundaries.ndim > 1:
         raise RuntimeError(f"torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension is 1, but we got boundaries tensor dim({boundaries.ndim}) and input value's dim(0) numel(1)")
     if boundaries.ndim == 0:
@@ -301,6 +305,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
             f"tensor and input value tensor must match, but we got boundaries tensor {list(boundaries.shape)} and "
             f"input value tensor {list(values.shape)}"
         )
+    if values.dtype == xp.bool_ and boundaries.dtype == xp.bool_ and values.size:  # torch answers no values first
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     out = _positions(boundaries, values, right)
     return Tensor._make(xp.asarray(out, dtype=int32 if out_int32 else int64))
 

@@ -20,7 +20,7 @@ from ..backend import FLOAT_DTYPES, fast_where, xp
 from ..tensor import Function, Tensor, bool_, is_grad_enabled
 from .reduce import (
     Amax, MaxAll, Mean, dim_alias, Std, TakeAlong, Var, _reduce_extreme, accumulation_dtype, count, expand_back,
-    index_result, normalize_dims, one_dim, quiet, reduced_shape, select_along, to_float, torch_name,
+    index_result, normalize_dims, one_dim, quiet, reduced_shape, reduces_whole, select_along, to_float, torch_name,
     variance_args,
 )
 
@@ -387,10 +387,12 @@ def aminmax(input, *, dim=None, keepdim=False):
 
 class VarMean(Var):
     backward_name = "VarMeanBackward0"
+    wide_mean = True  # torch's var_mean is a Welford pass in double: no float32 overflow of the mean
 
 
 class StdMean(Std):
     backward_name = "StdMeanBackward0"
+    wide_mean = True
 
 
 class MeanOfVarMean(Mean):
@@ -430,7 +432,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     (tensor(1.), tensor(2.))
     """
     dims, correction = variance_args("var_mean", input, dim, unbiased, keepdim, correction)
-    return VarMean.apply(input, dims=dims, correction=correction, keepdim=keepdim), MeanOfVarMean.apply(input, dims=dims, keepdim=keepdim)
+    return VarMean.apply(input, dims=dims, correction=correction, keepdim=keepdim, whole=reduces_whole(input, dim)), MeanOfVarMean.apply(input, dims=dims, keepdim=keepdim)
 
 
 @dim_alias
@@ -442,7 +444,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     (tensor(1.), tensor(2.))
     """
     dims, correction = variance_args("std_mean", input, dim, unbiased, keepdim, correction)
-    return StdMean.apply(input, dims=dims, correction=correction, keepdim=keepdim), MeanOfStdMean.apply(input, dims=dims, keepdim=keepdim)
+    return StdMean.apply(input, dims=dims, correction=correction, keepdim=keepdim, whole=reduces_whole(input, dim)), MeanOfStdMean.apply(input, dims=dims, keepdim=keepdim)
 
 
 METHODS = {name: globals()[name] for name in __all__ if name not in ("var_mean", "std_mean")}

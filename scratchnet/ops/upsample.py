@@ -18,6 +18,7 @@ derivatives follow; the whole resize is one node with torch's name (``UpsampleBi
 import math
 
 from ..backend import FLOAT_DTYPES, xp
+from ..dtypes import torch_name
 from ..tensor import Tensor
 from ._composite import composite
 from .layers import IndexPad
@@ -37,15 +38,27 @@ def _take(x, dim, idx):
     return IndexPad.apply(x, indices=((dim, idx),), name="IndexPadBackward0")
 
 
-def _resample(x, dim, out_size, mode, align_corners, scale_factor):
+def _resample(x, dim, out_size, mode, align_corners, scale_factor, nearest_shortcuts=False):
     """x resized along ``dim`` to ``out_size``."""
     n = x.shape[dim]
     dst = xp.arange(out_size, dtype=xp.float64)
     if mode in ("nearest", "nearest-exact"):
-        scale = _scale(n, out_size, False, scale_factor)
-        offset = 0.5 if mode == "nearest-exact" else 0.0
-        src = xp.minimum(xp.floor((dst + offset) * scale).astype(xp.int64), n - 1)
-        return _take(x, dim, src)
+        # the source index from a float32 scale (a float32 product for nearest, a double one for
+        # nearest-exact); torch's 2-D nearest kernel (nearest_idx) copies at the same size and
+        # takes i // 2 at twice the size, whatever the scale factor
+        scale = xp.float32(1.0 / scale_factor if scale_factor is not None and scale_factor > 0 else xp.float32(n) / xp.float32(out_size))
+        if mode == "nearest-exact":
+            src = xp.floor(((dst + 0.5) * xp.float64(scale)).astype(xp.float32))
+        elif out_size == n and nearest_shortcuts:
+            src = dst
+        elif out_size == 2 * n and nearest_shortcuts:
+            src = xp.floor(dst / 2)
+        else:
+            src = xp.floor(dst.astype(xp.float32) * scale)
+        return _take(x, dim, xp.minimum(src.astype(xp.int64), n - 1))
+    if out_size == n:  # torch: the same size is a copy, x * 1 + x * 0 (whatever the scale factor)
+        w0 = Tensor._make(xp.ones((), x.dtype))
+        return x * w0 + x * (w0 * 0)
     scale = _scale(n, out_size, align_corners, scale_factor)
     src = dst * scale if align_corners else xp.maximum((dst + 0.5) * scale - 0.5, 0.0)
     i0 = xp.minimum(xp.floor(src).astype(xp.int64), n - 1)
@@ -98,12 +111,17 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})")
     if mode in _NEEDS and input.ndim != _NEEDS[mode]:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_NEEDS[mode]}D input")
-    if mode not in ("nearest", "nearest-exact", "area") and input.dtype not in FLOAT_DTYPES:  # area: adaptive pooling's rules
-        raise NotImplementedError(f'"upsample_{mode}" not implemented for \'{input.dtype}\'')
     dims = input.ndim - 2
     sizes, scales = _output_sizes(input, size, scale_factor, dims, recompute_scale_factor)
+    if input.shape[1] == 0 and mode != "area":  # torch's kernel checks these before its dtype dispatch
+        raise RuntimeError(f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes [{', '.join(map(str, input.shape))}]")
     if min(sizes) <= 0 or min(input.shape[2:]) <= 0:
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({', '.join(map(str, input.shape[2:]))}) output ({', '.join(map(str, sizes))})")
+    if mode not in ("nearest", "nearest-exact", "area") and input.dtype not in FLOAT_DTYPES:  # area: adaptive pooling's rules
+        raise NotImplementedError(f'"upsample_{mode}" not implemented for \'{input.dtype}\'')
+    if mode in ("nearest", "nearest-exact") and input.dtype not in FLOAT_DTYPES and input.dtype != xp.uint8:
+        # torch's nearest kernels take floats and uint8 only
+        raise NotImplementedError(f'"compute_indices_weights_nearest" not implemented for \'{torch_name(input.dtype)}\'')
     if mode == "area":
         if dims == 3:
             raise NotImplementedError("scratchnet's interpolate: area mode for 5-D input is not implemented")
@@ -112,7 +130,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
     def fn(x):
         for i, (out_size, scale) in enumerate(zip(sizes, scales)):
-            x = _resample(x, 2 + i, out_size, mode, align, scale)
+            x = _resample(x, 2 + i, out_size, mode, align, scale, dims == 2)
         return x
 
     kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear", "trilinear": "Trilinear"}[mode]

@@ -53,7 +53,15 @@ def _topk(lib, a, dim, kind, k, largest):
 
 
 def _kthvalue(lib, a, dim, kind, k, keepdim):
-    return tuple(as_kind(lib, a, kind).kthvalue(k, dim, keepdim))
+    """The k-th values, and the input at the returned indices rather than the indices: among tied
+    values (the integer draws round to ties) torch's index is whichever its quickselect's
+    partitioning leaves there, an implementation detail; the index must point at a k-th value
+    (with the distinct float draws that is the index itself)."""
+    a = as_kind(lib, a, kind)
+    values, indices = a.kthvalue(k, dim, keepdim)
+    if a.ndim == 0:
+        return values, indices
+    return values, a.gather(dim, indices if keepdim else indices.unsqueeze(dim))
 
 
 def _unique(lib, a, kind, return_inverse, return_counts, dim, consecutive):
