@@ -17,8 +17,10 @@ class Cdist(Function):
     """``out[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p`` from the differences (torch's
     ``_cdist_forward``); the gradient is torch's per-difference formula, summed over the other set."""
 
-    def forward(ctx, x1, x2, p):
-        ctx.p = p
+    def forward(ctx, x1, x2, p, use_mm=False):
+        ctx.p, ctx.use_mm = p, use_mm
+        if use_mm:
+            return ctx.euclidean_forward(x1, x2)
         diff = xp.abs(x1[..., :, None, :] - x2[..., None, :, :])
         with xp.errstate(invalid="ignore", over="ignore"):
             if p == 0:  # NaN counts as NaN (torch's min(ceil(|d|), 1))
@@ -35,6 +37,8 @@ class Cdist(Function):
         return xp.asarray(out, dtype=x1.dtype)
 
     def backward(ctx, grad):
+        if ctx.use_mm:
+            return ctx.euclidean_backward(grad)
         x1, x2, dist = ctx.saved_tensors
         p = ctx.p
         if p == 0:  # counts of nonzero differences: piecewise constant
@@ -59,13 +63,11 @@ class Cdist(Function):
         # x2's gradient is the same formula on x2 - x1: the negated terms, summed over x1's rows
         return term.sum(-2), -term.sum(-3)
 
+    # use_mm: torch's _euclidean_dist, sqrt(max(|a|^2 + |b|^2 - 2 a.b, 0)) with one matmul and no
+    # (P, R, M) array; its own backward, as torch's: w = grad / dist (0 where dist is 0),
+    # x1 sum_j w_ij - w x2 and x2 sum_i w_ij - w^T x1
 
-class EuclideanDist(Function):
-    """torch's ``use_mm`` distances (``_euclidean_dist``): ``sqrt(max(|a|^2 + |b|^2 - 2 a.b, 0))``
-    with one matmul, no (P, R, M) array; its own backward, as torch's: ``w = grad / dist`` (0 where
-    dist is 0), ``x1 sum_j w_ij - w x2`` and ``x2 sum_i w_ij - w^T x1``."""
-
-    def forward(ctx, x1, x2):
+    def euclidean_forward(ctx, x1, x2):
         # torch's one product of [-2 x1, |x1|^2, 1] and [x2, 1, |x2|^2] (so -2 x1 overflows first)
         n1, n2 = (x1 * x1).sum(-1, keepdims=True), (x2 * x2).sum(-1, keepdims=True)
         a = xp.concatenate([x1 * x1.dtype.type(-2), n1, xp.ones_like(n1)], -1)
@@ -74,7 +76,7 @@ class EuclideanDist(Function):
         ctx.save_for_backward(x1, x2, out)
         return out
 
-    def backward(ctx, grad):
+    def euclidean_backward(ctx, grad):
         x1, x2, dist = ctx.saved_tensors
         if dist.numel() == 0:  # torch answers an empty set of points without the product
             return Tensor._make(xp.zeros(x1.shape, x1.dtype)), Tensor._make(xp.zeros(x2.shape, x2.dtype))
@@ -112,6 +114,6 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     _same_dtype(x1, x2)
     use_mm = compute_mode == "use_mm_for_euclid_dist" or (compute_mode == modes[0] and (x1.shape[-2] > 25 or x2.shape[-2] > 25))
     if use_mm and p == 2:  # torch's result: a view of its _euclidean_dist (grad_fn ViewBackward0)
-        out = EuclideanDist.apply(x1, x2)
+        out = Cdist.apply(x1, x2, p=2.0, use_mm=True)
         return out.view(out.shape)
     return Cdist.apply(x1, x2, p=float(p))
