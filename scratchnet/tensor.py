@@ -203,13 +203,13 @@ class Function:
             _mark_view(result, inputs[0], cls, params)
         else:
             if not ctx.writes_input:
-                if out.base is not None and builtins.any(xp.may_share_memory(out, t.array) for t in inputs):
+                if out.base is not None and builtins.any(xp.may_share_memory(out, t._array) for t in inputs):
                     out = out.copy()  # only declared views may alias an input's memory
                 elif out.ndim > 1 and not out.flags.c_contiguous and not _keeps_layout(out, inputs):
                     out = xp.ascontiguousarray(out)  # a new tensor is row-major, as torch's are
             result = Tensor._make(out, requires_grad, ctx if requires_grad else None)
         if requires_grad:
-            if out.dtype.kind not in "fc" and builtins.any(t._requires_grad and t.array.dtype.kind not in "fc" for t in inputs):
+            if out.dtype.kind not in "fc" and builtins.any(t._requires_grad and t._array.dtype.kind not in "fc" for t in inputs):
                 # an integer tensor that requires grad (torch's fill_/gt_ make one) used by an op
                 # with an integer result: torch refuses to record that result
                 raise RuntimeError(f"Autograd not support dtype: {_dtypes.torch_name(out.dtype)}")
@@ -254,13 +254,13 @@ class Function:
             if a is None:
                 kind = ("none",)  # a value this node's needed gradients do not use
             for t in inputs if kind is None else ():
-                if a is t.array:
+                if a is t._array:
                     if t._standin:  # the old self of an in-place op: keep its values, not its memory
-                        t.array, t._standin = t.array.copy(), False
+                        t._array, t._standin = t._array.copy(), False
                     kind = ("input", t, t._version_counter[0])
                     break
             if kind is None and a is out:
-                kind = ("output", weakref.ref(result), result.array, result._version_counter, result._version_counter[0])
+                kind = ("output", weakref.ref(result), result._array, result._version_counter, result._version_counter[0])
             saved.append(kind or ("const", a))
         self._saved, self._to_save = saved, ()
 
@@ -270,7 +270,7 @@ class Function:
         if self._saved:
             counter = tensor._version_counter
             self._saved = [
-                ("output", weakref.ref(tensor), tensor.array, counter, counter[0]) if s[0] == "output" else s
+                ("output", weakref.ref(tensor), tensor._array, counter, counter[0]) if s[0] == "output" else s
                 for s in self._saved
             ]
 
@@ -300,7 +300,7 @@ class Function:
 
 
 # t.array, t._requires_grad, t._grad_fn of each input, read in C (Function.apply runs per op)
-_array_of, _requires_grad_of, _grad_fn_of = (operator.attrgetter(n) for n in ("array", "_requires_grad", "_grad_fn"))
+_array_of, _requires_grad_of, _grad_fn_of = (operator.attrgetter(n) for n in ("_array", "_requires_grad", "_grad_fn"))
 
 _MULTI_VIEW_ADVICE = (
     "This view is the output of a function that returns multiple views. Such functions do not allow "
@@ -312,7 +312,7 @@ def _keeps_layout(out, inputs):
     """An elementwise result laid out like its input (NumPy's order "K"): torch keeps such a
     layout too (``(x.t() * 2).is_contiguous()`` is False in both)."""
     order = lambda a: sorted((d for d in range(a.ndim) if a.shape[d] != 1), key=lambda d: -a.strides[d])  # noqa: E731
-    return builtins.any(t.array.shape == out.shape and order(t.array) == order(out) for t in inputs)
+    return builtins.any(t._array.shape == out.shape and order(t._array) == order(out) for t in inputs)
 
 
 def _modified_message(t, version, what, now=None):
@@ -405,9 +405,9 @@ def topological_order(roots):
 
 def _fit(grad, like):
     """A gradient for tensor ``like``: broadcasting undone, cast to its dtype."""
-    if grad.array.shape != like.array.shape:
+    if grad._array.shape != like._array.shape:
         grad = unbroadcast(grad, like.shape)
-    return grad if grad.array.dtype == like.array.dtype else grad.to(like.dtype)
+    return grad if grad._array.dtype == like._array.dtype else grad.to(like.dtype)
 
 
 #: Callables ``hook(node, grad_output, grad_inputs)`` that every backward pass calls at each node
@@ -451,8 +451,8 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
         prev = summed(t, fn)
         if prev is None:
             store(t, fn, g)
-        elif not create_graph and (fn or id(t)) in owned and prev.array.shape == g.array.shape and prev.array.dtype == g.array.dtype:
-            prev.array += g.array
+        elif not create_graph and (fn or id(t)) in owned and prev._array.shape == g._array.shape and prev._array.dtype == g._array.dtype:
+            prev._array += g._array
         else:
             store(t, fn, prev + g)
             if not create_graph:
@@ -463,12 +463,12 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
         sum: without this, each of T slices would make a base-sized array of zeros to sum."""
         t, fn = node.inputs[0], node.edges[0]
         prev = summed(t, fn)
-        if prev is None or (fn or id(t)) not in owned or prev.array.dtype != t.array.dtype:
-            base = xp.zeros(node.in_shape, dtype=t.array.dtype) if prev is None else xp.array(prev.array, dtype=t.array.dtype, copy=True)
+        if prev is None or (fn or id(t)) not in owned or prev._array.dtype != t._array.dtype:
+            base = xp.zeros(node.in_shape, dtype=t._array.dtype) if prev is None else xp.array(prev._array, dtype=t._array.dtype, copy=True)
             prev = Tensor._make(base)
             store(t, fn, prev)
             owned.add(fn or id(t))
-        prev.array[node.index] += g.array
+        prev._array[node.index] += g._array
 
     hooks = tuple(hooks) + tuple(BACKWARD_HOOKS)
     with set_grad_enabled(create_graph):
@@ -488,7 +488,7 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
                 continue  # autograd.grad: no input lies behind this node
             kept = node._retained() if node._retained is not None else None
             if kept is not None and inputs is None:
-                kept.grad = grad if create_graph else grad.detach()
+                kept._grad = grad if create_graph else grad.detach()
             if node._slice_of_base and not create_graph and not hooks and node.needs_input_grad[0]:
                 deliver_slice(node, grad)
                 if not retain_graph:
@@ -519,8 +519,8 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
     for t, g in leaf_grads.values():
         if not t.requires_grad:
             continue
-        g = g if create_graph else Tensor._make(xp.array(g.array, copy=True))
-        t.grad = g if t.grad is None else t.grad + g
+        g = g if create_graph else Tensor._make(xp.array(g._array, copy=True))
+        t._grad = g if t._grad is None else t._grad + g
     while POST_BACKWARD_CALLBACKS:  # e.g. DistributedDataParallel averaging the gradients
         POST_BACKWARD_CALLBACKS.pop(0)()
     return None
@@ -593,16 +593,9 @@ class Tensor:
             [6., 8.]])
     """
 
-    __slots__ = {  # a dict, so the two public slots carry docstrings
-        "array": "The NumPy array holding the values (shared with views; ``numpy()`` refuses it while "
-                 "the tensor requires grad, this does not).\n\n"
-                 ">>> import scratchnet as sn\n>>> sn.arange(3).array\narray([0, 1, 2])\n",
-        "grad": "The gradient accumulated by ``backward()`` for a leaf that requires grad (same shape and "
-                "dtype as the tensor), else None; ``optimizer.zero_grad()`` resets it to None.\n\n"
-                ">>> import scratchnet as sn\n>>> x = sn.tensor([1.0, 2.0], requires_grad=True)\n"
-                ">>> (x * x).sum().backward(); x.grad\ntensor([2., 4.])\n",
-        "_grad_fn": None, "_requires_grad": None, "_version_counter": None, "__weakref__": None, "__dict__": None,
-    }
+    # ``array`` and ``grad`` are properties over these slots (a slot carries no ``__doc__``); the
+    # engine's hot paths (Function.apply, _make) read and write the slots themselves
+    __slots__ = ("_array", "_grad", "_grad_fn", "_requires_grad", "_version_counter", "__weakref__", "__dict__")
     __array_ufunc__ = None  # `ndarray + Tensor` calls Tensor.__radd__ instead of numpy's loop
     __hash__ = object.__hash__  # hashable by identity (optimizer state is keyed by parameter)
 
@@ -624,7 +617,7 @@ class Tensor:
         (scratchnet.Size([2, 3]), scratchnet.float32)
         """
         made = Tensor._legacy_new(*args, device=device)  # scratchnet/creation.py
-        self._setup(made.array, None, False)
+        self._setup(made._array, None, False)
 
     @classmethod
     def _wrap(cls, data, dtype=None, requires_grad=False):
@@ -636,8 +629,8 @@ class Tensor:
 
     def _setup(self, data, dtype, requires_grad):
         array = _as_array(data, dtype)
-        self.array = array
-        self.grad = None
+        self._array = array
+        self._grad = None
         self._grad_fn = None
         self._requires_grad = False
         self._version_counter = [0]
@@ -647,12 +640,45 @@ class Tensor:
     def _make(cls, array, requires_grad=False, grad_fn=None):
         """Wrap an array the engine produced, without copying or checking it."""
         t = object.__new__(cls)
-        t.array = array if isinstance(array, xp.ndarray) else xp.asarray(array)
-        t.grad = None
+        t._array = array if isinstance(array, xp.ndarray) else xp.asarray(array)
+        t._grad = None
         t._grad_fn = grad_fn
         t._requires_grad = requires_grad
         t._version_counter = [0]
         return t
+
+    @property
+    def array(self):
+        """The NumPy array holding the tensor's values: shape and dtype are the tensor's, memory is
+        shared with every view of it (``t.array[0] = 5`` changes ``t`` and its views, outside the
+        graph). Unlike ``numpy()``, it is given even while the tensor requires grad.
+
+        >>> import scratchnet as sn
+        >>> sn.arange(3).array
+        array([0, 1, 2])
+        """
+        return self._array
+
+    @array.setter
+    def array(self, value):
+        self._array = value
+
+    @property
+    def grad(self):
+        """The gradient dL/dt that ``backward()`` accumulated into this leaf (same shape and dtype
+        as the tensor), or None: a tensor that does not require grad, a non-leaf without
+        ``retain_grad()``, or after ``optimizer.zero_grad()``. Assignable, as in torch.
+
+        >>> import scratchnet as sn
+        >>> x = sn.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward(); x.grad   # d(x^2)/dx = 2x
+        tensor([2., 4.])
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
 
     # --- autograd attributes --------------------------------------------------------------------
 
@@ -795,7 +821,7 @@ class Tensor:
 
     def detach(self):
         """The same values (shared memory and version counter), cut off from the graph."""
-        t = Tensor._make(self.array)
+        t = Tensor._make(self._array)
         t._version_counter = self._version_counter
         return t
 
@@ -836,7 +862,7 @@ class Tensor:
         >>> sn.ones(2, 3).shape
         scratchnet.Size([2, 3])
         """
-        return Size(self.array.shape)
+        return Size(self._array.shape)
 
     @property
     def ndim(self):
@@ -846,7 +872,7 @@ class Tensor:
         >>> sn.tensor(1.0).ndim, sn.ones(2, 3).ndim
         (0, 2)
         """
-        return self.array.ndim
+        return self._array.ndim
 
     def dim(self):
         """The number of dimensions (``ndim``).
@@ -855,7 +881,7 @@ class Tensor:
         >>> sn.ones(2, 3).dim()
         2
         """
-        return self.array.ndim
+        return self._array.ndim
 
     @property
     def dtype(self):
@@ -865,7 +891,7 @@ class Tensor:
         >>> sn.ones(1).dtype, sn.tensor([1, 2]).dtype.is_floating_point
         (scratchnet.float32, False)
         """
-        return _WRAP_DTYPE.get(self.array.dtype, self.array.dtype)
+        return _WRAP_DTYPE.get(self._array.dtype, self._array.dtype)
 
     @property
     def device(self):
@@ -893,7 +919,7 @@ class Tensor:
         """
         if dim is None:
             return self.shape
-        return self.array.shape[_wrap_dim(dim, self.ndim)]
+        return self._array.shape[_wrap_dim(dim, self.ndim)]
 
     def numel(self):
         """The number of elements (the product of the shape).
@@ -902,7 +928,7 @@ class Tensor:
         >>> sn.ones(2, 3).numel()
         6
         """
-        return int(self.array.size)
+        return int(self._array.size)
 
     def element_size(self):
         """Bytes per element of the dtype.
@@ -911,7 +937,7 @@ class Tensor:
         >>> sn.ones(2).element_size(), sn.ones(2, dtype=sn.float64).element_size()
         (4, 8)
         """
-        return self.array.itemsize
+        return self._array.itemsize
 
     def is_floating_point(self):
         """True for float32 and float64 tensors.
@@ -925,7 +951,7 @@ class Tensor:
     def __len__(self):
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.array.shape[0]
+        return self._array.shape[0]
 
     def __iter__(self):
         if self.ndim == 0:
@@ -938,11 +964,11 @@ class Tensor:
     def data(self):
         """torch's ``.data``: the values as a Tensor outside the graph (memory shared, but not the
         version counter: edits through ``.data`` are invisible to autograd, as in torch)."""
-        return Tensor._make(self.array)
+        return Tensor._make(self._array)
 
     @data.setter
     def data(self, other):
-        self.array = other.array if isinstance(other, Tensor) else _as_array(other, None)
+        self._array = other._array if isinstance(other, Tensor) else _as_array(other, None)
 
     def numpy(self):
         """The NumPy array behind the tensor (shared memory, not a copy); refuses a tensor that requires grad.
@@ -953,7 +979,7 @@ class Tensor:
         """
         if self.requires_grad:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self.array
+        return self._array
 
     def item(self):
         """The value of a one-element tensor as a Python number.
@@ -962,9 +988,9 @@ class Tensor:
         >>> sn.tensor([2.5]).item()
         2.5
         """
-        if self.array.size != 1:
-            raise RuntimeError(f"a Tensor with {self.array.size} elements cannot be converted to Scalar")
-        return self.array.item()
+        if self._array.size != 1:
+            raise RuntimeError(f"a Tensor with {self._array.size} elements cannot be converted to Scalar")
+        return self._array.item()
 
     def tolist(self):
         """The values as (nested) Python lists of Python numbers; a 0-d tensor gives a number.
@@ -973,7 +999,7 @@ class Tensor:
         >>> sn.arange(4).reshape(2, 2).tolist()
         [[0, 1], [2, 3]]
         """
-        return self.array.tolist()
+        return self._array.tolist()
 
     def __float__(self):
         return float(self.item())
@@ -982,17 +1008,17 @@ class Tensor:
         return int(self.item())
 
     def __bool__(self):
-        if self.array.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {self.array.size} values is ambiguous")
-        return builtins.bool(self.array.item())
+        if self._array.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {self._array.size} values is ambiguous")
+        return builtins.bool(self._array.item())
 
     def __index__(self):
-        if self.dtype.kind not in "iu" or self.array.size != 1:
+        if self.dtype.kind not in "iu" or self._array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.array.item())
+        return int(self._array.item())
 
     def __array__(self, dtype=None, copy=None):
-        return self.array if dtype is None else self.array.astype(dtype)
+        return self._array if dtype is None else self._array.astype(dtype)
 
     def __repr__(self):
         """As torch prints (see :mod:`scratchnet._tensor_str`)."""
@@ -1011,8 +1037,8 @@ class Tensor:
 
     def stride(self, dim=None):
         """Steps in elements between neighbours along each dim, as torch's ``stride()``."""
-        strides = [s // self.array.itemsize for s in self.array.strides]
-        shape = self.array.shape
+        strides = [s // self._array.itemsize for s in self._array.strides]
+        shape = self._array.shape
         for d in reversed(range(len(shape))):  # a new size-1 dim: torch's stride, NumPy's is 0
             if shape[d] == 1 and strides[d] == 0:
                 strides[d] = strides[d + 1] * builtins.max(shape[d + 1], 1) if d + 1 < len(shape) else 1
@@ -1022,7 +1048,7 @@ class Tensor:
         """Where this tensor starts in its base's memory, in elements (0 unless a view)."""
         if self._base is None:
             return 0
-        return (self.data_ptr() - self._base.data_ptr()) // self.array.itemsize + self._base.storage_offset()
+        return (self.data_ptr() - self._base.data_ptr()) // self._array.itemsize + self._base.storage_offset()
 
     def data_ptr(self):
         """The address of the first element (equal for tensors that share memory from the same offset).
@@ -1032,7 +1058,7 @@ class Tensor:
         >>> x.view(3).data_ptr() == x.data_ptr()
         True
         """
-        return self.array.__array_interface__["data"][0]
+        return self._array.__array_interface__["data"][0]
 
     def is_contiguous(self, memory_format=None):
         """True when the elements lie in memory in row-major order without gaps.
@@ -1042,7 +1068,7 @@ class Tensor:
         >>> x.is_contiguous(), x.t().is_contiguous()
         (True, False)
         """
-        return builtins.bool(self.array.flags.c_contiguous)
+        return builtins.bool(self._array.flags.c_contiguous)
 
     def untyped_storage(self):
         """Refused: scratchnet has no storage objects (``data_ptr()`` and ``storage_offset()`` answer what they would)."""
@@ -1153,7 +1179,7 @@ def _as_array(data, dtype):
     ``dtype`` given, ints wrap into a narrower integer dtype as torch's do (-1 -> 255 in uint8).
     """
     if isinstance(data, Tensor):
-        array = data.array
+        array = data._array
     elif isinstance(data, xp.ndarray):
         array = data
     elif isinstance(data, xp.generic):
@@ -1209,12 +1235,12 @@ def _holds_numpy_float64(data):
 def _grad_output(t, gradient):
     """The gradient handed to ``t`` at the start of backward, checked against its shape."""
     if gradient is None:
-        if t.array.size != 1:
+        if t._array.size != 1:
             raise RuntimeError(
                 f"grad can be implicitly created only for scalar outputs; this output has shape "
                 f"{tuple(t.shape)}: pass a gradient of that shape, e.g. out.backward(gradient=...)"
             )
-        return Tensor._make(xp.ones_like(t.array))
+        return Tensor._make(xp.ones_like(t._array))
     gradient = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=t.dtype)
     if gradient.shape != t.shape:
         raise RuntimeError(

@@ -59,20 +59,20 @@ def _common_operands(a, b, floating):
     Python float or int of modest size. None for anything else."""
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
-            dtype = a.array.dtype
-            if b.array.dtype is not dtype and b.array.dtype != dtype:
+            dtype = a._array.dtype
+            if b._array.dtype is not dtype and b._array.dtype != dtype:
                 return None
             if floating and dtype.kind != "f":
                 return None
-            if a.array.shape != b.array.shape and a.array.ndim and b.array.ndim:  # 0-d broadcasts to any
-                broadcast_shapes(a.array.shape, b.array.shape)
+            if a._array.shape != b._array.shape and a._array.ndim and b._array.ndim:  # 0-d broadcasts to any
+                broadcast_shapes(a._array.shape, b._array.shape)
             return a, b
         tensor, number, first = a, b, True
     elif isinstance(b, Tensor):
         tensor, number, first = b, a, False
     else:
         return None
-    dtype = tensor.array.dtype
+    dtype = tensor._array.dtype
     kind = type(number)
     # a float32/64 Tensor keeps its dtype for any Python number, an int64 one for a Python int
     if (dtype is _F32 or dtype is _F64) and (kind is float or kind is int) or (dtype is _I64 and kind is int and not floating):
@@ -138,5 +138,5 @@ def to(input, *args, dtype=None, device=None, **kwargs):
     dtype = check_dtype(dtype)
     if dtype not in FLOAT_DTYPES:  # integer and bool results carry no gradient: the graph ends here
         with xp.errstate(invalid="ignore", over="ignore"):
-            return Tensor._make(input.array.astype(dtype))
+            return Tensor._make(input._array.astype(dtype))
     return Cast.apply(input, dtype=dtype)
