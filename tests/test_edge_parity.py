@@ -7,11 +7,12 @@ import torch
 
 import scratchnet
 
+from .parity import assert_close
+
 
 def _same(ours, theirs):
-    ours, theirs = np.asarray(ours), np.asarray(theirs.detach().numpy())
-    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
-    np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=0, equal_nan=True)
+    """The harness's comparison (shape, dtype, values, NaN where torch has NaN), to 1e-6."""
+    assert_close(ours, theirs, 1e-6, 0.0)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
