@@ -40,7 +40,8 @@ def _exp_minus_square(x):
 #: The series' coefficients (-1)^n / (n! (2n + 1)): 27 terms reach float64 rounding for |x| < 1.5,
 #: 17 terms float32's (relative error < 1e-9).
 _SERIES = [(-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(27)]
-_BLOCK = 32768  # elements a pass of the series works on: small enough to stay in the CPU's cache
+_BLOCK = 1 << 18  # elements a pass of the series works on: in cache (L2/L3), long enough that the Python between
+# passes is a small part (GELU fwd+bwd on 1.6M float32: min 21.9 ms at 32768, 20.5 here; float64 erf on 200k: 11.6, 10.7)
 
 
 def _erf_series(x, terms=27):
