@@ -55,7 +55,7 @@ def _as_index_array(k):
 def _as_sequence_key(key):
     """torch reads a list that holds slices, None, ``...``, tensors or sequences as a tuple."""
     if isinstance(key, list) and builtins.any(
-        isinstance(k, (list, tuple, slice, Tensor, xp.ndarray)) or k is None or k is Ellipsis for k in key
+        isinstance(k, (list, tuple, range, slice, Tensor, xp.ndarray)) or k is None or k is Ellipsis for k in key
     ):
         return tuple(key)
     return key
@@ -87,7 +87,7 @@ def parse_index(key, shape):
                 if v is not None and not isinstance(v, (int, xp.integer, Tensor)):
                     raise TypeError(f"slice indices must be integers or None or have an __index__ method (got {type(v).__name__})")
             parts.append(("slice", k, 1))
-        elif isinstance(k, (Tensor, xp.ndarray, list, tuple)):
+        elif isinstance(k, (Tensor, xp.ndarray, list, tuple, range)):  # a range reads as the list of its ints
             a = _as_index_array(k)
             if a.dtype == bool_:
                 parts.append(("mask", a, a.ndim))

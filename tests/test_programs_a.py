@@ -1,0 +1,164 @@
+"""Twin tests (scratchnet next to torch) for the engine features that real example programs
+(VAE, DCGAN, RNN/LSTM classifiers, forward-forward training, LBFGS, Siamese nets) lean on and
+that once differed: module constructors taking device/dtype positionally, a ``range`` as an
+index, ``torch.xpu``/``torch.mps`` on a machine without those GPUs, and where warnings point."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+import scratchnet as sn
+
+
+def outcome(fn):
+    """What ``fn()`` gives: ("ok", value) or ("raised", exception type name)."""
+    try:
+        return "ok", fn()
+    except Exception as e:  # noqa: BLE001 (the point is to compare whatever happens)
+        return "raised", type(e).__name__
+
+
+# ---- constructors: device and dtype in torch's positions -------------------------------------
+
+POSITIONAL = [
+    ("Linear", (3, 2, True)),
+    ("BatchNorm1d", (4, 1e-5, 0.1, True, True)),
+    ("BatchNorm2d", (4, 1e-3, None, False, True)),
+    ("Conv2d", (2, 3, 3, 1, 0, 1, 1, True, "zeros")),
+    ("LSTMCell", (3, 5, True)),
+]
+
+
+@pytest.mark.parametrize("name, args", POSITIONAL)
+def test_modules_take_device_and_dtype_positionally(name, args):
+    ours = getattr(sn.nn, name)(*args, "cpu", sn.float64)
+    theirs = getattr(torch.nn, name)(*args, "cpu", torch.float64)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for (k, a), b in zip(ours.state_dict().items(), theirs.state_dict().values()):
+        assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1], k
+        assert tuple(a.shape) == tuple(b.shape), k
+
+
+@pytest.mark.parametrize("name, args", POSITIONAL)
+def test_modules_on_a_missing_gpu_raise_as_torch(name, args):
+    ours = outcome(lambda: getattr(sn.nn, name)(*args, device="cuda"))
+    theirs = outcome(lambda: getattr(torch.nn, name)(*args, device="cuda"))
+    assert ours[0] == theirs[0] == "raised" and ours[1] == theirs[1]
+
+
+def test_batchnorm_bias_is_keyword_only_as_in_torch():
+    for lib in (sn, torch):
+        with pytest.raises(TypeError):
+            lib.nn.BatchNorm1d(4, 1e-5, 0.1, True, True, None, None, False)
+        assert lib.nn.BatchNorm1d(4, bias=False).bias is None
+
+
+def test_a_linear_subclass_passing_everything_positionally_trains_alike():
+    """nn.Linear subclassed with (in, out, bias, device, dtype) passed on positionally."""
+
+    def build(lib):
+        class Layer(lib.nn.Linear):
+            def __init__(self, i, o, bias=True, device=None, dtype=None):
+                super().__init__(i, o, bias, device, dtype)
+
+        lib.manual_seed(3)
+        return Layer(6, 4)
+
+    ours, theirs = build(sn), build(torch)
+    np.testing.assert_array_equal(ours.weight.detach().numpy(), theirs.weight.detach().numpy())
+    x = np.random.default_rng(0).standard_normal((5, 6)).astype(np.float32)
+    np.testing.assert_allclose(ours(sn.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-6)
+
+
+# ---- a range as an index ---------------------------------------------------------------------
+
+def _keys(draw_range, n0, n1):
+    return st.one_of(
+        draw_range(n0),
+        st.tuples(draw_range(n0), draw_range(n1)).filter(lambda k: len(k[0]) == len(k[1]) or min(len(k[0]), len(k[1])) == 1),
+        st.tuples(draw_range(n0), st.integers(-n1, n1 - 1)),
+        st.tuples(st.just(slice(None)), draw_range(n1)),
+        st.tuples(st.just(Ellipsis), draw_range(n1)),
+    )
+
+
+def ranges(size):
+    """A range of valid indices into a dimension of ``size``, forwards or backwards, maybe empty."""
+    return st.builds(range, st.integers(-size, size), st.integers(-size, size), st.sampled_from([1, 2, -1])).filter(
+        lambda r: all(-size <= i < size for i in r))
+
+
+@given(shape=st.tuples(st.integers(1, 4), st.integers(1, 5)), data=st.data())
+def test_indexing_with_a_range_reads_as_torch(shape, data):
+    key = data.draw(_keys(ranges, *shape))
+    base = np.arange(shape[0] * shape[1], dtype=np.float64).reshape(shape)
+    ours, theirs = sn.tensor(base, requires_grad=True), torch.tensor(base, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got, want = outcome(lambda: ours[key]), outcome(lambda: theirs[key])
+    assert got[0] == want[0], (key, got, want)
+    if got[0] == "raised":
+        assert got[1] == want[1]
+        return
+    np.testing.assert_array_equal(got[1].detach().numpy(), want[1].detach().numpy())
+    assert got[1].grad_fn.name() == want[1].grad_fn.name()
+    if got[1].numel():
+        got[1].sum().backward(), want[1].sum().backward()
+        np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
+@given(n=st.integers(1, 6), data=st.data())
+def test_writing_through_a_range_and_a_tensor_index_as_torch(n, data):
+    """x[range(n), cols] = v: the one-hot overlay a forward-forward network writes."""
+    cols = data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
+    base = np.random.default_rng(n).standard_normal((n, 5))
+    ours, theirs = sn.tensor(base), torch.tensor(base)
+    ours[range(n), sn.tensor(cols)] = ours.max()
+    theirs[range(n), torch.tensor(cols)] = theirs.max()
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_a_range_inside_a_list_index_and_a_bad_iterator_as_torch():
+    base = np.arange(12.0).reshape(3, 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        np.testing.assert_array_equal(sn.tensor(base)[[range(2), range(1, 3)]].numpy(),
+                                      torch.tensor(base)[[range(2), range(1, 3)]].numpy())
+    for bad in (iter([1]), {1: 2}):
+        with pytest.raises(IndexError) as theirs:
+            torch.tensor(base)[bad]
+        with pytest.raises(IndexError) as ours:
+            sn.tensor(base)[bad]
+        assert str(theirs.value).split(" (got")[0] in str(ours.value)
+
+
+# ---- torch.xpu and torch.mps without those GPUs ----------------------------------------------
+
+XPU_CALLS = [("is_available", ()), ("device_count", ()), ("is_initialized", ()), ("manual_seed", (1,)),
+             ("manual_seed_all", (1,)), ("seed", ()), ("seed_all", ()), ("empty_cache", ()), ("memory_allocated", ()),
+             ("max_memory_allocated", ()), ("current_device", ()), ("synchronize", ()), ("get_device_name", ()),
+             ("set_device", (0,)), ("get_device_properties", ())]
+MPS_CALLS = [("device_count", ()), ("manual_seed", (1,)), ("seed", ()), ("synchronize", ()), ("empty_cache", ()),
+             ("current_allocated_memory", ()), ("driver_allocated_memory", ())]
+
+
+@pytest.mark.parametrize("module, name, args", [("xpu", n, a) for n, a in XPU_CALLS] + [("mps", n, a) for n, a in MPS_CALLS])
+def test_xpu_and_mps_answer_as_a_torch_without_them(module, name, args):
+    ours = outcome(lambda: getattr(getattr(sn, module), name)(*args))
+    theirs = outcome(lambda: getattr(getattr(torch, module), name)(*args))
+    assert ours == theirs
+
+
+# ---- warnings point at the caller, as torch's do ---------------------------------------------
+
+@pytest.mark.parametrize("fn, ndim", [("dropout2d", 2), ("dropout2d", 3), ("dropout3d", 3)])
+def test_dropout_warnings_name_the_calling_line(fn, ndim):
+    for lib in (sn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            getattr(lib.nn.functional, fn)(lib.ones(*[2] * ndim), 0.5, False)
+        assert caught and caught[0].filename == __file__, (lib.__name__, caught[0].filename if caught else None)
