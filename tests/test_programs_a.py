@@ -162,3 +162,52 @@ def test_dropout_warnings_name_the_calling_line(fn, ndim):
             warnings.simplefilter("always")
             getattr(lib.nn.functional, fn)(lib.ones(*[2] * ndim), 0.5, False)
         assert caught and caught[0].filename == __file__, (lib.__name__, caught[0].filename if caught else None)
+
+
+# ---- torch's deprecated spellings --------------------------------------------------------------
+
+OLD_INITS = [("uniform", (-0.5, 0.5)), ("normal", (0.0, 2.0)), ("constant", (0.25,)), ("eye", ()), ("dirac", ()),
+             ("xavier_uniform", ()), ("xavier_normal", (1.5,)), ("kaiming_uniform", ()), ("kaiming_normal", (0, "fan_out")),
+             ("orthogonal", ()), ("sparse", (0.5,))]
+
+
+@pytest.mark.parametrize("name, args", OLD_INITS)
+def test_init_spellings_without_underscore_warn_and_fill_as_torch(name, args):
+    shape = (3, 4, 1, 1) if name == "dirac" else (3, 4)
+    filled = {}
+    for lib in (sn, torch):
+        lib.manual_seed(5)
+        w = lib.empty(*shape)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            back = getattr(lib.nn.init, name)(w, *args)
+        assert back is w
+        assert [(c.category, str(c.message), c.filename) for c in caught] == [
+            (FutureWarning, f"`nn.init.{name}` is now deprecated in favor of `nn.init.{name}_`.", __file__)]
+        filled[lib.__name__] = w.numpy()
+    np.testing.assert_allclose(filled["scratchnet"], filled["torch"], rtol=1e-6, atol=1e-7)
+
+
+def test_resnet18_pretrained_false_warns_as_torchvision_and_builds_the_same_model():
+    import torchvision
+
+    import scratchnet.vision
+
+    messages, keys = {}, {}
+    for name, models in (("ours", scratchnet.vision.models), ("theirs", torchvision.models)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = models.resnet18(pretrained=False, num_classes=3)
+        messages[name] = [(c.category, str(c.message)) for c in caught]
+        keys[name] = [(k, tuple(v.shape)) for k, v in model.state_dict().items()]
+    assert messages["ours"] == messages["theirs"] and len(messages["ours"]) == 2
+    assert keys["ours"] == keys["theirs"]
+
+
+def test_resnet18_pretrained_true_refuses_without_a_network():
+    import scratchnet.vision
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="not available"):
+            scratchnet.vision.models.resnet18(pretrained=True)
