@@ -211,3 +211,27 @@ def test_resnet18_pretrained_true_refuses_without_a_network():
         warnings.simplefilter("ignore")
         with pytest.raises(ValueError, match="not available"):
             scratchnet.vision.models.resnet18(pretrained=True)
+
+
+# ---- pow's multiplied-out exponents --------------------------------------------------------------
+
+@given(values=st.lists(st.floats(-1e6, 1e6, width=32), min_size=1, max_size=40), dtype=st.sampled_from(["float32", "float64"]),
+       exponent=st.sampled_from([2, 3, -1, -2, 3.0, -2.0]))
+def test_pow_by_small_integers_is_torchs_bit_for_bit(values, dtype, exponent):
+    """torch writes x**2, x**3, x**-1, x**-2 as products (x*x*x, 1/(x*x)), not libm's pow; the
+    features of a polynomial fit (x, x^2, x^3, x^4) then match to the last bit."""
+    base = np.array(values, dtype=dtype)
+    with np.errstate(all="ignore"):
+        ours = (sn.tensor(base) ** exponent).numpy()
+    theirs = (torch.tensor(base) ** exponent).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+@given(values=st.lists(st.floats(-100, 100, width=32), min_size=1, max_size=20), exponent=st.sampled_from([3, 4, -1]))
+def test_pow_backward_by_small_integers_is_torchs_bit_for_bit(values, exponent):
+    base = np.array(values, dtype=np.float32)
+    base[base == 0] = 1.0
+    ours, theirs = sn.tensor(base, requires_grad=True), torch.tensor(base, requires_grad=True)
+    (ours ** exponent).sum().backward()
+    (theirs ** exponent).sum().backward()
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())

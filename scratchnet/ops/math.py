@@ -124,6 +124,8 @@ def _power(a, b):
         with xp.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if isinstance(b, (int, float)) and b in (0.5, -0.5):  # torch: sqrt and 1/sqrt (-0 -> -inf)
                 return xp.sqrt(a) if b > 0 else (1 / xp.sqrt(a)).astype(a.dtype, copy=False)
+            if isinstance(b, (int, float)) and b in (3, -2):  # torch multiplies these out: x*x*x, 1/(x*x)
+                return a * a * a if b == 3 else (1 / (a * a)).astype(a.dtype, copy=False)
             return a**b
     b = xp.asarray(b, dtype=xp.int64) if not isinstance(b, xp.ndarray) else b.astype(xp.int64)
     wide = a.astype(xp.int64)
