@@ -235,3 +235,130 @@ def test_pow_backward_by_small_integers_is_torchs_bit_for_bit(values, exponent):
     (ours ** exponent).sum().backward()
     (theirs ** exponent).sum().backward()
     np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
+# ---- the legacy API older programs still call ---------------------------------------------------
+
+def test_variable_is_a_detached_alias_that_passes_isinstance():
+    for lib in (sn, torch):
+        from importlib import import_module
+
+        Variable = import_module(f"{lib.__name__}.autograd").Variable
+        x = lib.ones(3)
+        v = Variable(x, requires_grad=True)
+        assert v is not x and v.requires_grad and v.is_leaf and not x.requires_grad
+        assert isinstance(x, Variable) and not isinstance(3, Variable)
+        y = (lib.ones(2, requires_grad=True) * 2)
+        assert Variable(y).grad_fn is None and not Variable(y).requires_grad
+        assert tuple(Variable().shape) == (0,)
+        with pytest.warns(UserWarning, match="volatile was removed"):
+            assert not Variable(x, volatile=True).requires_grad
+        with pytest.raises(ValueError, match="volatile and require_grad"), pytest.warns(UserWarning, match="volatile"):
+            Variable(x, requires_grad=True, volatile=True)
+        with pytest.raises(TypeError, match="Variable data has to be a tensor"):
+            Variable([1.0])
+
+
+@pytest.mark.parametrize("size_average, reduce", [(False, None), (True, None), (None, False), (False, True), (True, True), (False, False)])
+@pytest.mark.parametrize("loss", ["BCELoss", "MSELoss", "L1Loss", "SmoothL1Loss"])
+def test_legacy_loss_flags_warn_with_the_reduction_they_mean(loss, size_average, reduce):
+    said, values = {}, {}
+    for lib in (sn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            module = getattr(lib.nn, loss)(size_average=size_average, reduce=reduce)
+        said[lib.__name__] = (module.reduction, [str(c.message) for c in caught])
+        values[lib.__name__] = module(lib.tensor([0.25, 0.5, 0.75]), lib.tensor([0.0, 1.0, 1.0])).numpy()
+    assert said["scratchnet"] == said["torch"]
+    np.testing.assert_allclose(values["scratchnet"], values["torch"], rtol=1e-6)
+
+
+FUNCTIONAL_LEGACY = [
+    ("binary_cross_entropy", lambda lib: (lib.tensor([0.25, 0.5]), lib.tensor([0.0, 1.0]), None)),
+    ("binary_cross_entropy_with_logits", lambda lib: (lib.tensor([0.25, -2.0]), lib.tensor([0.0, 1.0]), None)),
+    ("cosine_embedding_loss", lambda lib: (lib.ones(2, 3), lib.arange(6.0).reshape(2, 3), lib.tensor([1.0, -1.0]), 0.1)),
+    ("hinge_embedding_loss", lambda lib: (lib.tensor([0.3, 2.0]), lib.tensor([1.0, -1.0]), 1.0)),
+    ("margin_ranking_loss", lambda lib: (lib.tensor([0.3, 2.0]), lib.tensor([1.0, -1.0]), lib.tensor([1.0, -1.0]), 0.5)),
+    ("multilabel_margin_loss", lambda lib: (lib.tensor([[0.1, 0.2, 0.4]]), lib.tensor([[2, 0, -1]]))),
+    ("multilabel_soft_margin_loss", lambda lib: (lib.tensor([[0.1, -0.2, 0.4]]), lib.tensor([[1.0, 0.0, 1.0]]), None)),
+]
+
+
+@pytest.mark.parametrize("legacy", [(False, None), (None, False), (True, True)])
+@pytest.mark.parametrize("name, args", FUNCTIONAL_LEGACY)
+def test_functional_losses_take_size_average_and_reduce_in_torchs_positions(name, args, legacy):
+    results = {}
+    for lib in (sn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = getattr(lib.nn.functional, name)(*args(lib), *legacy)
+        results[lib.__name__] = (out.numpy(), [str(c.message) for c in caught if "size_average" in str(c.message)])
+    np.testing.assert_allclose(results["scratchnet"][0], results["torch"][0], rtol=1e-6)
+    assert results["scratchnet"][1] == results["torch"][1] and len(results["torch"][1]) == 1
+
+
+@given(old=st.lists(st.integers(0, 4), min_size=0, max_size=3), new=st.lists(st.integers(0, 4), min_size=0, max_size=3),
+       as_tuple=st.booleans())
+def test_resize_keeps_values_in_memory_order_as_torch(old, new, as_tuple):
+    base = np.arange(int(np.prod(old)), dtype=np.float32).reshape(old)
+    ours, theirs = sn.tensor(base), torch.tensor(base)
+    args = (tuple(new),) if as_tuple or not new else tuple(new)  # resize_() with no size is an error
+    assert ours.resize_(*args) is ours and theirs.resize_(*args) is theirs
+    assert tuple(ours.shape) == tuple(theirs.shape) == tuple(new)
+    keep = min(base.size, int(np.prod(new)))  # torch leaves the grown part uninitialised
+    np.testing.assert_array_equal(ours.numpy().reshape(-1)[:keep], theirs.numpy().reshape(-1)[:keep])
+    assert ours._version == theirs._version
+
+
+def test_resize_shares_memory_when_shrinking_and_refuses_what_torch_refuses():
+    for lib in (sn, torch):
+        x = lib.arange(6.0)
+        whole = x.view(2, 3)
+        x.resize_(2)
+        x[0] = 9.0
+        assert whole[0, 0].item() == 9.0 and tuple(whole.shape) == (2, 3)
+        d = lib.zeros(4, 3)
+        d.data.resize_(2, 3)
+        assert tuple(d.shape) == (4, 3)  # .data is a tensor of its own
+        assert tuple(lib.zeros(6).resize_as_(lib.zeros(2, 3)).shape) == (2, 3)
+    bad = [lambda lib: lib.ones(2, requires_grad=True).resize_(4), lambda lib: lib.ones(2).resize_(2, -1),
+           lambda lib: lib.ones(2).resize_(2.0), lambda lib: lib.ones(2).resize_(), lambda lib: lib.ones(2).resize_as_(3)]
+    for make in bad:
+        with pytest.raises(Exception) as theirs:
+            make(torch)
+        with pytest.raises(type(theirs.value)) as ours:
+            make(sn)
+        assert str(theirs.value) in str(ours.value)
+
+
+@pytest.mark.parametrize("key", [0, -1, 2, slice(None), slice(0, 1)])
+def test_indexing_a_0d_tensor_raises_torchs_message(key):
+    for action in (lambda t: t[key], lambda t: t.__setitem__(key, 1.0)):
+        with pytest.raises(IndexError) as theirs:
+            action(torch.tensor(2.0))
+        with pytest.raises(IndexError) as ours:
+            action(sn.tensor(2.0))
+        assert str(theirs.value) in str(ours.value)
+
+
+def test_cuda_legacy_types_are_no_tensors_type_and_refuse_building():
+    for name in ("FloatTensor", "DoubleTensor", "LongTensor", "ByteTensor", "HalfTensor"):
+        assert isinstance(sn.zeros(1), getattr(sn.cuda, name)) == isinstance(torch.zeros(1), getattr(torch.cuda, name)) is False
+        with pytest.raises(RuntimeError, match="NVIDIA driver"):
+            getattr(sn.cuda, name)(2)
+        assert repr(getattr(sn.cuda, name)).replace("scratchnet", "torch") == repr(getattr(torch.cuda, name))
+
+
+def test_data_parallel_without_gpus_as_torch():
+    import scratchnet.nn.parallel
+    import torch.nn.parallel
+
+    ours, theirs = sn.nn.DataParallel(sn.nn.Linear(3, 2)), torch.nn.DataParallel(torch.nn.Linear(3, 2))
+    assert list(ours.state_dict()) == list(theirs.state_dict()) and ours.device_ids == theirs.device_ids == []
+    assert repr(ours).replace("scratchnet", "torch") == repr(theirs)
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+    x = np.random.default_rng(1).standard_normal((4, 3)).astype(np.float32)
+    np.testing.assert_allclose(ours(sn.tensor(x)).detach().numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+    for lib, parallel in ((sn, scratchnet.nn.parallel), (torch, torch.nn.parallel)):
+        with pytest.raises(RuntimeError, match="device type could not be determined"):
+            parallel.data_parallel(lib.nn.Linear(3, 2), lib.zeros(4, 3), None)

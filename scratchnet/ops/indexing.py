@@ -70,6 +70,13 @@ def parse_index(key, shape):
     single_slice = isinstance(key, slice)
     if single_slice and key.step is not None and isinstance(key.step, (int, xp.integer)) and key.step <= 0:
         raise ValueError("step must be greater than zero")
+    if not shape and isinstance(key, (int, xp.integer)) and not isinstance(key, builtins.bool):
+        if key:  # torch reads a 0-d tensor as a dimension of size 0 here
+            raise IndexError(f"index {int(key)} is out of bounds for dimension 0 with size 0")
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ "
+                         "to convert a 0-dim tensor to a number")
+    if not shape and single_slice:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     key = _as_sequence_key(key)
     items = key if isinstance(key, tuple) else (key,)
     parts = []  # (kind, value, dims consumed)

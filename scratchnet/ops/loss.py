@@ -238,8 +238,13 @@ def _legacy(size_average, reduce, reduction):
     if size_average is None and reduce is None:
         return reduction
     if reduce is False:
-        return "none"
-    return "sum" if size_average is False else "mean"
+        reduction = "none"
+    else:
+        reduction = "sum" if size_average is False else "mean"
+    import warnings
+
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.", stacklevel=3)
+    return reduction
 
 
 def _check_elementwise_weight(weight, input):
@@ -289,7 +294,7 @@ def _weighted(fn, weight):
     return lambda x, y, w: fn(x, y) * w
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """BCE on probabilities in [0, 1]; ``weight`` rescales each element's loss.
 
     Args:
@@ -300,6 +305,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     >>> round(sn.nn.functional.binary_cross_entropy(sn.tensor([0.8, 0.4]), sn.tensor([1.0, 0.0])).item(), 6)
     0.366985
     """
+    reduction = _legacy(size_average, reduce, reduction)
     _same_shape(input, target, "binary_cross_entropy", floating=False)
     if input.dtype not in FLOAT_DTYPES:
         raise not_implemented("binary_cross_entropy", input.dtype)
@@ -324,7 +330,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return composite("BinaryCrossEntropyBackward0", lambda *ts: _reduce(fn(*ts), reduction, "binary_cross_entropy"), *inputs)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
     """BCE on logits, stable for any magnitude: (1 - y) x + (1 + (pw - 1) y) (log(1 + e^-|x|) + max(-x, 0)).
 
     Args:
@@ -335,6 +341,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     >>> round(sn.nn.functional.binary_cross_entropy_with_logits(sn.tensor([2.0, -1.0]), sn.tensor([1.0, 0.0])).item(), 6)
     0.220095
     """
+    reduction = _legacy(size_average, reduce, reduction)
     if not isinstance(target, Tensor):
         raise TypeError(f"binary_cross_entropy_with_logits(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
     if tuple(input.shape) != tuple(target.shape):
