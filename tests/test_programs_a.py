@@ -362,3 +362,16 @@ def test_data_parallel_without_gpus_as_torch():
     for lib, parallel in ((sn, scratchnet.nn.parallel), (torch, torch.nn.parallel)):
         with pytest.raises(RuntimeError, match="device type could not be determined"):
             parallel.data_parallel(lib.nn.Linear(3, 2), lib.zeros(4, 3), None)
+
+
+# ---- optimizers list their hyperparameters in torch's order --------------------------------------
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "Adadelta", "Adagrad", "Adamax", "ASGD", "LBFGS", "NAdam", "RAdam",
+                                  "RMSprop", "Rprop"])
+def test_param_groups_and_state_dict_keep_torchs_key_order(name):
+    """A printed ``optimizer.state_dict()`` (or ``param_groups``) reads as torch's."""
+    listed = {}
+    for lib in (sn, torch):
+        opt = getattr(lib.optim, name)([lib.nn.Parameter(lib.zeros(2))], lr=0.1)
+        listed[lib.__name__] = (list(opt.param_groups[0]), list(opt.defaults), list(opt.state_dict()["param_groups"][0]))
+    assert listed["scratchnet"] == listed["torch"]
