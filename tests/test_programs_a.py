@@ -375,3 +375,69 @@ def test_param_groups_and_state_dict_keep_torchs_key_order(name):
         opt = getattr(lib.optim, name)([lib.nn.Parameter(lib.zeros(2))], lr=0.1)
         listed[lib.__name__] = (list(opt.param_groups[0]), list(opt.defaults), list(opt.state_dict()["param_groups"][0]))
     assert listed["scratchnet"] == listed["torch"]
+
+
+# ---- losses whose target has another shape --------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div"])
+@pytest.mark.parametrize("shapes", [((4, 1), (4,)), ((3,), (2, 3)), ((2, 1, 3), (4, 1)), ((3, 2), (4,))])
+def test_regression_losses_broadcast_another_target_shape_as_torch(name, shapes):
+    a, b = (np.random.default_rng(len(s)).standard_normal(s) for s in shapes)
+    out = {}
+    for lib in (sn, torch):
+        x, t = lib.tensor(a, requires_grad=True), lib.tensor(b)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            got = outcome(lambda: getattr(lib.nn.functional, name)(x, t, reduction="sum"))
+        if got[0] == "ok":
+            got[1].backward()
+            got = ("ok", got[1].item(), x.grad.numpy())
+        out[lib.__name__] = (got, [str(c.message).replace("scratchnet", "torch") for c in caught if c.category is UserWarning])
+    (ours, our_warnings), (theirs, their_warnings) = out["scratchnet"], out["torch"]
+    assert ours[0] == theirs[0] and our_warnings == their_warnings
+    if ours[0] == "ok":
+        np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-10)
+        np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-10, atol=1e-12)
+    else:
+        assert ours[1] == theirs[1]
+
+
+def test_bce_refuses_another_target_shape_with_torchs_message():
+    for make in (lambda lib: (lib.tensor(0.3), lib.ones(1)), lambda lib: (lib.rand(3), lib.ones(3, 1))):
+        with pytest.raises(ValueError) as theirs:
+            torch.nn.BCELoss()(*make(torch))
+        with pytest.raises(ValueError) as ours:
+            sn.nn.BCELoss()(*make(sn))
+        assert str(ours.value).replace("scratchnet", "torch") == str(theirs.value)
+
+
+# ---- F's softmax family without dim --------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("shape", [(), (4,), (2, 3), (2, 3, 4), (2, 3, 4, 2)])
+def test_functional_softmax_without_dim_guesses_as_torch(name, shape):
+    x = np.random.default_rng(3).standard_normal(shape)
+    out = {}
+    for lib in (sn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = getattr(lib.nn.functional, name)(lib.tensor(x))
+        out[lib.__name__] = (value.numpy(), [(str(c.message), c.filename) for c in caught])
+    np.testing.assert_allclose(out["scratchnet"][0], out["torch"][0], rtol=1e-12)
+    assert out["scratchnet"][1] == out["torch"][1] and len(out["torch"][1]) == 1
+
+
+def test_softmax_modules_without_dim_and_torch_softmax_needing_it():
+    x = np.random.default_rng(4).standard_normal((2, 3))
+    for module in ("Softmax", "LogSoftmax"):
+        with pytest.warns(UserWarning, match="Implicit dimension choice"):
+            ours = getattr(sn.nn, module)()(sn.tensor(x)).numpy()
+        with pytest.warns(UserWarning, match="Implicit dimension choice"):
+            theirs = getattr(torch.nn, module)()(torch.tensor(x)).numpy()
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    for call in (lambda lib: lib.softmax(lib.ones(2, 3)), lambda lib: lib.ones(2, 3).log_softmax()):
+        with pytest.raises(TypeError) as theirs:
+            call(torch)
+        with pytest.raises(TypeError) as ours:
+            call(sn)
+        assert str(ours.value) == str(theirs.value)
