@@ -441,3 +441,62 @@ def test_softmax_modules_without_dim_and_torch_softmax_needing_it():
         with pytest.raises(TypeError) as ours:
             call(sn)
         assert str(ours.value) == str(theirs.value)
+
+
+# ---- torch's words for common mistakes --------------------------------------------------------------
+
+MISTAKES = [
+    ("bool of several values", lambda lib: bool(lib.tensor([1, 2]))),
+    ("bool of no values", lambda lib: bool(lib.zeros(0))),
+    ("mm of a vector", lambda lib: lib.mm(lib.ones(3), lib.ones(3, 2))),
+    ("mm by a vector", lambda lib: lib.mm(lib.ones(3, 2), lib.ones(2))),
+    ("grad for no inputs", lambda lib: lib.autograd.grad((lib.ones(2, requires_grad=True) * 2).sum(), [])),
+    ("nll target out of range", lambda lib: lib.nn.functional.nll_loss(lib.zeros(2, 3), lib.tensor([1, 5]))),
+    ("batch norm of one sample", lambda lib: lib.nn.BatchNorm1d(4)(lib.ones(1, 4))),
+    ("LSTMCell in float, state in double", lambda lib: lib.nn.LSTMCell(1, 4)(lib.ones(3, 1), (lib.zeros(3, 4, dtype=lib.float64),) * 2)),
+    ("LSTMCell in double, input in float", lambda lib: lib.nn.LSTMCell(1, 4).double()(lib.ones(3, 1))),
+    ("linear, 2-D input of another dtype", lambda lib: lib.nn.functional.linear(lib.ones(2, 3, dtype=lib.float64), lib.ones(4, 3), lib.ones(4))),
+    ("linear, bias of another dtype", lambda lib: lib.nn.functional.linear(lib.ones(2, 3), lib.ones(4, 3), lib.ones(4, dtype=lib.float64))),
+    ("linear without bias, int input", lambda lib: lib.nn.functional.linear(lib.ones(2, 3, dtype=lib.int64), lib.ones(4, 3))),
+    ("linear of a vector, double weight", lambda lib: lib.nn.functional.linear(lib.ones(3), lib.ones(4, 3, dtype=lib.float64))),
+]
+
+
+@pytest.mark.parametrize("what, call", MISTAKES, ids=[m[0] for m in MISTAKES])
+def test_common_mistakes_raise_torchs_exception_with_torchs_words(what, call):
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(type(theirs.value)) as ours:
+        call(sn)
+    assert str(theirs.value) in str(ours.value).replace("scratchnet", "torch")
+
+
+T_WARNINGS = """
+import warnings
+warnings.simplefilter("always")
+import {lib} as lib
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    for shape in [(2, 3), (), (3,), (2, 3, 4), (), (2, 3)]:
+        lib.ones(shape).T
+print([str(c.message).split(" (Triggered")[0] for c in caught])
+"""
+
+
+def test_T_warns_once_per_kind_as_torch():
+    """torch warns once per process on x.T of a 0-d tensor and once on other ranks but 2."""
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    said = [subprocess.run([sys.executable, "-c", T_WARNINGS.format(lib=lib)], capture_output=True, text=True, timeout=120,
+                           env=dict(os.environ, PYTHONPATH=root)).stdout.replace("scratchnet", "torch") for lib in ("scratchnet", "torch")]
+    assert said[0] == said[1] and said[1].count("deprecated") == 2
+
+
+def test_exp_overflows_to_inf_without_numpy_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = sn.exp(sn.tensor([1000.0, -1000.0, 0.0]))
+    np.testing.assert_array_equal(out.numpy(), torch.exp(torch.tensor([1000.0, -1000.0, 0.0])).numpy())

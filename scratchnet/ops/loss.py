@@ -477,7 +477,7 @@ def _targets(input, target, ignore_index, name):
     used = labels[keep]
     if used.size and (used.min() < 0 or used.max() >= classes):
         culprit = int(used.max() if used.max() >= classes else used.min())
-        raise IndexError(f"{name}: Target {culprit} is out of bounds (classes 0..{classes - 1})")
+        raise IndexError(f"Target {culprit} is out of bounds. ({name}: classes 0..{classes - 1})")
     return fast_where(keep, labels, 0), keep
 
 

@@ -239,7 +239,8 @@ def pow(input, exponent):
 
 class Exp(Function):
     def forward(ctx, x):
-        out = xp.exp(x)
+        with xp.errstate(over="ignore"):  # e^1000 is inf, silently, as in torch
+            out = xp.exp(x)
         ctx.save_for_backward(out)
         return out
 
@@ -587,7 +588,7 @@ def mm(input, mat2):
     scratchnet.Size([2, 4])
     """
     if input.ndim != 2 or mat2.ndim != 2:
-        raise RuntimeError(f"mm expects 2-D tensors, got {input.ndim}-D and {mat2.ndim}-D")
+        raise RuntimeError("self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
     return matmul(input, mat2)
 
 
