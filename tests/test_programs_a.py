@@ -429,7 +429,7 @@ def test_functional_softmax_without_dim_guesses_as_torch(name, shape):
 
 def test_softmax_modules_without_dim_and_torch_softmax_needing_it():
     x = np.random.default_rng(4).standard_normal((2, 3))
-    for module in ("Softmax", "LogSoftmax"):
+    for module in ("Softmax", "LogSoftmax", "Softmin"):
         with pytest.warns(UserWarning, match="Implicit dimension choice"):
             ours = getattr(sn.nn, module)()(sn.tensor(x)).numpy()
         with pytest.warns(UserWarning, match="Implicit dimension choice"):
