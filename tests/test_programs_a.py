@@ -500,3 +500,24 @@ def test_exp_overflows_to_inf_without_numpy_warnings():
         warnings.simplefilter("error")
         out = sn.exp(sn.tensor([1000.0, -1000.0, 0.0]))
     np.testing.assert_array_equal(out.numpy(), torch.exp(torch.tensor([1000.0, -1000.0, 0.0])).numpy())
+
+
+def test_container_is_torchs_deprecated_module_with_children():
+    """The first VAE example subclassed nn.Container: a FutureWarning where the subclass is
+    defined, none when it is built; nn.Container(**children) itself warns when built."""
+    said = {}
+    for lib in (sn, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+
+            class Net(lib.nn.Container):
+                def __init__(self):
+                    super().__init__()
+                    self.fc = lib.nn.Linear(2, 3)
+
+            defined = [(c.category, str(c.message), c.filename) for c in caught]
+            net = Net()
+            built = len(caught) - len(defined)
+            direct = lib.nn.Container(a=lib.nn.ReLU(), b=lib.nn.Tanh())
+        said[lib.__name__] = (defined, built, len(caught), list(net.state_dict()), repr(direct).replace("scratchnet", "torch"))
+    assert said["scratchnet"] == said["torch"] and said["torch"][0][0][0] is FutureWarning
