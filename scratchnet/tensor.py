@@ -1009,7 +1009,7 @@ class Tensor:
 
     def __bool__(self):
         if self._array.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {self._array.size} values is ambiguous")
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if self._array.size == 0 else 'more than one value'} is ambiguous")
         return builtins.bool(self._array.item())
 
     def __index__(self):

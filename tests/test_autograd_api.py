@@ -217,8 +217,11 @@ class _nothing:
         return False
 
 
-def test_variable_is_the_tensor_itself():
+def test_variable_is_a_detached_alias_as_in_torch():
     x = sn.ones(2)
-    assert sn.autograd.Variable(x) is x and sn.autograd.Variable(x, requires_grad=True).requires_grad
+    v = sn.autograd.Variable(x, requires_grad=True)
+    assert v is not x and v.requires_grad and v.is_leaf and not x.requires_grad  # torch leaves x alone
+    v.data[0] = 5.0
+    assert x[0].item() == 5.0 and isinstance(x, sn.autograd.Variable)  # the same memory
     with pytest.raises(TypeError, match="Variable data has to be a tensor"):
         sn.autograd.Variable([1.0])

@@ -27,6 +27,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     again (Hessian-vector products, gradient penalties).
     """
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     grad_outputs = _as_tuple(grad_outputs) if isinstance(grad_outputs, (Tensor, list, tuple)) else (grad_outputs,)
@@ -65,17 +67,40 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
     run_backward(tensors, grads, retain_graph=retain_graph, create_graph=create_graph)
 
 
-def Variable(data, requires_grad=False, volatile=False):  # noqa: N802  (torch's legacy name)
-    """``torch.autograd.Variable``: since torch 0.4 a Variable is a Tensor; this returns ``data``
-    itself (with ``requires_grad`` set when asked), as torch's does.
+class _VariableMeta(type):
+    """Every Tensor is an instance of Variable (``isinstance(t, Variable)``), as in torch."""
+
+    def __instancecheck__(cls, other):
+        return isinstance(other, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):  # noqa: N801  (torch's legacy name)
+    """``torch.autograd.Variable``: since torch 0.4 a Variable is a Tensor. ``Variable(data)`` is
+    ``data.detach()`` (the same memory, out of any graph), made to require grad when asked;
+    ``volatile`` is gone (a warning; use ``no_grad``). Every Tensor passes ``isinstance(t, Variable)``.
 
     >>> import scratchnet as sn
-    >>> Variable(sn.ones(2), requires_grad=True).requires_grad
-    True
+    >>> x = sn.ones(2)
+    >>> v = Variable(x, requires_grad=True)
+    >>> v.requires_grad, x.requires_grad, isinstance(x, Variable)
+    (True, False, True)
     """
-    if not isinstance(data, Tensor):
-        raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
-    return data.requires_grad_(requires_grad) if requires_grad else data
+
+    def __new__(cls, data=None, requires_grad=False, volatile=False):
+        if data is None:
+            from ..creation import empty
+
+            data = empty(0)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        if volatile:
+            import warnings
+
+            warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` instead.", stacklevel=2)
+            if requires_grad:
+                raise ValueError("Variable can't be volatile and require_grad at the same time!")
+        out = data.detach()
+        return out.requires_grad_(True) if requires_grad else out
 
 
 def gradcheck(*args, **kwargs):

@@ -62,3 +62,28 @@ def _no_gpu(name):
 current_device, get_device_name, set_device = _no_gpu("current_device"), _no_gpu("get_device_name"), _no_gpu("set_device")
 synchronize, memory_allocated = _no_gpu("synchronize"), _no_gpu("memory_allocated")
 max_memory_allocated = _no_gpu("max_memory_allocated")
+
+
+class _CudaLegacyType(type):
+    """The class of ``cuda.FloatTensor`` & co.: no tensor is one (there is no GPU), and building
+    one raises torch's no-driver error."""
+
+    def __call__(cls, *args, **kwargs):
+        raise RuntimeError(NO_DRIVER)
+
+    def __instancecheck__(cls, obj):
+        return False
+
+    def __repr__(cls):
+        return f"<class 'scratchnet.cuda.{cls.__name__}'>"
+
+
+def _cuda_legacy(name):
+    return _CudaLegacyType(name, (), {"__doc__": f"torch.cuda.{name}: ``isinstance(t, {name})`` is False here; building one raises."})
+
+
+BFloat16Tensor, BoolTensor, ByteTensor, CharTensor = (_cuda_legacy(n) for n in ("BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor"))
+DoubleTensor, FloatTensor, HalfTensor, IntTensor = (_cuda_legacy(n) for n in ("DoubleTensor", "FloatTensor", "HalfTensor", "IntTensor"))
+LongTensor, ShortTensor = _cuda_legacy("LongTensor"), _cuda_legacy("ShortTensor")
+__all__ += ["BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor",
+            "IntTensor", "LongTensor", "ShortTensor"]

@@ -32,3 +32,5 @@ from .loss import (
 from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .layers import Softmax2d, Unflatten
+from .parallel import DataParallel  # noqa: E402,F401  (torch.nn.DataParallel: the module itself without GPUs)
+from .container import Container  # noqa: E402,F401  (torch's deprecated nn.Container)

@@ -14,6 +14,7 @@ scratchnet.Size([3])
 
 from .. import creation
 from ..ops import nn_activation as A
+from . import functional as F
 from . import init
 from . import layers as _layers
 from .module import Module, Parameter
@@ -161,7 +162,7 @@ class Softmin(GLU):
         super().__init__(dim)
 
     def forward(self, input):
-        return A.softmin(input, self.dim)
+        return F.softmin(input, self.dim)  # without dim: torch's warning and implicit dim
 
 
 class Softplus(Module):

@@ -366,3 +366,38 @@ class ParameterDict(Module):
 
     def extra_repr(self):
         return "\n".join(_param_line(k, p, True) if isinstance(p, Tensor) else f"  ({k}): Object of type: {type(p).__name__}" for k, p in self.items())
+
+
+_CONTAINER_DEPRECATED = ("`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+                         "Subclass that instead.")
+
+
+class Container(Module):
+    """torch's deprecated ``nn.Container``: a Module whose keyword arguments become its children.
+    As in torch, building one or subclassing it gives a FutureWarning (a subclass, once, where it is
+    defined).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     list(Container(fc=Module()).named_children())[0][0]
+    'fc'
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        import warnings
+
+        warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
+        super().__init_subclass__(**kwargs)
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Container:
+            import warnings
+
+            warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
+        return super().__new__(cls)
+
+    def __init__(self, **kwargs):
+        super().__init__()
+        for name, module in kwargs.items():
+            self.add_module(name, module)

@@ -65,3 +65,5 @@ __all__ += ["interpolate", "upsample", "upsample_bilinear", "upsample_nearest"]
 from ..ops.layers import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402
 
 __all__ += ["alpha_dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]
+from ..ops.activation import _implicit_dim  # noqa: E402  (F's softmax family guesses a missing dim, with torch's warning)
+softmax, log_softmax, softmin = (_implicit_dim(f, f.__name__) for f in (softmax, log_softmax, softmin))  # noqa: F811

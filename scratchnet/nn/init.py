@@ -256,3 +256,25 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """N(0, std²) with ``std = gain / sqrt(fan)``."""
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)), generator=generator)
+
+
+def _deprecated_spelling(new):
+    """torch's old name without the trailing underscore: the same fill, with torch's FutureWarning
+    pointing at the caller."""
+    old = new.__name__[:-1]
+
+    def old_spelling(*args, **kwargs):
+        import warnings
+
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new.__name__}`.", FutureWarning, stacklevel=2)
+        return new(*args, **kwargs)
+
+    old_spelling.__name__ = old_spelling.__qualname__ = old
+    old_spelling.__doc__ = f"{old}(...): deprecated (a FutureWarning), as in torch; does what :func:`{new.__name__}` does."
+    return old_spelling
+
+
+uniform, normal, constant = _deprecated_spelling(uniform_), _deprecated_spelling(normal_), _deprecated_spelling(constant_)
+eye, dirac, orthogonal, sparse = (_deprecated_spelling(f) for f in (eye_, dirac_, orthogonal_, sparse_))
+xavier_uniform, xavier_normal = _deprecated_spelling(xavier_uniform_), _deprecated_spelling(xavier_normal_)
+kaiming_uniform, kaiming_normal = _deprecated_spelling(kaiming_uniform_), _deprecated_spelling(kaiming_normal_)

@@ -18,12 +18,11 @@ from .module import Module
 
 def _legacy_reduction(size_average, reduce):
     """torch's mapping of the deprecated size_average / reduce flags to a reduction string."""
-    warnings.warn("size_average and reduce args will be deprecated, please use reduction='none' instead.")
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
-    if size_average and reduce:
-        return "mean"
-    return "sum" if reduce else "none"
+    reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.")
+    return reduction
 
 
 class _Loss(Module):

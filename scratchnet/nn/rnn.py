@@ -164,7 +164,7 @@ class RNNBase(Module):
                 names = []
                 for name, shape in shapes:
                     full = f"{name}_l{layer}{suffix}"
-                    setattr(self, full, Parameter(creation.empty(*shape, dtype=dtype)))
+                    setattr(self, full, Parameter(creation.empty(*shape, device=device, dtype=dtype)))
                     names.append(full)
                 self._flat_weights_names.extend(names)
                 self._all_weights.append(names)
@@ -371,11 +371,11 @@ class RNNCellBase(Module):
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        self.weight_ih = Parameter(creation.empty(self.gates * hidden_size, input_size, dtype=dtype))
-        self.weight_hh = Parameter(creation.empty(self.gates * hidden_size, hidden_size, dtype=dtype))
+        self.weight_ih = Parameter(creation.empty(self.gates * hidden_size, input_size, device=device, dtype=dtype))
+        self.weight_hh = Parameter(creation.empty(self.gates * hidden_size, hidden_size, device=device, dtype=dtype))
         if bias:
-            self.bias_ih = Parameter(creation.empty(self.gates * hidden_size, dtype=dtype))
-            self.bias_hh = Parameter(creation.empty(self.gates * hidden_size, dtype=dtype))
+            self.bias_ih = Parameter(creation.empty(self.gates * hidden_size, device=device, dtype=dtype))
+            self.bias_hh = Parameter(creation.empty(self.gates * hidden_size, device=device, dtype=dtype))
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)

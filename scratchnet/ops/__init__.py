@@ -71,14 +71,25 @@ _gather_families()
 for _name, _op in _METHODS.items():
     setattr(Tensor, _name, _op)
 
+_T_WARNED = set()  # which of x.T's two warnings (0-d: True, other ranks: False) were given
+
+
 def _reversed_dims(self):
     """The tensor with its dimensions reversed, a view: ``x.T[i, j] = x[j, i]`` for a matrix
-    (torch deprecates it on other ranks but still reverses them; 0-d and 1-D are returned as is).
+    (torch deprecates it, with a warning, on other ranks but still reverses them; 0-d and 1-D are returned as is).
 
     >>> import scratchnet as sn
     >>> sn.arange(6).reshape(2, 3).T.shape
     scratchnet.Size([3, 2])
     """
+    if self.ndim != 2 and (self.ndim == 0) not in _T_WARNED:  # torch's deprecation warnings, once per process each
+        import warnings
+
+        _T_WARNED.add(self.ndim == 0)
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases." if self.ndim == 0 else
+                      "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will "
+                      "throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
+                      "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.", stacklevel=2)
     return self.permute(tuple(reversed(range(self.ndim))))
 
 

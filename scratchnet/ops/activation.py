@@ -259,8 +259,8 @@ def _softmax_array(x, dim, log=False):
 
 
 def _softmax_dim(input, dim, name):
-    if dim is None:
-        raise TypeError(f"{name}() needs dim: pass dim=... (torch's implicit choice of dim is deprecated)")
+    if dim is None:  # torch.softmax / Tensor.softmax: dim is required (F.softmax guesses it: see _implicit_dim)
+        raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
     dim = _wrap_dim(dim, input.ndim)
     if input.dtype.kind in "biu":  # torch has no integer softmax kernel (pass dtype= to convert)
         last = "lastdim_" if dim == max(input.ndim - 1, 0) else ""
@@ -289,3 +289,23 @@ def log_softmax(input, dim=None, dtype=None):
     if input.dtype.kind in "biu" and input.numel() == 0:
         return Tensor._make(input.array.copy())
     return LogSoftmax.apply(input, dim=_softmax_dim(input, dim, "log_softmax"))
+
+
+def _implicit_dim(op, name):
+    """``F.softmax``-style ``op`` as torch.nn.functional has it: without ``dim`` it warns and takes
+    torch's legacy choice (dim 0 for 0-, 1- and 3-d input, else dim 1)."""
+
+    def functional(input, dim=None, _stacklevel=3, dtype=None):
+        if dim is None:
+            import warnings
+
+            warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
+                          "argument.", stacklevel=2)
+            dim = 0 if input.ndim in (0, 1, 3) else 1
+        return op(input, dim=dim, dtype=dtype)
+
+    functional.__name__ = functional.__qualname__ = name
+    functional.__doc__ = (op.__doc__ or "") + (
+        f"\n\n    As ``torch.nn.functional.{name}``: without ``dim`` it warns and takes dim 0 for 0-, 1- and 3-d\n"
+        "    input, dim 1 otherwise (torch's deprecated implicit choice).")
+    return functional

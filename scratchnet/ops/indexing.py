@@ -55,7 +55,7 @@ def _as_index_array(k):
 def _as_sequence_key(key):
     """torch reads a list that holds slices, None, ``...``, tensors or sequences as a tuple."""
     if isinstance(key, list) and builtins.any(
-        isinstance(k, (list, tuple, slice, Tensor, xp.ndarray)) or k is None or k is Ellipsis for k in key
+        isinstance(k, (list, tuple, range, slice, Tensor, xp.ndarray)) or k is None or k is Ellipsis for k in key
     ):
         return tuple(key)
     return key
@@ -70,6 +70,13 @@ def parse_index(key, shape):
     single_slice = isinstance(key, slice)
     if single_slice and key.step is not None and isinstance(key.step, (int, xp.integer)) and key.step <= 0:
         raise ValueError("step must be greater than zero")
+    if not shape and isinstance(key, (int, xp.integer)) and not isinstance(key, builtins.bool):
+        if key:  # torch reads a 0-d tensor as a dimension of size 0 here
+            raise IndexError(f"index {int(key)} is out of bounds for dimension 0 with size 0")
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ "
+                         "to convert a 0-dim tensor to a number")
+    if not shape and single_slice:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     key = _as_sequence_key(key)
     items = key if isinstance(key, tuple) else (key,)
     parts = []  # (kind, value, dims consumed)
@@ -87,7 +94,7 @@ def parse_index(key, shape):
                 if v is not None and not isinstance(v, (int, xp.integer, Tensor)):
                     raise TypeError(f"slice indices must be integers or None or have an __index__ method (got {type(v).__name__})")
             parts.append(("slice", k, 1))
-        elif isinstance(k, (Tensor, xp.ndarray, list, tuple)):
+        elif isinstance(k, (Tensor, xp.ndarray, list, tuple, range)):  # a range reads as the list of its ints
             a = _as_index_array(k)
             if a.dtype == bool_:
                 parts.append(("mask", a, a.ndim))

@@ -49,6 +49,25 @@ class Linear(Function):
         return grads
 
 
+#: the C type names torch's matmul names dtypes by in its dtype-mismatch error
+_C_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "int16": "short int",
+            "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
+def _linear_dtype_error(input, weight, bias):
+    """torch's error for linear's operands of different dtypes (addmm's for a 2-D input with a
+    bias, matmul's without a bias)."""
+    if bias is not None and input.ndim == 2:
+        if input.dtype != weight.dtype:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {torch_name(input.dtype)} and {torch_name(weight.dtype)}")
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {torch_name(bias.dtype)} and {torch_name(weight.dtype)}")
+    if bias is None:
+        names = [_C_NAMES.get(str(t.dtype), str(t.dtype)) for t in (input, weight)]
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names[0]} != {names[1]}")
+    got = [torch_name(t.dtype) for t in (input, weight, bias)]
+    raise RuntimeError(f"linear: expected input, weight and bias of one dtype, got {', '.join(got)}")
+
+
 def linear(input, weight, bias=None):
     """Apply an affine map, as ``F.linear``: :math:`y = x W^T + b`.
 
@@ -65,8 +84,7 @@ def linear(input, weight, bias=None):
     if weight.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {weight.ndim}D")
     if input.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
-        got = [torch_name(t.dtype) for t in (input, weight, bias) if t is not None]
-        raise RuntimeError(f"linear: expected input, weight and bias of one dtype, got {', '.join(got)}")
+        _linear_dtype_error(input, weight, bias)
     if input.dtype == xp.bool_:
         raise not_implemented("addmm_impl_cpu_", input.dtype)
     if weight.ndim == 1:  # a dot product with each row of the input
@@ -174,7 +192,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if training:
         count = input.numel() // channels
         if count == 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size {list(input.shape)}")
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
         x = input.array
         mean = x.mean(axis=dims, keepdims=True)
         var = ((x - mean) ** 2).mean(axis=dims, keepdims=True)  # biased, for normalising
@@ -304,9 +322,9 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     0.0
     """
     if input.ndim not in (3, 4):
-        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).")
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).", stacklevel=2)
     if input.ndim == 3:
-        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.")
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.", stacklevel=2)
     return _feature_dropout(input, p, training, inplace)
 
 
@@ -319,7 +337,7 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     scratchnet.Size([2, 1, 1, 1])
     """
     if input.ndim not in (4, 5):
-        warnings.warn(f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).")
+        warnings.warn(f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).", stacklevel=2)
     return _feature_dropout(input, p, training, inplace, batched=input.ndim == 5)
 
 

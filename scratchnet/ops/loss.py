@@ -40,15 +40,30 @@ def _check_reduction(reduction, name):
 
 
 def _same_shape(input, target, name, floating=True):
+    """BCE's and kl_div's check: the target must have the input's shape (torch raises for BCE)."""
     if not isinstance(target, Tensor):
         raise TypeError(f"{name}(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
     if tuple(input.shape) != tuple(target.shape):
-        raise ValueError(
-            f"{name}: target size {list(target.shape)} must be the same as input size {list(input.shape)} "
-            f"(torch would broadcast them with only a warning; reshape the target)"
-        )
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) is "
+                         "deprecated. Please ensure they have the same size.")
     if floating and target.dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name}: target must be a float tensor, got {target.dtype}")
+
+
+def _broadcast_target(input, target, name):
+    """The regression losses' rule, torch's: a target of another shape is broadcast against the
+    input, with torch's warning (usually a bug: (N, 1) against (N,) gives (N, N))."""
+    if not isinstance(target, Tensor):
+        raise TypeError(f"{name}(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
+    if tuple(input.shape) == tuple(target.shape):
+        return input, target
+    import warnings
+
+    from .shape import broadcast_tensors
+
+    warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). This will "
+                  "likely lead to incorrect results due to broadcasting. Please ensure they have the same size.", stacklevel=3)
+    return broadcast_tensors(input, target)
 
 
 def _promoted(input, target, kernel):
@@ -139,7 +154,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     """Mean (or sum, or none) of ``(input - target)^2``.
 
     Args:
-        input, target: tensors of the same shape (a target that would broadcast is refused);
+        input, target: tensors of the same shape (another target shape is broadcast, with torch's warning);
             integer inputs are promoted with a float one, two integer inputs are refused as torch.
         reduction: 'mean' | 'sum' | 'none'.
         weight: optional per-element weights (input's shape); 'mean' then divides by their sum.
@@ -149,7 +164,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     tensor(2.5000)
     """
     reduction = _legacy(size_average, reduce, reduction)
-    _same_shape(input, target, "mse_loss", floating=False)
+    input, target = _broadcast_target(input, target, "mse_loss")
     _check_reduction(reduction, "mse_loss")
     if weight is not None:
         _check_elementwise_weight(weight, input)
@@ -164,7 +179,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     mean torch refuses; bool inputs are refused, as their subtraction).
 
     Args:
-        input, target: tensors of the same shape (a target that would broadcast is refused).
+        input, target: tensors of the same shape (another target shape is broadcast, with torch's warning).
         reduction: 'mean' | 'sum' | 'none'.
         weight: optional per-element weights (input's shape); 'mean' then divides by their sum.
 
@@ -173,7 +188,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     tensor(1.5000)
     """
     reduction = _legacy(size_average, reduce, reduction)
-    _same_shape(input, target, "l1_loss", floating=False)
+    input, target = _broadcast_target(input, target, "l1_loss")
     _check_reduction(reduction, "l1_loss")
     loss = (input - target).abs()
     if weight is not None:
@@ -196,7 +211,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     tensor(0.8125)
     """
     reduction = _legacy(size_average, reduce, reduction)
-    _same_shape(input, target, "smooth_l1_loss", floating=False)
+    input, target = _broadcast_target(input, target, "smooth_l1_loss")
     if beta < 0:
         raise RuntimeError(f"smooth_l1_loss does not support negative values for beta (got {beta})")
     _check_reduction(reduction, "smooth_l1_loss")
@@ -218,7 +233,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     >>> sn.nn.functional.huber_loss(sn.tensor([0.0, 3.0]), sn.tensor([0.5, 1.0]))
     tensor(0.8125)
     """
-    _same_shape(input, target, "huber_loss", floating=False)
+    input, target = _broadcast_target(input, target, "huber_loss")
     if delta <= 0:
         raise RuntimeError(f"huber_loss does not support non-positive values for delta (got {delta})")
     _check_reduction(reduction, "huber_loss")
@@ -238,8 +253,13 @@ def _legacy(size_average, reduce, reduction):
     if size_average is None and reduce is None:
         return reduction
     if reduce is False:
-        return "none"
-    return "sum" if size_average is False else "mean"
+        reduction = "none"
+    else:
+        reduction = "sum" if size_average is False else "mean"
+    import warnings
+
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.", stacklevel=3)
+    return reduction
 
 
 def _check_elementwise_weight(weight, input):
@@ -289,7 +309,7 @@ def _weighted(fn, weight):
     return lambda x, y, w: fn(x, y) * w
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """BCE on probabilities in [0, 1]; ``weight`` rescales each element's loss.
 
     Args:
@@ -300,6 +320,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     >>> round(sn.nn.functional.binary_cross_entropy(sn.tensor([0.8, 0.4]), sn.tensor([1.0, 0.0])).item(), 6)
     0.366985
     """
+    reduction = _legacy(size_average, reduce, reduction)
     _same_shape(input, target, "binary_cross_entropy", floating=False)
     if input.dtype not in FLOAT_DTYPES:
         raise not_implemented("binary_cross_entropy", input.dtype)
@@ -324,7 +345,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return composite("BinaryCrossEntropyBackward0", lambda *ts: _reduce(fn(*ts), reduction, "binary_cross_entropy"), *inputs)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
     """BCE on logits, stable for any magnitude: (1 - y) x + (1 + (pw - 1) y) (log(1 + e^-|x|) + max(-x, 0)).
 
     Args:
@@ -335,6 +356,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     >>> round(sn.nn.functional.binary_cross_entropy_with_logits(sn.tensor([2.0, -1.0]), sn.tensor([1.0, 0.0])).item(), 6)
     0.220095
     """
+    reduction = _legacy(size_average, reduce, reduction)
     if not isinstance(target, Tensor):
         raise TypeError(f"binary_cross_entropy_with_logits(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
     if tuple(input.shape) != tuple(target.shape):
@@ -455,7 +477,7 @@ def _targets(input, target, ignore_index, name):
     used = labels[keep]
     if used.size and (used.min() < 0 or used.max() >= classes):
         culprit = int(used.max() if used.max() >= classes else used.min())
-        raise IndexError(f"{name}: Target {culprit} is out of bounds (classes 0..{classes - 1})")
+        raise IndexError(f"Target {culprit} is out of bounds. ({name}: classes 0..{classes - 1})")
     return fast_where(keep, labels, 0), keep
 
 
@@ -571,7 +593,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     0.062665
     """
     reduction = _legacy(size_average, reduce, reduction)
-    _same_shape(input, target, "kl_div", floating=False)
+    if not isinstance(target, Tensor):
+        raise TypeError(f"kl_div(): argument 'target' (position 2) must be Tensor, not {type(target).__name__}")
+    # another target shape broadcasts against the input, silently, as in torch
     if input.dtype not in FLOAT_DTYPES or target.dtype not in FLOAT_DTYPES:
         raise RuntimeError(f"kl_div: Integral inputs not supported (got {torch_name(input.dtype)} input and {torch_name(target.dtype)} target).")
     if reduction not in ("none", "mean", "sum", "batchmean"):

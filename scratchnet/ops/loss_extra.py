@@ -177,8 +177,10 @@ def _float_check(*tensors, name):
             raise RuntimeError(f"{name}: expected a floating point tensor, got {t.dtype}")
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """1 - cos(x1, x2) where target = 1; max(0, cos(x1, x2) - margin) where target = -1."""
+    from .loss import _legacy
+    reduction = _legacy(size_average, reduce, reduction)
     if input1.ndim not in (1, 2) or input1.shape != input2.shape:
         raise RuntimeError(f"cosine_embedding_loss: expected 1D or 2D inputs of one shape, got {list(input1.shape)} and {list(input2.shape)}")
     if target.ndim != input1.ndim - 1:
@@ -194,8 +196,10 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     return _reduce(pos + neg, reduction, "cosine_embedding_loss")
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
     """max(0, -target (x1 - x2) + margin)."""
+    from .loss import _legacy
+    reduction = _legacy(size_average, reduce, reduction)
     if not (input1.ndim == input2.ndim == target.ndim):
         raise RuntimeError(
             f"margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: "
@@ -224,7 +228,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     return _reduce(_clamp_min(margin + d_pos - d_neg, 0.0), reduction, "triplet_margin_loss")
 
 
-def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
     """x where target = 1; max(0, margin - x) where target = -1 (both where target is neither).
 
     On an integer input torch computes in the input's dtype, the margin truncated to it; so does
@@ -234,6 +238,8 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
     >>> sn.nn.functional.hinge_embedding_loss(sn.tensor([0.3, 2.0]), sn.tensor([1.0, -1.0])).item()
     0.15000000596046448
     """
+    from .loss import _legacy
+    reduction = _legacy(size_average, reduce, reduction)
     zeros = Tensor._make(xp.zeros(input.shape, input.dtype))
     if input.dtype in FLOAT_DTYPES:
         margin_clamp = _clamp_min(margin - input, 0.0)
@@ -293,8 +299,10 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     return SoftMarginLoss.apply(input, as_dtype(target, input.dtype), reduction=reduction)
 
 
-def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """-(y log sigmoid(x) + (1 - y) log sigmoid(-x)), averaged over the classes (last dim)."""
+    from .loss import _legacy
+    reduction = _legacy(size_average, reduce, reduction)
     if input.dtype not in FLOAT_DTYPES:
         raise not_implemented("log_sigmoid_cpu", input.dtype)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
@@ -386,9 +394,11 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     return MultiMarginLoss.apply(input, *weights, onehot=onehot, p=p, margin=float(margin), reduction=reduction, out_shape=out_shape)
 
 
-def multilabel_margin_loss(input, target, reduction="mean"):
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """sum over target classes j and non-target classes i of max(0, 1 - (x[j] - x[i])) / C;
     ``target`` lists class indices per sample, ended by the first -1."""
+    from .loss import _legacy
+    reduction = _legacy(size_average, reduce, reduction)
     _class_targets(input, target, "multilabel_margin_loss")
     fits = target.shape == input.shape if input.ndim == 2 else target.ndim <= 1 and target.numel() == (input.numel() if input.ndim else 1)
     if not fits:

@@ -124,6 +124,8 @@ def _power(a, b):
         with xp.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if isinstance(b, (int, float)) and b in (0.5, -0.5):  # torch: sqrt and 1/sqrt (-0 -> -inf)
                 return xp.sqrt(a) if b > 0 else (1 / xp.sqrt(a)).astype(a.dtype, copy=False)
+            if isinstance(b, (int, float)) and b in (3, -2):  # torch multiplies these out: x*x*x, 1/(x*x)
+                return a * a * a if b == 3 else (1 / (a * a)).astype(a.dtype, copy=False)
             return a**b
     b = xp.asarray(b, dtype=xp.int64) if not isinstance(b, xp.ndarray) else b.astype(xp.int64)
     wide = a.astype(xp.int64)
@@ -237,7 +239,8 @@ def pow(input, exponent):
 
 class Exp(Function):
     def forward(ctx, x):
-        out = xp.exp(x)
+        with xp.errstate(over="ignore"):  # e^1000 is inf, silently, as in torch
+            out = xp.exp(x)
         ctx.save_for_backward(out)
         return out
 
@@ -585,7 +588,7 @@ def mm(input, mat2):
     scratchnet.Size([2, 4])
     """
     if input.ndim != 2 or mat2.ndim != 2:
-        raise RuntimeError(f"mm expects 2-D tensors, got {input.ndim}-D and {mat2.ndim}-D")
+        raise RuntimeError("self must be a matrix" if input.ndim != 2 else "mat2 must be a matrix")
     return matmul(input, mat2)
 
 

@@ -16,7 +16,7 @@
 """
 
 from ..backend import xp
-from .optimizer import Optimizer, buffer, check, check_lr, count_step, flags
+from .optimizer import Optimizer, buffer, check, check_lr, count_step, flags, in_order
 
 
 class Adadelta(Optimizer):
@@ -39,7 +39,7 @@ class Adadelta(Optimizer):
         check(eps, eps >= 0, "Invalid epsilon value: {}")
         check(weight_decay, weight_decay >= 0, "Invalid weight_decay value: {}")
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize)
-        super().__init__(params, flags(defaults, foreach, capturable, differentiable))
+        super().__init__(params, in_order(flags(defaults, foreach, capturable, differentiable), "lr rho eps weight_decay maximize capturable foreach differentiable"))
 
     def update(self, p, grad, state, group):
         rho, eps = group["rho"], group["eps"]

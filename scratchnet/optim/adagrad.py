@@ -5,7 +5,7 @@
 
 from ..backend import xp
 from ..tensor import Tensor
-from .optimizer import Optimizer, buffer, check, check_lr, count_step, flags, scalar_state
+from .optimizer import Optimizer, buffer, check, check_lr, count_step, flags, scalar_state, in_order
 
 
 class Adagrad(Optimizer):
@@ -28,7 +28,7 @@ class Adagrad(Optimizer):
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, initial_accumulator_value=initial_accumulator_value, eps=eps, maximize=maximize)
         defaults = flags(defaults, foreach, differentiable=differentiable, fused=fused)
         del defaults["capturable"]  # torch's Adagrad has no capturable switch
-        super().__init__(params, defaults)
+        super().__init__(params, in_order(defaults, "lr lr_decay eps weight_decay initial_accumulator_value foreach maximize differentiable fused"))
         for group in self.param_groups:
             for p in group["params"]:
                 self.state[p]["step"] = scalar_state(0.0)

@@ -15,7 +15,7 @@
 """
 
 from ..backend import xp
-from .optimizer import Optimizer, buffer, lerp_, check, check_lr, count_step, flags
+from .optimizer import Optimizer, buffer, lerp_, check, check_lr, count_step, flags, in_order
 
 
 class Adamax(Optimizer):
@@ -39,7 +39,7 @@ class Adamax(Optimizer):
         check(betas[1], 0 <= betas[1] < 1, "Invalid beta parameter at index 1: {}")
         check(weight_decay, weight_decay >= 0, "Invalid weight_decay value: {}")
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize)
-        super().__init__(params, flags(defaults, foreach, capturable, differentiable))
+        super().__init__(params, in_order(flags(defaults, foreach, capturable, differentiable), "lr betas eps weight_decay foreach maximize differentiable capturable"))
 
     def update(self, p, grad, state, group):
         (beta1, beta2), eps = group["betas"], group["eps"]

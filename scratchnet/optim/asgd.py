@@ -17,7 +17,7 @@ the iterates that starts once ``t0`` steps have passed.
 
 from ..backend import xp
 from ..tensor import Tensor
-from .optimizer import Optimizer, check, check_lr, count_step, flags, scalar_state
+from .optimizer import Optimizer, check, check_lr, count_step, flags, scalar_state, in_order
 
 
 class ASGD(Optimizer):
@@ -38,7 +38,7 @@ class ASGD(Optimizer):
         check_lr(lr)
         check(weight_decay, weight_decay >= 0, "Invalid weight_decay value: {}")
         defaults = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay, maximize=maximize)
-        super().__init__(params, flags(defaults, foreach, capturable, differentiable))
+        super().__init__(params, in_order(flags(defaults, foreach, capturable, differentiable), "lr lambd alpha t0 weight_decay foreach maximize differentiable capturable"))
 
     def update(self, p, grad, state, group):
         lr, lambd = group["lr"], group["lambd"]

@@ -52,6 +52,14 @@ def flags(defaults, foreach=None, capturable=False, differentiable=False, **fuse
     return dict(defaults, foreach=foreach, capturable=capturable, differentiable=differentiable, **fused)
 
 
+def in_order(defaults, names):
+    """``defaults`` with its keys in torch's order (``names``, space-separated): the order in which
+    ``param_groups`` and ``state_dict()`` list them."""
+    names = names.split()
+    assert sorted(names) == sorted(defaults), (names, list(defaults))
+    return {k: defaults[k] for k in names}
+
+
 def plain(value):
     """A hyperparameter as a number: a one-element tensor gives its value; tuples element-wise."""
     if isinstance(value, Tensor):

@@ -18,7 +18,7 @@ the second-moment estimate is tractable, and then rectified.
 """
 
 from ..backend import xp
-from .optimizer import Optimizer, buffer, lerp_, check, check_lr, count_step, flags
+from .optimizer import Optimizer, buffer, lerp_, check, check_lr, count_step, flags, in_order
 
 
 class RAdam(Optimizer):
@@ -42,7 +42,7 @@ class RAdam(Optimizer):
         check(betas[1], 0 <= betas[1] < 1, "Invalid beta parameter at index 1: {}")
         check(weight_decay, weight_decay >= 0, "Invalid weight_decay value: {}")
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-        super().__init__(params, flags(defaults, foreach, capturable, differentiable))
+        super().__init__(params, in_order(flags(defaults, foreach, capturable, differentiable), "lr betas eps weight_decay maximize foreach capturable decoupled_weight_decay differentiable"))
 
     def update(self, p, grad, state, group):
         lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]

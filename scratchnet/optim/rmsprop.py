@@ -6,7 +6,7 @@
 """
 
 from ..backend import xp
-from .optimizer import Optimizer, buffer, check, check_lr, count_step, flags
+from .optimizer import Optimizer, buffer, check, check_lr, count_step, flags, in_order
 
 
 class RMSprop(Optimizer):
@@ -28,7 +28,7 @@ class RMSprop(Optimizer):
         check(alpha, alpha >= 0, "Invalid alpha value: {}")
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered, maximize=maximize)
         defaults = flags(defaults, foreach, capturable, differentiable)
-        super().__init__(params, defaults)
+        super().__init__(params, in_order(defaults, "lr momentum alpha eps centered weight_decay capturable foreach maximize differentiable"))
 
     def update(self, p, grad, state, group):
         alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]

@@ -18,7 +18,7 @@ State: ``prev`` (the last gradient, zeroed where it flipped) and ``step_size`` (
 
 from ..backend import xp
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_lr, count_step, flags, scalar_state
+from .optimizer import Optimizer, check_lr, count_step, flags, scalar_state, in_order
 
 
 class Rprop(Optimizer):
@@ -40,7 +40,7 @@ class Rprop(Optimizer):
         if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Invalid eta values: {etas[0]}, {etas[1]}")
         defaults = dict(lr=lr, etas=tuple(etas), step_sizes=tuple(step_sizes), maximize=maximize)
-        super().__init__(params, flags(defaults, foreach, capturable, differentiable))
+        super().__init__(params, in_order(flags(defaults, foreach, capturable, differentiable), "lr etas step_sizes foreach maximize differentiable capturable"))
 
     def update(self, p, grad, state, group):
         (eta_minus, eta_plus), (step_min, step_max) = group["etas"], group["step_sizes"]

@@ -1,5 +1,6 @@
 """``scratchnet.nn.parallel``: data-parallel training (DistributedDataParallel)."""
 
 from .distributed import DistributedDataParallel
+from .data_parallel import DataParallel, data_parallel
 
-__all__ = ["DistributedDataParallel"]
+__all__ = ["DistributedDataParallel", "DataParallel", "data_parallel"]

@@ -9,6 +9,8 @@ torchvision's weights load with ``load_state_dict``. No pretrained weights (ther
 scratchnet.Size([2, 10])
 """
 
+import warnings
+
 from ... import nn
 from ...nn import init
 
@@ -91,6 +93,14 @@ class ResNet(nn.Module):
 
 
 def _resnet(layers, weights, progress, kwargs):
+    if "pretrained" in kwargs:  # torchvision's pre-0.13 argument: warned about, then read as weights
+        warnings.warn("The parameter 'pretrained' is deprecated since 0.13 and may be removed in the future, "
+                      "please use 'weights' instead.")
+        if kwargs.pop("pretrained"):
+            weights = "IMAGENET1K_V1"
+        else:
+            warnings.warn("Arguments other than a weight enum or `None` for 'weights' are deprecated since 0.13 and "
+                          "may be removed in the future. The current behavior is equivalent to passing `weights=None`.")
     if weights is not None:
         raise ValueError(f"pretrained weights ({weights!r}) are not available: there is no network; "
                          "pass weights=None and load a state_dict saved from torchvision instead")
