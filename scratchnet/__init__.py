@@ -78,3 +78,4 @@ from .dtypes import can_cast, dtype, promote_types  # noqa: E402  (torch's promo
 import scratchnet.linalg as linalg  # noqa: E402  (torch.linalg's mirror; ops/linalg.py holds its ops)
 import scratchnet.special as special  # noqa: E402  (torch.special's mirror)
 from .torch_alias import as_torch  # noqa: E402  (import torch/torchvision as scratchnet inside a with block)
+from . import hub  # noqa: E402  (torch.hub: tqdm, the hub directory, cached checkpoints)
