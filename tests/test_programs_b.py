@@ -77,3 +77,49 @@ def test_hub_names_match_torch(monkeypatch, tmp_path):
     (tmp_path / "hub" / "checkpoints").mkdir(parents=True)
     sn.save({"w": sn.ones(2)}, str(tmp_path / "hub" / "checkpoints" / "w.pth"))
     assert scratchnet.hub.load_state_dict_from_url("https://example.com/w.pth")["w"].tolist() == [1.0, 1.0]
+
+
+# --- pixel shuffle (the super-resolution example's upsampler) ----------------------------------
+
+
+@pytest.mark.parametrize("name, shape, r", [
+    ("pixel_shuffle", (1, 3, 2, 2), 2), ("pixel_shuffle", (3, 2), 2), ("pixel_shuffle", (4, 2, 2), 0),
+    ("pixel_shuffle", (4, 2, 2), -1), ("pixel_unshuffle", (1, 3, 3, 2), 2), ("pixel_unshuffle", (1, 3, 2, 3), 2),
+    ("pixel_unshuffle", (3, 2), 2), ("pixel_unshuffle", (4, 2, 2), 0),
+])
+def test_pixel_shuffle_refuses_what_torch_refuses(name, shape, r):
+    ours, theirs = same_error(lambda: getattr(sn, name)(sn.ones(*shape), r), lambda: getattr(torch, name)(torch.ones(*shape), r))
+    assert ours[1] == theirs[1]
+
+
+def test_pixel_shuffle_modules_and_names():
+    names = []
+    for lib in (sn, torch):
+        x = lib.arange(72.0).view(2, 4, 3, 3).requires_grad_()
+        y = lib.nn.PixelShuffle(2)(x)
+        names.append((y.grad_fn.name(), lib.nn.PixelUnshuffle(2)(y).grad_fn.name()))
+    assert names[0] == names[1] == ("PixelShuffleBackward0", "PixelUnshuffleBackward0")
+    assert repr(sn.nn.PixelShuffle(3)) == repr(torch.nn.PixelShuffle(3))
+    assert repr(sn.nn.PixelUnshuffle(2)) == repr(torch.nn.PixelUnshuffle(2))
+    assert sn.pixel_shuffle(sn.ones(4, 2, 2, dtype=sn.int64), 2).dtype == sn.int64
+    assert sn.nn.functional.pixel_shuffle is sn.pixel_shuffle and torch.nn.functional.pixel_shuffle is torch.pixel_shuffle
+
+
+# --- nn.init's deprecated names (older examples call init.orthogonal, init.xavier_uniform, ...) ---
+
+
+@pytest.mark.parametrize("old", ["uniform", "normal", "constant", "eye", "dirac", "xavier_uniform", "xavier_normal",
+                                 "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse"])
+def test_deprecated_init_names_warn_and_fill_as_torch(old):
+    args = {"constant": (0.5,), "sparse": (0.5,)}.get(old, ())
+    shape = (2, 3, 3) if old == "dirac" else (4, 3)
+    results = []
+    for lib in (sn, torch):
+        lib.manual_seed(3)
+        t = lib.empty(*shape)
+        with pytest.warns(FutureWarning) as caught:
+            getattr(lib.nn.init, old)(t, *args)
+        results.append((str(caught[0].message), t.tolist()))
+        assert getattr(lib.nn.init, old).__name__ == old
+    assert results[0][0] == results[1][0]
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-6, atol=1e-7)

@@ -32,3 +32,4 @@ from .loss import (
 from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .layers import Softmax2d, Unflatten
+from .pixelshuffle import PixelShuffle, PixelUnshuffle

@@ -65,3 +65,6 @@ __all__ += ["interpolate", "upsample", "upsample_bilinear", "upsample_nearest"]
 from ..ops.layers import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout  # noqa: E402
 
 __all__ += ["alpha_dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]
+from ..ops.pixel import pixel_shuffle, pixel_unshuffle  # noqa: E402
+
+__all__ += ["pixel_shuffle", "pixel_unshuffle"]

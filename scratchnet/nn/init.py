@@ -256,3 +256,25 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """N(0, std²) with ``std = gain / sqrt(fan)``."""
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)), generator=generator)
+
+
+def _deprecated_alias(fill):
+    """torch's old name for an initializer (``orthogonal`` for ``orthogonal_``): it warns
+    FutureWarning naming the new one, then fills as that one."""
+    import warnings
+
+    new, old = fill.__name__, fill.__name__[:-1]
+
+    def alias(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new}`.", FutureWarning, stacklevel=2)
+        return fill(*args, **kwargs)
+
+    alias.__name__ = alias.__qualname__ = old
+    alias.__doc__ = f"``{old}(...)``: deprecated, as in torch; use :func:`{new}`, which it calls."
+    return alias
+
+
+uniform, normal, constant, eye, dirac = (_deprecated_alias(f) for f in (uniform_, normal_, constant_, eye_, dirac_))
+xavier_uniform, xavier_normal = _deprecated_alias(xavier_uniform_), _deprecated_alias(xavier_normal_)
+kaiming_uniform, kaiming_normal = _deprecated_alias(kaiming_uniform_), _deprecated_alias(kaiming_normal_)
+orthogonal, sparse = _deprecated_alias(orthogonal_), _deprecated_alias(sparse_)
