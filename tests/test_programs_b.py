@@ -123,3 +123,42 @@ def test_deprecated_init_names_warn_and_fill_as_torch(old):
         assert getattr(lib.nn.init, old).__name__ == old
     assert results[0][0] == results[1][0]
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-6, atol=1e-7)
+
+
+# --- padding layers (the style-transfer network's ReflectionPad2d) ------------------------------
+
+
+@pytest.mark.parametrize("name", [f"{p}Pad{n}d" for n in (1, 2, 3) for p in ("Reflection", "Replication", "Circular", "Constant", "Zero")])
+def test_padding_layers_match_torch(name):
+    n = int(name[-2])
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal((2, 3) + (4,) * n)
+    extra = (1.5,) if name.startswith("Constant") else ()
+    pads = (1, tuple(1 + i % 3 for i in range(2 * n)))  # up to 3 on a side of 4: reflection needs less than the size
+    for padding in pads:
+        ours, theirs = getattr(sn.nn, name)(padding, *extra), getattr(torch.nn, name)(padding, *extra)
+        assert repr(ours) == repr(theirs) and ours.padding == theirs.padding
+        a, b = sn.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        y, z = ours(a), theirs(b)
+        assert_close(y, z, 0, 0)
+        w = rng.standard_normal(tuple(z.shape))
+        (y * sn.tensor(w)).sum().backward()
+        (z * torch.tensor(w)).sum().backward()
+        assert_close(a.grad, b.grad, 1e-12, 1e-12)
+
+
+def test_vgg_features_match_torchvision():
+    import torchvision
+
+    import scratchnet.vision  # noqa: F401  (sn.vision is a subpackage, imported on request as torchvision)
+
+    for depth, letter in ((11, "A"), (16, "D")):
+        for bn in (False, True):
+            sn.manual_seed(0)
+            torch.manual_seed(0)
+            ours = sn.vision.models.vgg.make_layers(sn.vision.models.vgg.CONFIGS[depth], bn)
+            theirs = torchvision.models.vgg.make_layers(torchvision.models.vgg.cfgs[letter], bn)
+            assert repr(ours) == repr(theirs)
+            assert list(ours.state_dict()) == list(theirs.state_dict())
+            for (k, v), w in zip(ours.state_dict().items(), theirs.state_dict().values()):
+                assert_close(v, w, 0, 0, what=k)

@@ -33,3 +33,8 @@ from .dropout import AlphaDropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlpha
 from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .layers import Softmax2d, Unflatten
 from .pixelshuffle import PixelShuffle, PixelUnshuffle
+from .padding import (  # noqa: E402
+    CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d,
+    ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
+    ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d,
+)
