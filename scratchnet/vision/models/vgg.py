@@ -5,9 +5,9 @@ perceptual losses use are the same) and the same initialisation (Kaiming normal,
 convolutions; N(0, 0.01) for the linear layers; zero biases). No pretrained weights (no network).
 
 >>> import scratchnet as sn
->>> model = vgg11(num_classes=10)
->>> model(sn.zeros(1, 3, 32, 32)).shape
-scratchnet.Size([1, 10])
+>>> features = make_layers(CONFIGS[11])  # the convolutional part (the classifier's 25088 x 4096 is slow to draw here)
+>>> features(sn.zeros(1, 3, 32, 32)).shape
+scratchnet.Size([1, 512, 1, 1])
 """
 
 from ... import nn
