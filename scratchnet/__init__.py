@@ -79,3 +79,4 @@ import scratchnet.linalg as linalg  # noqa: E402  (torch.linalg's mirror; ops/li
 import scratchnet.special as special  # noqa: E402  (torch.special's mirror)
 from .torch_alias import as_torch  # noqa: E402  (import torch/torchvision as scratchnet inside a with block)
 from . import hub  # noqa: E402  (torch.hub: tqdm, the hub directory, cached checkpoints)
+from . import onnx  # noqa: E402  (torch.onnx: importable; export raises NotImplementedError)

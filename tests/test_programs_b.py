@@ -162,3 +162,39 @@ def test_vgg_features_match_torchvision():
             assert list(ours.state_dict()) == list(theirs.state_dict())
             for (k, v), w in zip(ours.state_dict().items(), theirs.state_dict().values()):
                 assert_close(v, w, 0, 0, what=k)
+
+
+# --- older call forms and silent special values (the language-model example) --------------------
+
+
+def test_add_with_the_alpha_first_overload_as_torch():
+    import warnings
+
+    results = []
+    for lib in (sn, torch):
+        p, g = lib.ones(3), lib.arange(3.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            p.add_(-2.0, g)
+            q = lib.sub(lib.ones(3), 3, g)
+        results.append((p.tolist(), q.tolist()))
+    assert results[0] == results[1]
+
+
+def test_log_and_division_of_zero_do_not_warn():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = [sn.log(sn.tensor([0.0, -1.0])), 1 / sn.tensor([0.0, 2.0]), sn.tensor([0.0]) / sn.tensor([0.0])]
+    theirs = [torch.log(torch.tensor([0.0, -1.0])), 1 / torch.tensor([0.0, 2.0]), torch.tensor([0.0]) / torch.tensor([0.0])]
+    for a, b in zip(ours, theirs):
+        assert_close(a, b, 0, 0)
+
+
+def test_onnx_is_importable_and_export_refuses():
+    import scratchnet.onnx
+
+    assert scratchnet.onnx.is_in_onnx_export() is False
+    with pytest.raises(NotImplementedError, match="ONNX"):
+        scratchnet.onnx.export(sn.nn.Linear(1, 1), (sn.ones(1, 1),), "m.onnx")

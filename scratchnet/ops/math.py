@@ -51,7 +51,8 @@ class Mul(Function):
 class Div(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
-        return a / b
+        with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):  # x / 0 is inf or NaN, silently, as torch's
+            return a / b
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -164,12 +165,31 @@ def add(input, other, alpha=1):
     >>> (sn.ones(2) + sn.tensor([1, 2])).dtype
     scratchnet.float32
     """
+    other, alpha = _deprecated_alpha_first("add", other, alpha)
     a, b = operands(input, other, name="add")
     return Add.apply(a, _alpha(b, alpha, a.dtype))
 
 
+_WARNED_ALPHA_FIRST = set()
+
+
+def _deprecated_alpha_first(name, other, alpha):
+    """torch's old overload ``x.add(alpha, other)`` (a number, then a tensor; older programs write
+    ``p.data.add_(-lr, p.grad)``): still accepted, with torch's deprecation warning once a process."""
+    if isinstance(alpha, Tensor) and not isinstance(other, Tensor) and isinstance(other, (int, float, bool, xp.number)):
+        if name not in _WARNED_ALPHA_FIRST:
+            _WARNED_ALPHA_FIRST.add(name)
+            import warnings
+
+            warnings.warn(f"This overload of {name} is deprecated:\n\t{name}(Number alpha, Tensor other)\nConsider using one of the "
+                          f"following signatures instead:\n\t{name}(Tensor other, *, Number alpha = 1)", UserWarning, stacklevel=3)
+        return alpha, other
+    return other, alpha
+
+
 def sub(input, other, alpha=1):
     """``input - alpha * other``; torch refuses bool operands (use ``~`` or ``^``)."""
+    other, alpha = _deprecated_alpha_first("sub", other, alpha)
     _no_bool_subtraction(input, other)
     a, b = operands(input, other, name="sub")
     return Sub.apply(a, _alpha(b, alpha, a.dtype))
@@ -249,7 +269,8 @@ class Exp(Function):
 class Log(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return xp.log(x)
+        with xp.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf, log(-1) = NaN, silently, as torch's
+            return xp.log(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
