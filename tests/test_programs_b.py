@@ -198,3 +198,51 @@ def test_onnx_is_importable_and_export_refuses():
     assert scratchnet.onnx.is_in_onnx_export() is False
     with pytest.raises(NotImplementedError, match="ONNX"):
         scratchnet.onnx.export(sn.nn.Linear(1, 1), (sn.ones(1, 1),), "m.onnx")
+
+
+# --- sparse COO tensors (the graph networks' adjacency and feature matrices) --------------------
+
+
+def _coo(lib):
+    return lib.sparse_coo_tensor([[0, 1, 1, 2], [1, 0, 0, 2]], [1.0, 2.0, 3.0, 0.0], (3, 3))
+
+
+def test_sparse_coo_tensor_describes_itself_as_torch():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch's note on invariant checks
+        ours, theirs = _coo(sn), _coo(torch)
+        assert repr(ours).replace("scratchnet.", "torch.") == repr(theirs)
+        assert (ours.is_sparse, ours._nnz(), ours.is_coalesced(), ours.sparse_dim()) == (theirs.is_sparse, theirs._nnz(), theirs.is_coalesced(), theirs.sparse_dim())
+        assert repr(ours.layout) == "scratchnet.sparse_coo" and repr(sn.ones(1).layout) == "scratchnet.strided"
+        assert not sn.ones(1).is_sparse
+        same_error(lambda: ours.indices(), lambda: theirs.indices())
+        oc, tc = ours.coalesce(), theirs.coalesce()
+        assert oc.indices().tolist() == tc.indices().tolist() and oc.values().tolist() == tc.values().tolist()
+        assert oc.to_dense().tolist() == tc.to_dense().tolist()
+        assert repr(oc).replace("scratchnet.", "torch.") == repr(tc)
+
+
+def test_dense_to_sparse_and_products_as_torch():
+    import warnings
+
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((5, 4)) * (rng.random((5, 4)) < 0.4)
+    b = rng.standard_normal((4, 3))
+    results = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for lib in (sn, torch):
+            s = lib.tensor(a).to_sparse()
+            w = lib.tensor(b, requires_grad=True)
+            out = lib.mm(s, w) + lib.spmm(s, w) + s @ w
+            out.sum().backward()
+            adj = lib.eye(3) + lib.sparse_coo_tensor([[0, 1], [1, 0]], lib.ones(2), (3, 3), dtype=lib.int64)
+            deg = lib.diag(lib.sqrt(1 / lib.sum(adj, dim=1))).to_sparse()
+            norm = deg @ adj @ deg
+            results.append((s.indices().tolist(), s.values().tolist(), out.detach().numpy(), w.grad.numpy(), repr(adj.dtype), norm.layout == lib.strided, norm.numpy()))
+    ours, theirs = results
+    assert ours[:2] == theirs[:2] and ours[4:6] == (theirs[4].replace("torch", "scratchnet"), theirs[5])
+    for i in (2, 3, 6):
+        np.testing.assert_allclose(ours[i], theirs[i], rtol=1e-12, atol=1e-12)
