@@ -246,3 +246,19 @@ def test_dense_to_sparse_and_products_as_torch():
     assert ours[:2] == theirs[:2] and ours[4:6] == (theirs[4].replace("torch", "scratchnet"), theirs[5])
     for i in (2, 3, 6):
         np.testing.assert_allclose(ours[i], theirs[i], rtol=1e-12, atol=1e-12)
+
+
+# --- factories with size= as a keyword (the graph attention layer's torch.empty(size=...)) -------
+
+
+@pytest.mark.parametrize("name", ["empty", "zeros", "ones", "rand", "randn"])
+def test_factories_take_size_as_a_keyword(name):
+    sn.manual_seed(5)
+    torch.manual_seed(5)
+    ours, theirs = getattr(sn, name)(size=(2, 3)), getattr(torch, name)(size=(2, 3))
+    assert tuple(ours.shape) == tuple(theirs.shape) == (2, 3)
+    if name.startswith("rand"):
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+    ours, theirs = same_error(lambda: getattr(sn, name)(2, size=(2, 3)), lambda: getattr(torch, name)(2, size=(2, 3)))
+    if not name.startswith("rand"):  # torch's rand/randn word it as its argument parser's long list of signatures
+        assert ours[1] == theirs[1]
