@@ -262,3 +262,57 @@ def test_factories_take_size_as_a_keyword(name):
     ours, theirs = same_error(lambda: getattr(sn, name)(2, size=(2, 3)), lambda: getattr(torch, name)(2, size=(2, 3)))
     if not name.startswith("rand"):  # torch's rand/randn word it as its argument parser's long list of signatures
         assert ours[1] == theirs[1]
+
+
+# --- CIFAR-10/100 from local files (the vision transformer's dataset), no network ---------------
+
+
+def _write_cifar(root, hundred=False):
+    import pickle
+
+    rng = np.random.default_rng(0)
+    folder = root / ("cifar-100-python" if hundred else "cifar-10-batches-py")
+    folder.mkdir()
+    key = "fine_labels" if hundred else "labels"
+    names = ["train"] if hundred else [f"data_batch_{i}" for i in range(1, 6)]
+    for name in names + ["test" if hundred else "test_batch"]:
+        batch = {"batch_label": name, key: [int(v) for v in rng.integers(0, 100 if hundred else 10, 3)],
+                 "data": rng.integers(0, 256, (3, 3072), dtype=np.uint8), "filenames": [f"{name}_{i}.png" for i in range(3)]}
+        (folder / name).write_bytes(pickle.dumps(batch, protocol=2))
+    meta = {"fine_label_names": [f"c{i}" for i in range(100)]} if hundred else {"label_names": [f"c{i}" for i in range(10)]}
+    (folder / ("meta" if hundred else "batches.meta")).write_bytes(pickle.dumps(meta))
+
+
+@pytest.mark.parametrize("hundred", [False, True])
+def test_cifar_reads_as_torchvision(tmp_path, monkeypatch, hundred):
+    import torchvision
+
+    import scratchnet.vision
+
+    _write_cifar(tmp_path, hundred)
+    name = "CIFAR100" if hundred else "CIFAR10"
+    monkeypatch.setattr(torchvision.datasets.CIFAR10, "_check_integrity", lambda self: True)  # our files have no official MD5
+    monkeypatch.setattr(torchvision.datasets.cifar, "check_integrity", lambda *args: True)
+    for train in (True, False):
+        ours = getattr(scratchnet.vision.datasets, name)(str(tmp_path), train=train, transform=scratchnet.vision.transforms.ToTensor())
+        theirs = getattr(torchvision.datasets, name)(str(tmp_path), train=train, transform=torchvision.transforms.ToTensor())
+        assert len(ours) == len(theirs) and ours.targets == theirs.targets and ours.classes == theirs.classes
+        assert ours.class_to_idx == theirs.class_to_idx and repr(ours) == repr(theirs)
+        np.testing.assert_array_equal(ours.data, theirs.data)
+        (x, y), (u, v) = ours[1], theirs[1]
+        assert y == v
+        assert_close(x, u, 0, 0)
+
+
+def test_cifar_refuses_missing_files_and_foreign_pickles(tmp_path):
+    import pickle
+
+    import scratchnet.vision
+    from scratchnet.vision.datasets import DataError
+
+    with pytest.raises(RuntimeError, match="Dataset not found"):
+        scratchnet.vision.datasets.CIFAR10(str(tmp_path))
+    _write_cifar(tmp_path)
+    (tmp_path / "cifar-10-batches-py" / "test_batch").write_bytes(pickle.dumps({"data": np.zeros(1), "labels": [print]}))
+    with pytest.raises(DataError, match="refusing to load builtins.print"):
+        scratchnet.vision.datasets.CIFAR10(str(tmp_path), train=False)
