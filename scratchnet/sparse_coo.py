@@ -228,6 +228,18 @@ def spmm(input, mat2):
 Tensor.layout = property(lambda self: strided, doc="The memory layout: ``scratchnet.strided`` (sparse tensors: ``sparse_coo``).")
 Tensor.is_sparse = property(lambda self: False, doc="True for a sparse COO tensor.")
 Tensor.to_sparse = to_sparse
-Tensor.to_dense = lambda self, dtype=None, *, masked_grad=None: self if dtype is None else self.to(dtype)
+
+
+def _dense_to_dense(self, dtype=None, *, masked_grad=None):
+    """``x.to_dense()`` of a dense (strided) tensor: the tensor itself (cast to ``dtype`` if given).
+
+    >>> import scratchnet as sn
+    >>> x = sn.ones(2); x.to_dense() is x
+    True
+    """
+    return self if dtype is None else self.to(dtype)
+
+
+Tensor.to_dense = _dense_to_dense
 
 __all__ = ["sparse_coo_tensor", "spmm", "strided", "sparse_coo"]
