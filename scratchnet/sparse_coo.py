@@ -109,6 +109,19 @@ class SparseCOOTensor(Tensor):
     def to_sparse(self, *args, **kwargs):
         return self
 
+    def _sparse_matmul(self, other):
+        """``self @ other`` over the stored entries (an unstored zero times inf is 0, as torch's),
+        for a sparse matrix that needs no gradient and a dense matrix or vector that fits; None
+        leaves the product (and its errors) to the dense path."""
+        if self.requires_grad or self.ndim != 2 or self.sparse_dim() != 2 or isinstance(other, SparseCOOTensor):
+            return None
+        if other.ndim not in (1, 2) or other.shape[0] != self.shape[1] or other.dtype != self.dtype:
+            return None
+        column = other.ndim == 1
+        dense = other.unsqueeze(1) if column else other
+        out = SparseMM.apply(dense, indices=self._coo[0], values=self._coo[1], rows=self.shape[0])
+        return out.squeeze(1) if column else out
+
     def __repr__(self):
         lead = "tensor(indices="
         indices = repr(self._indices()).replace("\n", "\n" + " " * len(lead))
@@ -124,6 +137,24 @@ def _sparse(dense, indices, values, coalesced, requires_grad=False):
     out.__class__ = SparseCOOTensor
     out._coo = (indices, values, coalesced)
     return out
+
+
+class SparseMM(Function):
+    """``S @ D`` for S given by (indices, values) with ``rows`` rows: each stored value times its
+    row of D, added into its output row. The gradient for D is ``S^T @ grad``, the same product
+    with rows and columns swapped, so it differentiates again."""
+
+    backward_name = "MmBackward0"
+
+    def forward(ctx, dense, indices, values, rows):
+        from .backend import index_add_rows
+
+        ctx.indices, ctx.values, ctx.columns = indices, values, dense.shape[0]
+        out = xp.zeros((rows,) + dense.shape[1:], dtype=dense.dtype)
+        return index_add_rows(out, indices[0], values[:, None].astype(dense.dtype) * dense[indices[1]])
+
+    def backward(ctx, grad):
+        return SparseMM.apply(grad, indices=ctx.indices[::-1], values=ctx.values, rows=ctx.columns)
 
 
 class Dense(Function):

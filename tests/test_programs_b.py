@@ -316,3 +316,22 @@ def test_cifar_refuses_missing_files_and_foreign_pickles(tmp_path):
     (tmp_path / "cifar-10-batches-py" / "test_batch").write_bytes(pickle.dumps({"data": np.zeros(1), "labels": [print]}))
     with pytest.raises(DataError, match="refusing to load builtins.print"):
         scratchnet.vision.datasets.CIFAR10(str(tmp_path), train=False)
+
+
+def test_sparse_product_skips_unstored_entries_as_torch():
+    import warnings
+
+    results = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for lib in (sn, torch):
+            s = lib.sparse_coo_tensor([[0, 1, 1], [1, 0, 0]], [1.0, 2.0, 3.0], (3, 2))
+            d = lib.tensor([[float("inf"), 1.0], [2.0, float("nan")]], requires_grad=True)
+            out = s @ d
+            out.sum().backward()
+            results.append((out.detach().numpy(), (s @ lib.tensor([1.0, 2.0])).numpy(), d.grad.numpy(), out.grad_fn.name()))
+    for a, b in zip(*results):
+        if isinstance(a, str):
+            assert a == b
+        else:
+            np.testing.assert_array_equal(a, b)

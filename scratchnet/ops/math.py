@@ -579,6 +579,9 @@ def matmul(input, other):
                 raise not_implemented("bmm", bool_)
             raise RuntimeError(f"expected both matmul operands to have the same dtype, but got: {input.dtype} != {other.dtype}")
         input = input.to(other.dtype)  # torch's bmm checks no dtypes when there is nothing to multiply
+    sparse_product = getattr(input, "_sparse_matmul", None)  # a sparse COO matrix multiplies its stored entries only
+    if sparse_product is not None and (out := sparse_product(other)) is not None:
+        return out
     if input.dtype == bool_ and (input.ndim == other.ndim == 1 or (input.numel() and other.numel())):
         # torch has no bool kernel (an empty product needs none, except dot's); its error names the one it would use
         kernel = "dot" if input.ndim == other.ndim == 1 else "addmv_impl_cpu" if other.ndim == 1 else "bmm" if other.ndim > 2 else "addmm_impl_cpu_"
