@@ -79,3 +79,6 @@ import scratchnet.linalg as linalg  # noqa: E402  (torch.linalg's mirror; ops/li
 import scratchnet.special as special  # noqa: E402  (torch.special's mirror)
 from .torch_alias import as_torch  # noqa: E402  (import torch/torchvision as scratchnet inside a with block)
 from . import mps, xpu  # noqa: E402,F401  (torch.mps / torch.xpu answering as a build without those GPUs)
+from . import hub  # noqa: E402  (torch.hub: tqdm, the hub directory, cached checkpoints)
+from . import onnx  # noqa: E402  (torch.onnx: importable; export raises NotImplementedError)
+from .sparse_coo import sparse_coo, sparse_coo_tensor, spmm, strided  # noqa: E402  (sparse COO tensors over dense storage)

@@ -175,7 +175,18 @@ def complex(real, imag, *, out=None):  # noqa: A001  (torch.complex)
 # --- filled with one value ----------------------------------------------------------------------------
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
+def size_argument(sizes, size, name):
+    """The sizes a factory got, as positional ints or a tuple (``zeros(2, 3)``, ``zeros((2, 3))``)
+    or as the keyword ``size=`` (``zeros(size=(2, 3))``), as torch accepts; both at once is
+    torch's TypeError."""
+    if size is None:
+        return sizes
+    if sizes:
+        raise TypeError(f"{name}() got multiple values for argument 'size'")
+    return (size,)
+
+
+def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
     """A tensor of zeros: ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(x.shape)``.
 
     >>> import scratchnet as sn
@@ -183,19 +194,19 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     tensor([0, 0])
     """
     _check_device(device)
-    return _filled(xp.zeros, _sizes(size, "zeros"), dtype, requires_grad)
+    return _filled(xp.zeros, _sizes(size_argument(sizes, size, "zeros"), "zeros"), dtype, requires_grad)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
+def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
     """A tensor of ones, sizes as for :func:`zeros`."""
     _check_device(device)
-    return _filled(xp.ones, _sizes(size, "ones"), dtype, requires_grad)
+    return _filled(xp.ones, _sizes(size_argument(sizes, size, "ones"), "ones"), dtype, requires_grad)
 
 
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
+def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
     """An uninitialised tensor (here: zeros, so nothing depends on leftover memory)."""
     _check_device(device)
-    return _filled(xp.zeros, _sizes(size, "empty"), dtype, requires_grad)
+    return _filled(xp.zeros, _sizes(size_argument(sizes, size, "empty"), "empty"), dtype, requires_grad)
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):

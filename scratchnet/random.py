@@ -236,7 +236,7 @@ def _check_device(device):
         raise RuntimeError(f"scratchnet runs on the CPU (NumPy); cannot create a tensor on {str(device)!r}")
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Uniform samples on ``[0, 1)``, bit-for-bit ``torch.rand`` after the same seed.
 
     float32 takes the low 24 bits of one 32-bit word, float64 the low 53 bits of two.
@@ -247,12 +247,14 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **
             [0.4033, 0.3859]])
     """
     _check_device(device)
-    shape, dtype = _sizes(size), _float_dtype(dtype, "check_uniform_bounds")
+    from .creation import size_argument
+
+    shape, dtype = _sizes(size_argument(sizes, size, "rand")), _float_dtype(dtype, "check_uniform_bounds")
     n = _numel(shape)
     return _new(_sampling.uniform(generator_or_default(generator), n, dtype).reshape(shape), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Standard normal samples, bit-for-bit ``torch.randn`` after the same seed (both of torch's
     paths: the vectorised one for 16 or more elements, the cached Box–Muller one below).
 
@@ -261,7 +263,9 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
     tensor([ 1.5410, -0.2934, -2.1788])
     """
     _check_device(device)
-    shape, dtype = _sizes(size), _float_dtype(dtype, "normal_kernel_cpu")
+    from .creation import size_argument
+
+    shape, dtype = _sizes(size_argument(sizes, size, "randn")), _float_dtype(dtype, "normal_kernel_cpu")
     n = _numel(shape)
     return _new(_sampling.normal(generator_or_default(generator), n, dtype).reshape(shape), requires_grad)
 

@@ -34,3 +34,9 @@ from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 from .layers import Softmax2d, Unflatten
 from .parallel import DataParallel  # noqa: E402,F401  (torch.nn.DataParallel: the module itself without GPUs)
 from .container import Container  # noqa: E402,F401  (torch's deprecated nn.Container)
+from .pixelshuffle import PixelShuffle, PixelUnshuffle
+from .padding import (  # noqa: E402
+    CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d,
+    ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
+    ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d,
+)

@@ -67,3 +67,6 @@ from ..ops.layers import alpha_dropout, dropout1d, dropout2d, dropout3d, feature
 __all__ += ["alpha_dropout", "dropout1d", "dropout2d", "dropout3d", "feature_alpha_dropout"]
 from ..ops.activation import _implicit_dim  # noqa: E402  (F's softmax family guesses a missing dim, with torch's warning)
 softmax, log_softmax, softmin = (_implicit_dim(f, f.__name__) for f in (softmax, log_softmax, softmin))  # noqa: F811
+from ..ops.pixel import pixel_shuffle, pixel_unshuffle  # noqa: E402
+
+__all__ += ["pixel_shuffle", "pixel_unshuffle"]

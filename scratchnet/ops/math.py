@@ -51,7 +51,8 @@ class Mul(Function):
 class Div(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)
-        return a / b
+        with xp.errstate(divide="ignore", invalid="ignore", over="ignore"):  # x / 0 is inf or NaN, silently, as torch's
+            return a / b
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
@@ -166,12 +167,31 @@ def add(input, other, alpha=1):
     >>> (sn.ones(2) + sn.tensor([1, 2])).dtype
     scratchnet.float32
     """
+    other, alpha = _deprecated_alpha_first("add", other, alpha)
     a, b = operands(input, other, name="add")
     return Add.apply(a, _alpha(b, alpha, a.dtype))
 
 
+_WARNED_ALPHA_FIRST = set()
+
+
+def _deprecated_alpha_first(name, other, alpha):
+    """torch's old overload ``x.add(alpha, other)`` (a number, then a tensor; older programs write
+    ``p.data.add_(-lr, p.grad)``): still accepted, with torch's deprecation warning once a process."""
+    if isinstance(alpha, Tensor) and not isinstance(other, Tensor) and isinstance(other, (int, float, bool, xp.number)):
+        if name not in _WARNED_ALPHA_FIRST:
+            _WARNED_ALPHA_FIRST.add(name)
+            import warnings
+
+            warnings.warn(f"This overload of {name} is deprecated:\n\t{name}(Number alpha, Tensor other)\nConsider using one of the "
+                          f"following signatures instead:\n\t{name}(Tensor other, *, Number alpha = 1)", UserWarning, stacklevel=3)
+        return alpha, other
+    return other, alpha
+
+
 def sub(input, other, alpha=1):
     """``input - alpha * other``; torch refuses bool operands (use ``~`` or ``^``)."""
+    other, alpha = _deprecated_alpha_first("sub", other, alpha)
     _no_bool_subtraction(input, other)
     a, b = operands(input, other, name="sub")
     return Sub.apply(a, _alpha(b, alpha, a.dtype))
@@ -252,7 +272,8 @@ class Exp(Function):
 class Log(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return xp.log(x)
+        with xp.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf, log(-1) = NaN, silently, as torch's
+            return xp.log(x)
 
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
@@ -561,6 +582,9 @@ def matmul(input, other):
                 raise not_implemented("bmm", bool_)
             raise RuntimeError(f"expected both matmul operands to have the same dtype, but got: {input.dtype} != {other.dtype}")
         input = input.to(other.dtype)  # torch's bmm checks no dtypes when there is nothing to multiply
+    sparse_product = getattr(input, "_sparse_matmul", None)  # a sparse COO matrix multiplies its stored entries only
+    if sparse_product is not None and (out := sparse_product(other)) is not None:
+        return out
     if input.dtype == bool_ and (input.ndim == other.ndim == 1 or (input.numel() and other.numel())):
         # torch has no bool kernel (an empty product needs none, except dot's); its error names the one it would use
         kernel = "dot" if input.ndim == other.ndim == 1 else "addmv_impl_cpu" if other.ndim == 1 else "bmm" if other.ndim > 2 else "addmm_impl_cpu_"

@@ -10,3 +10,6 @@ from .vision import StandardTransform, VisionDataset
 
 __all__ = ["DataError", "DataNotFound", "DatasetFolder", "FakeData", "FashionMNIST", "ImageFolder", "KMNIST",
            "MNIST", "StandardTransform", "VisionDataset", "load_digits", "mnist_arrays", "read_idx"]
+from .cifar import CIFAR10, CIFAR100  # noqa: E402  (their python-version pickles, read as plain data only)
+
+__all__ += ["CIFAR10", "CIFAR100"]
