@@ -42,6 +42,11 @@ def uniform(gen, n, dtype, low=0.0, high=1.0):
     return xp.where(r >= hi, lo, r)
 
 
+#: Values a block of the vectorised normal fill computes at once (a multiple of 16): its float64
+#: temporaries then stay in cache (4M float32 normals here: 0.56 s in one block, 0.36 in blocks of 2**18).
+_FILL_BLOCK = 1 << 18
+
+
 def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):
     """``normal_(mean, std)`` with torch's three paths: 16 or more contiguous float32 values use
     the AVX2 vectorised Box–Muller (``normal_fill_AVX2``), 16 or more float64 values the scalar
@@ -53,8 +58,9 @@ def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):
         fill = _fill16_avx2 if dtype == f32 else _fill16_double
         full = (n // 16) * 16
         out = u.copy()
-        if full:
-            out[:full] = fill(u[:full].reshape(-1, 2, 8), mean, std).reshape(-1)
+        for start in range(0, full, _FILL_BLOCK):  # by blocks: the polynomials' temporaries stay in cache
+            stop = min(start + _FILL_BLOCK, full)
+            out[start:stop] = fill(u[start:stop].reshape(-1, 2, 8), mean, std).reshape(-1)
         if n % 16:
             tail = uniform01(gen, 16, dtype).reshape(1, 2, 8)
             out[n - 16:] = fill(tail, mean, std).reshape(-1)
