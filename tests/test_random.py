@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import scratchnet as sn
 import scratchnet.nn.functional as F
+from scratchnet import _sampling
 
 seeds = st.integers(0, 2**32 - 1) | st.sampled_from([0, 1, 777, 2**63 - 1, 2**64 - 1, -1])
 sizes = st.integers(0, 40) | st.sampled_from([15, 16, 17, 31, 32, 33, 1000, 1003])
@@ -275,3 +276,16 @@ def test_dropout_noise_on_views_follows_torchs_memory_order(view, seed):
     seeded(seed)
     same_bits(sn.nn.functional.dropout(make(sn), 0.5).contiguous(), torch.nn.functional.dropout(make(torch), 0.5).contiguous(), f"dropout of a {view} view")
     next_draw_agrees()
+
+
+@pytest.mark.parametrize("n", [_sampling._FILL_BLOCK - 16, _sampling._FILL_BLOCK + 5, 2 * _sampling._FILL_BLOCK + 16 * 3 + 7])
+def test_normals_across_the_fill_blocks(n):
+    """The vectorised normal fill runs block by block: a size around and past a block's end
+    gives torch's bits (randn, and normal_ with a mean and std)."""
+    sn.manual_seed(n)
+    torch.manual_seed(n)
+    same_bits(sn.randn(n), torch.randn(n), "randn")
+    ours, theirs = sn.empty(n), torch.empty(n)
+    sn.nn.init.normal_(ours, 1.5, 0.2)
+    torch.nn.init.normal_(theirs, 1.5, 0.2)
+    same_bits(ours, theirs, "normal_")
