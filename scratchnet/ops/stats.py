@@ -377,7 +377,8 @@ def aminmax(input, *, dim=None, keepdim=False):
         if input.numel() == 0:
             raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.")
     else:
-        dims = () if input.ndim == 0 else (one_dim(dim, input.ndim, "aminmax"),)
+        wrapped = one_dim(dim, input.ndim, "aminmax")  # checked on a 0-d input too: only 0 and -1 pass
+        dims = () if input.ndim == 0 else (wrapped,)
         if dims and input.shape[dims[0]] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {dims[0]} to have non-zero size.")
     low = _reduce_extreme(input, dims, keepdim, False, Aminmax, "aminmax")
