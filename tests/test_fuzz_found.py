@@ -69,3 +69,28 @@ def test_roll_dims_on_0d_and_empty(name):
 def test_aminmax_checks_dim_of_0d(shape, dim):
     """A 0-d input takes dim 0 and -1 only (aminmax once reduced over nothing for any dim)."""
     assert_same_as_torch(lambda lib: lib.aminmax(_leaf(lib, shape), dim=dim))
+
+
+def _index_add(dtype, source, alpha):
+    return lambda lib: lib.index_add(lib.tensor([1, 2, 3]).to(getattr(lib, dtype)), 0, lib.tensor([0, 0, 2]), lib.tensor(source).to(getattr(lib, dtype)), alpha=alpha)
+
+
+@pytest.mark.parametrize("alpha", [2.5, -2.5, 0.5, True, 2**40, 1e40, float("nan")])
+@pytest.mark.parametrize("dtype", ["int32", "int64", "uint8", "bool", "float32", "float64"])
+def test_index_add_converts_alpha_to_the_dtype(dtype, alpha):
+    """torch converts alpha to self's dtype first (truncated for integers: 3 * 2.5 adds 6, not 7;
+    checked: -2.5 into uint8 or 1e40 into float32 is its RuntimeError); scratchnet once scaled
+    the source in floating point and truncated each product."""
+    assert_same_as_torch(_index_add(dtype, [3, -1, 7], alpha))
+
+
+@pytest.mark.parametrize("op", ["scatter", "scatter_add", "scatter_reduce"])
+def test_scatter_backward_of_a_0d_src_through_a_1_element_index(op):
+    """self and src 0-d, index of shape (1,): the src gradient is the one element gathered (its
+    backward once indexed a 0-d array, a NumPy IndexError)."""
+    def fn(lib):
+        x, src = lib.tensor(1.5, requires_grad=True), lib.tensor(2.5, requires_grad=True)
+        extra = ("amax",) if op == "scatter_reduce" else ()
+        y = getattr(lib, op)(x, 0, lib.zeros(1, dtype=lib.int64), src, *extra)
+        return (y,) + lib.autograd.grad(y * 3, (x, src))
+    assert_same_as_torch(fn)

@@ -86,6 +86,8 @@ def _embed(grad, shape, name=None):
             # torch's engine refuses the index-shaped gradient its scatters make here
             raise RuntimeError(f"Function {name} returned an invalid gradient at index 1 - got {list(got)} but expected shape compatible with {list(shape)}")
         return Tensor._make(xp.zeros(shape, grad.dtype))
+    if not tuple(shape):  # a 0-d src read through a one-element index of shape (1,): its one element
+        return grad.reshape(())
     return grad if tuple(grad.shape) == tuple(shape) else IndexAdd.apply(grad, shape=tuple(shape), index=_lead(grad.shape))
 
 
