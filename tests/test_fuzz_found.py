@@ -94,3 +94,49 @@ def test_scatter_backward_of_a_0d_src_through_a_1_element_index(op):
         y = getattr(lib, op)(x, 0, lib.zeros(1, dtype=lib.int64), src, *extra)
         return (y,) + lib.autograd.grad(y * 3, (x, src))
     assert_same_as_torch(fn)
+
+
+@pytest.mark.parametrize("num_classes", [-1, 0, -2, 3])
+@pytest.mark.parametrize("shape", [(0,), (0, 2), (2,)])
+def test_one_hot_of_an_empty_tensor_needs_num_classes(shape, num_classes):
+    """An empty input with num_classes <= 0 is torch's RuntimeError (scratchnet once returned a
+    (0, 0) tensor)."""
+    assert_same_as_torch(lambda lib: lib.nn.functional.one_hot(lib.zeros(shape, dtype=lib.int64), num_classes))
+
+
+def _u8(lib):
+    return lib.tensor([1, 2, 3], dtype=lib.uint8)
+
+
+def _bools(lib):
+    return lib.tensor([True, False])
+
+
+# clamp_min / clamp_max / clamp with a Python bound: converted to the result's dtype as torch
+# converts it (uint8 takes -1 as 255 but not 300; float32 not 1e40; int32's message names "int"),
+# where NumPy's OverflowError escaped or an overflow became inf; bool has no scalar-bound loop, nor
+# a two-tensor-bound one
+CLAMPS = {
+    "uint8 clamp_min -1": lambda lib: _u8(lib).clamp_min(-1),
+    "uint8 clamp_min_ -1": lambda lib: _u8(lib).clamp_min_(-1),
+    "uint8 clamp_max 300": lambda lib: lib.clamp_max(_u8(lib), 300),
+    "uint8 clamp -1 300": lambda lib: _u8(lib).clamp(-1, 300),
+    "float32 clamp_min 1e40": lambda lib: lib.tensor([1.0, 2.0]).clamp_min(1e40),
+    "float64 clamp_min 1e40": lambda lib: lib.tensor([1.0, 2.0], dtype=lib.float64).clamp_min(1e40),
+    "float32 clamp max -1e40": lambda lib: lib.tensor([1.0, 2.0]).clamp(max=-1e40),
+    "int32 clamp_min 2**40": lambda lib: lib.tensor([1, 2], dtype=lib.int32).clamp_min(2**40),
+    "int32 clamp min 2**40": lambda lib: lib.tensor([1, 2], dtype=lib.int32).clamp(min=2**40),
+    "int clamp_min 1.5": lambda lib: lib.tensor([1, 2]).clamp_min(1.5),
+    "bool clamp_min True": lambda lib: _bools(lib).clamp_min(True),
+    "bool clamp_max_ True": lambda lib: _bools(lib).clamp_max_(True),
+    "bool clamp_min bool tensor": lambda lib: _bools(lib).clamp_min(_bools(lib)),
+    "bool clamp two bool tensors": lambda lib: _bools(lib).clamp(_bools(lib), _bools(lib)),
+    "bool clamp_ two bool tensors": lambda lib: _bools(lib).clamp_(_bools(lib), _bools(lib)),
+    "bool clamp one bool tensor": lambda lib: _bools(lib).clamp(max=_bools(lib)),
+    "bool clamp int tensor": lambda lib: _bools(lib).clamp(lib.tensor([1, 0]), _bools(lib)),
+}
+
+
+@pytest.mark.parametrize("name", CLAMPS)
+def test_clamp_bounds_convert_as_torch(name):
+    assert_same_as_torch(CLAMPS[name])

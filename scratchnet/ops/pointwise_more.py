@@ -274,10 +274,19 @@ class ClampMaxTensor(ClampMinTensor):
 
 
 def _clamp_one(input, bound, scalar_cls, tensor_cls):
+    from ..dtypes import fill_scalar
+    from ._promote import not_implemented
+
+    kernel = "clamp_min" if scalar_cls is ClampMin else "clamp_max"
     if isinstance(bound, Tensor):
         return tensor_cls.apply(*_pair(input, bound))
-    x, _ = _pair(input, bound)
-    return scalar_cls.apply(x, bound=bound)
+    x, _ = _pair(input, 0)
+    x = _cast(x, result_type(input, bound))
+    if x.dtype == bool_:  # torch has no bool loop for a scalar bound either
+        raise not_implemented(f"{kernel}_scalar_cpu", bool_)
+    # the bound in the result's dtype as torch converts it: checked, so uint8 takes -1 (as 255)
+    # but not 300, float32 not 1e40 (torch's RuntimeError, where NumPy's OverflowError escaped)
+    return scalar_cls.apply(x, bound=fill_scalar(bound, x.dtype))
 
 
 def clamp_min(input, min):  # noqa: A002  (torch's argument name)
