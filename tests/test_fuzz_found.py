@@ -140,3 +140,46 @@ CLAMPS = {
 @pytest.mark.parametrize("name", CLAMPS)
 def test_clamp_bounds_convert_as_torch(name):
     assert_same_as_torch(CLAMPS[name])
+
+
+@pytest.mark.parametrize("value", [-2.0, -2, 2.7, 300, 1e40, float("nan"), True, -1])
+@pytest.mark.parametrize("dtype", ["uint8", "int32", "float32", "bool"])
+@pytest.mark.parametrize("reduce", [None, "add", "multiply"])
+def test_scatter_value_converts_as_torch(dtype, value, reduce):
+    """A number scattered into ``dtype`` is converted as torch's fills do: -2 into uint8 wraps to
+    254, -2.0 / 300 / NaN / 1e40 are torch's RuntimeError (NumPy's OverflowError escaped)."""
+    kwargs = {} if reduce is None else {"reduce": reduce}
+    assert_same_as_torch(lambda lib: lib.tensor([1, 2, 3]).to(getattr(lib, dtype)).scatter(0, lib.tensor([0, 2]), value, **kwargs))
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_prod_backward_with_an_index_larger_than_empty_src(include_self):
+    """An empty src and an index of (2, 0, 0): torch's backward refuses the shapes with its
+    RuntimeError (scratchnet's once broadcast two arrays, a NumPy ValueError)."""
+    def fn(lib):
+        x, src = lib.zeros(0, 0, 0, requires_grad=True), lib.zeros(0, 0, 0, requires_grad=True)
+        y = lib.scatter_reduce(x, 0, lib.zeros(2, 0, 0, dtype=lib.int64), src, "prod", include_self=include_self)
+        return lib.autograd.grad(y.sum(), (x, src))
+    assert_same_as_torch(fn)
+
+
+@pytest.mark.parametrize("op", ["var", "std", "var_mean", "std_mean", "sum"])
+@pytest.mark.parametrize("dim", [(0, 0, 1), (0, -1, 1), (1, 0, 0), (0, 1, 1)])
+@pytest.mark.parametrize("shape", [(), (2, 2)])
+def test_variance_checks_dims_in_order(shape, dim, op):
+    """torch's var/std wrap each dim in turn, so a repeated dim before an out-of-range one is the
+    repeat's RuntimeError (sum checks every range first: its IndexError)."""
+    assert_same_as_torch(lambda lib: getattr(lib, op)(lib.ones(shape), dim=dim))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("value", [3e38, -3e38, 1e-40, 1.5])
+@pytest.mark.parametrize("dim", [None, 0])
+def test_prod_gradient_divides_before_scaling(value, dim, dtype):
+    """prod's gradient with no zero factor is grad * (out / x), in torch's order: for x = 3e38 in
+    float32, out / x = 1 (scratchnet's (grad * out) / x overflowed to inf)."""
+    def fn(lib):
+        x = lib.tensor(np.array([value, 1.0], dtype), requires_grad=True)
+        y = x.prod() if dim is None else x.prod(dim)
+        return lib.autograd.grad(y, x, lib.tensor(np.array(1.1770827, dtype)))
+    assert_same_as_torch(fn)

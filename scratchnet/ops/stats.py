@@ -53,7 +53,7 @@ class Prod(Function):
             return grad
         zeros = int((x.array == 0).sum())
         if not zeros:
-            return grad * expand_back(out, ctx.shape, ctx.dims, ctx.keepdim) / x
+            return grad * (expand_back(out, ctx.shape, ctx.dims, ctx.keepdim) / x)  # torch's order: out / x first (3e38 / 3e38 = 1, no overflow)
         if type(ctx) is ProdAll and zeros > 1 and not is_grad_enabled():
             return Tensor._make(xp.zeros(x.shape, grad.dtype))  # torch's shortcut: every product is 0
         if len(ctx.dims) == 1:
