@@ -316,6 +316,10 @@ def compare_off_path(case, example, arrays, what):
             # float32/float64 or float/int operands: "Found dtype Double but expected Float"):
             # nothing to compare the gradient with; scratchnet's gradient is allowed to exist
             return
+        if sn_err is None and "Index to scalar can have only 1 value" in str(th_err):
+            # likewise torch's index_fill backward on a 0-d self with an empty index: its forward
+            # accepts the pair, its backward's index_select of the 0-d value refuses the empty index
+            return
         assert sn_err is not None, f"{what}: backward: torch raised {type(th_err).__name__}: {th_err}; scratchnet did not"
         assert_clean_error(sn_err, th_err, what + " backward")
         return
