@@ -659,7 +659,7 @@ NARROWED = {
     "linalg.qr": {"edge": False},  # a zero or denormal pivot of R (1x2 [[1e-310, -1e-40]]): the gradient divides by it, and torch's triangular solve resolves the overflow its own way
     "linalg.cholesky_ex": {"edge": False},  # special values make the matrix not positive definite (info > 0): the gradient is of LAPACK's partial factor (inf vs NaN by its solve)
     "cholesky_solve": {"specials": tuple(v for v in SPECIAL_VALUES if np.isfinite(v) and abs(v) < 1e29)},
-    "matrix_norm-svd": {"specials": tuple(v for v in SPECIAL_VALUES if np.isfinite(v))},  # NaN/inf entries: whether the SVD raises "failed to converge" or returns NaN is the LAPACK build's (torch's MKL vs NumPy's OpenBLAS)  # as the linalg cases' FINITE_SPECIALS: a factor mixing 3e38 and denormals makes the triangular solves' rounding order decide 1e21-sized gradients
+    "matrix_norm-svd": {"specials": tuple(v for v in SPECIAL_VALUES if np.isfinite(v) and abs(v) < 1e29)},  # NaN/inf entries: whether the SVD raises "failed to converge" or returns NaN is the LAPACK build's (torch's MKL vs NumPy's OpenBLAS); beside a 1e30 entry the small singular values are below the SVD's accuracy (sigma_max * eps), so each LAPACK gives its own  # as the linalg cases' FINITE_SPECIALS: a factor mixing 3e38 and denormals makes the triangular solves' rounding order decide 1e21-sized gradients
 
     # --- convolution, pooling, fold/unfold, interpolate, pad
     "conv1d-no-bias": {"edge": False},  # as conv2d: padding zeros times inf/NaN weights are backend-dependent in torch
