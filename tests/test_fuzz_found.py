@@ -183,3 +183,31 @@ def test_prod_gradient_divides_before_scaling(value, dim, dtype):
         y = x.prod() if dim is None else x.prod(dim)
         return lib.autograd.grad(y, x, lib.tensor(np.array(1.1770827, dtype)))
     assert_same_as_torch(fn)
+
+
+@pytest.mark.parametrize("value", [-1, -1.5, -0.5, 2.5, 300, -255, -256, 255.5, float("inf"), float("nan"), True, 2**63, 1e40])
+@pytest.mark.parametrize("dtype", ["uint8", "int64", "float32"])
+@pytest.mark.parametrize("op", ["addcmul", "addcdiv"])
+def test_addcmul_addcdiv_convert_value_as_torch(op, dtype, value):
+    """``value`` converted to the result's dtype with torch's check: uint8 takes -1 (as 255) but
+    not -0.5 or inf (NumPy's OverflowError escaped for inf); 1e40 cannot scale float32."""
+    def fn(lib):
+        x = lib.tensor([1, 2, 3]).to(getattr(lib, dtype))
+        other = x if op == "addcmul" else x.double()
+        return getattr(lib, op)(x, other, other, value=value)
+    assert_same_as_torch(fn)
+
+
+@pytest.mark.parametrize("value", [-1.0, -1, 300, float("inf"), float("nan"), 1e40, -0.5, 2**40, True])
+@pytest.mark.parametrize("value_dtype", ["float64", "int64", "float32", "bool"])
+@pytest.mark.parametrize("dtype", ["uint8", "int32", "int64", "float32"])
+@pytest.mark.parametrize("op", ["masked_fill", "masked_fill_", "index_fill"])
+def test_fill_with_a_0d_tensor_value_converts_as_torch(op, dtype, value_dtype, value):
+    """A 0-d tensor value is read as a number and converted as a fill (checked: -1.0 or 300 into
+    uint8, inf into int64 are torch's RuntimeError; scratchnet once cast the array, wrapping)."""
+    def fn(lib):
+        x, v = lib.tensor([1, 2, 3]).to(getattr(lib, dtype)), lib.tensor(value).to(getattr(lib, value_dtype))
+        if op == "index_fill":
+            return x.index_fill(0, lib.tensor([0, 2]), v)
+        return getattr(x, op)(lib.tensor([True, False, True]), v)
+    assert_same_as_torch(fn)

@@ -190,7 +190,11 @@ def _scalar_value(value, like, op):
             raise RuntimeError(f"Autograd not support dtype: {_name(like.dtype)}")
         if value.dtype == like.dtype:
             return value
-        return value.to(like.dtype) if value.requires_grad and like.dtype in FLOAT_DTYPES else Tensor._make(value.array.astype(like.dtype))
+        if value.requires_grad and like.dtype in FLOAT_DTYPES:
+            return value.to(like.dtype)
+        # torch reads the value as a number (item()) and converts it as a fill: checked, so -1.0,
+        # 300 or NaN into uint8, inf into int64, 1e40 into float32 are its RuntimeError (not a wrap)
+        return Tensor._make(fill_scalar(value.item(), like.dtype))
     return Tensor._make(fill_scalar(value, like.dtype))
 
 
