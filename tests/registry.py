@@ -525,7 +525,7 @@ CASES = [
     Case("max_pool2d-indices", lambda lib, x, **kw: tuple(F(lib).max_pool2d(x, return_indices=True, **kw)), pool_example().filter(every_window_sees_input), domain=distinct),
     Case("avg_pool2d", lambda lib, x, **kw: F(lib).avg_pool2d(x, **kw), pool_example(dilation=False)),
     Case("adaptive_avg_pool2d", lambda lib, x, size: F(lib).adaptive_avg_pool2d(x, size), unary(hnp.array_shapes(min_dims=4, max_dims=4, max_side=6), size=st.tuples(st.integers(1, 4), st.integers(1, 4))), specials=NO_LARGE),  # +-1e30, +-3e38: a window sum overflows or cancels by the order of summation
-    Case("linear", lambda lib, *xs: F(lib).linear(*xs), linear_example()),
+    Case("linear", lambda lib, *xs: F(lib).linear(*xs), linear_example(), specials=NO_LARGE),  # as matmul: beside +-1e30/3e38, BLAS's order and FMA decide inf vs NaN in the weight's gradient
     Case("batch_norm", lambda lib, x, w, b, training, momentum, eps: F(lib).batch_norm(x, lib.zeros(x.shape[1], dtype=x.dtype), lib.ones(x.shape[1], dtype=x.dtype) * 1.5, w, b, training, momentum, eps), batch_norm_example(), tol32=1e-4),
     Case("dropout", lambda lib, x, p: _seeded(lib, F(lib).dropout, x, p), unary(p=st.sampled_from([0.0, 0.3, 0.5])), fd=True),
     Case("pad", lambda lib, x, pad, value: F(lib).pad(x, pad, value=value), pad_example()),

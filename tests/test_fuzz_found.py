@@ -211,3 +211,28 @@ def test_fill_with_a_0d_tensor_value_converts_as_torch(op, dtype, value_dtype, v
             return x.index_fill(0, lib.tensor([0, 2]), v)
         return getattr(x, op)(lib.tensor([True, False, True]), v)
     assert_same_as_torch(fn)
+
+
+@pytest.mark.parametrize("dim", [None, 0, -1, (0,), (0, 1), (0, 0), (0, -1, 1), (), (-2, -1)])
+@pytest.mark.parametrize("ord", [None, 2, 1, float("inf"), -2, "fro", "nuc"])
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (2, 2, 2)])
+def test_linalg_norm_dispatch_and_checks(shape, ord, dim):
+    """torch.linalg.norm: dim must name one or two dims; with no dim an ord needs a 1-D or 2-D
+    input; no ord is the elements' 2-norm through vector_norm (so its errors are vector_norm's).
+    scratchnet once returned values for a 3-dim dim, for dim=() and for an ord on a 0-d/3-D input."""
+    def fn(lib):
+        x = lib.arange(int(np.prod(shape)), dtype=lib.float64).reshape(shape) - 1  # float64: LAPACK's float32 SVDs differ by ulps
+        return lib.linalg.norm(x, ord, dim)
+    assert_same_as_torch(fn)
+
+
+@pytest.mark.parametrize("op", ["linalg.vector_norm", "nansum"])
+@pytest.mark.parametrize("dim", [(0, 0, 1), (0, -1, 1), (0, 1)])
+@pytest.mark.parametrize("shape", [(), (2, 2)])
+def test_vector_norm_checks_dims_in_order(shape, dim, op):
+    def fn(lib):
+        f = lib
+        for part in op.split("."):
+            f = getattr(f, part)
+        return f(lib.ones(shape), dim=dim)
+    assert_same_as_torch(fn)

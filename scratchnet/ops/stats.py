@@ -182,7 +182,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     tensor(3.)
     """
     input = accumulation_dtype(input, dtype)
-    return Nansum.apply(input, dims=normalize_dims(dim, input.ndim), keepdim=keepdim)
+    return Nansum.apply(input, dims=normalize_dims(dim, input.ndim, in_order=True), keepdim=keepdim)  # dims checked in turn, as torch
 
 
 @dim_alias
