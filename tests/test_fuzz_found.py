@@ -236,3 +236,15 @@ def test_vector_norm_checks_dims_in_order(shape, dim, op):
             f = getattr(f, part)
         return f(lib.ones(shape), dim=dim)
     assert_same_as_torch(fn)
+
+
+@pytest.mark.parametrize("affine", ["both", "bias", "weight-2d"])
+@pytest.mark.parametrize("shape, size", [((1, 0, 3), 1), ((1, 0, 3), 0), ((0, 2, 3), 2), ((2, 0, 3), 1), ((1, 2, 0), 2), ((1, 0, 3), 2), ((2, 2, 3), 1), ((1, 2, 3), 3), ((2, 2, 3), 2)])
+def test_instance_norm_affine_sizes(shape, size, affine):
+    """torch's instance norm is batch norm over (1, N*C, *) with weight/bias repeated N times: a
+    weight of the wrong size is its RuntimeError ("weight should contain 4 elements not 2"; a NumPy
+    reshape error escaped), and an empty input fails only when the repeated weight is empty."""
+    def fn(lib):
+        args = {"both": dict(weight=lib.ones(size) * 2, bias=lib.ones(size)), "bias": dict(bias=lib.ones(size)), "weight-2d": dict(weight=lib.ones(size, 1))}[affine]
+        return lib.nn.functional.instance_norm(lib.arange(float(np.prod(shape))).reshape(shape) / 4, **args)
+    assert_same_as_torch(fn)
