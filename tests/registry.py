@@ -663,6 +663,8 @@ NARROWED = {
 
     # --- convolution, pooling, fold/unfold, interpolate, pad
     "conv1d-no-bias": {"edge": False},  # as conv2d: padding zeros times inf/NaN weights are backend-dependent in torch
+    "conv1d": {"edge": False, "mixed": False},  # as conv1d-no-bias; and mixed dtypes as conv_transpose below: torch's kernel choice (oneDNN, slow_conv_dilated for int32, native) decides whether float32 with a float64 bias is refused and with which exception (found by the thorough profile)
+    "conv2d": {"mixed": False},  # as conv1d's mixed dtypes
     # conv_transpose1d/2d mixed: a float32 input with a float64 bias is refused by torch's oneDNN kernel
     # (batch or groups > 1, or by its thread count and kernel size) and accepted by its native one
     # batch_norm / instance_norm (torch's CPU batch-norm kernel): NARROWED until that kernel's form:

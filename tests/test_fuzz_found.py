@@ -248,3 +248,12 @@ def test_instance_norm_affine_sizes(shape, size, affine):
         args = {"both": dict(weight=lib.ones(size) * 2, bias=lib.ones(size)), "bias": dict(bias=lib.ones(size)), "weight-2d": dict(weight=lib.ones(size, 1))}[affine]
         return lib.nn.functional.instance_norm(lib.arange(float(np.prod(shape))).reshape(shape) / 4, **args)
     assert_same_as_torch(fn)
+
+
+@pytest.mark.parametrize("pad", [(1, 1), (1, 1, 1, 1), (0, 0, 1, 1)])
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("shape", [(1, 1, 0), (0, 2, 3), (1, 0, 3), (0, 2, 2, 2), (1, 2, 0, 2), (0, 2, 3, 3), (0, 3)])
+def test_pad_modes_refuse_empty_non_batch_dims(shape, mode, pad):
+    """reflect/replicate take an empty batch dim only: an unbatched input's channel dim must be
+    non-empty too (scratchnet once padded (0, 2, 3) by (1, 1, 1, 1) into (0, 4, 5))."""
+    assert_same_as_torch(lambda lib: lib.nn.functional.pad(lib.zeros(shape), pad, mode=mode))
