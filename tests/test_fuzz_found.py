@@ -257,3 +257,23 @@ def test_pad_modes_refuse_empty_non_batch_dims(shape, mode, pad):
     """reflect/replicate take an empty batch dim only: an unbatched input's channel dim must be
     non-empty too (scratchnet once padded (0, 2, 3) by (1, 1, 1, 1) into (0, 4, 5))."""
     assert_same_as_torch(lambda lib: lib.nn.functional.pad(lib.zeros(shape), pad, mode=mode))
+
+
+def _setitem(target, index, value):
+    target[index] = value
+    return target
+
+
+@pytest.mark.parametrize("index", [[], [0]])
+def test_index_put_of_a_tensor_into_itself_overlaps_even_when_empty(index):
+    """``v[idx] = v`` is torch's overlap RuntimeError even for an empty view (the same tensor is a
+    full overlap before any size is looked at); two views of the same empty slice are not."""
+    def same(lib):
+        v = lib.zeros(len(index), dtype=lib.int64)[len(index) and 0:]
+        return _setitem(v, lib.tensor(index, dtype=lib.int64), v)
+
+    def twin_views(lib):
+        a = lib.zeros(1, dtype=lib.int64)
+        return _setitem(a[1:], lib.tensor([], dtype=lib.int64), a[1:])
+    assert_same_as_torch(same)
+    assert_same_as_torch(twin_views)
