@@ -277,3 +277,16 @@ def test_index_put_of_a_tensor_into_itself_overlaps_even_when_empty(index):
         return _setitem(a[1:], lib.tensor([], dtype=lib.int64), a[1:])
     assert_same_as_torch(same)
     assert_same_as_torch(twin_views)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("value", [1e-40, -1e-40, 0.0, 3e38, float("inf"), 2.0])
+@pytest.mark.parametrize("op", ["log2", "log10"])
+def test_log2_log10_gradient_divides(op, value, dtype):
+    """torch's gradient is grad / (x ln b): for a float32 denormal x, 1 / (x ln b) overflows to
+    inf where the quotient is finite (scratchnet once multiplied by the reciprocal)."""
+    def fn(lib):
+        x = lib.tensor(np.array([value, 1.5], dtype), requires_grad=True)
+        return lib.autograd.grad(getattr(lib, op)(x), x, lib.tensor(np.array([0.0026, -3.0], dtype)))
+    with np.errstate(all="ignore"):
+        assert_same_as_torch(fn)
