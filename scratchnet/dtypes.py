@@ -396,6 +396,6 @@ def fill_scalar(value, dtype):
         if not info.min <= value < info.max + 1:  # truncated, so 255.5 fits uint8 (as torch); NaN fails
             raise bad
         return xp.array(int(value), dtype=dtype)
-    if _np.isfinite(value) and builtins.abs(value) > xp.finfo(dtype).max:
+    if _np.isfinite(value) and builtins.abs(value) > float(xp.finfo(dtype).max):  # a Python float: no overflow warning
         raise bad
     return xp.array(value, dtype=dtype)

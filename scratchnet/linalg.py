@@ -194,6 +194,15 @@ def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
     """
     if isinstance(dim, int):
         dim = (dim,)
-    if isinstance(ord, str) or (dim is not None and len(dim) == 2) or (dim is None and ord is not None and A.ndim == 2):
-        return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+    # torch's checks first: a dim names one or two dims; with no dim, an ord needs a 1-D or 2-D A
+    if dim is not None and len(dim) not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}")
+    if dim is None and ord is not None and A.ndim not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {A.ndim}D.")
+    if isinstance(ord, str):
+        return matrix_norm(A, ord, (0, 1) if dim is None else dim, keepdim, dtype=dtype)
+    # a numeric ord over a pair of dims (or a whole 2-D A) is a matrix norm; no ord is the 2-norm
+    # of the elements (Frobenius's value), computed as a vector norm, so its errors are vector_norm's
+    if ord is not None and ((dim is not None and len(dim) == 2) or (dim is None and A.ndim == 2)):
+        return matrix_norm(A, ord, (0, 1) if dim is None else dim, keepdim, dtype=dtype)
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)

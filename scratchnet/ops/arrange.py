@@ -103,6 +103,8 @@ def roll(input, shifts, dims=None):
     tensor([4, 1, 2, 3])
     """
     shifts = (shifts,) if isinstance(shifts, (int, xp.integer)) else tuple(shifts)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
     if dims is None:
         if len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
@@ -110,6 +112,10 @@ def roll(input, shifts, dims=None):
     dims = (dims,) if isinstance(dims, (int, xp.integer)) else tuple(dims)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if input.ndim == 0:  # a 0-d tensor has no dim to roll along, not even 0 or -1
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
+    if input.numel() == 0:  # torch returns an empty input's copy before it reads the dims
+        return Roll.apply(input, shifts=0, dims=None)
     return Roll.apply(input, shifts=tuple(int(s) for s in shifts), dims=tuple(_wrap_dim(d, input.ndim) for d in dims))
 
 

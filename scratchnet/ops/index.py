@@ -150,6 +150,11 @@ def index_add(input, dim, index, source, *, alpha=1):
         raise RuntimeError(f"index_add_(): self ({_name(input.dtype)}) and source ({_name(source.dtype)}) must have the same scalar type")
     if input.numel():  # torch checks no index of an empty tensor
         _in_range(idx, _1d(input.array).shape[d], d)
+    # alpha in input's dtype, checked as torch converts it: truncated for integers (2.5 -> 2, so
+    # 3 * 2.5 adds 6, not 7), a value the dtype cannot hold (-1 into uint8, 1e40 into float32) refused
+    scale = fill_scalar(alpha, input.dtype)
+    if input.dtype not in FLOAT_DTYPES:
+        alpha = scale.item()
     return IndexAddFn.apply(input, source, dim=d, index=idx, alpha=alpha)
 
 
@@ -185,7 +190,11 @@ def _scalar_value(value, like, op):
             raise RuntimeError(f"Autograd not support dtype: {_name(like.dtype)}")
         if value.dtype == like.dtype:
             return value
-        return value.to(like.dtype) if value.requires_grad and like.dtype in FLOAT_DTYPES else Tensor._make(value.array.astype(like.dtype))
+        if value.requires_grad and like.dtype in FLOAT_DTYPES:
+            return value.to(like.dtype)
+        # torch reads the value as a number (item()) and converts it as a fill: checked, so -1.0,
+        # 300 or NaN into uint8, inf into int64, 1e40 into float32 are its RuntimeError (not a wrap)
+        return Tensor._make(fill_scalar(value.item(), like.dtype))
     return Tensor._make(fill_scalar(value, like.dtype))
 
 

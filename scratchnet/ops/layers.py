@@ -478,7 +478,9 @@ def _index_pad(input, pad, mode):
             "non-constant padding: 2D or 3D input: padding size = 2 (pads last dimension); 3D or 4D input: padding "
             "size = 4 (pads last 2 dimensions); 4D or 5D input: padding size = 6 (pads last 3 dimensions)"
         )
-    if mode == "replicate" and any(n == 0 for n in input.shape[-dims - 1 if input.ndim == dims + 2 else -dims:]):
+    # torch's reflect and replicate kernels: only a batch dim (in the batched form) may be empty;
+    # unbatched, the channel dim too must be non-empty
+    if mode != "circular" and any(n == 0 for n in (input.shape[1:] if input.ndim == dims + 2 else input.shape)):
         raise RuntimeError(f"Expected {dims + 1}D or {dims + 2}D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: {list(input.shape)}")
     if mode != "circular" and input.dtype == xp.bool_:
         kind = "reflection" if mode == "reflect" else "replication"

@@ -14,7 +14,7 @@ import math
 
 from ..backend import fast_where, xp
 from ..backend import matmul as matmul_arrays
-from ..dtypes import scalar_to_array, torch_name
+from ..dtypes import fill_scalar, scalar_to_array, torch_name
 from ..tensor import Function, Tensor, bool_, broadcast_shapes, result_type
 from ._promote import Cast, as_dtype, check_operand, floating, not_implemented, operands, refuse, to  # noqa: F401
 
@@ -456,12 +456,15 @@ def clamp(input, min=None, max=None):
         check_operand(b, "clamp", 2)
     dtype = result_type(input, *bounds)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
+        if dtype == bool_ and min is not None and max is not None:  # torch's two-bound loop has no bool
+            raise not_implemented("clamp_cpu", bool_)
         out = as_dtype(input, dtype)
         out = out if min is None else maximum(out, as_dtype(min, dtype))
         return out if max is None else minimum(out, as_dtype(max, dtype))
     if dtype == bool_:
         raise not_implemented("clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu", bool_)
-    lo, hi = (None if b is None else scalar_to_array(b, dtype, checked=True) for b in (min, max))
+    # each bound converted as torch does (checked: 300 into uint8, 1e40 into float32 are its RuntimeError)
+    lo, hi = (None if b is None else fill_scalar(b, dtype) for b in (min, max))
     return Clamp.apply(as_dtype(input, dtype), min=lo, max=hi)
 
 

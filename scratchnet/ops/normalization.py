@@ -277,8 +277,15 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got 1): instance_norm expects an (N, C, *) input, got a {input.ndim}-D one")
     _check_float("instance_norm", input, weight, bias, running_mean, running_var, kernel="batch_norm", mixed_first=False)
     n, c = input.shape[0], input.shape[1]
+    # torch runs batch norm over (1, n * c, *) with each tensor repeated per sample: its checks
+    # count n * c elements against the repeated tensor's n * numel (a NumPy reshape error escaped)
+    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and t.ndim > 1:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+        if t is not None and input.numel() and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {n * c} elements not {n * t.numel()}")
     if input.numel() == 0:  # torch's empty shortcut of batch norm, on the weight repeated per sample
-        if n * c == 0 and (weight is not None or bias is not None):
+        if any(t is not None and n * t.numel() == 0 for t in (weight, bias)):  # element 0 of an empty repeat
             raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
         out = input * 1
         if weight is not None:

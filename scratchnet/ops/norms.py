@@ -90,7 +90,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {torch_name(x.dtype)}")
     if dtype is not None:
         x = x.to(dtype)
-    dims = normalize_dims(dim, x.ndim)
+    dims = normalize_dims(dim, x.ndim, in_order=True)  # torch wraps and checks each dim in turn
     if (ord < 0 or ord == math.inf) and x.ndim:
         if dim is None or dim == () or dim == []:
             if x.numel() == 0:

@@ -80,13 +80,21 @@ def _need_tensor(fn, name, value, position=2):
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
+
+class _Divisor:
+    """A derivative that torch applies as ``grad / divisor(x, y)`` (not ``grad * (1 / ...)``: for a
+    denormal x, 1 / (x ln 2) overflows float32 where grad / (x ln 2) need not)."""
+
+    def __init__(self, divisor):
+        self.divisor = divisor
+
 _UNARY = [
     ("rsqrt", "1 / sqrt(x)", lambda a: 1 / xp.sqrt(a), lambda x, y: -0.5 * y * y * y, "[0.25, 4.0]", "[2.0, 0.5]"),
     ("reciprocal", "1 / x", lambda a: 1 / a, lambda x, y: -(y * y), "[0.5, -2.0]", "[2.0, -0.5]"),
     ("exp2", "2 ** x", xp.exp2, lambda x, y: y * _LN2, "[0.0, 3.0]", "[1.0, 8.0]"),
     ("expm1", "exp(x) - 1, accurate near 0", xp.expm1, lambda x, y: y + 1, "[0.0, 1.0]", "[0.0, 1.7183]"),
-    ("log2", "log base 2", xp.log2, lambda x, y: 1 / (x * _LN2), "[1.0, 8.0]", "[0.0, 3.0]"),
-    ("log10", "log base 10", xp.log10, lambda x, y: 1 / (x * _LN10), "[1.0, 100.0]", "[0.0, 2.0]"),
+    ("log2", "log base 2", xp.log2, _Divisor(lambda x, y: x * _LN2), "[1.0, 8.0]", "[0.0, 3.0]"),
+    ("log10", "log base 10", xp.log10, _Divisor(lambda x, y: x * _LN10), "[1.0, 100.0]", "[0.0, 2.0]"),
     ("sinh", "(exp(x) - exp(-x)) / 2", xp.sinh, lambda x, y: cosh(x), "[0.0, 1.0]", "[0.0, 1.1752]"),
     ("cosh", "(exp(x) + exp(-x)) / 2", xp.cosh, lambda x, y: sinh(x), "[0.0, 1.0]", "[1.0, 1.5431]"),
     ("tan", "sin(x) / cos(x)", xp.tan, lambda x, y: 1 + y * y, "[0.0, 1.0]", "[0.0, 1.5574]"),
@@ -113,6 +121,8 @@ def _make_unary(name, formula, forward, derivative, example, shown):
 
     def bwd(ctx, grad):
         x, y = ctx.saved_tensors
+        if isinstance(derivative, _Divisor):
+            return grad / derivative.divisor(x, y)
         return grad * derivative(x, y)
 
     cls = type(name.capitalize(), (Function,), {"forward": fwd, "backward": bwd, "__module__": __name__})

@@ -274,10 +274,19 @@ class ClampMaxTensor(ClampMinTensor):
 
 
 def _clamp_one(input, bound, scalar_cls, tensor_cls):
+    from ..dtypes import fill_scalar
+    from ._promote import not_implemented
+
+    kernel = "clamp_min" if scalar_cls is ClampMin else "clamp_max"
     if isinstance(bound, Tensor):
         return tensor_cls.apply(*_pair(input, bound))
-    x, _ = _pair(input, bound)
-    return scalar_cls.apply(x, bound=bound)
+    x, _ = _pair(input, 0)
+    x = _cast(x, result_type(input, bound))
+    if x.dtype == bool_:  # torch has no bool loop for a scalar bound either
+        raise not_implemented(f"{kernel}_scalar_cpu", bool_)
+    # the bound in the result's dtype as torch converts it: checked, so uint8 takes -1 (as 255)
+    # but not 300, float32 not 1e40 (torch's RuntimeError, where NumPy's OverflowError escaped)
+    return scalar_cls.apply(x, bound=fill_scalar(bound, x.dtype))
 
 
 def clamp_min(input, min):  # noqa: A002  (torch's argument name)
@@ -384,12 +393,13 @@ def _three(input, t1, t2):
 
 
 def _integer_value(value, dtype):
-    """``value`` as torch's integer kernels read it: truncated (0.5 -> 0); uint8 refuses a negative one."""
-    if dtype.kind not in "iu":
-        return value
-    if dtype.kind == "u" and value < 0:
-        raise RuntimeError("value cannot be converted to type uint8_t without overflow")
-    return int(value)
+    """``value`` as torch's kernels read it: converted to ``dtype`` with torch's check (a value the
+    dtype cannot hold, e.g. inf or 300 into uint8, 1e40 into float32, is its RuntimeError); for
+    integers truncated (0.5 -> 0), uint8 taking -1 as 255 as torch's fills do."""
+    from ..dtypes import fill_scalar
+
+    converted = fill_scalar(value, dtype)
+    return converted.item() if dtype.kind in "iu" else value
 
 
 class Addcmul(Function):
@@ -397,7 +407,7 @@ class Addcmul(Function):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
         with xp.errstate(all="ignore"):
-            return (a + xp.asarray(_integer_value(value, a.dtype)).astype(a.dtype) * t1 * t2).astype(a.dtype, copy=False)
+            return (a + xp.asarray(value).astype(a.dtype) * t1 * t2).astype(a.dtype, copy=False)
 
     def backward(ctx, grad):
         t1, t2 = ctx.saved_tensors
@@ -415,7 +425,7 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     a, t1, t2 = _three(input, tensor1, tensor2)
     if a.dtype == bool_:
         raise NotImplementedError('"addcmul_cpu_out" not implemented for \'Bool\'')
-    return Addcmul.apply(a, t1, t2, value=value)
+    return Addcmul.apply(a, t1, t2, value=_integer_value(value, a.dtype))
 
 
 class Addcdiv(Function):
@@ -452,7 +462,9 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
             "(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter "
             "implementation: (input + value * tensor1 / tensor2), for all dtypes."
         )
-    return Addcdiv.apply(*_three(input, tensor1, tensor2), value=value, t2_dtype=tensor2.dtype)
+    a, t1, t2 = _three(input, tensor1, tensor2)
+    _integer_value(value, a.dtype)  # checked as torch: 1e40 cannot scale a float32 result
+    return Addcdiv.apply(a, t1, t2, value=value, t2_dtype=tensor2.dtype)
 
 
 def float_power(input, exponent, *, out=None):

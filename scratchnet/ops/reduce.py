@@ -45,17 +45,25 @@ def dim_alias(fn):
     return with_axis
 
 
-def normalize_dims(dim, ndim, empty_means_all=True):
+def normalize_dims(dim, ndim, empty_means_all=True, in_order=False):
     """``dim`` (None, an int, or a tuple/list) as a sorted tuple of non-negative dims.
 
     None means every dim; so does ``()`` unless ``empty_means_all`` is False (``all``/``any``
     reduce nothing over ``()``). A 0-d tensor takes dim 0 or -1 and has no dims to reduce.
+    ``in_order`` (torch's var/std): each dim is checked in turn, so a repeat before an
+    out-of-range dim is the repeat's error (sum checks every range first).
     """
     if dim is None:
         return tuple(range(ndim))
     dims = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
     if not dims:
         return tuple(range(ndim)) if empty_means_all else ()
+    seen = set()
+    for d in dims if in_order else ():
+        w = _wrap_dim(d, ndim)
+        if w in seen:
+            raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
+        seen.add(w)
     wrapped = [_wrap_dim(d, ndim) for d in dims]
     if len(set(wrapped)) != len(wrapped):
         repeated = next(d for d in wrapped if wrapped.count(d) > 1)
@@ -415,7 +423,7 @@ def variance_args(name, input, dim, unbiased, keepdim, correction):
         correction = 0 if unbiased is False else 1
     if input.dtype not in FLOAT_DTYPES:
         raise RuntimeError(f"{name if name.endswith('_mean') else 'std and var'} only support floating point and complex dtypes")
-    return normalize_dims(dim, input.ndim), correction
+    return normalize_dims(dim, input.ndim, in_order=True), correction
 
 
 def reduces_whole(input, dim):

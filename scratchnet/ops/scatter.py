@@ -20,6 +20,7 @@ tensor([[0., 1.],
 import builtins
 
 from ..backend import xp
+from ..dtypes import fill_scalar
 from ..tensor import Function, Tensor, _wrap_dim, bool_, int32, int64
 from ..tensor import broadcast_shapes as _shape_error
 from .shape import IndexAdd
@@ -86,6 +87,8 @@ def _embed(grad, shape, name=None):
             # torch's engine refuses the index-shaped gradient its scatters make here
             raise RuntimeError(f"Function {name} returned an invalid gradient at index 1 - got {list(got)} but expected shape compatible with {list(shape)}")
         return Tensor._make(xp.zeros(shape, grad.dtype))
+    if not tuple(shape):  # a 0-d src read through a one-element index of shape (1,): its one element
+        return grad.reshape(())
     return grad if tuple(grad.shape) == tuple(shape) else IndexAdd.apply(grad, shape=tuple(shape), index=_lead(grad.shape))
 
 
@@ -225,6 +228,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     tensor_src = _value_src(input, src, "scatter")
     d, idx = _check_scatter(input, dim, index, tensor_src, "scatter")
     if tensor_src is None:
+        # the number in input's dtype as torch's fills convert it (checked: -2 into uint8 wraps to
+        # 254, but -2.0, 300, NaN or 1e40 into float32 are torch's RuntimeError, not NumPy's)
+        src = fill_scalar(src, input.dtype)
         if reduce is None:
             return ScatterValue.apply(input, dim=d, index=idx, value=src)
         tensor_src = Tensor._make(xp.full(idx.shape, src, dtype=input.dtype))
@@ -312,7 +318,7 @@ def _prod_backward(grad, x, src, out, dim, idx, include_self):
     self_grad = grad * masked_result / masked_self
     src_zero = src == 0
     zeros_per_slot = gather(scatter_add(Tensor._make(xp.zeros(x.shape, grad.dtype)), dim, idx, src_zero.to(grad.dtype)), dim, idx)
-    single_zero = Tensor._make(src_zero.array & (zeros_per_slot.array == 1))
+    single_zero = src_zero & (zeros_per_slot == 1)  # the engine's op: a shape mismatch (src larger than index, empty) is torch's RuntimeError
     masked_src_result = scatter_reduce(x, dim, idx, src.masked_fill(single_zero, 1), "prod", include_self=include_self)
     from .math import where as where3
 

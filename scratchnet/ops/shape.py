@@ -464,10 +464,12 @@ def one_hot(tensor, num_classes=-1):
     if tensor.dtype != int64:
         raise RuntimeError(f"one_hot is only applicable to index tensor of type int64, got {tensor.dtype}")
     labels = tensor.array
+    if not labels.size and num_classes <= 0:  # torch: nothing to count the classes of (0 and -1 alike)
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
     if labels.size and labels.min() < 0:
         raise RuntimeError("Class values must be non-negative.")
     if num_classes == -1:
-        num_classes = int(labels.max()) + 1 if labels.size else 0
+        num_classes = int(labels.max()) + 1
     elif labels.size and labels.max() >= num_classes:
         raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}); got {int(labels.max())}.")
     return Tensor._make((labels[..., None] == xp.arange(num_classes)).astype(xp.int64))

@@ -53,7 +53,7 @@ class Prod(Function):
             return grad
         zeros = int((x.array == 0).sum())
         if not zeros:
-            return grad * expand_back(out, ctx.shape, ctx.dims, ctx.keepdim) / x
+            return grad * (expand_back(out, ctx.shape, ctx.dims, ctx.keepdim) / x)  # torch's order: out / x first (3e38 / 3e38 = 1, no overflow)
         if type(ctx) is ProdAll and zeros > 1 and not is_grad_enabled():
             return Tensor._make(xp.zeros(x.shape, grad.dtype))  # torch's shortcut: every product is 0
         if len(ctx.dims) == 1:
@@ -182,7 +182,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     tensor(3.)
     """
     input = accumulation_dtype(input, dtype)
-    return Nansum.apply(input, dims=normalize_dims(dim, input.ndim), keepdim=keepdim)
+    return Nansum.apply(input, dims=normalize_dims(dim, input.ndim, in_order=True), keepdim=keepdim)  # dims checked in turn, as torch
 
 
 @dim_alias
@@ -377,7 +377,8 @@ def aminmax(input, *, dim=None, keepdim=False):
         if input.numel() == 0:
             raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.")
     else:
-        dims = () if input.ndim == 0 else (one_dim(dim, input.ndim, "aminmax"),)
+        wrapped = one_dim(dim, input.ndim, "aminmax")  # checked on a 0-d input too: only 0 and -1 pass
+        dims = () if input.ndim == 0 else (wrapped,)
         if dims and input.shape[dims[0]] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {dims[0]} to have non-zero size.")
     low = _reduce_extreme(input, dims, keepdim, False, Aminmax, "aminmax")
