@@ -6,6 +6,9 @@ available, seeding is a no-op, and asking for a current device raises torch's er
 """
 
 from . import amp  # noqa: F401
+from .._absent_device import (  # noqa: F401  (as torch.cuda has them)
+    device_count, empty_cache, is_available, is_initialized, manual_seed, manual_seed_all, refusing, seed, seed_all,
+)
 
 __all__ = ["current_device", "device_count", "empty_cache", "get_device_name", "is_available", "is_initialized",
            "manual_seed", "manual_seed_all", "max_memory_allocated", "memory_allocated", "seed", "seed_all",
@@ -15,48 +18,8 @@ NO_DRIVER = ("Found no NVIDIA driver on your system. Please check that you have 
              "from http://www.nvidia.com/Download/index.aspx (scratchnet computes on the CPU only)")
 
 
-def is_available():
-    """False: scratchnet computes on the CPU."""
-    return False
-
-
-def device_count():
-    """0: there is no GPU."""
-    return 0
-
-
-def is_initialized():
-    """False: CUDA is never initialised."""
-    return False
-
-
-def manual_seed(seed):
-    """A no-op without a GPU (as torch's, which seeds lazily)."""
-
-
-def manual_seed_all(seed):
-    """A no-op without a GPU."""
-
-
-def seed():
-    """A no-op without a GPU."""
-
-
-def seed_all():
-    """A no-op without a GPU."""
-
-
-def empty_cache():
-    """A no-op: there is no GPU memory cache."""
-
-
 def _no_gpu(name):
-    def refuse(*args, **kwargs):
-        raise RuntimeError(NO_DRIVER)
-
-    refuse.__name__ = refuse.__qualname__ = name
-    refuse.__doc__ = f"torch.cuda.{name}: raises torch's no-driver RuntimeError, as torch does without a GPU."
-    return refuse
+    return refusing("cuda", name, RuntimeError, NO_DRIVER)
 
 
 current_device, get_device_name, set_device = _no_gpu("current_device"), _no_gpu("get_device_name"), _no_gpu("set_device")

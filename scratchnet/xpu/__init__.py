@@ -6,46 +6,15 @@ device raises torch's AssertionError.
 (False, 0, False, 0)
 """
 
+from .._absent_device import (  # noqa: F401  (as torch.xpu has them)
+    device_count, empty_cache, is_available, is_initialized, manual_seed, manual_seed_all, refusing, seed, seed_all,
+)
+
 __all__ = ["current_device", "device_count", "empty_cache", "get_device_name", "get_device_properties",
            "is_available", "is_initialized", "manual_seed", "manual_seed_all", "max_memory_allocated",
            "memory_allocated", "seed", "seed_all", "set_device", "synchronize"]
 
 NOT_COMPILED = "Torch not compiled with XPU enabled (scratchnet computes on the CPU only)"
-
-
-def is_available():
-    """False: scratchnet computes on the CPU."""
-    return False
-
-
-def device_count():
-    """0: there is no XPU."""
-    return 0
-
-
-def is_initialized():
-    """False: the XPU runtime is never initialised."""
-    return False
-
-
-def manual_seed(seed):
-    """A no-op without an XPU (as torch's, which seeds lazily)."""
-
-
-def manual_seed_all(seed):
-    """A no-op without an XPU."""
-
-
-def seed():
-    """A no-op without an XPU."""
-
-
-def seed_all():
-    """A no-op without an XPU."""
-
-
-def empty_cache():
-    """A no-op: there is no XPU memory cache."""
 
 
 def memory_allocated(device=None):
@@ -59,12 +28,7 @@ def max_memory_allocated(device=None):
 
 
 def _no_xpu(name):
-    def refuse(*args, **kwargs):
-        raise AssertionError(NOT_COMPILED)
-
-    refuse.__name__ = refuse.__qualname__ = name
-    refuse.__doc__ = f"torch.xpu.{name}: raises torch's AssertionError, as a torch without XPU support does."
-    return refuse
+    return refusing("xpu", name, AssertionError, NOT_COMPILED)
 
 
 current_device, get_device_name, set_device = _no_xpu("current_device"), _no_xpu("get_device_name"), _no_xpu("set_device")

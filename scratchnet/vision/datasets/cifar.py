@@ -17,7 +17,7 @@ import os
 import pickle
 
 from .utils import DataError, DataNotFound
-from .vision import VisionDataset
+from .vision import StandardTransform, VisionDataset
 
 __all__ = ["CIFAR10", "CIFAR100"]
 
@@ -96,12 +96,7 @@ class CIFAR10(VisionDataset):
     def __getitem__(self, index):
         from PIL import Image
 
-        image, target = Image.fromarray(self.data[index]), self.targets[index]
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+        return StandardTransform(self.transform, self.target_transform)(Image.fromarray(self.data[index]), self.targets[index])
 
     def extra_repr(self):
         return f"Split: {'Train' if self.train else 'Test'}"
