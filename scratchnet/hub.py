@@ -55,8 +55,8 @@ def get_dir():
     """The hub directory: what ``set_dir`` set, else ``$TORCH_HOME/hub`` (``$TORCH_HOME`` defaults to
     ``$XDG_CACHE_HOME/torch``, that to ``~/.cache``), as torch resolves it.
 
-    >>> set_dir("/tmp/hub"); get_dir()
-    '/tmp/hub'
+    >>> set_dir(os.path.join("my-cache", "hub")); get_dir() == os.path.join("my-cache", "hub")
+    True
     >>> set_dir(None)
     """
     if _hub_dir is not None:
@@ -76,10 +76,10 @@ def load_state_dict_from_url(url, model_dir=None, map_location=None, progress=Tr
     file named after the url's last part or ``file_name``). scratchnet does not download: a file
     missing from the cache raises ``RuntimeError`` naming where it was looked for.
 
-    >>> load_state_dict_from_url("https://example.com/none.pth", model_dir="/nonexistent")
+    >>> load_state_dict_from_url("https://example.com/none.pth", model_dir="no-such-cache")
     Traceback (most recent call last):
     ...
-    RuntimeError: load_state_dict_from_url: scratchnet does not download; expected the file at /nonexistent/none.pth
+    RuntimeError: load_state_dict_from_url: scratchnet does not download; expected the file at no-such-cache/none.pth
     """
     from .serialization import load
 
