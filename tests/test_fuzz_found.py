@@ -290,3 +290,23 @@ def test_log2_log10_gradient_divides(op, value, dtype):
         return lib.autograd.grad(getattr(lib, op)(x), x, lib.tensor(np.array([0.0026, -3.0], dtype)))
     with np.errstate(all="ignore"):
         assert_same_as_torch(fn)
+
+
+# flip: torch.flip takes its dims as one tuple of ints (an int alone is a TypeError), the method
+# also as separate ints; once one function served both and torch.flip(x, 1) flipped dim 1
+FLIP = {
+    "method, ints": lambda lib: _leaf(lib, (2, 3)).flip(0, 1),
+    "method, one int": lambda lib: _leaf(lib, (2, 3)).flip(-1),
+    "method, a list": lambda lib: _leaf(lib, (2, 3)).flip([1]),
+    "method, keyword": lambda lib: _leaf(lib, (2, 3)).flip(dims=(0,)),
+    "function, an int": lambda lib: lib.flip(_leaf(lib, (2, 3)), 1),
+    "function, keyword int": lambda lib: lib.flip(_leaf(lib, (2, 3)), dims=1),
+    "function, empty tuple": lambda lib: lib.flip(_leaf(lib, (2, 3)), ()),
+    "function, 0-d": lambda lib: lib.flip(_leaf(lib, ()), (0,)),
+    "function, duplicates": lambda lib: lib.flip(_leaf(lib, (2, 3)), (1, -1)),
+}
+
+
+@pytest.mark.parametrize("name", FLIP)
+def test_flip_dims_forms(name):
+    assert_same_as_torch(FLIP[name])

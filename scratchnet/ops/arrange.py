@@ -55,20 +55,44 @@ class Flip(Function):
         return Flip.apply(grad, dims=ctx.dims)
 
 
-def flip(input, *dims, **kwargs):
-    """``input`` with the order of its elements reversed along ``dims`` (a list, or as the
-    method also takes them, separate ints: ``x.flip(0, 1)``).
+def _int_tuple(value, name, position):
+    """``value`` as torch's "tuple of ints" argument: a list or tuple of ints (an int alone, a
+    float or a Tensor is a TypeError, as in torch)."""
+    where = f" (position {position})" if position else ""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"flip(): argument '{name}'{where} must be tuple of ints, not {type(value).__name__}")
+    for i, v in enumerate(value):
+        if not isinstance(v, (int, xp.integer)) or isinstance(v, bool):
+            raise TypeError(f"flip(): argument '{name}'{where} must be tuple of ints, but found element of type {type(v).__name__} at pos {i}")
+    return value
+
+
+def flip(input, dims):
+    """``input`` with the order of its elements reversed along ``dims`` (a tuple or list of ints;
+    the method also takes them as separate ints: ``x.flip(0, 1)``).
 
     >>> import scratchnet as sn
     >>> sn.flip(sn.tensor([1, 2, 3]), (0,))
     tensor([3, 2, 1])
     """
+    return Flip.apply(input, dims=_dims(_int_tuple(dims, "dims", 2), input.ndim))
+
+
+def _flip_method(self, *dims, **kwargs):
+    """``Tensor.flip(*dims)``: ``x.flip(0, 1)``, ``x.flip((0, 1))`` or ``x.flip(dims=(0, 1))``."""
     if "dims" in kwargs:
-        dims = (kwargs.pop("dims"),)
-    if kwargs or not dims:
-        raise TypeError("flip() missing 1 required positional argument: 'dims'" if not kwargs else f"flip() got an unexpected keyword argument {next(iter(kwargs))!r}")
-    dims = dims[0] if len(dims) == 1 else dims
-    return Flip.apply(input, dims=_dims(dims, input.ndim))
+        if dims:
+            raise TypeError("flip() got multiple values for argument 'dims'")
+        return Flip.apply(self, dims=_dims(_int_tuple(kwargs.pop("dims"), "dims", 0), self.ndim))
+    if kwargs:
+        raise TypeError(f"flip() got an unexpected keyword argument {next(iter(kwargs))!r}")
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    if len(dims) == 1 and not isinstance(dims[0], (int, xp.integer)):
+        dims = _int_tuple(dims[0], "dims", 1)
+    else:
+        _int_tuple(dims, "dims", 1)
+    return Flip.apply(self, dims=_dims(dims, self.ndim))
 
 
 def fliplr(input):
@@ -505,7 +529,7 @@ for _op in __all__:
     globals()[_op] = numpy_names(globals()[_op])
 
 METHODS = {
-    "flip": flip, "fliplr": fliplr, "flipud": flipud, "roll": roll, "repeat": repeat,
+    "flip": _flip_method, "fliplr": fliplr, "flipud": flipud, "roll": roll, "repeat": repeat,
     "repeat_interleave": repeat_interleave, "tile": tile, "movedim": movedim, "moveaxis": moveaxis,
     "swapaxes": swapaxes, "swapdims": swapdims, "unflatten": unflatten, "diag": diag,
     "diagonal": diagonal, "diag_embed": diag_embed, "tril": tril, "triu": triu, "trace": trace,
