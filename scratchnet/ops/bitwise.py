@@ -265,6 +265,22 @@ def _operator(op, reflected=False):
     return method
 
 
+def _rsub(self, other):
+    """``other - self``: torch's ``rsub`` (one node, RsubBackward1 for a number)."""
+    from .pointwise_more import rsub
+
+    return rsub(self, other)
+
+
+def _rtruediv(self, other):
+    """``other / self`` as torch computes it: ``self.reciprocal() * other``, so ``3 / x`` rounds
+    twice, as torch's does (not once, as a true division would: they differ in the last bit for
+    about a quarter of float32 values)."""
+    from .pointwise import reciprocal
+
+    return _math.mul(reciprocal(self), other)
+
+
 def _operators(**ops):
     methods = {}
     for name, op in ops.items():
@@ -280,6 +296,7 @@ METHODS = {
         floordiv=floor_divide, mod=remainder, lshift=bitwise_left_shift, rshift=bitwise_right_shift,
         eq=_math.eq, ne=_math.ne, lt=_math.lt, le=_math.le, gt=_math.gt, ge=_math.ge,
     ),
+    "__rsub__": _operator(_rsub), "__rtruediv__": _operator(_rtruediv),  # (torch's own forms)
     "__and__": _operator(bitwise_and), "__rand__": _operator(bitwise_and, reflected=True),
     "__or__": _operator(bitwise_or), "__ror__": _operator(bitwise_or, reflected=True),
     "__xor__": _operator(bitwise_xor), "__rxor__": _operator(bitwise_xor, reflected=True),

@@ -374,7 +374,7 @@ def rsub(input, other, alpha=1):
         raise NotImplementedError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
         )
-    if input.dtype == bool_ or (isinstance(other, Tensor) and other.dtype == bool_):
+    if input.dtype == bool_ or (isinstance(other, Tensor) and other.dtype == bool_) or isinstance(other, (bool, xp.bool_)):
         raise NotImplementedError(
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, "
             "use the `~` or `logical_not()` operator instead."
