@@ -343,3 +343,24 @@ def test_reflected_operators_grad_fn_names(expr):
         fn = eval(expr, {"x": x}).grad_fn
         names.append(fn.name() if lib is scratchnet else type(fn).__name__)
     assert names[0] == names[1]
+
+
+# split with a list of sizes: views with torch's SplitWithSizesBackward0, and (as torch does for
+# every multi-view op) an in-place edit of one of them while grad is recorded refused; they were
+# plain slices, so the edit went through
+SPLIT_SIZES = {
+    "split, list": lambda lib: (lib.arange(6.0, requires_grad=True) * 1).split([2, 4]),
+    "split_with_sizes": lambda lib: lib.split_with_sizes(lib.arange(6.0, requires_grad=True) * 1, [3, 3]),
+    "in place on a piece": lambda lib: (lib.arange(6.0, requires_grad=True) * 1).split([2, 4])[0].mul_(2),
+    "in place, no grad": lambda lib: lib.arange(6.0).split([2, 4])[1].mul_(2),
+    "empty pieces": lambda lib: lib.zeros(2, 0).split([0, 0], 1),
+}
+
+
+@pytest.mark.parametrize("name", SPLIT_SIZES)
+def test_split_with_sizes_views(name):
+    assert_same_as_torch(SPLIT_SIZES[name])
+    ours, theirs = (_outcome(lib, SPLIT_SIZES[name])[0] for lib in (scratchnet, torch))
+    for o, t in zip(ours or (), theirs or ()):
+        assert (o.grad_fn is None) == (t.grad_fn is None)
+        assert o.grad_fn is None or o.grad_fn.name() == type(t.grad_fn).__name__

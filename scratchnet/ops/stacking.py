@@ -71,8 +71,7 @@ def split_with_sizes(input, split_sizes, dim=0):
         raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes={sizes}" if bad else "")
     if builtins.sum(sizes) != n:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension {d}), but got split_sizes={sizes}")
-    edges = xp.cumsum([0] + sizes)
-    return tuple(_shape.getitem(input, (slice(None),) * d + (slice(int(a), int(b)),)) for a, b in zip(edges[:-1], edges[1:]))
+    return _shape.split(input, sizes, d)  # views, each with SplitWithSizesBackward0
 
 
 def split(input, split_size_or_sections, dim=0):
