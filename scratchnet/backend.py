@@ -17,6 +17,36 @@ SUPPORTED_DTYPES = tuple(
 )
 FLOAT_DTYPES = (xp.dtype("float32"), xp.dtype("float64"))
 
+# --- floating-point errors: torch never warns on overflow, 0/0 or inf - inf --------------------------
+#
+# NumPy does (a RuntimeWarning, an exception under ``-W error``). Every op's forward (in
+# ``Function.apply``) and every backward walk therefore runs with NumPy's floating-point errors
+# ignored. ``xp.errstate`` costs a few microseconds each time; NumPy 2 keeps that state in a context
+# variable, and setting it to a state made once costs a fraction of one. (Older NumPy: errstate.)
+try:
+    from numpy._core._ufunc_config import _extobj_contextvar as _fp_errors
+
+    with xp.errstate(all="ignore"):
+        _FP_QUIET = _fp_errors.get()
+
+    def quiet_fp_errors():
+        """Ignore floating-point errors until :func:`restore_fp_errors` is given the token."""
+        return _fp_errors.set(_FP_QUIET)
+
+    def restore_fp_errors(token):
+        _fp_errors.reset(token)
+
+except ImportError:  # pragma: no cover  (NumPy < 2)
+
+    def quiet_fp_errors():
+        state = xp.errstate(all="ignore")
+        state.__enter__()
+        return state
+
+    def restore_fp_errors(token):
+        token.__exit__(None, None, None)
+
+
 #: Unsigned integers of each item size: the bit patterns :func:`fast_where` blends.
 _BITS = {1: xp.uint8, 2: xp.uint16, 4: xp.uint32, 8: xp.uint64}
 

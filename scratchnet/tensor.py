@@ -25,7 +25,7 @@ import functools
 import operator
 import weakref
 
-from .backend import FLOAT_DTYPES, SUPPORTED_DTYPES, xp
+from .backend import FLOAT_DTYPES, SUPPORTED_DTYPES, quiet_fp_errors, restore_fp_errors, xp
 
 # ----------------------------------------------------------------------------------------------
 # Dtypes and promotion
@@ -195,7 +195,11 @@ class Function:
                 requires_grad = _grad_enabled
         # set before forward, so that forward saves only what the needed gradients use
         ctx.needs_input_grad = tuple(map(_requires_grad_of, inputs)) if requires_grad else (False,) * len(inputs)
-        out = raw = ctx.forward(*map(_array_of, inputs), **params)
+        token = quiet_fp_errors()  # torch's kernels never warn (see backend)
+        try:
+            out = raw = ctx.forward(*map(_array_of, inputs), **params)
+        finally:
+            restore_fp_errors(token)
         if type(out) is not xp.ndarray:
             out = xp.asarray(out)
         if ctx.is_view:
@@ -421,8 +425,17 @@ def run_backward(outputs, grad_outputs, inputs=None, retain_graph=False, create_
     With ``inputs=None`` gradients accumulate into the leaves' ``.grad`` (``Tensor.backward``);
     otherwise they are returned for ``inputs`` and no ``.grad`` is touched (``autograd.grad``).
     ``hooks`` are callables ``hook(node, grad_output, grad_inputs)`` called at every node visited,
-    in order (used by :mod:`scratchnet.trace`).
+    in order (used by :mod:`scratchnet.trace`). NumPy's floating-point warnings are off for the
+    walk, as they are in every forward (torch never warns on an overflow).
     """
+    token = quiet_fp_errors()
+    try:
+        return _walk_backward(outputs, grad_outputs, inputs, retain_graph, create_graph, hooks)
+    finally:
+        restore_fp_errors(token)
+
+
+def _walk_backward(outputs, grad_outputs, inputs, retain_graph, create_graph, hooks):
     pending = {}  # node -> gradient of its output, summed over every use
     leaf_grads = {}  # id(leaf) -> (leaf, gradient)
     wanted = {}  # node -> tensors among `inputs` made by that node
@@ -1192,7 +1205,8 @@ def _as_array(data, dtype):
         except (ValueError, TypeError, OverflowError) as e:
             raise type(e)(f"could not make a tensor from {type(data).__name__}: {e}") from None
         if array.dtype == float64 and dtype is None and not _holds_numpy_float64(data):
-            array = array.astype(_default_dtype)
+            with xp.errstate(over="ignore"):  # 1e300 is inf in float32, as in torch (no warning)
+                array = array.astype(_default_dtype)
     if dtype is not None:
         dtype = check_dtype(dtype)
         if dtype.kind in "iu" and not isinstance(data, (xp.ndarray, xp.generic, Tensor)) and array.size:

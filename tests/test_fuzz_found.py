@@ -364,3 +364,29 @@ def test_split_with_sizes_views(name):
     for o, t in zip(ours or (), theirs or ()):
         assert (o.grad_fn is None) == (t.grad_fn is None)
         assert o.grad_fn is None or o.grad_fn.name() == type(t.grad_fn).__name__
+
+
+# NumPy warns on an overflow, 0/0 or inf - inf (an exception under ``-W error``); torch never
+# does. The registry's special-value draws check every op (tests/test_parity.py); these are the
+# paths outside its cases where a warning escaped.
+QUIET = {
+    "float32 from a huge Python float": lambda lib: lib.tensor([1e300]),
+    "batch-norm statistics of inf and NaN": lambda lib: lib.nn.BatchNorm1d(2)(lib.tensor([[float("inf"), 1.0], [1.0, float("nan")]])),
+    "matmul overflow": lambda lib: lib.tensor([[3e38, 1.0], [1.0, 1.0]]) @ lib.tensor([[3e38, 1.0], [1.0, 1.0]]),
+    "inf times zero": lambda lib: lib.tensor([float("inf")]) * 0,
+    "NaN to int64": lambda lib: lib.tensor([float("nan")]).long() * 0,  # (torch's value is the platform's: compared times 0)
+    "backward overflow": lambda lib: _square_grad(lib, 3e38),
+}
+
+
+def _square_grad(lib, value):
+    x = lib.tensor([value], requires_grad=True)
+    return lib.autograd.grad((x * x * x).sum(), [x])
+
+
+@pytest.mark.parametrize("name", QUIET)
+def test_no_numpy_floating_point_warning(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # a NumPy warning fails the call here
+        QUIET[name](scratchnet)
+    assert_same_as_torch(QUIET[name])

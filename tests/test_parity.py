@@ -264,6 +264,14 @@ def attempt(case, lib, arrays, example, grads):
         return None, None, e
 
 
+def assert_no_numpy_warning(caught, what):
+    """torch never warns on an overflow, 0/0 or inf - inf: NumPy's RuntimeWarning for one (an
+    exception under ``-W error``) must not escape a scratchnet op either."""
+    for w in caught:
+        if issubclass(w.category, RuntimeWarning) and "encountered in" in str(w.message):
+            raise AssertionError(f"{what}: NumPy's warning escaped: {w.message} ({w.filename}:{w.lineno})")
+
+
 def _tolerance(case, dtype, backward=False):
     return tolerances(case, str(dtype).replace("torch.", ""), backward)
 
@@ -271,9 +279,12 @@ def _tolerance(case, dtype, backward=False):
 def compare_off_path(case, example, arrays, what):
     """Forward, requires_grad and (where floating) a VJP against torch, or the same error."""
     grads = [a.dtype.kind == "f" and case.grad for a in arrays]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sn_in, ours, sn_err = attempt(case, scratchnet, arrays, example, grads)
+    assert_no_numpy_warning(caught, what)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sn_in, ours, sn_err = attempt(case, scratchnet, arrays, example, grads)
         th_in, theirs, th_err = attempt(case, torch, arrays, example, grads)
     if th_err is not None or sn_err is not None:
         if th_err is None:
@@ -311,13 +322,16 @@ def compare_off_path(case, example, arrays, what):
             for i, g in zip(wanted, mine):
                 assert g is None or not np.asarray(g.detach().array).any(), f"{what}: gradient of input {i} through an empty output is not zero"
             return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
             mine = scratchnet.autograd.grad([o for o, _ in pairs], [sn_in[i] for i in wanted], [scratchnet.tensor(v) for v in vs], allow_unused=True)
             sn_err = None
         except Exception as e:  # noqa: BLE001
             sn_err = e
+    assert_no_numpy_warning(caught, what + " backward")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         try:
             ref = torch.autograd.grad([t for _, t in pairs], [th_in[i] for i in wanted], [torch.tensor(v) for v in vs], allow_unused=True)
             th_err = None

@@ -17,7 +17,7 @@ import functools
 import inspect
 
 from .. import dtypes
-from ..backend import FLOAT_DTYPES, xp
+from ..backend import FLOAT_DTYPES, quiet_fp_errors, restore_fp_errors, xp
 from ..tensor import Tensor
 from .math import Cast
 
@@ -79,7 +79,11 @@ def cast(input, dtype, copy=False):
         return input
     if dtype in FLOAT_DTYPES and input.dtype in FLOAT_DTYPES:
         return Cast.apply(input, dtype=dtype)
-    return Tensor._make(input.array.astype(dtype))
+    token = quiet_fp_errors()  # NaN or inf to an integer: torch's value, no NumPy warning
+    try:
+        return Tensor._make(input.array.astype(dtype))
+    finally:
+        restore_fp_errors(token)
 
 
 def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):

@@ -194,10 +194,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if count == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
         x = input.array
-        mean = x.mean(axis=dims, keepdims=True)
-        var = ((x - mean) ** 2).mean(axis=dims, keepdims=True)  # biased, for normalising
+        with xp.errstate(all="ignore"):  # inf or NaN in the batch: NaN statistics, as torch's (no warning)
+            mean = x.mean(axis=dims, keepdims=True)
+            var = ((x - mean) ** 2).mean(axis=dims, keepdims=True)  # biased, for normalising
         if running_mean is not None:
-            with no_grad():
+            with no_grad(), xp.errstate(all="ignore"):
                 running_mean.copy_(running_mean.array * (1 - momentum) + mean.reshape(channels) * momentum)
                 running_var.copy_(running_var.array * (1 - momentum) + var.reshape(channels) * (momentum * count / (count - 1)))
         if (weight is None) != (bias is None):  # the one-node form takes both or neither
