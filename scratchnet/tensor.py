@@ -150,7 +150,8 @@ class Function:
     ``backward(ctx, grad) -> grad or tuple of grads`` (one per input, None where there is none).
     ``ctx.save_for_backward(...)`` keeps arrays for the backward; ``ctx.saved_tensors`` returns
     them as Tensors: an input comes back as that very input Tensor and the output as a Tensor whose
-    ``grad_fn`` is this node, so a backward written with Tensor ops stays differentiable.
+    ``grad_fn`` is this node, so a backward written with Tensor ops stays differentiable. A forward
+    runs with NumPy's floating-point warnings off (x / 0, exp(1000): inf or NaN silently, as torch).
 
     >>> import scratchnet as sn
     >>> class Cube(Function):
