@@ -263,7 +263,7 @@ class Function:
                 kind = ("output", weakref.ref(result), result._array, result._version_counter, result._version_counter[0])
             saved.append(kind or ("const", a))
         if SAVED_TENSORS_HOOKS and SAVED_TENSORS_HOOKS[-1][0] is not None:  # graph.saved_tensors_hooks: the innermost pair packs
-            saved = [s if s[0] == "none" else _hook_saved(self._unpack(s)) for s in saved]
+            saved = [_hook_saved(self._unpack(s)) if s[0] in ("input", "output") else s for s in saved]
         self._saved, self._to_save = saved, ()
 
     def _rebind_output(self, tensor):
