@@ -267,6 +267,8 @@ class Function:
             if kind is None and a is out:
                 kind = ("output", weakref.ref(result), result._array, result._version_counter, result._version_counter[0])
             saved.append(kind or ("const", a))
+        if SAVED_TENSORS_HOOKS and SAVED_TENSORS_HOOKS[-1][0] is not None:  # graph.saved_tensors_hooks: the innermost pair packs
+            saved = [_hook_saved(self._unpack(s)) if s[0] in ("input", "output") else s for s in saved]
         self._saved, self._to_save = saved, ()
 
     def _rebind_output(self, tensor):
@@ -298,10 +300,24 @@ class Function:
             return Tensor._make(array, requires_grad=True, grad_fn=self)
         if s[0] == "none":
             return None
+        if s[0] == "hooked":
+            return s[1](s[2])
         return Tensor._make(s[1])
 
     def _release(self):
         self._saved, self._freed = None, True
+
+
+#: The active ``(pack_hook, unpack_hook)`` pairs of ``torch.autograd.graph.saved_tensors_hooks``
+#: (scratchnet/autograd/graph.py); the last one applies. A pair ``(None, message)`` is
+#: ``disable_saved_tensors_hooks(message)`` (no hooks apply; entering new ones is refused).
+SAVED_TENSORS_HOOKS = []
+
+
+def _hook_saved(tensor):
+    """A saved tensor as the innermost hooks keep it: ``("hooked", unpack_hook, pack_hook(tensor))``."""
+    pack, unpack = SAVED_TENSORS_HOOKS[-1]
+    return ("hooked", unpack, pack(tensor))
 
 
 # t.array, t._requires_grad, t._grad_fn of each input, read in C (Function.apply runs per op)

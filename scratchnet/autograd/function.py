@@ -64,6 +64,10 @@ class FunctionCtx:
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(f"save_for_backward can only save variables, but argument {tensors.index(t)} is of type {type(t).__name__}")
         self._saved = tuple((t, None if t is None else t._version_counter[0]) for t in tensors)
+        from ..tensor import SAVED_TENSORS_HOOKS, _hook_saved
+
+        if SAVED_TENSORS_HOOKS and SAVED_TENSORS_HOOKS[-1][0] is not None:  # graph.saved_tensors_hooks see it
+            self._saved = tuple((None, None) if t is None else (_hook_saved(t), "hooked") for t in tensors)
 
     def save_for_forward(self, *tensors):
         """Accepted for torch's API (forward-mode AD is not implemented)."""
@@ -72,6 +76,8 @@ class FunctionCtx:
     def saved_tensors(self):
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
+        if any(version == "hooked" for _, version in self._saved):
+            return tuple(None if t is None else t[1](t[2]) for t, _ in self._saved)
         for t, version in self._saved:
             if t is not None and t._version_counter[0] != version:
                 raise RuntimeError(
