@@ -17,7 +17,8 @@ from .ops.decompositions import eigh, eigvalsh, lstsq, matrix_exp, matrix_rank, 
 from .ops.decompositions import linalg_qr_fn as qr
 from .ops.decompositions import linalg_svd_fn as svd
 from .ops._linalg_ex import cholesky_ex, inv_ex, solve_ex
-from .ops.linalg import LinAlgError, det, inv, matrix_power, solve, solve_triangular
+from .ops.linalg import LinAlgError, inv, matrix_power, solve, solve_triangular
+from .ops.linalg import linalg_det as det
 from .ops.linalg import linalg_cholesky as cholesky
 from .ops.linalg import linalg_slogdet_fn as slogdet
 from .ops.math import matmul

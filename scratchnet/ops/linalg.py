@@ -184,9 +184,9 @@ class LinalgDet(Function):
         return grad.unsqueeze(-1).unsqueeze(-1) * _tensor_const(dense)
 
 
-def det(A, *, out=None):
-    """The determinant of each matrix of a batch ``(*, n, n) -> (*)``; its gradient is
-    ``det(A) A^-T`` (0 for an exactly singular matrix, as torch's).
+def linalg_det(A, *, out=None):
+    """``torch.linalg.det``: the determinant of each matrix of a batch ``(*, n, n) -> (*)``; its
+    gradient is ``det(A) A^-T`` (0 for an exactly singular matrix, as torch's).
 
     >>> import scratchnet as sn
     >>> sn.linalg.det(sn.tensor([[1.0, 2.0], [3.0, 4.0]])).item()
@@ -194,6 +194,16 @@ def det(A, *, out=None):
     """
     check_matrices("linalg.det", A)
     return LinalgDet.apply(A)
+
+
+def det(input):
+    """``torch.det(input)``: :func:`linalg_det` under its older name (its argument named ``input``).
+
+    >>> import scratchnet as sn
+    >>> sn.det(input=sn.eye(2) * 3).item()
+    9.0
+    """
+    return linalg_det(input)
 
 
 class LinalgSlogdet(Function):
@@ -462,7 +472,7 @@ class MatrixPowerZero(Function):
         return _tensor_const(xp.zeros(ctx.inputs[0].shape, grad.dtype))
 
 
-def matrix_power(A, n, *, out=None):
+def matrix_power(input, n, *, out=None):
     """``A^n`` for an integer ``n`` by repeated squaring (``n < 0``: powers of ``A^-1``; ``n = 0``:
     the identity).
 
@@ -470,6 +480,7 @@ def matrix_power(A, n, *, out=None):
     >>> sn.linalg.matrix_power(sn.tensor([[1.0, 1.0], [0.0, 1.0]]), 3).tolist()
     [[1.0, 3.0], [0.0, 1.0]]
     """
+    A = input
     if not isinstance(n, int) or isinstance(n, bool):
         raise TypeError(f"linalg_matrix_power(): argument 'n' (position 2) must be int, not {type(n).__name__}")
     if A.ndim < 2:
