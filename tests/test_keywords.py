@@ -73,6 +73,8 @@ def test_required_arguments_by_keyword(name):
     if their_err is not None:
         return  # torch refuses this call itself (a value that does not fit): nothing to hold us to
     assert our_err is None, f"{name}({', '.join(p + '=...' for p in required)}): torch accepts it, scratchnet raised {type(our_err).__name__}: {our_err}"
+    if name.startswith("empty"):
+        return  # (uninitialised memory in torch: no values to compare)
     for o, t in zip(ours, theirs):
         if isinstance(t, torch.Tensor) and t.dtype.is_floating_point:
             assert_close(o, t, 1e-5, 1e-6, what=name)
