@@ -25,6 +25,17 @@ def _values(lib):
     }
 
 
+def _method_values(lib):
+    x = _values(lib)["input"]
+    return {
+        **{k: v for k, v in _values(lib).items() if k != "input"},
+        "size": (9,), "dim0": 0, "dim1": 1, "dims": (1, 0), "shape": (9,), "chunks": 2, "repeats": 2,
+        "split_size": 1, "sections": 2, "start": 0, "length": 1, "value": 1.0, "min": 0.5, "max": 2.0,
+        "q": 0.5, "p": 2, "source": 0, "destination": 1, "src": x, "mask": x > 1, "shifts": 1,
+        "lambd": 0.5, "decimals": 1, "dtype": lib.float64, "exponent": 2,
+    }
+
+
 def _signature(fn, name):
     """The required parameters of torch's documented signature, or None."""
     first = (fn.__doc__ or "").strip().split("\n")[0]
@@ -75,6 +86,46 @@ def test_required_arguments_by_keyword(name):
     assert our_err is None, f"{name}({', '.join(p + '=...' for p in required)}): torch accepts it, scratchnet raised {type(our_err).__name__}: {our_err}"
     if name.startswith("empty"):
         return  # (uninitialised memory in torch: no values to compare)
+    for o, t in zip(ours, theirs):
+        if isinstance(t, torch.Tensor) and t.dtype.is_floating_point:
+            assert_close(o, t, 1e-5, 1e-6, what=name)
+
+
+def _method_cases():
+    known = set(_method_values(scratchnet))
+    for name in sorted(dir(torch.Tensor)):
+        fn = getattr(torch.Tensor, name, None)
+        if name.startswith("_") or not callable(fn) or not hasattr(scratchnet.Tensor, name):
+            continue
+        required = _signature(fn, name)
+        if required and set(required) <= known:
+            yield name, required
+
+
+METHOD_CASES = dict(_method_cases())
+
+
+@pytest.mark.parametrize("name", sorted(METHOD_CASES))
+def test_method_arguments_by_keyword(name):
+    """``x.transpose(dim0=0, dim1=1)``, ``x.new_zeros(size=(2,))``: torch's names, by keyword."""
+    required = METHOD_CASES[name]
+    outcomes = []
+    for lib in (torch, scratchnet):
+        values = _method_values(lib)
+        x = _values(lib)["input"].clone()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            lib.manual_seed(0)
+            try:
+                outcomes.append((flat_outputs(getattr(x, name)(**{p: values[p] for p in required})), None))
+            except Exception as e:  # noqa: BLE001  (compared below)
+                outcomes.append((None, e))
+    (theirs, their_err), (ours, our_err) = outcomes
+    if their_err is not None:
+        return
+    assert our_err is None, f"x.{name}({', '.join(p + '=...' for p in required)}): torch accepts it, scratchnet raised {type(our_err).__name__}: {our_err}"
+    if name.startswith("new_empty"):
+        return
     for o, t in zip(ours, theirs):
         if isinstance(t, torch.Tensor) and t.dtype.is_floating_point:
             assert_close(o, t, 1e-5, 1e-6, what=name)

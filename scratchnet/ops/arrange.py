@@ -268,7 +268,9 @@ def swapaxes(input, axis0, axis1):
     return _shape.transpose(input, axis0, axis1)
 
 
-swapdims = swapaxes
+def swapdims(input, dim0, dim1):
+    """``transpose(input, dim0, dim1)`` (torch's name for :func:`swapaxes`, its arguments named dims)."""
+    return _shape.transpose(input, dim0, dim1)
 
 
 def unflatten(input, dim, sizes):

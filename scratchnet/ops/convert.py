@@ -141,9 +141,15 @@ def type_(input, dtype=None, non_blocking=False, **kwargs):
 
 
 def _new_filled(fill, doc):
-    def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
         from ..creation import _check_device, _dtype, _new, _sizes
 
+        if "size" in kwargs:  # x.new_zeros(size=(2, 3))
+            if size:
+                raise TypeError("new(): argument 'size' given by name and position")
+            size = (kwargs.pop("size"),)
+        if kwargs:
+            raise TypeError(f"new(): got an unexpected keyword argument {next(iter(kwargs))!r}")
         _check_device(device)
         dtype = self.dtype if dtype is None else _dtype(dtype)
         return _new(fill(_sizes(size, "new"), dtype), requires_grad)
