@@ -129,3 +129,65 @@ def test_method_arguments_by_keyword(name):
     for o, t in zip(ours, theirs):
         if isinstance(t, torch.Tensor) and t.dtype.is_floating_point:
             assert_close(o, t, 1e-5, 1e-6, what=name)
+
+
+def _parameters(fn):
+    import inspect
+
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+    return [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def _signature_pairs():
+    """(label, torch's callable, scratchnet's): nn.functional, the nn modules', optimizers',
+    schedulers' and transforms' constructors, Module's and Optimizer's methods, nn.init."""
+    import torchvision.transforms as tv_transforms
+
+    import scratchnet.vision.transforms as sn_transforms
+
+    spaces = [
+        ("F", torch.nn.functional, scratchnet.nn.functional, False), ("nn", torch.nn, scratchnet.nn, True),
+        ("optim", torch.optim, scratchnet.optim, True), ("lr_scheduler", torch.optim.lr_scheduler, scratchnet.optim.lr_scheduler, True),
+        ("init", torch.nn.init, scratchnet.nn.init, False), ("transforms", tv_transforms, sn_transforms, True),
+    ]
+    for label, theirs, ours, classes in spaces:
+        for name in dir(theirs):
+            a, b = getattr(theirs, name, None), getattr(ours, name, None)
+            if name.startswith("_") or b is None:
+                continue
+            if classes and isinstance(a, type) and isinstance(b, type):
+                yield f"{label}.{name}", a.__init__, b.__init__
+            elif not classes and callable(a) and type(a).__name__ == "function":
+                yield f"{label}.{name}", a, b
+    for cls_t, cls_s in ((torch.nn.Module, scratchnet.nn.Module), (torch.optim.Optimizer, scratchnet.optim.Optimizer)):
+        for name in dir(cls_t):
+            a, b = getattr(cls_t, name, None), getattr(cls_s, name, None)
+            if not name.startswith("_") and type(a).__name__ == "function" and b is not None:
+                yield f"{cls_t.__name__}.{name}", a, b
+
+
+SIGNATURES = {label: (a, b) for label, a, b in _signature_pairs()}
+
+
+def test_the_signature_pairs_are_found():
+    assert len(SIGNATURES) > 150
+
+
+@pytest.mark.parametrize("label", sorted(SIGNATURES))
+def test_parameter_names_and_order_match_torch(label):
+    """Every parameter torch's Python signature names, scratchnet's names too, and the positional
+    ones come in torch's order (``nn.Conv2d(1, 32, 3, 1, 1)`` and ``F.pad(x, pad=(1, 1))`` mean
+    the same on both)."""
+    a, b = (_parameters(f) for f in SIGNATURES[label])
+    if a is None or b is None:
+        return  # (a builtin without a Python signature)
+    ours = {p.name for p in b}
+    missing = [p.name for p in a if p.name not in ours and not p.name.startswith("_")]
+    assert not missing, f"{label}: scratchnet has no parameter {missing}"
+    positional = [p.name for p in a if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    mine = [p.name for p in b if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    n = min(len(positional), len(mine))
+    assert positional[:n] == mine[:n], f"{label}: positional parameters {mine}, torch's {positional}"

@@ -12,6 +12,7 @@ ELU(alpha=0.5)
 scratchnet.Size([3])
 """
 
+import warnings
 from .. import creation
 from ..ops import nn_activation as A
 from . import functional as F
@@ -104,8 +105,13 @@ class CELU(ELU):
 class Hardtanh(Module):
     """clamp(x, min_val, max_val)."""
 
-    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None):
         super().__init__()
+        for old, new in (("min_value", "min_val"), ("max_value", "max_val")):  # torch's deprecated names
+            if locals()[old] is not None:
+                warnings.warn(f"keyword argument `{old}` is deprecated and renamed to `{new}`", FutureWarning, stacklevel=2)
+        min_val = min_val if min_value is None else min_value
+        max_val = max_val if max_value is None else max_value
         if min_val >= max_val:
             raise AssertionError("min_val must be less than max_val")
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace

@@ -368,14 +368,15 @@ class RNNCellBase(Module):
 
     gates, mode = 1, "RNN_TANH"
 
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+    def __init__(self, input_size, hidden_size, bias=True, num_chunks=None, device=None, dtype=None):
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        self.weight_ih = Parameter(creation.empty(self.gates * hidden_size, input_size, device=device, dtype=dtype))
-        self.weight_hh = Parameter(creation.empty(self.gates * hidden_size, hidden_size, device=device, dtype=dtype))
+        gates = self.gates if num_chunks is None else num_chunks  # (torch's base class takes the gate count)
+        self.weight_ih = Parameter(creation.empty(gates * hidden_size, input_size, device=device, dtype=dtype))
+        self.weight_hh = Parameter(creation.empty(gates * hidden_size, hidden_size, device=device, dtype=dtype))
         if bias:
-            self.bias_ih = Parameter(creation.empty(self.gates * hidden_size, device=device, dtype=dtype))
-            self.bias_hh = Parameter(creation.empty(self.gates * hidden_size, device=device, dtype=dtype))
+            self.bias_ih = Parameter(creation.empty(gates * hidden_size, device=device, dtype=dtype))
+            self.bias_hh = Parameter(creation.empty(gates * hidden_size, device=device, dtype=dtype))
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
@@ -427,7 +428,7 @@ class RNNCell(RNNCellBase):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"Unknown nonlinearity: {nonlinearity}")
         self.nonlinearity, self.mode = nonlinearity, "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
-        super().__init__(input_size, hidden_size, bias, device, dtype)
+        super().__init__(input_size, hidden_size, bias, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):
         return self._run(input, [hx])[0]
@@ -439,6 +440,9 @@ class LSTMCell(RNNCellBase):
 
     gates, mode = 4, "LSTM"
 
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, device=device, dtype=dtype)
+
     def forward(self, input, hx=None):
         h, c = (None, None) if hx is None else hx
         return self._run(input, [h, c])
@@ -448,6 +452,9 @@ class GRUCell(RNNCellBase):
     """``nn.GRUCell(input_size, hidden_size, bias=True)``: ``forward(input, hx=None)`` returns h'."""
 
     gates, mode = 3, "GRU"
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):
         return self._run(input, [hx])[0]
