@@ -191,3 +191,28 @@ def test_parameter_names_and_order_match_torch(label):
     mine = [p.name for p in b if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     n = min(len(positional), len(mine))
     assert positional[:n] == mine[:n], f"{label}: positional parameters {mine}, torch's {positional}"
+
+
+@pytest.mark.parametrize("label", sorted(SIGNATURES))
+def test_default_values_match_torch(label):
+    """Each parameter's default is torch's (an Adam's eps, a norm's momentum, a loss's margin):
+    the same program without that argument means the same thing. Functions (an activation
+    default) are compared by name."""
+    import inspect
+
+    a, b = (_parameters(f) for f in SIGNATURES[label])
+    if a is None or b is None:
+        return
+    ours = {p.name: p.default for p in b}
+    for p in a:
+        if p.default is inspect.Parameter.empty or p.name not in ours:
+            continue
+        theirs, mine = p.default, ours[p.name]
+        if callable(theirs) and callable(mine):
+            assert getattr(theirs, "__name__", None) == getattr(mine, "__name__", None), f"{label}: default {p.name}"
+            continue
+        if type(theirs).__name__ == "InterpolationMode":
+            theirs, mine = theirs.value, getattr(mine, "value", mine)
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (theirs, mine))
+        same = mine == theirs if numbers else repr(mine) == repr(theirs)  # (0 and 0.0 mean the same)
+        assert same, f"{label}: default {p.name}={mine!r}, torch's {theirs!r}"

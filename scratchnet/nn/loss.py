@@ -221,12 +221,9 @@ class KLDivLoss(_Loss):
 
 
 class _MarginLoss(_Loss):
-    fn = None
-    default_margin = 0.0
-
-    def __init__(self, margin=None, size_average=None, reduce=None, reduction="mean"):
+    def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
-        self.margin = self.default_margin if margin is None else margin
+        self.margin = margin
 
 
 class CosineEmbeddingLoss(_MarginLoss):
@@ -246,7 +243,8 @@ class MarginRankingLoss(_MarginLoss):
 class HingeEmbeddingLoss(_MarginLoss):
     """x for target 1, max(0, margin - x) for target -1."""
 
-    default_margin = 1.0
+    def __init__(self, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(margin, size_average, reduce, reduction)
 
     def forward(self, input, target):
         return F.hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)

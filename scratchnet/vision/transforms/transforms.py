@@ -8,6 +8,7 @@ Compose. The random ones draw as torchvision's do (``scratchnet.rand(1)`` for a 
 [[[-0.5, 0.5], [0.002, -0.249]]]
 """
 
+import enum
 import numbers
 
 from . import functional as F
@@ -17,8 +18,9 @@ __all__ = ["CenterCrop", "ColorJitter", "Compose", "ConvertImageDtype", "Graysca
            "RandomRotation", "RandomVerticalFlip", "Resize", "ToPILImage", "ToTensor"]
 
 
-class InterpolationMode:
-    """The resampling filters, by the names torchvision uses."""
+class InterpolationMode(enum.Enum):
+    """The resampling filters, by the names torchvision uses (an Enum, as torchvision's: its
+    ``.value`` is the filter's name; the transforms also take the name itself)."""
 
     NEAREST, NEAREST_EXACT, BILINEAR, BICUBIC = "nearest", "nearest-exact", "bilinear", "bicubic"
     BOX, HAMMING, LANCZOS = "box", "hamming", "lanczos"
