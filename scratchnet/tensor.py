@@ -1201,6 +1201,41 @@ def _can_cast(from_dtype, to_dtype):
     return True
 
 
+def _unreadable(data):
+    """torch's error for Python data no tensor can hold (None, a str, a ragged list, an int past
+    int64), found by walking the data (only once NumPy has failed to read it), or None."""
+    def walk(item, dim):
+        if isinstance(item, (list, tuple)):
+            lengths = set()
+            for part in item:
+                if isinstance(part, (list, tuple)):
+                    lengths.add(len(part))
+                    if len(lengths) > 1:
+                        first = len(item[0]) if isinstance(item[0], (list, tuple)) else 1
+                        return ValueError(f"expected sequence of length {first} at dim {dim + 1} (got {len(part)})")
+                error = walk(part, dim + 1)
+                if error:
+                    return error
+            return None
+        if isinstance(item, str):
+            return ValueError("too many dimensions 'str'") if dim else TypeError("new(): invalid data type 'str'")
+        if isinstance(item, builtins.bool) or isinstance(item, (xp.generic, Tensor)):
+            return None
+        if isinstance(item, float):
+            seen["float"] = True
+            return None
+        if isinstance(item, int):
+            seen["huge"] = seen.get("huge") or not -(2**63) <= item < 2**63
+            return None
+        return RuntimeError(f"Could not infer dtype of {type(item).__name__}")
+
+    seen = {}
+    error = walk(data, 0)
+    if error is None and seen.get("huge") and not seen.get("float"):  # (with a float in the data, a float tensor)
+        error = ValueError("Overflow when unpacking long long")
+    return error
+
+
 def _as_array(data, dtype):
     """Array-like -> array with a supported dtype, as ``torch.tensor`` reads data.
 
@@ -1220,7 +1255,12 @@ def _as_array(data, dtype):
         try:
             array = xp.asarray(data)
         except (ValueError, TypeError, OverflowError) as e:
-            raise type(e)(f"could not make a tensor from {type(data).__name__}: {e}") from None
+            raise _unreadable(data) or type(e)(f"could not make a tensor from {type(data).__name__}: {e}") from None
+        if array.dtype.kind in "OUSV" or (array.dtype == xp.uint64 and not isinstance(data, xp.ndarray)):
+            error = _unreadable(data)
+            if error is not None:
+                raise error
+            array = xp.asarray(data, dtype=float64)  # huge ints beside floats: a float tensor, as torch's
         if array.dtype == float64 and dtype is None and not _holds_numpy_float64(data):
             with xp.errstate(over="ignore"):  # 1e300 is inf in float32, as in torch (no warning)
                 array = array.astype(_default_dtype)

@@ -390,3 +390,28 @@ def test_no_numpy_floating_point_warning(name):
         warnings.simplefilter("error", RuntimeWarning)  # a NumPy warning fails the call here
         QUIET[name](scratchnet)
     assert_same_as_torch(QUIET[name])
+
+
+# torch.tensor of Python data no tensor can hold: torch's exception type (and message) for None,
+# strings, ragged lists and ints past int64, where NumPy's object/str arrays gave a dtype TypeError
+BAD_DATA = {
+    "None": lambda lib: lib.tensor(None),
+    "None in a list": lambda lib: lib.tensor([1, None]),
+    "a str": lambda lib: lib.tensor("a"),
+    "a list of str": lambda lib: lib.tensor(["a"]),
+    "ragged": lambda lib: lib.tensor([[1, 2], [3]]),
+    "ragged later": lambda lib: lib.tensor([[1], [2], [3, 4]]),
+    "int past int64": lambda lib: lib.tensor([2**63]),
+    "int below int64": lambda lib: lib.tensor([-(2**63) - 1]),
+    "huge int beside a float": lambda lib: lib.tensor([1.5, 2**64]),
+    "an object": lambda lib: lib.tensor([object()]),
+    "a dict": lambda lib: lib.tensor({1: 2}),
+}
+
+
+@pytest.mark.parametrize("name", BAD_DATA)
+def test_tensor_of_unreadable_data(name):
+    assert_same_as_torch(BAD_DATA[name])
+    ours, theirs = (_outcome(lib, BAD_DATA[name])[1] for lib in (scratchnet, torch))
+    if theirs is not None:
+        assert str(ours) == str(theirs)
