@@ -64,16 +64,26 @@ def _fma32_exact(a, b, c):
 
 
 def fma64(a, b, c):
-    """``a * b + c`` in float64 with (almost always) one rounding."""
+    """``a * b + c`` in float64 with one rounding.
+
+    The exact result is ``s + u + v``: ``s`` the rounded sum of the rounded product and ``c``,
+    ``u + v`` the exact sum of the two rounding errors. ``r = s + u`` rounded is right unless
+    ``s + u`` fell exactly halfway between two doubles and ``v`` (which rounding dropped) lies on
+    the far side: then the neighbour beyond the halfway point is. (1.5 * 3e38 - 1e-10 is such a
+    case: a plain ``s + (u + v)`` gave the double above torch's.)"""
     a, b, c = (xp.asarray(v, dtype=xp.float64) for v in (a, b, c))
-    p = a * b
     with xp.errstate(over="ignore", invalid="ignore"):
+        p = a * b
         ah, al = _split(a)
         bh, bl = _split(b)
         pe = ((ah * bh - p) + ah * bl + al * bh) + al * bl  # p + pe == a * b exactly
         s, se = _two_sum(p, c)
-        err = se + pe
-        out = xp.where(err == 0, s, s + err)  # adding a zero error would lose the sign of a zero sum
+        u, v = _two_sum(pe, se)  # u + v == pe + se exactly
+        r, e = _two_sum(s, u)
+        beyond = xp.nextafter(r, xp.where(e > 0, xp.inf, -xp.inf))  # the neighbour of r on e's side
+        wrong = (e != 0) & (beyond - r == 2 * e) & (v != 0) & ((v > 0) == (e > 0))
+        out = xp.where(wrong, beyond, r)
+        out = xp.where(u == 0, s, out)  # adding a zero error would lose the sign of a zero sum
     return xp.where(xp.isfinite(out), out, p + c)
 
 

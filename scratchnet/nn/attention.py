@@ -43,7 +43,8 @@ def _canonical_mask(mask, name, dtype):
     if mask is None:
         return None
     if mask.dtype == bool_:
-        return Tensor._make(fast_where(mask.array, -xp.inf, 0.0).astype(dtype))
+        with xp.errstate(invalid="ignore"):  # (an integer dtype: torch's cast of -inf, no NumPy warning)
+            return Tensor._make(fast_where(mask.array, -xp.inf, 0.0).astype(dtype))
     if mask.dtype.kind != "f":
         raise AssertionError(f"only bool and floating types of {name} are supported")
     return mask

@@ -9,6 +9,7 @@ scratchnet.Size([2, 4])
 """
 
 import warnings
+from .. import _fma
 from math import prod
 
 from ..backend import xp
@@ -95,11 +96,25 @@ def kron(input, other, *, out=None):
     return result.reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
 
 
+def _cross(a, b, dim):
+    """The cross product along ``dim`` as torch's kernel rounds it: component i is
+    ``fma(a[p], b[q], -(a[q] * b[p]))`` for (p, q) = (1, 2), (2, 0), (0, 1), one fused multiply-add
+    (a plain ``a[p] * b[q] - a[q] * b[p]`` differed from torch in the last bit for most float
+    results, and gave NaN where torch's gives inf)."""
+    a, b = xp.broadcast_arrays(a, b)
+    if a.dtype.kind != "f":
+        return xp.cross(a, b, axis=dim)
+    fma = _fma.fma32 if a.dtype == xp.float32 else _fma.fma64
+    a, b = xp.moveaxis(a, dim, 0), xp.moveaxis(b, dim, 0)
+    out = xp.stack([fma(a[p], b[q], -(a[q] * b[p])) for p, q in ((1, 2), (2, 0), (0, 1))]).astype(a.dtype, copy=False)
+    return xp.moveaxis(out, 0, dim)
+
+
 class LinalgCross(Function):
     def forward(ctx, a, b, dim):
         ctx.save_for_backward(a, b)
         ctx.dim = dim
-        return xp.cross(a, b, axis=dim)
+        return _cross(a, b, dim)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors

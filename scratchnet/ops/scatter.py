@@ -340,6 +340,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if _value_src(input, src, "scatter") is None:
         raise TypeError(f"scatter_reduce(): argument 'src' must be Tensor, not {type(src).__name__}")
     d, idx = _check_scatter(input, dim, index, src, "scatter_reduce")
+    if reduce == "mean" and input.dtype == bool_:
+        raise NotImplementedError("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'")
     return ScatterReduce.apply(input, src, dim=d, index=idx, reduce=reduce, include_self=builtins.bool(include_self))
 
 

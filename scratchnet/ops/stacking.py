@@ -25,6 +25,9 @@ __all__ = [
 ]
 
 
+_MESHGRID_WARNED = []
+
+
 def meshgrid(*tensors, indexing=None):
     """Coordinate grids from 1-D tensors: with ``indexing='ij'`` (the default) output ``i`` varies
     along dim ``i``; ``'xy'`` swaps the first two dims, as NumPy's default.
@@ -36,6 +39,11 @@ def meshgrid(*tensors, indexing=None):
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    if indexing is None and not _MESHGRID_WARNED:  # torch's warning, once a process
+        import warnings
+
+        _MESHGRID_WARNED.append(True)
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.", UserWarning, stacklevel=2)
     indexing = "ij" if indexing is None else indexing
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}")
@@ -44,6 +52,8 @@ def meshgrid(*tensors, indexing=None):
             raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
+    if builtins.any(t.dtype != tensors[0].dtype for t in tensors):
+        raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     flat = [t.reshape(-1) for t in tensors]
     shape = tuple(t.shape[0] for t in flat)
     grids = [t.reshape((1,) * i + (-1,) + (1,) * (len(flat) - i - 1)).expand(shape) for i, t in enumerate(flat)]
