@@ -73,3 +73,12 @@ __all__ += ["pixel_shuffle", "pixel_unshuffle"]
 from ..ops.conv3d import conv3d, conv_transpose3d  # noqa: E402
 
 __all__ += ["conv3d", "conv_transpose3d"]
+from ..ops.pool3d import (  # noqa: E402
+    adaptive_avg_pool3d, adaptive_max_pool3d, adaptive_max_pool3d_with_indices, avg_pool3d, max_pool3d,
+    max_pool3d_with_indices,
+)
+
+__all__ += [
+    "adaptive_avg_pool3d", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "avg_pool3d", "max_pool3d",
+    "max_pool3d_with_indices",
+]
