@@ -16,7 +16,7 @@ import math
 from .. import creation
 from ..ops import convnd
 from ..ops.conv import pair
-from ..ops import conv3d as _conv3d
+from ..ops import conv_depth as _conv3d
 from . import functional as F
 from . import init
 from .module import Module, Parameter

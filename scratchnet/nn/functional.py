@@ -70,7 +70,7 @@ softmax, log_softmax, softmin = (_implicit_dim(f, f.__name__) for f in (softmax,
 from ..ops.pixel import pixel_shuffle, pixel_unshuffle  # noqa: E402
 
 __all__ += ["pixel_shuffle", "pixel_unshuffle"]
-from ..ops.conv3d import conv3d, conv_transpose3d  # noqa: E402
+from ..ops.conv_depth import conv3d, conv_transpose3d  # noqa: E402
 
 __all__ += ["conv3d", "conv_transpose3d"]
 from ..ops.pool3d import (  # noqa: E402

@@ -225,8 +225,8 @@ def conv_forward(x, weight, geometry, out_size=None):
 
     ``out_size`` may name fewer output positions than fit (the adjoint of a transposed convolution
     whose output_padding made its output longer than a convolution of it gives back)."""
-    if x.ndim == 5:  # 3-D: one 2-D convolution per depth tap (ops/conv3d.py)
-        from .conv3d import depth_forward
+    if x.ndim == 5:  # 3-D: one 2-D convolution per depth tap (ops/conv_depth.py)
+        from .conv_depth import depth_forward
         return depth_forward(x, weight, geometry, out_size)
     out_channels, _, kh, kw = weight.shape
     n, _, h, w = x.shape
@@ -257,8 +257,8 @@ def conv_forward(x, weight, geometry, out_size=None):
 
 def conv_input_grad(grad, weight, x_shape, geometry):
     """dL/dx = col2im(weight^T @ grad), chunk by chunk: (N, C, H, W)."""
-    if grad.ndim == 5:  # 3-D: per depth tap (ops/conv3d.py)
-        from .conv3d import depth_input_grad
+    if grad.ndim == 5:  # 3-D: per depth tap (ops/conv_depth.py)
+        from .conv_depth import depth_input_grad
         return depth_input_grad(grad, weight, x_shape, geometry)
     n, c, h, w = x_shape
     (pt, pb), (pl, pr) = geometry.padding
@@ -286,8 +286,8 @@ def conv_input_grad(grad, weight, x_shape, geometry):
 
 def conv_weight_grad(x, grad, weight_shape, geometry):
     """dL/dw = grad @ cols^T, summed over the batch chunks: (O, C/G, KH, KW)."""
-    if x.ndim == 5:  # 3-D: per depth tap (ops/conv3d.py)
-        from .conv3d import depth_weight_grad
+    if x.ndim == 5:  # 3-D: per depth tap (ops/conv_depth.py)
+        from .conv_depth import depth_weight_grad
         return depth_weight_grad(x, grad, weight_shape, geometry)
     g, kernel, out_size = geometry.groups, weight_shape[2:], grad.shape[2:]
     dw = xp.zeros((g, weight_shape[0] // g, int(xp.prod(weight_shape[1:]))), dtype=grad.dtype)
