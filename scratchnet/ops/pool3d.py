@@ -234,6 +234,11 @@ def _adaptive_sizes(input, output_size, name):
     listed = isinstance(output_size, (tuple, list))
     if listed and input.ndim <= len(output_size):
         raise ValueError(f"Input dimension should be at least {len(output_size) + 1}")  # torch's Python layer
+    if not maximum and not listed and int(output_size) == 1 and input.ndim < 4:  # torch takes the mean
+        if input.ndim < 3:  # over the last three dims, refused by the first one missing
+            span = max(input.ndim, 1)
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-span}, {span - 1}], but got {-span - 1})")
+        return (1, 1, 1)
     if input.ndim not in (4, 5):
         raise RuntimeError(f"{name}(): Expected 4D or 5D tensor, but got{':' if maximum else ''} {list(input.shape)}")
     raw = tuple(output_size) if listed else (output_size,) * 3

