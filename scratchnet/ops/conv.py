@@ -484,8 +484,17 @@ def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="
         return None
     if 0 in input.shape:
         raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {list(input.shape)}")
-    check_dtypes(input, weight, bias, dilated=any(d != 1 for d in dilation), plain_kernel="slow_conv2d_cpu" if dims == 2 else "compute_columns3d")
+    check_dtypes(input, weight, bias, dilated=any(d != 1 for d in dilation), plain_kernel=_plain_kernel(dims, kernel, stride, pads))
     return Geometry(stride, pads, dilation, groups)
+
+
+def _plain_kernel(dims, kernel, stride, pads):
+    """The name of torch's CPU kernel that refuses a bool convolution: 3-D builds columns unless
+    the kernel is 1x1x1 with stride 1 and no padding."""
+    if dims == 2:
+        return "slow_conv2d_cpu"
+    pointwise = all(k == 1 for k in kernel) and all(s == 1 for s in stride) and all(p == (0, 0) for p in pads)
+    return "slow_conv3d_cpu" if pointwise else "compute_columns3d"
 
 
 class EmptyConv(Function):

@@ -53,7 +53,7 @@ def _pool_args(input, kernel_size, stride, padding, dilation, ceil_mode, name):
     padding = triple(padding, "padding", f"{name}: padding must {either}be a single int, or a tuple of three ints")
     dilation = triple(dilation, "dilation", f"{name}: dilation must be either a single int, or a tuple of three ints")
     if input.ndim not in (4, 5):
-        raise RuntimeError(f"non-empty 4D or 5D (batch mode) tensor expected for input, but got size {list(input.shape)}")
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
     if 0 in stride:
         raise RuntimeError("stride should not be zero")
     for values, what, letters in ((kernel, "kernel size", ("kT", "kH", "kW")), (stride, "stride", ("dT", "dH", "dW")),
