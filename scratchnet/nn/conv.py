@@ -175,8 +175,10 @@ class ConvTranspose1d(_ConvTransposeNd):
 
 
 class Conv3d(_ConvNd):
-    """``nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-    groups=1, bias=True, padding_mode='zeros')``: a 3-D convolution (see ``F.conv3d``).
+    """A 3-D convolution over (N, C_in, D, H, W) inputs (see ``F.conv3d``).
+
+    ``nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+    groups=1, bias=True, padding_mode='zeros')``.
 
     Shape: input (N, C_in, D, H, W) or (C_in, D, H, W); output (N, C_out, D_out, H_out, W_out)
     with D_out = (D + 2 padding - dilation (kD - 1) - 1) // stride + 1, and so for H and W.
@@ -202,9 +204,11 @@ class Conv3d(_ConvNd):
 
 
 class ConvTranspose3d(_ConvTransposeNd):
-    """``nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride=1, padding=0,
-    output_padding=0, groups=1, bias=True, dilation=1)``: the adjoint of Conv3d (see
-    ``F.conv_transpose3d``); ``forward(input, output_size=None)`` may pick the output size.
+    """A transposed 3-D convolution, the adjoint of Conv3d (see ``F.conv_transpose3d``).
+
+    ``nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+    output_padding=0, groups=1, bias=True, dilation=1)``; ``forward(input, output_size=None)`` may
+    pick the output size.
 
     Shape: D_out = (D - 1) stride - 2 padding + dilation (kD - 1) + output_padding + 1, and so for
     H and W. weight: (C_in, C_out / groups, kD, kH, kW).

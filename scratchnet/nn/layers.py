@@ -141,8 +141,9 @@ class BatchNorm2d(_BatchNorm):
 
 
 class BatchNorm3d(_BatchNorm):
-    """Batch normalization per channel of a volume batch (see BatchNorm1d): each channel's
-    (N, D, H, W) values normalised by their mean and biased variance in training.
+    """Batch normalization per channel of a volume batch (see BatchNorm1d).
+
+    Each channel's (N, D, H, W) values are normalised by their mean and biased variance in training.
 
     Shape: (N, C, D, H, W)
 

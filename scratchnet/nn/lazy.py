@@ -80,8 +80,9 @@ def _placeholder(kwargs):
 
 
 class LazyLinear(LazyModuleMixin, Linear):
-    """``nn.LazyLinear(out_features, bias=True)``: a Linear whose ``in_features`` is the last
-    dimension of its first input; weight and bias initialised as Linear's.
+    """A Linear whose ``in_features`` is the last dimension of its first input.
+
+    ``nn.LazyLinear(out_features, bias=True)``; weight and bias initialised as Linear's.
 
     >>> import scratchnet as sn
     >>> LazyLinear(4)(sn.randn(3, 7)).shape
@@ -147,8 +148,10 @@ class _LazyConvXdMixin(LazyModuleMixin):
 
 
 class LazyConv1d(_LazyConvXdMixin, Conv1d):
-    """``nn.LazyConv1d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-    bias=True, padding_mode='zeros')``: a Conv1d whose ``in_channels`` is read from its first input.
+    """A Conv1d whose ``in_channels`` is read from its first input.
+
+    ``nn.LazyConv1d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+    bias=True, padding_mode='zeros')``.
 
     >>> import scratchnet as sn
     >>> LazyConv1d(4, 3)(sn.randn(2, 5, 9)).shape
@@ -163,8 +166,9 @@ class LazyConv1d(_LazyConvXdMixin, Conv1d):
 
 
 class LazyConv2d(_LazyConvXdMixin, Conv2d):
-    """``nn.LazyConv2d(out_channels, kernel_size, ...)``: a Conv2d whose ``in_channels`` is read
-    from its first input.
+    """A Conv2d whose ``in_channels`` is read from its first input.
+
+    ``nn.LazyConv2d(out_channels, kernel_size, ...)``, the other arguments as Conv2d's.
 
     >>> import scratchnet as sn
     >>> LazyConv2d(4, 3, padding=1)(sn.randn(2, 5, 6, 6)).shape
@@ -179,8 +183,9 @@ class LazyConv2d(_LazyConvXdMixin, Conv2d):
 
 
 class LazyConv3d(_LazyConvXdMixin, Conv3d):
-    """``nn.LazyConv3d(out_channels, kernel_size, ...)``: a Conv3d whose ``in_channels`` is read
-    from its first input.
+    """A Conv3d whose ``in_channels`` is read from its first input.
+
+    ``nn.LazyConv3d(out_channels, kernel_size, ...)``, the other arguments as Conv3d's.
 
     >>> import scratchnet as sn
     >>> LazyConv3d(4, 2)(sn.randn(1, 3, 3, 3, 3)).shape
@@ -201,8 +206,10 @@ class _LazyConvTranspose(_LazyConvXdMixin):
 
 
 class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
-    """``nn.LazyConvTranspose1d(out_channels, kernel_size, stride=1, padding=0, output_padding=0,
-    groups=1, bias=True, dilation=1)``: ``in_channels`` read from the first input.
+    """A ConvTranspose1d whose ``in_channels`` is read from its first input.
+
+    ``nn.LazyConvTranspose1d(out_channels, kernel_size, stride=1, padding=0, output_padding=0,
+    groups=1, bias=True, dilation=1)``.
 
     >>> import scratchnet as sn
     >>> LazyConvTranspose1d(4, 3, stride=2)(sn.randn(2, 5, 4)).shape
@@ -213,8 +220,9 @@ class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
 
 
 class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
-    """``nn.LazyConvTranspose2d(out_channels, kernel_size, ...)``: ``in_channels`` read from the
-    first input.
+    """A ConvTranspose2d whose ``in_channels`` is read from its first input.
+
+    ``nn.LazyConvTranspose2d(out_channels, kernel_size, ...)``, the other arguments as ConvTranspose2d's.
 
     >>> import scratchnet as sn
     >>> LazyConvTranspose2d(4, 3)(sn.randn(1, 5, 2, 2)).shape
@@ -225,8 +233,9 @@ class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
 
 
 class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d):
-    """``nn.LazyConvTranspose3d(out_channels, kernel_size, ...)``: ``in_channels`` read from the
-    first input.
+    """A ConvTranspose3d whose ``in_channels`` is read from its first input.
+
+    ``nn.LazyConvTranspose3d(out_channels, kernel_size, ...)``, the other arguments as ConvTranspose3d's.
 
     >>> import scratchnet as sn
     >>> LazyConvTranspose3d(2, 2)(sn.randn(1, 3, 2, 2, 2)).shape
@@ -279,8 +288,9 @@ class _LazyNormBase(LazyModuleMixin):
 
 
 def _lazy_norm_doc(eager, example_shape):
-    return (f"``nn.Lazy{eager.__name__}(eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)``: "
-            f"a {eager.__name__} whose ``num_features`` is read from the first input.\n\n"
+    article = "An" if eager.__name__[0] in "AEIOU" else "A"
+    return (f"{article} {eager.__name__} whose ``num_features`` is read from its first input.\n\n"
+            f"    ``nn.Lazy{eager.__name__}(eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)``.\n\n"
             f"    >>> import scratchnet as sn\n"
             f"    >>> m = Lazy{eager.__name__}(); _ = m(sn.randn{example_shape}); m.num_features\n    3\n    ")
 

@@ -122,8 +122,9 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPool):
 
 
 class MaxPool3d(_MaxPoolNd):
-    """The maximum over each (kD, kH, kW) window of a (N, C, D, H, W) or (C, D, H, W) input
-    (see ``F.max_pool3d``); ``return_indices`` also gives the winners' flat D*H*W positions.
+    """The maximum over each (kD, kH, kW) window of a (N, C, D, H, W) input (see ``F.max_pool3d``).
+
+    Unbatched (C, D, H, W) inputs too; ``return_indices`` also gives the winners' flat D*H*W positions.
 
     >>> import scratchnet as sn
     >>> MaxPool3d((3, 2, 2), stride=(2, 1, 2))(sn.randn(20, 16, 50, 44, 31)).shape
@@ -134,8 +135,7 @@ class MaxPool3d(_MaxPoolNd):
 
 
 class AvgPool3d(Module):
-    """The mean over each (kD, kH, kW) window of a (N, C, D, H, W) or (C, D, H, W) input (see
-    ``F.avg_pool3d``).
+    """The mean over each (kD, kH, kW) window of a (N, C, D, H, W) input (see ``F.avg_pool3d``).
 
     >>> import scratchnet as sn
     >>> AvgPool3d(3, stride=2)(sn.randn(2, 3, 9, 8, 7)).shape
@@ -168,8 +168,9 @@ class AdaptiveAvgPool3d(_AdaptivePool):
 
 
 class AdaptiveMaxPool3d(_AdaptiveMaxPool):
-    """Max pooling of (N, C, D, H, W) to a fixed (D_out, H_out, W_out); ``return_indices`` also
-    gives the winners' flat D*H*W positions.
+    """Max pooling of (N, C, D, H, W) to a fixed (D_out, H_out, W_out), whatever the input size.
+
+    ``return_indices`` also gives the winners' flat D*H*W positions.
 
     >>> import scratchnet as sn
     >>> AdaptiveMaxPool3d(2)(sn.randn(1, 4, 8, 9, 10)).shape
