@@ -454,7 +454,14 @@ class Module:
 
     def register_load_state_dict_pre_hook(self, hook):
         """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
-        unexpected_keys, error_msgs)`` before ``load_state_dict`` reads this module's entries."""
+        unexpected_keys, error_msgs)`` before ``load_state_dict`` reads this module's entries.
+
+        >>> import scratchnet as sn
+        >>> net = sn.nn.Sequential(sn.nn.Linear(2, 2))
+        >>> handle = net[0].register_load_state_dict_pre_hook(lambda m, sd, prefix, *rest: print(prefix))
+        >>> _ = net.load_state_dict(net.state_dict())
+        0.
+        """
         return self._register_load_state_dict_pre_hook(hook, with_module=True)
 
     # --- printing ------------------------------------------------------------------------------------
