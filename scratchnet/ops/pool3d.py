@@ -2,8 +2,9 @@
 
 A (kD, kH, kW) window is the product of a (kH, kW) window and a kD one, and the pools are
 separable over that product: the maximum over the window is the maximum over depth of the (H, W)
-maxima, the mean is the mean over depth of the (H, W) means (the counts multiply, with or without
-the padding counted), and adaptive windows are products of per-dim windows as well. So each 3-D
+maxima, the window's sum is the sum over depth of the (H, W) sums (divided once by the window's
+count, the product of the per-dim counts, padding counted or not; integers truncated once), and
+adaptive windows are products of per-dim windows as well. So each 3-D
 pool is two 2-D pools of :mod:`scratchnet.ops.pool` / :mod:`scratchnet.ops.pool_adaptive`: one
 over (H, W) of every depth slice, viewed as (N, C * D, H, W), and one over depth, viewed as
 (N, C, D, OH * OW) with a (kD, 1) window. Ties go as in torch's loops over (d, h, w): the first
@@ -186,7 +187,7 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     >>> avg_pool3d(sn.ones(1, 1, 2, 2, 2), 2, padding=1, count_include_pad=False).flatten().tolist()
     [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
     """
-    kernel, stride, padding, _, out = _pool_args(input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool3d")
+    kernel, stride, padding, _, _ = _pool_args(input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool3d")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
 
