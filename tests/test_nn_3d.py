@@ -244,6 +244,9 @@ def test_placeholders_and_buffers_as_torch():
         p, b = lib.nn.UninitializedParameter(), lib.nn.UninitializedBuffer(dtype=lib.float64)
         assert (repr(p), repr(b), p.requires_grad, b.requires_grad) == ("<UninitializedParameter>", "<UninitializedBuffer>", True, False)
         assert lib.nn.parameter.is_lazy(copy.deepcopy(p)) and isinstance(b, lib.nn.Buffer)
+        with pytest.raises(ValueError, match="Attempted to use an uninitialized parameter in"):
+            p * 2  # an op reads no values from a placeholder; its dtype, size() and casts still answer
+        assert (tuple(p.size()), p.is_floating_point(), lib.nn.LazyLinear(2).double().weight.dtype) == ((0,), True, lib.float64)
         p.materialize((2, 3)), b.materialize((4,))
         assert (type(p).__name__, tuple(p.shape), type(b).__name__, str(b.dtype).split(".")[-1]) == ("Parameter", (2, 3), "Tensor", "float64")
 

@@ -68,10 +68,37 @@ def is_lazy(t):
     return isinstance(t, UninitializedTensorMixin)
 
 
+_SLOT = Tensor.__dict__["_array"]  # the values' slot, read and written past the refusing property below
+
+
 class UninitializedTensorMixin:
-    """What the two placeholders share: no shape until ``materialize``."""
+    """What the two placeholders share: no shape until ``materialize``, and no values: an op that
+    reads them raises torch's ValueError (the dtype, ``size()``, casts and ``to`` still work)."""
 
     cls_to_become = None
+
+    @property
+    def _array(self):  # what every op reads (Function.apply): refused
+        raise ValueError(_UNINITIALIZED_USE.format("an op", type(self).__name__))
+
+    @_array.setter
+    def _array(self, value):
+        _SLOT.__set__(self, value)
+
+    @property
+    def array(self):  # the (empty) storage itself, for casts
+        return _SLOT.__get__(self)
+
+    @array.setter
+    def array(self, value):
+        _SLOT.__set__(self, value)
+
+    @property
+    def dtype(self):
+        return Tensor._make(_SLOT.__get__(self)).dtype
+
+    def size(self, dim=None):
+        return Tensor._make(_SLOT.__get__(self)).size(dim)
 
     def materialize(self, shape, device=None, dtype=None):
         """Give the tensor memory of ``shape`` (uninitialized values) and ``dtype`` (its own by
@@ -84,7 +111,7 @@ class UninitializedTensorMixin:
 
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
         creation.empty(0, device=device)  # torch's error for a device this machine lacks
-        self._array = xp.empty(shape, dtype=self._array.dtype if dtype is None else creation.empty(0, dtype=dtype).dtype)
+        self._array = xp.empty(shape, dtype=self.array.dtype if dtype is None else creation.empty(0, dtype=dtype).array.dtype)
         self._version_counter[0] += 1
         self.__class__ = self.cls_to_become
 
@@ -102,7 +129,7 @@ class UninitializedTensorMixin:
             "parameters before calling `module.share_memory()`."
         )
 
-    def _refuse(self, what):
+    def _refuse(self, what):  # (an optimizer's state made from it: Adagrad)
         """The error for using the placeholder's values (``what`` names the use)."""
         raise ValueError(_UNINITIALIZED_USE.format(what, type(self).__name__))
 
@@ -114,7 +141,7 @@ class UninitializedTensorMixin:
 
     def __deepcopy__(self, memo):
         if id(self) not in memo:
-            memo[id(self)] = type(self)(self.requires_grad, dtype=self._array.dtype)
+            memo[id(self)] = type(self)(self.requires_grad, dtype=self.dtype)
         return memo[id(self)]
 
 
