@@ -57,7 +57,7 @@ def pool3d_example(draw, maximum=True):
         params["count_include_pad"] = draw(st.booleans())
         params["divisor_override"] = draw(st.sampled_from([None, None, 3]))
         size = tuple(draw(st.integers(k, 3)) for k in kernel)  # torch's avg_pool3d: no window larger than the input
-    lead = draw(st.sampled_from([(1,), (2,), (0,), ()]))
+    lead = draw(st.sampled_from([(1,), (1,), (2,), (0,), ()]))
     return Example([lead + (draw(st.integers(1, 2)),) + size], params, draw(seeds))
 
 
@@ -75,7 +75,7 @@ def windows_see_input(example):
 @st.composite
 def adaptive3d_example(draw):
     spatial = tuple(draw(st.integers(1, 3)) for _ in range(3))
-    lead = draw(st.sampled_from([(1, 2), (2, 1), (0, 2), (2,)]))
+    lead = draw(st.sampled_from([(1, 2), (1, 1), (1, 1), (0, 2), (2,)]))
     size = tuple(draw(st.one_of(st.none(), st.integers(1, 3))) for _ in range(3))
     return Example([lead + spatial], {"output_size": size if draw(st.booleans()) else draw(st.integers(1, 3))}, draw(seeds))
 
@@ -94,9 +94,13 @@ def _indices(name):
 CASES = [
     # mixed NARROWED until conv mixed dtypes (as conv2d's NARROWED entry): torch's kernel choice
     # (oneDNN for some float32 shapes, slow_conv_dilated for dilated integers) decides whether a
-    # float32 input with a float64 bias is refused, and which check (bias dtype or kernel dtype) comes first
-    Case("conv3d", _conv("conv3d"), conv3d_example(), tol32=1e-4, mixed=False),
-    Case("conv_transpose3d", _conv("conv_transpose3d"), conv_transpose3d_example(), tol32=1e-4),
+    # float32 input with a float64 bias is refused, and which check (bias dtype or kernel dtype) comes first.
+    # edge NARROWED until conv special values (as conv1d/conv2d/conv_transpose1d's): found by the
+    # thorough profile, float32 inf/NaN/denormal products give -inf where torch's oneDNN kernel gives
+    # NaN (its own rounding and summation order of overflowing products) and NaN where it flushes a
+    # denormal gradient
+    Case("conv3d", _conv("conv3d"), conv3d_example(), tol32=1e-4, mixed=False, edge=False),
+    Case("conv_transpose3d", _conv("conv_transpose3d"), conv_transpose3d_example(), tol32=1e-4, edge=False),
     Case("max_pool3d-indices", _indices("max_pool3d"), pool3d_example().filter(windows_see_input), domain=distinct),
     Case("avg_pool3d", lambda lib, x, **kw: F(lib).avg_pool3d(x, **kw), pool3d_example(maximum=False), specials=NO_LARGE),  # +-1e30, +-3e38: a window sum overflows or cancels by the order of summation
     Case("adaptive_avg_pool3d", lambda lib, x, **kw: F(lib).adaptive_avg_pool3d(x, **kw), adaptive3d_example(), specials=NO_LARGE),  # as avg_pool3d
