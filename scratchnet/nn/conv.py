@@ -16,6 +16,7 @@ import math
 from .. import creation
 from ..ops import convnd
 from ..ops.conv import pair
+from ..ops import conv_depth as _conv3d
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -23,6 +24,11 @@ from .module import Module, Parameter
 
 def _single(v):
     return (v[0],) if isinstance(v, (tuple, list)) else (v,)
+
+
+def _triple(v):
+    """torch's ``_triple``: an int repeated three times, a sequence as a tuple."""
+    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * 3
 
 
 class _ConvNd(Module):
@@ -39,7 +45,7 @@ class _ConvNd(Module):
             raise ValueError("out_channels must be divisible by groups")
         if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
             raise ValueError(f"padding_mode must be one of ['zeros', 'reflect', 'replicate', 'circular'], but got padding_mode='{padding_mode}'")
-        norm = pair if self.dims == 2 else (lambda v, name: _single(v))
+        norm = {1: lambda v, name: _single(v), 2: pair, 3: lambda v, name: _triple(v)}[self.dims]
         if isinstance(padding, str):
             if padding not in ("valid", "same"):
                 raise ValueError(f"Invalid padding string {padding!r}, should be one of ['valid', 'same']")
@@ -150,7 +156,7 @@ class _ConvTransposeNd(_ConvNd):
         return tuple(s - m for s, m in zip(output_size, mins))
 
     def forward(self, input, output_size=None):
-        fn = convnd.conv_transpose2d if self.dims == 2 else convnd.conv_transpose1d
+        fn = {1: convnd.conv_transpose1d, 2: convnd.conv_transpose2d, 3: _conv3d.conv_transpose3d}[self.dims]
         output_padding = self._output_padding(input, output_size)
         return fn(input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation)
 
@@ -166,6 +172,54 @@ class ConvTranspose1d(_ConvTransposeNd):
     """``nn.ConvTranspose1d``: weight (in, out / groups, K)."""
 
     dims = 1
+
+
+class Conv3d(_ConvNd):
+    """A 3-D convolution over (N, C_in, D, H, W) inputs (see ``F.conv3d``).
+
+    ``nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+    groups=1, bias=True, padding_mode='zeros')``.
+
+    Shape: input (N, C_in, D, H, W) or (C_in, D, H, W); output (N, C_out, D_out, H_out, W_out)
+    with D_out = (D + 2 padding - dilation (kD - 1) - 1) // stride + 1, and so for H and W.
+    weight: (C_out, C_in / groups, kD, kH, kW), bias: (C_out,), both U(-sqrt(k), sqrt(k)) with
+    k = groups / (C_in kD kH kW).
+
+    >>> import scratchnet as sn
+    >>> m = Conv3d(16, 33, (3, 5, 2), stride=(2, 1, 1), padding=(4, 2, 0))
+    >>> m(sn.randn(2, 16, 10, 5, 5)).shape
+    scratchnet.Size([2, 33, 8, 5, 4])
+    """
+
+    dims = 3
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, device, dtype)
+
+    def forward(self, input):
+        if self.padding_mode != "zeros":
+            padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            return _conv3d.conv3d(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        return _conv3d.conv3d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """A transposed 3-D convolution, the adjoint of Conv3d (see ``F.conv_transpose3d``).
+
+    ``nn.ConvTranspose3d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+    output_padding=0, groups=1, bias=True, dilation=1)``; ``forward(input, output_size=None)`` may
+    pick the output size.
+
+    Shape: D_out = (D - 1) stride - 2 padding + dilation (kD - 1) + output_padding + 1, and so for
+    H and W. weight: (C_in, C_out / groups, kD, kH, kW).
+
+    >>> import scratchnet as sn
+    >>> m = ConvTranspose3d(4, 2, 3, stride=2)
+    >>> m(sn.randn(1, 4, 2, 3, 3), output_size=(6, 7, 8)).shape
+    scratchnet.Size([1, 2, 6, 7, 8])
+    """
+
+    dims = 3
 
 
 class Fold(Module):

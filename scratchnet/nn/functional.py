@@ -70,3 +70,15 @@ softmax, log_softmax, softmin = (_implicit_dim(f, f.__name__) for f in (softmax,
 from ..ops.pixel import pixel_shuffle, pixel_unshuffle  # noqa: E402
 
 __all__ += ["pixel_shuffle", "pixel_unshuffle"]
+from ..ops.conv_depth import conv3d, conv_transpose3d  # noqa: E402
+
+__all__ += ["conv3d", "conv_transpose3d"]
+from ..ops.pool3d import (  # noqa: E402
+    adaptive_avg_pool3d, adaptive_max_pool3d, adaptive_max_pool3d_with_indices, avg_pool3d, max_pool3d,
+    max_pool3d_with_indices,
+)
+
+__all__ += [
+    "adaptive_avg_pool3d", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "avg_pool3d", "max_pool3d",
+    "max_pool3d_with_indices",
+]

@@ -140,6 +140,21 @@ class BatchNorm2d(_BatchNorm):
     expected_dims = (4,)
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization per channel of a volume batch (see BatchNorm1d).
+
+    Each channel's (N, D, H, W) values are normalised by their mean and biased variance in training.
+
+    Shape: (N, C, D, H, W)
+
+    >>> import scratchnet as sn
+    >>> sn.nn.BatchNorm3d(3)(sn.randn(2, 3, 2, 4, 4)).shape
+    scratchnet.Size([2, 3, 2, 4, 4])
+    """
+
+    expected_dims = (5,)
+
+
 class Dropout(Module):
     """In training, zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)`` (torch's masks from the same seed); the identity in eval.
 

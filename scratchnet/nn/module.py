@@ -24,6 +24,11 @@ from ..tensor import Tensor
 from .hooks import BackwardHook, Handle
 
 
+def _lazy(t):
+    """Whether ``t`` is a lazy module's placeholder (nn.UninitializedParameter / Buffer)."""
+    return getattr(type(t), "cls_to_become", None) is not None
+
+
 class Parameter(Tensor):
     """A Tensor that a Module learns: it requires grad and is listed by ``parameters()``."""
 
@@ -98,6 +103,10 @@ class Module:
             if value is not None:
                 raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}' (scratchnet.nn.Module or None expected)")
             modules[name] = None
+        elif getattr(value, "_is_buffer", False) and isinstance(value, Tensor):  # an nn.Buffer: registered
+            if buffers is None:
+                raise AttributeError("cannot assign buffer before Module.__init__() call")
+            self.register_buffer(name, value, persistent=getattr(value, "persistent", True))
         elif buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or None expected)")
@@ -386,11 +395,11 @@ class Module:
             keep_vars = args[2] if len(args) > 2 else keep_vars
         state = OrderedDict() if destination is None else destination
         for name, p in self._parameters.items():
-            if p is not None:
-                state[prefix + name] = p if keep_vars else p.detach()
+            if p is not None:  # a lazy module's placeholders are kept as they are
+                state[prefix + name] = p if keep_vars or _lazy(p) else p.detach()
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent:
-                state[prefix + name] = b if keep_vars else b.detach()
+                state[prefix + name] = b if keep_vars or _lazy(b) else b.detach()
         for name, module in self._modules.items():  # a module used twice appears under both names
             if module is not None:
                 module.state_dict(destination=state, prefix=prefix + name + ".", keep_vars=keep_vars)
@@ -404,6 +413,9 @@ class Module:
         """
         if not hasattr(state_dict, "keys"):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        for name, module in self.named_modules():  # pre-hooks first (a lazy module materializes here)
+            for hook in list(module.__dict__.get("_load_state_dict_pre_hooks", {}).values()):
+                hook(state_dict, name + "." if name else "", {}, strict, [], [], [])
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -417,6 +429,10 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
+            if _lazy(target):  # still a placeholder (the checkpoint's is one too): nothing to copy
+                continue
+            if _lazy(value):  # a placeholder into a real tensor: torch's error reading its shape
+                value.shape
             array = value.array if isinstance(value, Tensor) else xp.asarray(value)
             if tuple(array.shape) != tuple(target.shape):
                 errors.append(
@@ -430,6 +446,25 @@ class Module:
             own[key].array[...] = array
             own[key]._version[0] += 1
         return _IncompatibleKeys(missing, unexpected)
+
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        """``hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+        error_msgs)`` (the module first with ``with_module``) before ``load_state_dict`` reads
+        this module's entries. Returns a handle with ``remove()``."""
+        table = self.__dict__.setdefault("_load_state_dict_pre_hooks", OrderedDict())
+        return self._add_hook(table, (lambda *args: hook(self, *args)) if with_module else hook, False)
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)`` before ``load_state_dict`` reads this module's entries.
+
+        >>> import scratchnet as sn
+        >>> net = sn.nn.Sequential(sn.nn.Linear(2, 2))
+        >>> handle = net[0].register_load_state_dict_pre_hook(lambda m, sd, prefix, *rest: print(prefix))
+        >>> _ = net.load_state_dict(net.state_dict())
+        0.
+        """
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
 
     # --- printing ------------------------------------------------------------------------------------
 

@@ -68,6 +68,23 @@ def pair(value, name):
     return tuple(int(v) for v in value)
 
 
+def triple(value, name, message=None):
+    """An int or a 3-sequence of ints as a 3-tuple (torch's ``_triple``), refused with torch's
+    convolution message (or ``message``) otherwise."""
+    if isinstance(value, (int, xp.integer)) and not isinstance(value, bool):
+        return (int(value),) * 3
+    value = tuple(value)
+    if len(value) == 1:
+        value = value * 3
+    if len(value) != 3 or not all(isinstance(v, (int, xp.integer)) and not isinstance(v, bool) for v in value):
+        raise RuntimeError(message or f"expected {name} to be a single integer value or a list of 3 values to match the convolution dimensions, but got {name}={list(value)}")
+    return tuple(int(v) for v in value)
+
+
+def _tuple_for(dims, value, name):
+    return pair(value, name) if dims == 2 else triple(value, name)
+
+
 def output_size(size, kernel, stride, pad_total, dilation):
     return (size + pad_total - dilation * (kernel - 1) - 1) // stride + 1
 
@@ -208,6 +225,9 @@ def conv_forward(x, weight, geometry, out_size=None):
 
     ``out_size`` may name fewer output positions than fit (the adjoint of a transposed convolution
     whose output_padding made its output longer than a convolution of it gives back)."""
+    if x.ndim == 5:  # 3-D: one 2-D convolution per depth tap (ops/conv_depth.py)
+        from .conv_depth import depth_forward
+        return depth_forward(x, weight, geometry, out_size)
     out_channels, _, kh, kw = weight.shape
     n, _, h, w = x.shape
     (pt, pb), (pl, pr) = geometry.padding
@@ -237,6 +257,9 @@ def conv_forward(x, weight, geometry, out_size=None):
 
 def conv_input_grad(grad, weight, x_shape, geometry):
     """dL/dx = col2im(weight^T @ grad), chunk by chunk: (N, C, H, W)."""
+    if grad.ndim == 5:  # 3-D: per depth tap (ops/conv_depth.py)
+        from .conv_depth import depth_input_grad
+        return depth_input_grad(grad, weight, x_shape, geometry)
     n, c, h, w = x_shape
     (pt, pb), (pl, pr) = geometry.padding
     g, kernel, out_size = geometry.groups, weight.shape[2:], grad.shape[2:]
@@ -263,6 +286,9 @@ def conv_input_grad(grad, weight, x_shape, geometry):
 
 def conv_weight_grad(x, grad, weight_shape, geometry):
     """dL/dw = grad @ cols^T, summed over the batch chunks: (O, C/G, KH, KW)."""
+    if x.ndim == 5:  # 3-D: per depth tap (ops/conv_depth.py)
+        from .conv_depth import depth_weight_grad
+        return depth_weight_grad(x, grad, weight_shape, geometry)
     g, kernel, out_size = geometry.groups, weight_shape[2:], grad.shape[2:]
     dw = xp.zeros((g, weight_shape[0] // g, int(xp.prod(weight_shape[1:]))), dtype=grad.dtype)
     if _row_shifted(geometry, x.shape[1], kernel, weight_shape[0]) and xp.isfinite(x).all():  # (the wrapped positions then add exact zeros)
@@ -287,7 +313,7 @@ class Conv2d(Function):
     def forward(ctx, x, weight, *bias, geometry, out_size=None):
         y = conv_forward(x, weight, geometry, out_size=out_size)  # the columns are not kept: the backward
         if bias:  # rebuilds them (a copy) rather than hold KH*KW times the input per layer
-            y += bias[0].reshape(1, -1, 1, 1)  # y is new: in place saves a pass over it
+            y += bias[0].reshape((1, -1) + (1,) * (y.ndim - 2))  # y is new: in place saves a pass over it
         ctx.save_for_backward(x, weight)
         ctx.geometry = geometry
         return y
@@ -300,7 +326,7 @@ class Conv2d(Function):
             ConvWeightGrad.apply(x, grad, weight_shape=weight.shape, geometry=ctx.geometry) if need_w else None,
         )
         if len(ctx.inputs) == 3:
-            grads += (grad.sum(dim=(0, 2, 3)) if ctx.needs_input_grad[2] else None,)
+            grads += (grad.sum(dim=(0,) + tuple(range(2, grad.ndim))) if ctx.needs_input_grad[2] else None,)
         return grads
 
 
@@ -349,14 +375,14 @@ def _refuse(kernel_name, dtype):
     raise NotImplementedError(f'"{kernel_name}" not implemented for \'{torch_name(dtype)}\'')
 
 
-def check_dtypes(input, weight, bias, dilated):
+def check_dtypes(input, weight, bias, dilated, plain_kernel="slow_conv2d_cpu"):
     """torch's dtype rules for a convolution's kernel (after the bias's, in conv_geometry): the CPU
     kernel's dtypes (the plain kernel takes floats and integers, the dilated one floats and
     int64; neither bool); then the weight in the input's dtype. Integer results wrap as torch's do."""
     if dilated and input.dtype not in FLOAT_DTYPES and str(input.dtype) != "int64":
         _refuse("slow_conv_dilated<>", input.dtype)
     if input.dtype == xp.bool_:
-        _refuse("slow_conv2d_cpu", input.dtype)
+        _refuse(plain_kernel, input.dtype)
     _same_type(input, weight)
 
 
@@ -397,7 +423,7 @@ def conv_output_shape(x_shape, w_shape, stride, padding, dilation):
     if padding == "same":
         spatial = list(size)
     else:
-        p = (0, 0) if padding == "valid" else pair(padding, "padding")
+        p = (0,) * len(size) if padding == "valid" else _tuple_for(len(size), padding, "padding")
         spatial = [output_size(s, k, st, 2 * q, d) for s, k, st, q, d in zip(size, kernel, stride, p, dilation)]
     return (n, w_shape[0] if c else 0, *spatial)
 
@@ -406,22 +432,24 @@ def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="
     """Check a (batched, 4-D) convolution's arguments as torch does, in torch's order (shapes, then
     dtypes); returns its Geometry, or None for an input with no samples or no channels, whose
     result torch makes without running a kernel (see :class:`EmptyConv`)."""
-    if weight.ndim != 4:
-        raise RuntimeError(f"{name} expects a 4D weight (out_channels, in_channels/groups, kH, kW), got size {list(weight.shape)}")
+    dims = len(stride)  # 2, or 3 for conv3d
+    if weight.ndim != dims + 2:
+        taps = ", ".join(("kD", "kH", "kW")[-dims:])
+        raise RuntimeError(f"{name} expects a {dims + 2}D weight (out_channels, in_channels/groups, {taps}), got size {list(weight.shape)}")
     kernel = weight.shape[2:]
     if padding == "valid":
-        pads = ((0, 0), (0, 0))
+        pads = ((0, 0),) * dims
     elif padding == "same":
-        if stride != (1, 1):
+        if any(s != 1 for s in stride):
             raise RuntimeError("padding='same' is not supported for strided convolutions")
-        pads = (_same_padding(kernel[0], dilation[0]), _same_padding(kernel[1], dilation[1]))
+        pads = tuple(_same_padding(k, d) for k, d in zip(kernel, dilation))
     elif isinstance(padding, str):
         raise ValueError(f"Invalid padding string {padding!r}, should be one of ['valid', 'same']")
     else:
-        p = pair(padding, "padding")
+        p = _tuple_for(dims, padding, "padding")
         if any(v < 0 for v in p):
             raise RuntimeError(f"negative padding is not supported (got padding={p})")
-        pads = ((p[0], p[0]), (p[1], p[1]))
+        pads = tuple((v, v) for v in p)
     if any(s <= 0 for s in stride):
         raise RuntimeError(f"non-positive stride is not supported (got stride={stride})")
     if any(d <= 0 for d in dilation):
@@ -443,12 +471,12 @@ def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="
         )
     if bias is not None and tuple(bias.shape) != (out_channels,):
         raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with {out_channels} elements, but got bias of size {list(bias.shape)} instead")
-    padded = (input.shape[2] + sum(pads[0]), input.shape[3] + sum(pads[1]))
+    padded = tuple(size + sum(p) for size, p in zip(input.shape[2:], pads))
     effective = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel))
-    if padded[0] < effective[0] or padded[1] < effective[1]:
+    if any(p < e for p, e in zip(padded, effective)):
         raise RuntimeError(
-            f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel size: "
-            f"({effective[0]} x {effective[1]}). Kernel size can't be greater than actual input size"
+            f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
+            f"({' x '.join(map(str, effective))}). Kernel size can't be greater than actual input size"
         )
     if bias is not None and bias.dtype != input.dtype:
         raise RuntimeError(f"Input type ({_C_NAMES[str(input.dtype)]}) and bias type ({_C_NAMES[str(bias.dtype)]}) should be the same")
@@ -456,8 +484,17 @@ def conv_geometry(input, weight, bias, stride, padding, dilation, groups, name="
         return None
     if 0 in input.shape:
         raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {list(input.shape)}")
-    check_dtypes(input, weight, bias, dilated=dilation != (1, 1))
+    check_dtypes(input, weight, bias, dilated=any(d != 1 for d in dilation), plain_kernel=_plain_kernel(dims, kernel, stride, pads))
     return Geometry(stride, pads, dilation, groups)
+
+
+def _plain_kernel(dims, kernel, stride, pads):
+    """The name of torch's CPU kernel that refuses a bool convolution: 3-D builds columns unless
+    the kernel is 1x1x1 with stride 1 and no padding."""
+    if dims == 2:
+        return "slow_conv2d_cpu"
+    pointwise = all(k == 1 for k in kernel) and all(s == 1 for s in stride) and all(p == (0, 0) for p in pads)
+    return "slow_conv3d_cpu" if pointwise else "compute_columns3d"
 
 
 class EmptyConv(Function):

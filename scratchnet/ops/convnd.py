@@ -19,7 +19,7 @@ from ..backend import FLOAT_DTYPES, xp
 from ..tensor import Function, Tensor
 from .conv import (
     Conv2d, ConvWeightGrad, Geometry, _refuse, _same_type, col2im, conv_forward, conv_geometry,
-    conv_input_grad, conv_output_shape, empty_conv, im2col, output_size, pair,
+    conv_input_grad, conv_output_shape, empty_conv, im2col, output_size, pair, triple,
 )
 
 
@@ -154,6 +154,9 @@ def _transposed_geometry(name, x_shape, w_shape, bias, stride, padding, output_p
     if any(p < 0 for p in padding):
         raise RuntimeError(f"negative padding is not supported (got padding={padding})")
     for op, s, d in zip(output_padding, stride, dilation):
+        if (op < 0 or (op >= s and op >= d)) and dims == 3:  # torch's 3-D kernel words it per dimension
+            named = [f"{what}_{axis}: {v}" for what, vs in (("output_padding", output_padding), ("stride", stride), ("dilation", dilation)) for axis, v in zip(("depth", "height", "width"), vs)]
+            raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got {' '.join(named)}")
         if op < 0 or (op >= s and op >= d):
             raise RuntimeError(
                 f"output padding must be smaller than either stride or dilation, but got output_padding={output_padding}, "
@@ -163,7 +166,7 @@ def _transposed_geometry(name, x_shape, w_shape, bias, stride, padding, output_p
     if n == 0 and 0 in w_shape[1:]:  # torch's empty-batch path indexes the empty weight first
         raise IndexError("select(): index 0 out of range for tensor of size [0] at dimension 0")
     if n and c_in and 0 in size:
-        shown = list(x_shape) if dims == 2 else [n, c_in, 1, *size]
+        shown = list(x_shape) if dims != 1 else [n, c_in, 1, *size]
         raise RuntimeError(f"Only zero batch or zero channel inputs are supported, but got input shape: {shown}")
     if w_shape[1] == 0:
         raise RuntimeError(f"{name}: a weight of size {list(w_shape)} has no output channels")
@@ -171,19 +174,21 @@ def _transposed_geometry(name, x_shape, w_shape, bias, stride, padding, output_p
         raise RuntimeError(f"kernel size should be greater than zero, but got kernel size {list(w_shape[2:])}")
     if n == 0 and min(out) == 0:  # an empty batch may have an empty output (not a negative one)
         pass
+    elif min(out) <= 0 and dims == 3:
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, size))}). Calculated output size per channel: ({' x '.join(map(str, out))}). Output size is too small")
     elif min(out) <= 0:
         raise RuntimeError(f"Given input size per channel: {list(size)}. Calculated output size per channel: {out}. Output size is too small")
-    shape = (n, c_out, *out) if dims == 2 else (n, c_out, 1, *out)
-    pads = tuple((p, p) for p in padding) if dims == 2 else ((0, 0), (padding[0], padding[0]))
-    lift = (lambda t: t) if dims == 2 else (lambda t: (1,) + tuple(t))
+    shape = (n, c_out, *out) if dims != 1 else (n, c_out, 1, *out)
+    pads = tuple((p, p) for p in padding) if dims != 1 else ((0, 0), (padding[0], padding[0]))
+    lift = (lambda t: t) if dims != 1 else (lambda t: (1,) + tuple(t))
     return shape, Geometry(lift(stride), pads, lift(dilation), groups)
 
 
-def _transposed_dtypes(input, weight, bias):
+def _transposed_dtypes(input, weight, bias, dims=2):
     """torch's CPU transposed convolution: floats and int64 only, the weight in the input's dtype,
     and a bias that the output's dtype can hold (it is added in place)."""
     if input.dtype not in FLOAT_DTYPES and str(input.dtype) != "int64":
-        _refuse("slow_conv_transpose2d_out_cpu", input.dtype)
+        _refuse(f"slow_conv_transpose{3 if dims == 3 else 2}d_out_cpu", input.dtype)
     _same_type(input, weight)
     if bias is not None and input.dtype.kind != "f" and bias.dtype.kind == "f":
         names = {"float32": "Float", "float64": "Double"}
@@ -196,15 +201,15 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
         raise RuntimeError(f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got input of size: {list(input.shape)}")
     if weight.ndim != dims + 2:
         raise RuntimeError(f"{name} expects a {dims + 2}D weight (in_channels, out_channels/groups, ...), got size {list(weight.shape)}")
-    norm = pair if dims == 2 else (lambda v, n: (single(v, n),))
+    norm = {1: lambda v, n: (single(v, n),), 2: pair, 3: triple}[dims]
     args = (norm(stride, "stride"), norm(padding, "padding"), norm(output_padding, "output_padding"), groups, norm(dilation, "dilation"))
 
     def run(x):
         shape, geometry = _transposed_geometry(name, tuple(x.shape), tuple(weight.shape), bias, args[0], args[1], args[2], args[3], args[4], dims)
         inputs = (x, weight) if bias is None else (x, weight, bias)
         if x.shape[0] == 0 or x.shape[1] == 0:  # no kernel runs: no dtype rules either, as torch
-            return empty_conv(inputs, shape if dims == 2 else shape[:2] + shape[3:])
-        _transposed_dtypes(x, weight, bias)
+            return empty_conv(inputs, shape if dims != 1 else shape[:2] + shape[3:])
+        _transposed_dtypes(x, weight, bias, dims)
         return ConvTranspose.apply(*inputs, out_shape=shape, geometry=geometry)
 
     return _unbatched(input, dims + 2, run)

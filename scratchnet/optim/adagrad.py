@@ -31,6 +31,8 @@ class Adagrad(Optimizer):
         super().__init__(params, in_order(defaults, "lr lr_decay eps weight_decay initial_accumulator_value foreach maximize differentiable fused"))
         for group in self.param_groups:
             for p in group["params"]:
+                if getattr(type(p), "cls_to_become", None) is not None:  # a lazy module's placeholder: its state needs a shape
+                    p._refuse("is_complex")
                 self.state[p]["step"] = scalar_state(0.0)
                 self.state[p]["sum"] = Tensor._make(xp.full_like(p.array, group["initial_accumulator_value"]))
 
