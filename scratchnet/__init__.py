@@ -82,3 +82,4 @@ from . import mps, xpu  # noqa: E402,F401  (torch.mps / torch.xpu answering as a
 from . import hub  # noqa: E402  (torch.hub: tqdm, the hub directory, cached checkpoints)
 from . import onnx  # noqa: E402  (torch.onnx: importable; export raises NotImplementedError)
 from .sparse_coo import sparse_coo, sparse_coo_tensor, spmm, strided  # noqa: E402  (sparse COO tensors over dense storage)
+import scratchnet.distributions as distributions  # noqa: E402  (torch.distributions' mirror)
