@@ -331,14 +331,33 @@ def mvlgamma(input, p, *, out=None):
 
 
 def _polygamma_method(self, n):
+    """``x.polygamma(n)``: :func:`polygamma` of this tensor.
+
+    >>> import scratchnet as sn
+    >>> sn.round(sn.tensor([1.0], dtype=sn.float64).polygamma(1), decimals=4).tolist()
+    [1.6449]
+    """
     return polygamma(n, self)
 
 
 def _mvlgamma_method(self, p):
+    """``x.mvlgamma(p)``: :func:`mvlgamma` of this tensor.
+
+    >>> import scratchnet as sn
+    >>> sn.round(sn.tensor([2.0], dtype=sn.float64).mvlgamma(2), decimals=4).tolist()
+    [0.4516]
+    """
     return mvlgamma(self, p)
 
 
 def _polygamma_inplace(self, n):
+    """``x.polygamma_(n)``: ``x`` replaced by ``polygamma(n, x)``, in place.
+
+    >>> import scratchnet as sn
+    >>> x = sn.tensor([1.0], dtype=sn.float64)
+    >>> sn.round(x.polygamma_(1), decimals=4).tolist()
+    [1.6449]
+    """
     from .inplace import _inplace_of
 
     return _inplace_of("polygamma")(self, n)
