@@ -45,8 +45,9 @@ def _big(x):
 class Spec:
     """params: (name, trailing event shape, domain); build(D, p) -> distribution; value(rng, shape, p)."""
 
-    def __init__(self, name, params, build, value, sample=True, cdf=False, icdf=False, event=(), exact=True):
+    def __init__(self, name, params, build, value, sample=True, cdf=False, icdf=False, event=(), exact=True, rsample_grad=True):
         self.name, self.params, self.build, self.value = name, params, build, value
+        self.rsample_grad = rsample_grad  # False: rsample with parameters that require grad is refused (Dirichlet, Beta)
         # exact=False: the same uniforms/normals are drawn, then pass through log1p/log/exp/tanh or a
         # matmul, whose last-ulp rounding is NumPy's, not torch's vectorised (SLEEF) kernels'
         self.exact = exact
@@ -110,11 +111,11 @@ SPECS = [
     Spec("Poisson", [("rate", (), _positive)], lambda D, p: D.Poisson(p["rate"]), _ints(6), sample=False),
     Spec("Binomial", [("probs", (), _sigmoid)], lambda D, p: D.Binomial(5, probs=p["probs"]), _ints(5), sample=False),
     Spec("Binomial-logits", [("logits", (), _real)], lambda D, p: D.Binomial(4, logits=p["logits"]), _ints(4), sample=False),
-    Spec("Gamma", [("concentration", (), _positive), ("rate", (), _positive)], lambda D, p: D.Gamma(p["concentration"], p["rate"]), _pos, sample=False),
-    Spec("Chi2", [("df", (), _big)], lambda D, p: D.Chi2(p["df"]), _pos, sample=False),
-    Spec("Beta", [("a", (), _positive), ("b", (), _positive)], lambda D, p: D.Beta(p["a"], p["b"]), _unit, sample=False),
-    Spec("Dirichlet", [("concentration", (K,), _positive)], lambda D, p: D.Dirichlet(p["concentration"]), _simplex, sample=False, event=(K,)),
-    Spec("StudentT", [("df", (), _big), ("loc", (), _real), ("scale", (), _positive)], lambda D, p: D.StudentT(p["df"], p["loc"], p["scale"]), _reals, sample=False),
+    Spec("Gamma", [("concentration", (), _positive), ("rate", (), _positive)], lambda D, p: D.Gamma(p["concentration"], p["rate"]), _pos),
+    Spec("Chi2", [("df", (), _big)], lambda D, p: D.Chi2(p["df"]), _pos),
+    Spec("Beta", [("a", (), _positive), ("b", (), _positive)], lambda D, p: D.Beta(p["a"], p["b"]), _unit, rsample_grad=False),
+    Spec("Dirichlet", [("concentration", (K,), _positive)], lambda D, p: D.Dirichlet(p["concentration"]), _simplex, event=(K,), rsample_grad=False),
+    Spec("StudentT", [("df", (), _big), ("loc", (), _real), ("scale", (), _positive)], lambda D, p: D.StudentT(p["df"], p["loc"], p["scale"]), _reals, exact=False),
     Spec("MultivariateNormal-tril", [("loc", (K,), _real), ("raw", (K, K), _real)],
          lambda D, p: D.MultivariateNormal(p["loc"], scale_tril=_tril(D.lib, p["raw"])), _reals, event=(K,), exact=False),
     Spec("MultivariateNormal-cov", [("loc", (K,), _real), ("raw", (K, K), _real)],
@@ -235,7 +236,10 @@ def test_matches_torch(spec, dtype, batch, sample_shape, seed):
             if attr in ("entropy", "cdf", "icdf", "variance") and pair[1].requires_grad:
                 outputs_ours.append(pair[0].sum())
                 outputs_theirs.append(pair[1].sum())
-    if theirs.has_rsample and spec.sample:
+    if theirs.has_rsample and spec.sample and not spec.rsample_grad:
+        with pytest.raises(NotImplementedError):
+            ours.rsample(sample_shape)
+    elif theirs.has_rsample and spec.sample:
         scratchnet.manual_seed(seed)
         torch.manual_seed(seed)
         pair = _both(lambda: ours.rsample(sample_shape), lambda: theirs.rsample(sample_shape), "rsample")

@@ -7,7 +7,6 @@ import scratchnet as sn
 from . import constraints
 from .dirichlet import Dirichlet
 from .distribution import Distribution
-from .gamma import _NO_SAMPLER
 from .utils import broadcast_all
 
 __all__ = ["Beta"]
@@ -16,7 +15,8 @@ __all__ = ["Beta"]
 class Beta(Distribution):
     """Beta(concentration1 a, concentration0 b): density ``x^(a-1) (1-x)^(b-1) / B(a, b)``.
 
-    ``sample``/``rsample`` raise NotImplementedError (torch's gamma sampler is not reproduced).
+    ``sample`` draws torch's values after the same seed (a Dirichlet draw's first entry);
+    ``rsample``'s gradient is not implemented (NotImplementedError when one is needed).
 
     >>> import scratchnet as sn
     >>> d = Beta(sn.tensor([2.0]), sn.tensor([2.0]))
@@ -66,7 +66,7 @@ class Beta(Distribution):
         return self.concentration1 * self.concentration0 / (total.pow(2) * (total + 1))
 
     def rsample(self, sample_shape=()):
-        raise NotImplementedError(_NO_SAMPLER.format("Beta"))
+        return self._dirichlet.rsample(sample_shape).select(-1, 0)
 
     def log_prob(self, value):
         if self._validate_args:

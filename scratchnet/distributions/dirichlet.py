@@ -12,7 +12,9 @@ __all__ = ["Dirichlet"]
 class Dirichlet(Distribution):
     """Dirichlet(concentration): density ``prod_k x_k^(a_k - 1) Gamma(sum a) / prod Gamma(a_k)``.
 
-    ``sample``/``rsample`` raise NotImplementedError (torch's _sample_dirichlet is not reproduced).
+    ``sample`` draws torch's values after the same seed (its _sample_dirichlet: normalized gamma
+    draws); ``rsample`` with a concentration that requires grad raises NotImplementedError (torch's
+    _dirichlet_grad is not implemented here).
 
     >>> import scratchnet as sn
     >>> d = Dirichlet(sn.tensor([1.0, 1.0, 1.0]))
@@ -34,7 +36,12 @@ class Dirichlet(Distribution):
         return self._expand_params(Dirichlet, batch_shape, ("concentration",), _instance)
 
     def rsample(self, sample_shape=()):
-        raise NotImplementedError(_NO_SAMPLER.format("Dirichlet"))
+        from ._gamma_sampling import dirichlet_array
+
+        concentration = self.concentration.expand(tuple(self._extended_shape(sample_shape)))
+        if concentration.requires_grad and sn.is_grad_enabled():
+            raise NotImplementedError(_NO_SAMPLER.format("Dirichlet.rsample"))
+        return sn.Tensor._make(dirichlet_array(concentration.array))
 
     def log_prob(self, value):
         if self._validate_args:

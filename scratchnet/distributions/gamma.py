@@ -1,20 +1,22 @@
 """The gamma distribution (shape ``concentration``, ``rate``)."""
 
 import scratchnet as sn
+from scratchnet.backend import xp
 
 from . import constraints
 from ._scalar import _Elementwise
 
 __all__ = ["Gamma"]
 
-_NO_SAMPLER = ("{}: torch's _standard_gamma sampler (its own Marsaglia-Tsang variant on its generator) "
-               "is not implemented in scratchnet, so its draws could not match torch's")
+_NO_SAMPLER = ("{}: the gradient of torch's Dirichlet sampler (_dirichlet_grad) is not implemented in "
+               "scratchnet; sample() (no gradient) draws torch's values")
 
 
 class Gamma(_Elementwise):
     """Gamma(concentration a, rate b): density ``b^a x^(a-1) exp(-b x) / Gamma(a)`` on x > 0.
 
-    ``sample``/``rsample`` raise NotImplementedError (torch's _standard_gamma is not reproduced).
+    ``rsample`` is ``_standard_gamma(concentration) / rate`` with torch's sampler (the same draws
+    after the same seed) and its implicit reparameterization gradient.
 
     >>> import scratchnet as sn
     >>> d = Gamma(sn.tensor([2.0]), sn.tensor([1.0]))
@@ -43,8 +45,18 @@ class Gamma(_Elementwise):
     def variance(self):
         return self.concentration / self.rate.pow(2)
 
-    def rsample(self, sample_shape=()):
-        raise NotImplementedError(_NO_SAMPLER.format(type(self).__name__))
+    def rsample(self, sample_shape=(), generator=None):
+        from ._gamma_sampling import standard_gamma
+
+        shape = tuple(self._extended_shape(sample_shape))
+        value = standard_gamma(self.concentration.expand(shape), generator=generator) / self.rate.expand(shape)
+        tiny = sn.finfo(value.dtype).tiny
+        value.array[...] = xp.maximum(value.array, tiny)  # outside the graph, as torch's clamp_ of .detach()
+        return value
+
+    def sample(self, sample_shape=(), generator=None):
+        with sn.no_grad():
+            return self.rsample(sample_shape, generator=generator)
 
     def log_prob(self, value):
         value = sn.as_tensor(value, dtype=self.rate.dtype)

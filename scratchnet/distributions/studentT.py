@@ -6,7 +6,7 @@ import scratchnet as sn
 
 from . import constraints
 from ._scalar import _Elementwise
-from .gamma import _NO_SAMPLER
+from .utils import _standard_normal
 
 __all__ = ["StudentT"]
 
@@ -15,7 +15,8 @@ class StudentT(_Elementwise):
     """StudentT(df, loc=0, scale=1): density ``Gamma((df+1)/2) / (Gamma(df/2) sqrt(df pi) scale)
     (1 + y^2 / df)^(-(df+1)/2)``, ``y = (x - loc) / scale``.
 
-    ``sample``/``rsample`` raise NotImplementedError (they need torch's chi-squared sampler).
+    ``rsample`` is ``loc + scale X / sqrt(Z / df)``, ``X = empty(shape).normal_()`` then
+    ``Z ~ Chi2(df)`` by torch's gamma sampler (the same draws after the same seed).
 
     >>> import scratchnet as sn
     >>> d = StudentT(sn.tensor([3.0]))
@@ -47,7 +48,12 @@ class StudentT(_Elementwise):
         return sn.where(df > 2, finite, heavy)
 
     def rsample(self, sample_shape=()):
-        raise NotImplementedError(_NO_SAMPLER.format("StudentT"))
+        from .chi2 import Chi2
+
+        shape = self._extended_shape(sample_shape)
+        x = _standard_normal(shape, dtype=self.df.dtype)
+        z = Chi2(self.df, validate_args=False).rsample(sample_shape)
+        return self.loc + self.scale * (x * sn.rsqrt(z / self.df))
 
     def log_prob(self, value):
         if self._validate_args:
