@@ -17,7 +17,8 @@ def _symmetric_relu(x):
 class Binomial(Distribution):
     """Binomial(total_count=n, probs=p) or (n, logits=l): ``P(k) = C(n, k) p^k (1 - p)^(n - k)``.
 
-    ``sample`` raises NotImplementedError (torch.binomial's own sampler is not reproduced).
+    ``sample`` is ``torch.binomial(total_count, probs)``'s algorithm (inversion or BTRS) on the same
+    generator: torch's draws after the same seed.
 
     >>> import scratchnet as sn
     >>> d = Binomial(4, probs=sn.tensor([0.5]))
@@ -74,7 +75,11 @@ class Binomial(Distribution):
         return self._param.size()
 
     def sample(self, sample_shape=()):
-        raise NotImplementedError("Binomial.sample: torch.binomial's sampler is not implemented in scratchnet")
+        from ._count_sampling import binomial_array
+
+        shape = tuple(self._extended_shape(sample_shape))
+        with sn.no_grad():
+            return sn.Tensor._make(binomial_array(self.total_count.expand(shape).array, self.probs.expand(shape).array))
 
     def log_prob(self, value):
         if self._validate_args:

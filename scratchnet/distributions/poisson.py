@@ -12,8 +12,8 @@ __all__ = ["Poisson"]
 class Poisson(_Elementwise):
     """Poisson(rate): ``P(k) = rate^k exp(-rate) / k!``.
 
-    ``sample`` raises NotImplementedError: torch's ``torch.poisson`` sampler (its own rejection
-    algorithm on its generator) is not reproduced, so its draws could not match torch's.
+    ``sample`` is ``torch.poisson(rate.expand(shape))``'s algorithm on the same generator: torch's
+    draws after the same seed.
 
     >>> import scratchnet as sn
     >>> d = Poisson(sn.tensor([2.0]))
@@ -41,7 +41,11 @@ class Poisson(_Elementwise):
         return self.rate
 
     def sample(self, sample_shape=()):
-        raise NotImplementedError("Poisson.sample: torch.poisson's sampler is not implemented in scratchnet")
+        from ._count_sampling import poisson_array
+
+        shape = tuple(self._extended_shape(sample_shape))
+        with sn.no_grad():
+            return sn.Tensor._make(poisson_array(self.rate.expand(shape).array))
 
     def log_prob(self, value):
         if self._validate_args:
