@@ -160,3 +160,125 @@ def dirichlet_array(concentration, generator=None):
         ratio = (gammas / gammas.sum(-1, keepdims=True)).astype(concentration.dtype)
     dtype = concentration.dtype.type
     return xp.minimum(xp.nextafter(dtype(1), dtype(0)), xp.maximum(xp.finfo(concentration.dtype).tiny, ratio))
+
+
+# ---- the Dirichlet sample's reparameterized gradient (torch's _dirichlet_grad), in float64 ---------
+
+_DIRICHLET_COEF = (
+    (((1.003668233, -0.01061107488, -0.0657888334, 0.01201642863), (0.6336835991, -0.3557432599, 0.05486251648, -0.001465281033),
+      (-0.03276231906, 0.004474107445, 0.002429354597, -0.0001557569013)),
+     ((0.221950385, -0.3187676331, 0.01799915743, 0.01074823814), (-0.2951249643, 0.06219954479, 0.01535556598, 0.001550077057),
+      (0.02155310298, 0.004170831599, 0.001292462449, 6.976601077e-05)),
+     ((-0.05980841433, 0.008441916499, 0.01085618172, 0.002319392565), (0.02911413504, 0.01400243777, -0.002721828457, 0.000751041181),
+      (0.005900514878, -0.001936558688, -9.495446725e-06, 5.385558597e-05))),
+    (((1, -0.02924021934, -0.04438342661, 0.007285809825), (0.6357567472, -0.3473456711, 0.05454656494, -0.002407477521),
+      (-0.03301322327, 0.004845219414, 0.00231480583, -0.0002307248149)),
+     ((0.5925320577, -0.1757678135, 0.01505928619, 0.000564515273), (0.1014815858, -0.06589186703, 0.01272886114, -0.0007316646956),
+      (-0.007258481865, 0.001096195486, 0.0003934994223, -4.12701925e-05)),
+     ((0.06469649321, -0.0236701437, 0.002902096474, -5.896963079e-05), (0.001925008108, -0.002869809258, 0.0008000589141, -6.063713228e-05),
+      (-0.0003477407336, 6.959756487e-05, 1.097287507e-05, -1.650964693e-06))),
+)
+
+
+def _beta_grad_alpha_small(x, alpha, beta):
+    """d x / d alpha of a Beta(alpha, beta) sample near 0: a Taylor series."""
+    factor = _digamma_double(alpha) - _digamma_double(alpha + beta) - xp.log(x)
+    numer = xp.ones_like(x)
+    series = numer / alpha * (factor + 1 / alpha)
+    for i in range(1, 11):
+        numer = numer * (i - beta) * x / i
+        denom = alpha + i
+        series = series + numer / denom * (factor + 1 / denom)
+    result = x * xp.power(1 - x, -beta) * series
+    return xp.where(xp.isnan(result), 0.0, result)
+
+
+def _beta_grad_beta_small(x, alpha, beta):
+    """d x / d beta of a Beta(alpha, beta) sample near 0: a Taylor series."""
+    factor = _digamma_double(alpha + beta) - _digamma_double(beta)
+    numer, betas, dbetas = xp.ones_like(x), xp.ones_like(x), xp.zeros_like(x)
+    series = factor / alpha
+    for i in range(1, 9):
+        numer = numer * (-x / i)
+        dbetas = dbetas * (beta - i) + betas
+        betas = betas * (beta - i)
+        series = series + numer / (alpha + i) * (dbetas + factor * betas)
+    result = -xp.power(1 - x, 1 - beta) * series
+    return xp.where(xp.isnan(result), 0.0, result)
+
+
+def _beta_grad_alpha_mid(x, alpha, beta):
+    """d x / d alpha for large alpha and beta: Rice's saddle-point expansion."""
+    total = alpha + beta
+    mean = alpha / total
+    std = xp.sqrt(alpha * beta / (total + 1)) / total
+    b2 = beta * beta
+    poly = 47 * x * b2 * b2 + alpha * ((43 + 20 * (16 + 27 * beta) * x) * b2 * beta + alpha * (
+        3 * (59 + 180 * beta - 90 * x) * b2 + alpha * ((453 + 1620 * beta * (1 - x) - 455 * x) * beta + alpha * (
+            8 * (1 - x) * (135 * beta - 11)))))
+    prefactor_num = (1 + 12 * alpha) * (1 + 12 * beta) / (total * total)
+    prefactor_den = 12960 * alpha * alpha * alpha * beta * beta * (1 + 12 * total)
+    near = prefactor_num / (1 - x) * poly / prefactor_den
+    prefactor = -x / xp.sqrt(2 * alpha * beta / total)
+    stirling = ((1 + 1 / (12 * alpha) + 1 / (288 * alpha * alpha)) * (1 + 1 / (12 * beta) + 1 / (288 * beta * beta))
+                / (1 + 1 / (12 * total) + 1 / (288 * total * total)))
+    term1_num = 2 * (alpha * alpha) * (x - 1) + alpha * beta * (x - 1) - x * b2
+    axbx = alpha * (x - 1) + beta * x
+    term1 = term1_num / (xp.sqrt(2 * alpha / beta) * xp.power(total, 1.5) * axbx * axbx)
+    term2 = 0.5 * xp.log(alpha / (total * x))
+    term3 = xp.sqrt(8 * alpha * beta / total) / (beta * x + alpha * (x - 1))
+    term4 = xp.power(beta * xp.log(beta / (total * (1 - x))) + alpha * xp.log(alpha / (total * x)), -1.5)
+    far = stirling * prefactor * (term1 + term2 * (term3 + xp.where(x < mean, term4, -term4)))
+    return xp.where((mean - 0.1 * std <= x) & (x <= mean + 0.1 * std), near, far)
+
+
+def dirichlet_grad_array(x, alpha, total):
+    """``-(d/d alpha cdf(x; alpha, total - alpha)) / pdf / (1 - x)`` of each Beta marginal (torch's
+    _dirichlet_grad): series near 0 and 1, a saddle point for large parameters, else a rational fit."""
+    x, alpha, total = (xp.asarray(v, dtype=f64) for v in (x, alpha, total))
+    with xp.errstate(all="ignore"):
+        beta = total - alpha
+        boundary = total * x * (1 - x)
+        u = xp.log(x)
+        a = xp.log(alpha) - u
+        b = xp.log(total) - a
+        p = xp.zeros_like(x)
+        q = xp.zeros_like(x)
+        for i, pu in enumerate((1.0, u, u * u)):
+            for j, pa in enumerate((1.0, a, a * a)):
+                ua = pu * pa
+                cp, cq = _DIRICHLET_COEF[0][i][j], _DIRICHLET_COEF[1][i][j]
+                p = p + ua * (cp[0] + b * (cp[1] + b * (cp[2] + b * cp[3])))
+                q = q + ua * (cq[0] + b * (cq[1] + b * (cq[2] + b * cq[3])))
+        rational = p / q * (x * (_digamma_double(total) - _digamma_double(alpha)) / beta)
+        result = xp.where((alpha > 6) & (beta > 6), _beta_grad_alpha_mid(x, alpha, beta), rational)
+        result = xp.where((x >= 0.5) & (boundary < 0.75), -_beta_grad_beta_small(1 - x, beta, alpha), result)
+        return xp.where((x <= 0.5) & (boundary < 2.5), _beta_grad_alpha_small(x, alpha, beta), result)
+
+
+class SampleDirichlet(Function):
+    """Dirichlet samples, torch's draws; the backward is torch's reparameterized gradient,
+    ``g(x, alpha) * (grad - sum(x * grad))`` with ``g`` a constant (torch's node differentiates once)."""
+
+    def forward(ctx, concentration, generator=None):
+        out = dirichlet_array(concentration, generator)
+        ctx.save_for_backward(concentration, out)
+        return out
+
+    def backward(ctx, grad):
+        concentration, x = ctx.saved_tensors
+        total = xp.broadcast_to(concentration.array.sum(-1, keepdims=True), concentration.shape)
+        slope = Tensor._make(dirichlet_grad_array(x.array, concentration.array, total).astype(x.dtype))
+        x, grad = x.detach(), grad.detach()  # computed once, outside the graph, as torch's @once_differentiable
+        return slope * (grad - (x * grad).sum(-1, keepdim=True))
+
+
+def sample_dirichlet(concentration, generator=None):
+    """``torch._sample_dirichlet``, differentiable as torch's ``Dirichlet.rsample``.
+
+    >>> import scratchnet as sn
+    >>> _ = sn.manual_seed(0)
+    >>> round(sum(sample_dirichlet(sn.tensor([1.0, 2.0, 3.0])).tolist()), 5)
+    1.0
+    """
+    return SampleDirichlet.apply(concentration, generator=generator)

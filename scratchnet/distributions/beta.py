@@ -15,8 +15,8 @@ __all__ = ["Beta"]
 class Beta(Distribution):
     """Beta(concentration1 a, concentration0 b): density ``x^(a-1) (1-x)^(b-1) / B(a, b)``.
 
-    ``sample`` draws torch's values after the same seed (a Dirichlet draw's first entry);
-    ``rsample``'s gradient is not implemented (NotImplementedError when one is needed).
+    ``rsample`` is a two-category Dirichlet draw's first entry: torch's values after the same
+    seed and its reparameterized gradient.
 
     >>> import scratchnet as sn
     >>> d = Beta(sn.tensor([2.0]), sn.tensor([2.0]))

@@ -4,7 +4,6 @@ import scratchnet as sn
 
 from . import constraints
 from .distribution import Distribution
-from .gamma import _NO_SAMPLER
 
 __all__ = ["Dirichlet"]
 
@@ -12,9 +11,8 @@ __all__ = ["Dirichlet"]
 class Dirichlet(Distribution):
     """Dirichlet(concentration): density ``prod_k x_k^(a_k - 1) Gamma(sum a) / prod Gamma(a_k)``.
 
-    ``sample`` draws torch's values after the same seed (its _sample_dirichlet: normalized gamma
-    draws); ``rsample`` with a concentration that requires grad raises NotImplementedError (torch's
-    _dirichlet_grad is not implemented here).
+    ``rsample`` draws torch's values after the same seed (its _sample_dirichlet: normalized gamma
+    draws), with torch's reparameterized gradient (_dirichlet_grad's approximations).
 
     >>> import scratchnet as sn
     >>> d = Dirichlet(sn.tensor([1.0, 1.0, 1.0]))
@@ -36,12 +34,9 @@ class Dirichlet(Distribution):
         return self._expand_params(Dirichlet, batch_shape, ("concentration",), _instance)
 
     def rsample(self, sample_shape=()):
-        from ._gamma_sampling import dirichlet_array
+        from ._gamma_sampling import sample_dirichlet
 
-        concentration = self.concentration.expand(tuple(self._extended_shape(sample_shape)))
-        if concentration.requires_grad and sn.is_grad_enabled():
-            raise NotImplementedError(_NO_SAMPLER.format("Dirichlet.rsample"))
-        return sn.Tensor._make(dirichlet_array(concentration.array))
+        return sample_dirichlet(self.concentration.expand(tuple(self._extended_shape(sample_shape))))
 
     def log_prob(self, value):
         if self._validate_args:

@@ -8,8 +8,6 @@ from ._scalar import _Elementwise
 
 __all__ = ["Gamma"]
 
-_NO_SAMPLER = ("{}: the gradient of torch's Dirichlet sampler (_dirichlet_grad) is not implemented in "
-               "scratchnet; sample() (no gradient) draws torch's values")
 
 
 class Gamma(_Elementwise):

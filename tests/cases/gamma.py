@@ -8,6 +8,7 @@ integer inputs come from the harness's sweeps.
 
 import numpy as np
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from tests.registry import Case, unary
 
@@ -46,3 +47,14 @@ def _gamma_rsample(lib, a):
 # implicit reparameterization gradient; finite differences do not apply (a perturbed alpha moves
 # the Marsaglia-Tsang draw along a different path than the implicit gradient's fixed quantile)
 CASES.append(Case("distributions.Gamma.rsample", _gamma_rsample, unary(), domain=positive, fd=False))
+
+
+def _dirichlet_rsample(lib, a):
+    lib.manual_seed(1234)
+    return lib.distributions.Dirichlet(a).rsample()
+
+
+# torch's Dirichlet sampler and its reparameterized gradient (a once-differentiable node in torch:
+# no second derivative to compare); the last dimension is the categories (at least one)
+CASES.append(Case("distributions.Dirichlet.rsample", _dirichlet_rsample, unary(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)),
+                  domain=positive, fd=False))
