@@ -65,8 +65,12 @@ def standard_gamma_array(alpha, generator=None):
     single = alpha.dtype == f32
     flat = xp.ascontiguousarray(alpha).ravel().tolist()
     out = xp.array([_one(a, single, gen) for a in flat], dtype=f64).astype(alpha.dtype)
-    tiny = xp.finfo(alpha.dtype).tiny
-    return xp.maximum(out, tiny).reshape(alpha.shape)
+    return _at_least(out, xp.finfo(alpha.dtype).tiny).reshape(alpha.shape)
+
+
+def _at_least(values, low):
+    """C++'s ``std::max(low, v)``: ``low`` where ``v`` is below it or NaN."""
+    return xp.where(low < values, values, values.dtype.type(low))
 
 
 def _digamma_double(a):
@@ -155,11 +159,12 @@ def dirichlet_array(concentration, generator=None):
     gen = generator_or_default(generator)
     flat = xp.ascontiguousarray(concentration).astype(f64).ravel().tolist()
     gammas = xp.array([_one(a, False, gen) for a in flat], dtype=f64).reshape(concentration.shape)
-    gammas = xp.maximum(gammas, xp.finfo(f64).tiny)
+    gammas = _at_least(gammas, xp.finfo(f64).tiny)
     with xp.errstate(all="ignore"):
-        ratio = (gammas / gammas.sum(-1, keepdims=True)).astype(concentration.dtype)
+        ratio = _at_least((gammas / gammas.sum(-1, keepdims=True)).astype(concentration.dtype), xp.finfo(concentration.dtype).tiny)
     dtype = concentration.dtype.type
-    return xp.minimum(xp.nextafter(dtype(1), dtype(0)), xp.maximum(xp.finfo(concentration.dtype).tiny, ratio))
+    below_one = xp.nextafter(dtype(1), dtype(0))
+    return xp.where(ratio < below_one, ratio, below_one)  # std::min(below_one, ratio)
 
 
 # ---- the Dirichlet sample's reparameterized gradient (torch's _dirichlet_grad), in float64 ---------
@@ -180,31 +185,38 @@ _DIRICHLET_COEF = (
 )
 
 
+def _digamma_in(a, dtype):
+    """digamma computed in double, rounded to ``dtype`` (torch's digamma_one<scalar_t, double>)."""
+    return _digamma_double(a).astype(dtype)
+
+
 def _beta_grad_alpha_small(x, alpha, beta):
-    """d x / d alpha of a Beta(alpha, beta) sample near 0: a Taylor series."""
-    factor = _digamma_double(alpha) - _digamma_double(alpha + beta) - xp.log(x)
+    """d x / d alpha of a Beta(alpha, beta) sample near 0: a Taylor series, in the sample's dtype."""
+    t = x.dtype.type
+    factor = _digamma_in(alpha, x.dtype) - _digamma_in(alpha + beta, x.dtype) - xp.log(x)
     numer = xp.ones_like(x)
-    series = numer / alpha * (factor + 1 / alpha)
+    series = numer / alpha * (factor + t(1) / alpha)
     for i in range(1, 11):
-        numer = numer * (i - beta) * x / i
-        denom = alpha + i
-        series = series + numer / denom * (factor + 1 / denom)
-    result = x * xp.power(1 - x, -beta) * series
-    return xp.where(xp.isnan(result), 0.0, result)
+        numer = numer * ((t(i) - beta) * x / t(i))
+        denom = alpha + t(i)
+        series = series + numer / denom * (factor + t(1) / denom)
+    result = x * xp.power(t(1) - x, -beta) * series
+    return xp.where(xp.isnan(result), t(0), result)
 
 
 def _beta_grad_beta_small(x, alpha, beta):
-    """d x / d beta of a Beta(alpha, beta) sample near 0: a Taylor series."""
-    factor = _digamma_double(alpha + beta) - _digamma_double(beta)
+    """d x / d beta of a Beta(alpha, beta) sample near 0: a Taylor series, in the sample's dtype."""
+    t = x.dtype.type
+    factor = _digamma_in(alpha + beta, x.dtype) - _digamma_in(beta, x.dtype)
     numer, betas, dbetas = xp.ones_like(x), xp.ones_like(x), xp.zeros_like(x)
     series = factor / alpha
     for i in range(1, 9):
-        numer = numer * (-x / i)
-        dbetas = dbetas * (beta - i) + betas
-        betas = betas * (beta - i)
-        series = series + numer / (alpha + i) * (dbetas + factor * betas)
-    result = -xp.power(1 - x, 1 - beta) * series
-    return xp.where(xp.isnan(result), 0.0, result)
+        numer = numer * (-x / t(i))
+        dbetas = dbetas * (beta - t(i)) + betas
+        betas = betas * (beta - t(i))
+        series = series + numer / (alpha + t(i)) * (dbetas + factor * betas)
+    result = -xp.power(t(1) - x, t(1) - beta) * series
+    return xp.where(xp.isnan(result), t(0), result)
 
 
 def _beta_grad_alpha_mid(x, alpha, beta):
@@ -234,11 +246,15 @@ def _beta_grad_alpha_mid(x, alpha, beta):
 
 def dirichlet_grad_array(x, alpha, total):
     """``-(d/d alpha cdf(x; alpha, total - alpha)) / pdf / (1 - x)`` of each Beta marginal (torch's
-    _dirichlet_grad): series near 0 and 1, a saddle point for large parameters, else a rational fit."""
-    x, alpha, total = (xp.asarray(v, dtype=f64) for v in (x, alpha, total))
+    _dirichlet_grad): series near 0 and 1 (in the sample's dtype, as torch), a saddle point for large
+    parameters and a rational fit elsewhere (in double)."""
+    dtype = x.dtype
+    xs, alphas, totals = (xp.asarray(v, dtype=dtype) for v in (x, alpha, total))
+    x, alpha, total = (xp.asarray(v, dtype=f64) for v in (xs, alphas, totals))
     with xp.errstate(all="ignore"):
+        betas = totals - alphas
+        boundary = totals * xs * (dtype.type(1) - xs)
         beta = total - alpha
-        boundary = total * x * (1 - x)
         u = xp.log(x)
         a = xp.log(alpha) - u
         b = xp.log(total) - a
@@ -250,10 +266,11 @@ def dirichlet_grad_array(x, alpha, total):
                 cp, cq = _DIRICHLET_COEF[0][i][j], _DIRICHLET_COEF[1][i][j]
                 p = p + ua * (cp[0] + b * (cp[1] + b * (cp[2] + b * cp[3])))
                 q = q + ua * (cq[0] + b * (cq[1] + b * (cq[2] + b * cq[3])))
-        rational = p / q * (x * (_digamma_double(total) - _digamma_double(alpha)) / beta)
-        result = xp.where((alpha > 6) & (beta > 6), _beta_grad_alpha_mid(x, alpha, beta), rational)
-        result = xp.where((x >= 0.5) & (boundary < 0.75), -_beta_grad_beta_small(1 - x, beta, alpha), result)
-        return xp.where((x <= 0.5) & (boundary < 2.5), _beta_grad_alpha_small(x, alpha, beta), result)
+        spread = _digamma_in(totals, dtype).astype(f64) - _digamma_in(alphas, dtype).astype(f64)
+        result = (p / q * (x * spread / beta)).astype(dtype)
+        result = xp.where((alphas > 6) & (betas > 6), _beta_grad_alpha_mid(x, alpha, beta).astype(dtype), result)
+        result = xp.where((xs >= 0.5) & (boundary < 0.75), -_beta_grad_beta_small(dtype.type(1) - xs, betas, alphas), result)
+        return xp.where((xs <= 0.5) & (boundary < 2.5), _beta_grad_alpha_small(xs, alphas, betas), result)
 
 
 class SampleDirichlet(Function):
@@ -268,7 +285,7 @@ class SampleDirichlet(Function):
     def backward(ctx, grad):
         concentration, x = ctx.saved_tensors
         total = xp.broadcast_to(concentration.array.sum(-1, keepdims=True), concentration.shape)
-        slope = Tensor._make(dirichlet_grad_array(x.array, concentration.array, total).astype(x.dtype))
+        slope = Tensor._make(dirichlet_grad_array(x.array, concentration.array, total))
         x, grad = x.detach(), grad.detach()  # computed once, outside the graph, as torch's @once_differentiable
         return slope * (grad - (x * grad).sum(-1, keepdim=True))
 

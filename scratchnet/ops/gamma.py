@@ -327,6 +327,8 @@ def mvlgamma(input, p, *, out=None):
         raise TypeError(f"mvlgamma(): argument 'p' must be int, not {type(p).__name__}")
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
+    if input.dtype == xp.bool_:
+        raise RuntimeError("The input tensor may not be a boolean tensor.")  # torch's: it adds arange(p) to x
     return Mvlgamma.apply(_float(input), p=p)
 
 
