@@ -22,6 +22,12 @@ from .exponential import Exponential
 from .gamma import Gamma
 from .geometric import Geometric
 from .gumbel import Gumbel
+from .half_normal import HalfCauchy, HalfNormal
+from .mixture_same_family import MixtureSameFamily
+from .multinomial import Multinomial
+from .negative_binomial import NegativeBinomial
+from .pareto import Pareto, Weibull
+from .relaxed_categorical import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
@@ -33,8 +39,8 @@ from .poisson import Poisson
 from .studentT import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import (
-    AffineTransform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, TanhTransform, Transform,
-    identity_transform,
+    AbsTransform, AffineTransform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform,
+    TanhTransform, Transform, identity_transform,
 )
 from .uniform import Uniform
 
@@ -44,4 +50,7 @@ __all__ = [
     "OneHotCategorical", "OneHotCategoricalStraightThrough", "Poisson", "StudentT", "TransformedDistribution",
     "Uniform", "kl_divergence", "register_kl", "AffineTransform", "ComposeTransform", "ExpTransform",
     "PowerTransform", "SigmoidTransform", "TanhTransform", "Transform", "identity_transform",
+    "HalfCauchy", "HalfNormal", "MixtureSameFamily", "Multinomial", "NegativeBinomial", "Pareto", "Weibull",
+    "ExpRelaxedCategorical", "LogitRelaxedBernoulli", "RelaxedBernoulli", "RelaxedOneHotCategorical",
+    "AbsTransform", "SoftplusTransform",
 ]

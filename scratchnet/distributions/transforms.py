@@ -15,7 +15,7 @@ from . import constraints
 from .utils import _sum_rightmost
 
 __all__ = ["Transform", "ComposeTransform", "ExpTransform", "AffineTransform", "SigmoidTransform", "TanhTransform",
-           "PowerTransform", "identity_transform"]
+           "PowerTransform", "AbsTransform", "SoftplusTransform", "identity_transform"]
 
 
 class Transform:
@@ -385,3 +385,50 @@ class TanhTransform(Transform):
 
     def log_abs_det_jacobian(self, x, y):
         return 2.0 * (math.log(2.0) - x - sn.nn.functional.softplus(-2.0 * x))
+
+
+class AbsTransform(Transform):
+    """``y = |x|`` (not bijective: ``inv`` returns y itself, the positive preimage).
+
+    >>> import scratchnet as sn
+    >>> AbsTransform()(sn.tensor([-2.0])).tolist()
+    [2.0]
+    """
+
+    domain = constraints.real
+    codomain = constraints.positive
+
+    def __eq__(self, other):
+        return isinstance(other, AbsTransform)
+
+    def _call(self, x):
+        return x.abs()
+
+    def _inverse(self, y):
+        return y
+
+
+class SoftplusTransform(Transform):
+    """``y = log(1 + exp(x))``; ``inv: x = y + log(-expm1(-y))``; ``log |dy/dx| = -softplus(-x)``.
+
+    >>> import scratchnet as sn
+    >>> print(f"{SoftplusTransform()(sn.tensor([0.0])).item():.4f}")
+    0.6931
+    """
+
+    domain = constraints.real
+    codomain = constraints.positive
+    bijective = True
+    sign = +1
+
+    def __eq__(self, other):
+        return isinstance(other, SoftplusTransform)
+
+    def _call(self, x):
+        return sn.nn.functional.softplus(x)
+
+    def _inverse(self, y):
+        return (-y).expm1().neg().log() + y
+
+    def log_abs_det_jacobian(self, x, y):
+        return -sn.nn.functional.softplus(-x)
