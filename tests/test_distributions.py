@@ -290,7 +290,8 @@ def test_matches_torch(spec, dtype, batch, sample_shape, seed):
 # ---- KL divergences -------------------------------------------------------------------------------
 
 KL_PAIRS = ["Normal", "Bernoulli-probs", "Categorical-logits", "Exponential", "Laplace", "Gamma", "Beta",
-            "MultivariateNormal-tril", "Independent-Normal", "OneHotCategorical"]
+            "MultivariateNormal-tril", "Independent-Normal", "OneHotCategorical", "Dirichlet", "Poisson", "Geometric",
+            "Gumbel", "Cauchy", "HalfNormal", "LogNormal", "Binomial", "Chi2"]
 
 
 @pytest.mark.parametrize("name", KL_PAIRS)
@@ -444,3 +445,39 @@ def test_scalar_parameters_sample_as_torch(seed):
             assert np.array_equal(a.numpy(), b.numpy())
         else:
             _close(a, b, "float32", "sample")
+
+
+# ---- biject_to / transform_to ------------------------------------------------------------------------
+
+REGISTERED = [
+    lambda c: c.real, lambda c: c.positive, lambda c: c.nonnegative, lambda c: c.greater_than(1.5), lambda c: c.greater_than_eq(-1.0),
+    lambda c: c.less_than(2.0), lambda c: c.interval(-1.0, 3.0), lambda c: c.unit_interval, lambda c: c.half_open_interval(0.0, 2.0),
+    lambda c: c.simplex, lambda c: c.independent(c.positive, 1),
+]
+
+
+@pytest.mark.parametrize("which", ["biject_to", "transform_to"])
+@pytest.mark.parametrize("make", REGISTERED, ids=[str(i) for i in range(len(REGISTERED))])
+def test_constraint_registry_matches_torch(which, make):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3))
+    ours = getattr(sd, which)(make(sd.constraints))
+    theirs = getattr(torch.distributions, which)(make(torch.distributions.constraints))
+    xs, xt = scratchnet.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ys, yt = ours(xs), theirs(xt)
+    _close(ys, yt, "float64", f"{which} forward")
+    assert bool(make(sd.constraints).check(ys.detach()).all())
+    _close(ours.inv(ys), theirs.inv(yt), "float64", f"{which} inverse")
+    if theirs.bijective:
+        ls, lt = ours.log_abs_det_jacobian(xs, ys), theirs.log_abs_det_jacobian(xt, yt)
+        _close(ls, lt, "float64", f"{which} log_abs_det_jacobian")
+        assert ls.requires_grad == lt.requires_grad
+        if lt.requires_grad:  # the identity's is a constant zero
+            _close(scratchnet.autograd.grad(ls.sum(), xs)[0], torch.autograd.grad(lt.sum(), xt)[0], "float64", f"{which} jacobian gradient")
+
+
+def test_constraint_registry_refuses_what_torch_refuses():
+    with pytest.raises(NotImplementedError):
+        torch.distributions.biject_to(torch.distributions.constraints.boolean)
+    with pytest.raises(NotImplementedError):
+        sd.biject_to(sd.constraints.boolean)

@@ -10,6 +10,7 @@
 """
 
 from . import constraints, transforms
+from .constraint_registry import biject_to, transform_to
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial
@@ -39,8 +40,8 @@ from .poisson import Poisson
 from .studentT import StudentT
 from .transformed_distribution import TransformedDistribution
 from .transforms import (
-    AbsTransform, AffineTransform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform,
-    TanhTransform, Transform, identity_transform,
+    AbsTransform, AffineTransform, ComposeTransform, ExpTransform, IndependentTransform, PowerTransform, SigmoidTransform,
+    SoftmaxTransform, SoftplusTransform, StickBreakingTransform, TanhTransform, Transform, identity_transform,
 )
 from .uniform import Uniform
 
@@ -52,5 +53,6 @@ __all__ = [
     "PowerTransform", "SigmoidTransform", "TanhTransform", "Transform", "identity_transform",
     "HalfCauchy", "HalfNormal", "MixtureSameFamily", "Multinomial", "NegativeBinomial", "Pareto", "Weibull",
     "ExpRelaxedCategorical", "LogitRelaxedBernoulli", "RelaxedBernoulli", "RelaxedOneHotCategorical",
-    "AbsTransform", "SoftplusTransform",
+    "AbsTransform", "SoftplusTransform", "SoftmaxTransform", "StickBreakingTransform", "IndependentTransform",
+    "biject_to", "transform_to",
 ]
