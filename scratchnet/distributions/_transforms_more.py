@@ -139,6 +139,7 @@ class IndependentTransform(Transform):
     log-determinant summed over them.
 
     >>> import scratchnet as sn
+    >>> from scratchnet.distributions.transforms import ExpTransform
     >>> IndependentTransform(ExpTransform(), 1).log_abs_det_jacobian(sn.ones(2), None).item()
     2.0
     """
