@@ -481,3 +481,16 @@ def test_constraint_registry_refuses_what_torch_refuses():
         torch.distributions.biject_to(torch.distributions.constraints.boolean)
     with pytest.raises(NotImplementedError):
         sd.biject_to(sd.constraints.boolean)
+
+
+@pytest.mark.parametrize("make", [
+    lambda D, l: D.Normal(l.tensor([0.5, 1.0]), l.tensor([2.0, 0.3])), lambda D, l: D.Bernoulli(l.tensor([0.3, 0.9])),
+    lambda D, l: D.Exponential(l.tensor([2.0])), lambda D, l: D.Gamma(l.tensor([2.0, 0.5]), l.tensor([3.0, 1.0])),
+    lambda D, l: D.Beta(l.tensor([2.0]), l.tensor([3.0])), lambda D, l: D.Poisson(l.tensor([2.0])),
+])
+def test_exponential_family_entropy_matches_torch(make):
+    ours, theirs = make(sd, scratchnet), make(torch.distributions, torch)
+    assert isinstance(ours, sd.ExponentialFamily) and isinstance(theirs, torch.distributions.ExponentialFamily)
+    pair = _both(lambda: sd.ExponentialFamily.entropy(ours), lambda: torch.distributions.ExponentialFamily.entropy(theirs), "entropy")
+    if pair is not None:
+        _close(pair[0], pair[1], "float32", "Bregman entropy")

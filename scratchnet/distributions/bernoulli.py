@@ -5,13 +5,13 @@ from numbers import Number
 import scratchnet as sn
 
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Bernoulli"]
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """Bernoulli(probs=p) or Bernoulli(logits=l): 1 with probability ``p = sigmoid(l)``, else 0.
 
     ``sample`` is ``bernoulli(probs.expand(shape))``, torch's draws after the same seed;
@@ -92,3 +92,10 @@ class Bernoulli(Distribution):
         if expand:
             values = values.expand((-1,) + tuple(self._batch_shape))
         return values
+
+    @property
+    def _natural_params(self):
+        return (sn.logit(self.probs),)
+
+    def _log_normalizer(self, x):
+        return sn.log1p(sn.exp(x))

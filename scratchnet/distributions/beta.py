@@ -5,6 +5,7 @@ from numbers import Number
 import scratchnet as sn
 
 from . import constraints
+from .exp_family import ExponentialFamily
 from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .utils import broadcast_all
@@ -12,7 +13,7 @@ from .utils import broadcast_all
 __all__ = ["Beta"]
 
 
-class Beta(Distribution):
+class Beta(ExponentialFamily):
     """Beta(concentration1 a, concentration0 b): density ``x^(a-1) (1-x)^(b-1) / B(a, b)``.
 
     ``rsample`` is a two-category Dirichlet draw's first entry: torch's values after the same
@@ -75,3 +76,10 @@ class Beta(Distribution):
 
     def entropy(self):
         return self._dirichlet.entropy()
+
+    @property
+    def _natural_params(self):
+        return (self.concentration1, self.concentration0)
+
+    def _log_normalizer(self, x, y):
+        return sn.lgamma(x) + sn.lgamma(y) - sn.lgamma(x + y)

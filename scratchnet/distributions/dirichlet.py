@@ -3,12 +3,13 @@
 import scratchnet as sn
 
 from . import constraints
+from .exp_family import ExponentialFamily
 from .distribution import Distribution
 
 __all__ = ["Dirichlet"]
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """Dirichlet(concentration): density ``prod_k x_k^(a_k - 1) Gamma(sum a) / prod Gamma(a_k)``.
 
     ``rsample`` draws torch's values after the same seed (its _sample_dirichlet: normalized gamma
@@ -66,3 +67,10 @@ class Dirichlet(Distribution):
         k = a.shape[-1]
         a0 = a.sum(-1)
         return sn.lgamma(a).sum(-1) - sn.lgamma(a0) - (k - a0) * sn.digamma(a0) - ((a - 1.0) * sn.digamma(a)).sum(-1)
+
+    @property
+    def _natural_params(self):
+        return (self.concentration,)
+
+    def _log_normalizer(self, x):
+        return x.lgamma().sum(-1) - sn.lgamma(x.sum(-1))

@@ -4,11 +4,12 @@ import scratchnet as sn
 
 from . import constraints
 from ._scalar import _Elementwise
+from .exp_family import ExponentialFamily
 
 __all__ = ["Exponential"]
 
 
-class Exponential(_Elementwise):
+class Exponential(_Elementwise, ExponentialFamily):
     """Exponential(rate): density ``rate exp(-rate x)`` on ``x >= 0``.
 
     ``rsample`` is ``empty(shape).exponential_() / rate``: torch's draws after the same seed.
@@ -62,3 +63,10 @@ class Exponential(_Elementwise):
 
     def entropy(self):
         return 1.0 - sn.log(self.rate)
+
+    @property
+    def _natural_params(self):
+        return (-self.rate,)
+
+    def _log_normalizer(self, x):
+        return -sn.log(-x)

@@ -5,12 +5,13 @@ from scratchnet.backend import xp
 
 from . import constraints
 from ._scalar import _Elementwise
+from .exp_family import ExponentialFamily
 
 __all__ = ["Gamma"]
 
 
 
-class Gamma(_Elementwise):
+class Gamma(_Elementwise, ExponentialFamily):
     """Gamma(concentration a, rate b): density ``b^a x^(a-1) exp(-b x) / Gamma(a)`` on x > 0.
 
     ``rsample`` is ``_standard_gamma(concentration) / rate`` with torch's sampler (the same draws
@@ -66,3 +67,10 @@ class Gamma(_Elementwise):
     def entropy(self):
         a = self.concentration
         return a - sn.log(self.rate) + sn.lgamma(a) + (1.0 - a) * sn.digamma(a)
+
+    @property
+    def _natural_params(self):
+        return (self.concentration - 1, -self.rate)
+
+    def _log_normalizer(self, x, y):
+        return sn.lgamma(x + 1) + (x + 1) * sn.log(-y.reciprocal())

@@ -6,13 +6,13 @@ from numbers import Number
 import scratchnet as sn
 
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import _standard_normal, broadcast_all
 
 __all__ = ["Normal"]
 
 
-class Normal(Distribution):
+class Normal(ExponentialFamily):
     """Normal(loc, scale): density ``exp(-(x - loc)^2 / (2 scale^2)) / (scale sqrt(2 pi))``.
 
     Arguments: ``loc`` (mean) and ``scale`` (standard deviation, > 0), floats or tensors (broadcast).
@@ -84,3 +84,10 @@ class Normal(Distribution):
 
     def entropy(self):
         return 0.5 + 0.5 * math.log(2 * math.pi) + sn.log(self.scale)
+
+    @property
+    def _natural_params(self):
+        return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
+
+    def _log_normalizer(self, x, y):
+        return -0.25 * x.pow(2) / y + 0.5 * sn.log(-math.pi / y)

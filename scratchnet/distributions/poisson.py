@@ -4,12 +4,13 @@ import scratchnet as sn
 
 from . import constraints
 from ._scalar import _Elementwise
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all
 
 __all__ = ["Poisson"]
 
 
-class Poisson(_Elementwise):
+class Poisson(_Elementwise, ExponentialFamily):
     """Poisson(rate): ``P(k) = rate^k exp(-rate) / k!``.
 
     ``sample`` is ``torch.poisson(rate.expand(shape))``'s algorithm on the same generator: torch's
@@ -52,3 +53,10 @@ class Poisson(_Elementwise):
             self._validate_sample(value)
         rate, value = broadcast_all(self.rate, value)
         return value.xlogy(rate) - rate - (value + 1).lgamma()
+
+    @property
+    def _natural_params(self):
+        return (sn.log(self.rate),)
+
+    def _log_normalizer(self, x):
+        return sn.exp(x)
