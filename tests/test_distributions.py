@@ -101,6 +101,7 @@ SPECS = [
     Spec("Categorical-probs", [("probs", (K,), _positive)], lambda D, p: D.Categorical(probs=p["probs"]), _ints(K - 1)),
     Spec("Categorical-logits", [("logits", (K,), _real)], lambda D, p: D.Categorical(logits=p["logits"]), _ints(K - 1)),
     Spec("OneHotCategorical", [("probs", (K,), _positive)], lambda D, p: D.OneHotCategorical(probs=p["probs"]), _one_hot, event=(K,)),
+    Spec("OneHotCategoricalStraightThrough", [("logits", (K,), _real)], lambda D, p: D.OneHotCategoricalStraightThrough(logits=p["logits"]), _one_hot, event=(K,)),
     Spec("Uniform", [("low", (), _real), ("width", (), _positive)], lambda D, p: D.Uniform(p["low"], p["low"] + p["width"]), _inside_uniform, cdf=True, icdf=True),
     Spec("Exponential", [("rate", (), _positive)], lambda D, p: D.Exponential(p["rate"]), _pos, cdf=True, icdf=True),
     Spec("Laplace", [("loc", (), _real), ("scale", (), _positive)], lambda D, p: D.Laplace(p["loc"], p["scale"]), _reals, cdf=True, icdf=True, exact=False),

@@ -64,6 +64,10 @@ class Gamma(_Elementwise, ExponentialFamily):
         a, b = self.concentration, self.rate
         return sn.xlogy(a, b) + sn.xlogy(a - 1, value) - b * value - sn.lgamma(a)
 
+    def cdf(self, value):
+        raise NotImplementedError("Gamma.cdf needs the regularized incomplete gamma function (torch.special.gammainc), "
+                                  "which scratchnet does not implement yet")
+
     def entropy(self):
         a = self.concentration
         return a - sn.log(self.rate) + sn.lgamma(a) + (1.0 - a) * sn.digamma(a)
