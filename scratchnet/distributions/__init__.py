@@ -31,6 +31,7 @@ from .negative_binomial import NegativeBinomial
 from .pareto import Pareto, Weibull
 from .relaxed_categorical import ExpRelaxedCategorical, LogitRelaxedBernoulli, RelaxedBernoulli, RelaxedOneHotCategorical
 from .independent import Independent
+from .inverse_gamma import FisherSnedecor, InverseGamma, Kumaraswamy, LogisticNormal
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
 from .log_normal import LogNormal
@@ -55,5 +56,5 @@ __all__ = [
     "HalfCauchy", "HalfNormal", "MixtureSameFamily", "Multinomial", "NegativeBinomial", "Pareto", "Weibull",
     "ExpRelaxedCategorical", "LogitRelaxedBernoulli", "RelaxedBernoulli", "RelaxedOneHotCategorical",
     "AbsTransform", "SoftplusTransform", "SoftmaxTransform", "StickBreakingTransform", "IndependentTransform",
-    "biject_to", "transform_to", "ExponentialFamily",
+    "biject_to", "transform_to", "ExponentialFamily", "FisherSnedecor", "InverseGamma", "Kumaraswamy", "LogisticNormal",
 ]
