@@ -82,6 +82,7 @@ from . import mps, xpu  # noqa: E402,F401  (torch.mps / torch.xpu answering as a
 from . import hub  # noqa: E402  (torch.hub: tqdm, the hub directory, cached checkpoints)
 from . import onnx  # noqa: E402  (torch.onnx: importable; export raises NotImplementedError)
 from .sparse_coo import sparse_coo, sparse_coo_tensor, spmm, strided  # noqa: E402  (sparse COO tensors over dense storage)
+import scratchnet.distributions as distributions  # noqa: E402  (torch.distributions' mirror)
 from . import func  # noqa: E402,F401  (torch.func: grad, vjp, jacrev, jacfwd, hessian, vmap by a loop, functional_call)
 
 # --- keep this last: it wraps the functions imported above ---------------------------------------

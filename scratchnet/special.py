@@ -196,3 +196,22 @@ def xlog1py(input, other, *, out=None):
     from .ops.pointwise import _pair
 
     return Xlog1py.apply(*_pair(input, other, floating=True))
+
+
+# ---- the gamma family (scratchnet/ops/gamma.py) under torch.special's names ----------------------
+from .ops.gamma import digamma, lgamma as gammaln, mvlgamma, polygamma  # noqa: E402
+
+psi = digamma
+
+
+def multigammaln(input, p, *, out=None):
+    """``multigammaln(input, p)``: the log of the multivariate gamma function, torch.mvlgamma.
+
+    >>> import scratchnet as sn
+    >>> sn.round(sn.special.multigammaln(sn.tensor([2.0], dtype=sn.float64), 2), decimals=4).tolist()
+    [0.4516]
+    """
+    return mvlgamma(input, p)
+
+
+__all__ += ["gammaln", "digamma", "psi", "polygamma", "multigammaln"]
