@@ -249,14 +249,15 @@ class _LazyNormBase(LazyModuleMixin):
     """A norm layer whose ``num_features`` is ``input.shape[1]`` of its first input (as torch's,
     also for an unbatched input); affine parameters and running statistics start as placeholders."""
 
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None, *, bias=True):
         super().__init__(0, eps, momentum, False, False, device, dtype)  # nothing made yet
         from .. import creation
 
-        self.affine, self.track_running_stats = affine, track_running_stats
+        self.affine, self.track_running_stats, self.has_bias = affine, track_running_stats, bias
         if affine:
             self.weight = _placeholder({"device": device, "dtype": dtype})
-            self.bias = _placeholder({"device": device, "dtype": dtype})
+            if bias:
+                self.bias = _placeholder({"device": device, "dtype": dtype})
         if track_running_stats:
             self.running_mean = UninitializedBuffer(device=device, dtype=dtype)
             self.running_var = UninitializedBuffer(device=device, dtype=dtype)
@@ -272,7 +273,8 @@ class _LazyNormBase(LazyModuleMixin):
             self.num_batches_tracked.array[...] = 0
         if self.affine:
             self.weight.array[...] = 1
-            self.bias.array[...] = 0
+            if self.bias is not None:
+                self.bias.array[...] = 0
 
     def initialize_parameters(self, input):
         if self.has_uninitialized_params():
@@ -280,7 +282,8 @@ class _LazyNormBase(LazyModuleMixin):
             with no_grad():
                 if self.affine:
                     self.weight.materialize((self.num_features,))
-                    self.bias.materialize((self.num_features,))
+                    if self.bias is not None:
+                        self.bias.materialize((self.num_features,))
                 if self.track_running_stats:
                     self.running_mean.materialize((self.num_features,))
                     self.running_var.materialize((self.num_features,))

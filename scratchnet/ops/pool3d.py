@@ -159,7 +159,7 @@ def _indices(x, plane, depth):
     return Tensor._make((slab * (h * w) + within).reshape(n, c, slab.shape[2], oh, ow))
 
 
-def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=True):
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """``F.max_pool3d_with_indices``: :func:`max_pool3d` returning (output, indices).
 
     >>> import scratchnet as sn
@@ -323,7 +323,7 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
     return out, _batched(input.detach(), lambda b: _indices(b, plane, depth))
 
 
-def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
     """``F.adaptive_max_pool3d_with_indices``: :func:`adaptive_max_pool3d` returning (output, indices).
 
     >>> import scratchnet as sn
