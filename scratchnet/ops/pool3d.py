@@ -120,8 +120,10 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
     Args:
         input: (N, C, D, H, W) or unbatched (C, D, H, W); floats or integers.
-        kernel_size, stride (defaults to ``kernel_size``), padding (implicit -inf, at most half
-            the kernel), dilation: an int or a triple.
+        kernel_size: the window, an int or a triple (so are the three below).
+        stride: the window's step (defaults to ``kernel_size``).
+        padding: implicit -inf on each side, at most half the kernel.
+        dilation: the spacing of the window's taps.
         ceil_mode: round the output size up (the last window may hang past the input).
         return_indices: also return each winner's position in the flattened D*H*W volume.
 
