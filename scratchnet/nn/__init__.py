@@ -40,3 +40,7 @@ from .padding import (  # noqa: E402
     ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
     ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d,
 )
+from .extra import (  # noqa: E402
+    Bilinear, ChannelShuffle, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, NLLLoss2d, RReLU,
+    TripletMarginWithDistanceLoss,
+)

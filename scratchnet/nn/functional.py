@@ -70,3 +70,16 @@ softmax, log_softmax, softmin = (_implicit_dim(f, f.__name__) for f in (softmax,
 from ..ops.pixel import pixel_shuffle, pixel_unshuffle  # noqa: E402
 
 __all__ += ["pixel_shuffle", "pixel_unshuffle"]
+from ..ops.activation_inplace import celu_, elu_, hardtanh_, leaky_relu_, relu_, rrelu, rrelu_, selu_, threshold_  # noqa: E402
+from ..ops.pool_extra import (  # noqa: E402
+    adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices, lp_pool1d, lp_pool2d,
+    max_pool1d_with_indices, max_pool2d_with_indices, max_unpool1d, max_unpool2d,
+)
+from ..ops.nn_extra import bilinear, channel_shuffle, gumbel_softmax, native_channel_shuffle, pdist, triplet_margin_with_distance_loss  # noqa: E402
+
+__all__ += [
+    "celu_", "elu_", "hardtanh_", "leaky_relu_", "relu_", "rrelu", "rrelu_", "selu_", "threshold_",
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "lp_pool1d", "lp_pool2d",
+    "max_pool1d_with_indices", "max_pool2d_with_indices", "max_unpool1d", "max_unpool2d",
+    "bilinear", "channel_shuffle", "gumbel_softmax", "native_channel_shuffle", "pdist", "triplet_margin_with_distance_loss",
+]

@@ -1,0 +1,181 @@
+"""Twin tests (scratchnet against torch) for what the registry cannot express: modules, random
+draws after the same seed, in-place refusals and errors of the ops in scratchnet/ops/activation_inplace.py,
+pool_extra.py, nn_extra.py, sampling_grid.py and ctc.py."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import scratchnet
+import scratchnet.nn.functional as SF
+
+TF = torch.nn.functional
+
+
+def _both(fn):
+    """fn(lib) on each engine: (scratchnet's, torch's) result or exception."""
+    out = []
+    for lib in (scratchnet, torch):
+        try:
+            out.append(fn(lib))
+        except Exception as e:  # noqa: BLE001  (compared below)
+            out.append(e)
+    return out
+
+
+def assert_same_error(fn):
+    ours, theirs = _both(fn)
+    assert isinstance(theirs, Exception), f"torch returned {theirs!r}"
+    assert type(ours) is type(theirs), f"scratchnet {type(ours).__name__}: {ours}; torch {type(theirs).__name__}: {theirs}"
+    assert str(ours) == str(theirs), f"scratchnet: {ours}\ntorch: {theirs}"
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31), shape=st.sampled_from([(7,), (3, 5), (2, 3, 4)]), dtype=st.sampled_from(["float32", "float64"]),
+       bounds=st.sampled_from([(1 / 8, 1 / 3), (0.1, 0.9), (0.2, 0.2)]))
+def test_rrelu_training_draws_torchs_slopes(seed, shape, dtype, bounds):
+    a = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+    results = []
+    for lib in (scratchnet, torch):
+        lib.manual_seed(seed)
+        x = lib.tensor(a, requires_grad=True)
+        m = lib.nn.RReLU(*bounds)
+        y = m(x)
+        y.backward(lib.ones_like(y))
+        results.append((y.detach().numpy(), x.grad.numpy(), lib.rand(2).numpy()))  # and the stream after
+    for ours, theirs in zip(*results):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_rrelu_module_eval_and_inplace():
+    a = np.array([-2.0, -0.5, 0.0, 3.0], dtype=np.float32)
+    outs = []
+    for lib in (scratchnet, torch):
+        m = lib.nn.RReLU(0.1, 0.3, inplace=True).eval()
+        y = lib.tensor(a, requires_grad=True) * 1
+        z = m(y)
+        outs.append((z is y, z.grad_fn.name(), z.detach().numpy(), repr(m).replace("scratchnet", "torch")))
+    assert outs[0][:2] == outs[1][:2] and outs[0][3] == outs[1][3]
+    np.testing.assert_array_equal(outs[0][2], outs[1][2])
+
+
+@pytest.mark.parametrize("name,args", [("relu_", ()), ("elu_", (0.5,)), ("selu_", ()), ("celu_", (1.5,)), ("leaky_relu_", (0.2,)),
+                                       ("hardtanh_", (-0.5, 0.5)), ("threshold_", (0.1, 2.0)), ("rrelu_", (0.1, 0.3, True))])
+def test_inplace_activations(name, args):
+    a = np.array([[-1.5, -0.2, 0.0], [0.3, 1.2, 4.0]])
+    got = []
+    for lib in (scratchnet, torch):
+        f = getattr(lib.nn.functional, name)
+        lib.manual_seed(0)
+        leaf = lib.tensor(a, requires_grad=True)
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+            f(leaf, *args)
+        y = leaf * 2
+        version = y._version
+        z = f(y, *args)
+        assert z is y and y._version == version + 1
+        z.sum().backward()
+        plain = lib.tensor(a.copy())
+        f(plain, *args)
+        got.append((z.detach().numpy(), leaf.grad.numpy(), plain.numpy()))
+    for ours, theirs in zip(*got):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_top_level_names():
+    for name in ["relu_", "selu_", "celu_", "threshold_", "rrelu", "rrelu_", "pdist", "bilinear", "channel_shuffle", "native_channel_shuffle", "max_pool1d_with_indices"]:
+        assert hasattr(torch, name) and callable(getattr(scratchnet, name)), name
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31), hard=st.booleans(), tau=st.sampled_from([0.3, 1.0]), dtype=st.sampled_from(["float32", "float64"]))
+def test_gumbel_softmax_draws_torchs_noise(seed, hard, tau, dtype):
+    a = np.random.default_rng(seed).standard_normal((4, 6)).astype(dtype)
+    got = []
+    for lib in (scratchnet, torch):
+        lib.manual_seed(seed)
+        x = lib.tensor(a, requires_grad=True)
+        y = lib.nn.functional.gumbel_softmax(x, tau=tau, hard=hard)
+        (y * lib.arange(6.0, dtype=y.dtype)).sum().backward()
+        got.append((y.detach().numpy(), x.grad.numpy(), lib.rand(2).numpy()))
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for ours, theirs in zip(*got):
+        np.testing.assert_allclose(ours, theirs, rtol=tol, atol=tol)
+
+
+def test_modules_match_torch():
+    x = np.random.default_rng(0).standard_normal((2, 4, 6, 6))
+    for build, call in [
+        (lambda nn: nn.LPPool2d(2, 3, 2), lambda m, lib: m(lib.tensor(x))),
+        (lambda nn: nn.LPPool1d(1.5, 2), lambda m, lib: m(lib.tensor(x[0]).abs())),
+        (lambda nn: nn.ChannelShuffle(2), lambda m, lib: m(lib.tensor(x))),
+        (lambda nn: nn.MaxUnpool2d(2), lambda m, lib: m(*lib.nn.functional.max_pool2d(lib.tensor(x), 2, return_indices=True))),
+        (lambda nn: nn.MaxUnpool1d(3, 2), lambda m, lib: m(*lib.nn.functional.max_pool1d(lib.tensor(x[0, 0]), 3, 2, return_indices=True), output_size=(6,))),
+        (lambda nn: nn.TripletMarginWithDistanceLoss(margin=2.0, swap=True), lambda m, lib: m(*(lib.tensor(x[i, 0]) for i in range(2)), lib.tensor(x[0, 1]))),
+    ]:
+        (ours, mo), (theirs, mt) = [(call(build(lib.nn), lib), build(lib.nn)) for lib in (scratchnet, torch)]
+        assert repr(mo) == repr(mt)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
+def test_bilinear_module_init_and_forward():
+    a, b = np.random.default_rng(1).standard_normal((2, 5, 3)), np.random.default_rng(2).standard_normal((2, 5, 4))
+    got = []
+    for lib in (scratchnet, torch):
+        lib.manual_seed(7)
+        m = lib.nn.Bilinear(3, 4, 2, dtype=lib.float64)
+        got.append((repr(m), m.weight.detach().numpy(), m.bias.detach().numpy(), m(lib.tensor(a), lib.tensor(b)).detach().numpy()))
+    assert got[0][0] == got[1][0]
+    for ours, theirs in zip(got[0][1:], got[1][1:]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_nll_loss_2d_is_nll_loss_with_a_warning():
+    for lib in (scratchnet, torch):
+        with pytest.warns(FutureWarning, match="NLLLoss2d"):
+            m = lib.nn.NLLLoss2d()
+        assert isinstance(m, lib.nn.NLLLoss)
+
+
+def test_with_indices_spellings():
+    x = np.random.default_rng(3).standard_normal((2, 3, 5, 7))
+    for name, args in [("max_pool2d_with_indices", (3, 2)), ("max_pool1d_with_indices", (2,)),
+                       ("adaptive_max_pool2d_with_indices", ((2, 3),)), ("adaptive_max_pool1d_with_indices", (3,))]:
+        (vo, io), (vt, it) = [getattr(lib.nn.functional, name)(lib.tensor(x if "2d" in name else x[0]), *args) for lib in (scratchnet, torch)]
+        np.testing.assert_array_equal(vo.numpy(), vt.numpy())
+        np.testing.assert_array_equal(io.numpy(), it.numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.max_unpool2d(lib.ones(1, 1, 2, 2), lib.zeros(1, 1, 2, 2), 2),
+    lambda lib: lib.nn.functional.max_unpool2d(lib.ones(1, 1, 2, 2), lib.zeros(1, 1, 2, 1, dtype=lib.int64), 2),
+    lambda lib: lib.nn.functional.max_unpool2d(lib.ones(2, 2), lib.zeros(2, 2, dtype=lib.int64), 2),
+    lambda lib: lib.nn.functional.max_unpool2d(lib.ones(1, 1, 1, 1), lib.full((1, 1, 1, 1), 9, dtype=lib.int64), 2),
+    lambda lib: lib.nn.functional.max_unpool2d(lib.ones(1, 1, 2, 2), lib.zeros(1, 1, 2, 2, dtype=lib.int64), 2, output_size=(9, 4)),
+    lambda lib: lib.nn.functional.max_unpool1d(lib.ones(1, 1, 2), lib.zeros(1, 1, 2, dtype=lib.int64), 2, output_size=(1, 2, 3, 4)),
+    lambda lib: lib.nn.functional.max_unpool1d(lib.ones(1, 1, 2, dtype=lib.int64), lib.zeros(1, 1, 2, dtype=lib.int64), 2),
+    lambda lib: lib.pdist(lib.ones(3)),
+    lambda lib: lib.pdist(lib.ones(3, 2), -1.0),
+    lambda lib: lib.pdist(lib.ones(3, 2, dtype=lib.int64)),
+    lambda lib: lib.nn.functional.bilinear(lib.ones(3, 4), lib.ones(2, 5), lib.ones(2, 4, 5)),
+    lambda lib: lib.nn.functional.bilinear(lib.ones(3, 4), lib.ones(3, 5), lib.ones(2, 3, 5)),
+    lambda lib: lib.nn.functional.bilinear(lib.ones(3, 4), lib.ones(3, 5), lib.ones(2, 4, 5), lib.ones(3)),
+    lambda lib: lib.nn.functional.bilinear(lib.ones(3, 4, dtype=lib.float64), lib.ones(3, 5), lib.ones(2, 4, 5)),
+    lambda lib: lib.nn.functional.channel_shuffle(lib.ones(2, 4, 3), 3),
+    lambda lib: lib.nn.functional.channel_shuffle(lib.ones(2, 4), 2),
+    lambda lib: lib.nn.functional.channel_shuffle(lib.ones(2, 4, 3), 0),
+    lambda lib: lib.nn.functional.triplet_margin_with_distance_loss(lib.ones(2, 3), lib.ones(2, 3), lib.ones(3), margin=1.0),
+    lambda lib: lib.nn.functional.triplet_margin_with_distance_loss(lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 3), margin=0.0),
+    lambda lib: lib.nn.functional.triplet_margin_with_distance_loss(lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 3), reduction="max"),
+    lambda lib: lib.nn.TripletMarginWithDistanceLoss(margin=-1.0),
+    lambda lib: lib.rrelu(lib.ones(3), 0.5, 0.1),
+    lambda lib: lib.rrelu(lib.ones(3, dtype=lib.int64), training=True),
+], ids=lambda f: "")
+def test_errors_match_torch(call):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_same_error(call)
