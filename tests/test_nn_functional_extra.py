@@ -179,3 +179,50 @@ def test_errors_match_torch(call):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert_same_error(call)
+
+
+# ---- grid_sample / affine_grid ----------------------------------------------------------------------
+
+
+def test_spatial_transformer_path_matches_torch():
+    """The spatial-transformer tutorial's path: theta from a layer, affine_grid, grid_sample, a loss."""
+    rng = np.random.default_rng(5)
+    x0, w0 = rng.standard_normal((3, 2, 6, 7)).astype(np.float32), rng.standard_normal((6, 84)).astype(np.float32) * 0.05
+    got = []
+    for lib in (scratchnet, torch):
+        x, w = lib.tensor(x0, requires_grad=True), lib.tensor(w0, requires_grad=True)
+        theta = (x.reshape(3, -1) @ w.t()).view(-1, 2, 3) + lib.tensor([[1.0, 0, 0], [0, 1.0, 0]])
+        grid = lib.nn.functional.affine_grid(theta, x.size(), align_corners=False)
+        y = lib.nn.functional.grid_sample(x, grid, align_corners=False)
+        (y * y).sum().backward()
+        got.append((y.detach().numpy(), x.grad.numpy(), w.grad.numpy(), y.grad_fn.name(), grid.grad_fn.name()))
+    assert got[0][3:] == got[1][3:]
+    for ours, theirs in zip(got[0][:3], got[1][:3]):
+        np.testing.assert_allclose(ours, theirs, rtol=2e-4, atol=1e-3)  # float32 sums of ~100 terms of size ~50
+
+
+def test_align_corners_default_warns():
+    for lib in (scratchnet, torch):
+        with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+            lib.nn.functional.affine_grid(lib.zeros(1, 2, 3), (1, 1, 2, 2))
+        with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+            lib.nn.functional.grid_sample(lib.zeros(1, 1, 2, 2), lib.zeros(1, 1, 1, 2))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 3, 3), lib.zeros(1, 2, 2, 2), mode="linear", align_corners=False),
+    lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 3, 3), lib.zeros(1, 2, 2, 2), padding_mode="wrap", align_corners=False),
+    lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 3, 3), lib.zeros(1, 2, 2), align_corners=False),
+    lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 3, 3), lib.zeros(2, 2, 2, 2), align_corners=False),
+    lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 3, 3), lib.zeros(1, 2, 2, 3), align_corners=False),
+    lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 0, 3), lib.zeros(1, 2, 2, 2), align_corners=False),
+    lambda lib: lib.nn.functional.grid_sample(lib.ones(1, 1, 3, 3, dtype=lib.float64), lib.zeros(1, 2, 2, 2), align_corners=False),
+    lambda lib: lib.nn.functional.affine_grid(lib.zeros(1, 2, 3, dtype=lib.int64), (1, 1, 2, 2), align_corners=False),
+    lambda lib: lib.nn.functional.affine_grid(lib.zeros(1, 3, 3), (1, 1, 2, 2), align_corners=False),
+    lambda lib: lib.nn.functional.affine_grid(lib.zeros(1, 2, 3), (1, 2, 2), align_corners=False),
+    lambda lib: lib.nn.functional.affine_grid(lib.zeros(1, 2, 3), (1, 1, 0, 2), align_corners=False),
+], ids=lambda f: "")
+def test_grid_errors_match_torch(call):
+    ours, theirs = _both(call)
+    assert isinstance(theirs, Exception) and type(ours) is type(theirs), (ours, theirs)
+    assert str(ours).replace("scratchnet", "torch") == str(theirs), (ours, theirs)

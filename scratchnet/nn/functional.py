@@ -83,3 +83,6 @@ __all__ += [
     "max_pool1d_with_indices", "max_pool2d_with_indices", "max_unpool1d", "max_unpool2d",
     "bilinear", "channel_shuffle", "gumbel_softmax", "native_channel_shuffle", "pdist", "triplet_margin_with_distance_loss",
 ]
+from ..ops.sampling_grid import affine_grid, grid_sample  # noqa: E402
+
+__all__ += ["affine_grid", "grid_sample"]

@@ -9,7 +9,7 @@ reseed both engines before each call, so every check (finite differences too) se
 import numpy as np
 from hypothesis import strategies as st
 
-from tests.registry import FLOATS, NO_LARGE, Case, Example, F, away_from_zero, distinct, on_grid, positive, seeds, unary
+from tests.registry import FLOATS, NO_LARGE, Case, Example, F, away_from_zero, distinct, gaussian, on_grid, positive, seeds, unary
 
 grid = on_grid(0.05)
 slopes = st.sampled_from([(0.1, 0.3), (0.125, 1 / 3), (0.5, 0.5)])
@@ -86,6 +86,27 @@ def gumbel_example(draw, hard):
     return Example([s], {"tau": draw(st.sampled_from([0.5, 1.0, 2.0])), "hard": hard, "dim": draw(st.sampled_from([-1, 0]))}, draw(seeds))
 
 
+@st.composite
+def grid_sample_example(draw):
+    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    h, w, ho, wo = (draw(st.integers(1, 4)) for _ in range(4))
+    params = {"mode": draw(st.sampled_from(["bilinear", "nearest", "bicubic"])),
+              "padding_mode": draw(st.sampled_from(["zeros", "border", "reflection"])), "align_corners": draw(st.booleans())}
+    return Example([(n, c, h, w), (n, ho, wo, 2)], params, draw(seeds))
+
+
+def points(x, rng):
+    """Grid points in [-1.3, 1.3]: inside the image and a little outside (the padding modes)."""
+    return np.tanh(x) * 1.3
+
+
+@st.composite
+def affine_example(draw):
+    n = draw(st.integers(1, 2))
+    size = (n, draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    return Example([(n, 2, 3)], {"size": size, "align_corners": draw(st.booleans())}, draw(seeds))
+
+
 def _inplace(name, *args):
     return lambda lib, a: getattr(F(lib), name)(a * 1, *args)
 
@@ -112,6 +133,11 @@ CASES = [
     Case("triplet_margin_with_distance_loss", _triplet, triplet_example()),
     Case("gumbel_softmax", lambda lib, x, **kw: _seeded(lib, lambda: F(lib).gumbel_softmax(x, **kw)), gumbel_example(False)),
     Case("gumbel_softmax-hard", lambda lib, x, **kw: _seeded(lib, lambda: F(lib).gumbel_softmax(x, **kw)), gumbel_example(True), fd=False),  # straight-through: the forward is piecewise constant
+]
+
+CASES += [
+    Case("grid_sample", lambda lib, x, g, **kw: F(lib).grid_sample(x, g, **kw), grid_sample_example(), domain=[gaussian, points], edge=False),  # NARROWED until non-finite grid points follow torch's vectorised kernel
+    Case("affine_grid", lambda lib, t, **kw: F(lib).affine_grid(t, **kw), affine_example()),
 ]
 
 COVERED_BY = {
