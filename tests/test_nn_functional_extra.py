@@ -226,3 +226,66 @@ def test_grid_errors_match_torch(call):
     ours, theirs = _both(call)
     assert isinstance(theirs, Exception) and type(ours) is type(theirs), (ours, theirs)
     assert str(ours).replace("scratchnet", "torch") == str(theirs), (ours, theirs)
+
+
+# ---- ctc_loss -----------------------------------------------------------------------------------------
+
+
+def _ctc_both(x0, targets, il, tl, **kw):
+    got = []
+    for lib in (scratchnet, torch):
+        x = lib.tensor(x0, requires_grad=True)
+        loss = lib.nn.CTCLoss(**kw)(x.log_softmax(-1), lib.tensor(targets), il, tl)
+        loss.sum().backward()
+        got.append((loss.detach().numpy(), x.grad.numpy(), loss.grad_fn.name()))
+    return got
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31), reduction=st.sampled_from(["none", "mean", "sum"]), zero_infinity=st.booleans(), dtype=st.sampled_from(["float32", "float64"]))
+def test_ctc_loss_module_matches_torch(seed, reduction, zero_infinity, dtype):
+    rng = np.random.default_rng(seed)
+    t, n, c = 12, 4, 6
+    tl = rng.integers(0, 7, n)
+    il = rng.integers(1, t + 1, n)
+    targets = rng.integers(1, c, (n, 6))
+    flat = np.concatenate([targets[i, : tl[i]] for i in range(n)]) if rng.random() < 0.5 else targets
+    ours, theirs = _ctc_both(rng.standard_normal((t, n, c)).astype(dtype), flat, tuple(il.tolist()), tuple(tl.tolist()), reduction=reduction, zero_infinity=zero_infinity)
+    assert ours[2] == theirs[2]
+    tol = 1e-4 if dtype == "float32" else 1e-10
+    for a, b in zip(ours[:2], theirs[:2]):
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+def test_ctc_loss_unbatched_and_tensor_lengths():
+    x0 = np.random.default_rng(1).standard_normal((7, 5))
+    got = []
+    for lib in (scratchnet, torch):
+        x = lib.tensor(x0, requires_grad=True)
+        loss = lib.nn.functional.ctc_loss(x.log_softmax(-1), lib.tensor([1, 3, 3]), lib.tensor(7), lib.tensor(3), blank=0, reduction="none")
+        loss.backward()
+        got.append((loss.detach().numpy(), x.grad.numpy(), loss.grad_fn.name(), tuple(loss.shape)))
+    assert got[0][2:] == got[1][2:]
+    np.testing.assert_allclose(got[0][0], got[1][0], rtol=1e-12)
+    np.testing.assert_allclose(got[0][1], got[1][1], rtol=1e-10, atol=1e-12)
+
+
+def test_ctc_loss_gradient_matches_finite_differences_through_log_softmax():
+    rng = np.random.default_rng(2)
+    x = scratchnet.tensor(rng.standard_normal((6, 2, 4)), requires_grad=True)
+    targets = scratchnet.tensor([[1, 2, 2], [3, 1, 0]])
+    assert scratchnet.gradcheck(lambda x: scratchnet.nn.functional.ctc_loss(x.log_softmax(-1), targets, [6, 5], [3, 2], reduction="none"), [x])
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.ctc_loss(lib.zeros(5, 2, 4), lib.ones(2, 2, dtype=lib.int64), [6, 1], [2, 2]),
+    lambda lib: lib.nn.functional.ctc_loss(lib.zeros(5, 2, 4), lib.ones(2, 2, dtype=lib.int64), [5, 1], [2, 3]),
+    lambda lib: lib.nn.functional.ctc_loss(lib.zeros(5, 2, 4), lib.ones(2, 2, dtype=lib.int64), [5, 3], [2, 1], blank=4),
+    lambda lib: lib.nn.functional.ctc_loss(lib.zeros(5, 2, 4), lib.ones(2, 2, dtype=lib.int64), [5, 3, 1], [2, 1]),
+    lambda lib: lib.nn.functional.ctc_loss(lib.zeros(5, 2, 4), lib.ones(2, 2, dtype=lib.int64), [5, 3], [2, 1, 4]),
+    lambda lib: lib.nn.functional.ctc_loss(lib.zeros(5, 2, 4), lib.ones(2, 2, dtype=lib.int64), [5, 3], [2, 1], reduction="bad"),
+    lambda lib: lib.nn.functional.ctc_loss(lib.zeros(0, 2, 4), lib.ones(2, 2, dtype=lib.int64), [0, 0], [0, 1]),
+    lambda lib: lib.nn.functional.ctc_loss(lib.zeros(3), lib.ones(1, 1, dtype=lib.int64), [1], [1]),
+], ids=lambda f: "")
+def test_ctc_errors_match_torch(call):
+    assert_same_error(call)

@@ -44,3 +44,4 @@ from .extra import (  # noqa: E402
     Bilinear, ChannelShuffle, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, NLLLoss2d, RReLU,
     TripletMarginWithDistanceLoss,
 )
+from .extra import CTCLoss  # noqa: E402

@@ -14,7 +14,7 @@ scratchnet.Size([5, 4])
 import math
 import warnings
 
-from ..ops import activation_inplace, nn_extra, pool_extra
+from ..ops import activation_inplace, ctc, nn_extra, pool_extra
 from .loss import NLLLoss, PairwiseDistance, _Loss
 from .module import Module, Parameter
 
@@ -218,3 +218,21 @@ class NLLLoss2d(NLLLoss):
             stacklevel=2,
         )
         super().__init__(weight, size_average, ignore_index, reduce, reduction)
+
+
+class CTCLoss(_Loss):
+    """The connectionist temporal classification loss (:func:`~scratchnet.nn.functional.ctc_loss`):
+    ``forward(log_probs, targets, input_lengths, target_lengths)``.
+
+    >>> import scratchnet as sn
+    >>> lp = sn.full((2, 1, 2), 0.5).log()
+    >>> round(CTCLoss(reduction="sum")(lp, sn.tensor([[1]]), [2], [1]).item(), 4)
+    0.2877
+    """
+
+    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
+        super().__init__(reduction=reduction)
+        self.blank, self.zero_infinity = blank, zero_infinity
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        return ctc.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction, self.zero_infinity)

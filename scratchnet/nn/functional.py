@@ -86,3 +86,6 @@ __all__ += [
 from ..ops.sampling_grid import affine_grid, grid_sample  # noqa: E402
 
 __all__ += ["affine_grid", "grid_sample"]
+from ..ops.ctc import ctc_loss  # noqa: E402
+
+__all__ += ["ctc_loss"]
