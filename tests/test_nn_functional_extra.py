@@ -289,3 +289,51 @@ def test_ctc_loss_gradient_matches_finite_differences_through_log_softmax():
 ], ids=lambda f: "")
 def test_ctc_errors_match_torch(call):
     assert_same_error(call)
+
+
+# ---- fractional_max_pool2d ---------------------------------------------------------------------------
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31), dtype=st.sampled_from(["float32", "float64"]), k=st.integers(1, 3),
+       hw=st.tuples(st.integers(3, 12), st.integers(3, 12)), ratio=st.floats(0.3, 0.9), nan=st.booleans())
+def test_fractional_max_pool2d_draws_torchs_windows(seed, dtype, k, hw, ratio, nan):
+    a = np.random.default_rng(seed).standard_normal((2, 3) + hw).astype(dtype)
+    a.flat[::5] = np.round(a.flat[::5])  # ties: the first maximum wins, as torch's kernel
+    if nan:
+        a.flat[::11] = np.nan  # NaN wins (the last one of a window)
+    got = []
+    for lib in (scratchnet, torch):
+        lib.manual_seed(seed)
+        x = lib.tensor(a, requires_grad=True)
+        pool = lib.nn.FractionalMaxPool2d(k, output_ratio=ratio, return_indices=True)
+        if min(int(hw[0] * ratio) + k - 1 - hw[0], int(hw[1] * ratio) + k - 1 - hw[1]) > 0 or min(int(hw[0] * ratio), int(hw[1] * ratio)) < 1:
+            return
+        try:
+            out, idx = pool(x)
+        except RuntimeError as e:
+            got.append(e)
+            continue
+        out.backward(lib.ones_like(out))
+        got.append((out.detach().numpy(), idx.numpy(), x.grad.numpy(), lib.rand(2).numpy()))
+    if isinstance(got[1], Exception):
+        assert isinstance(got[0], RuntimeError) and str(got[0]) == str(got[1])
+        return
+    for ours, theirs in zip(*got):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_fractional_module_and_errors():
+    assert repr(scratchnet.nn.FractionalMaxPool2d(2, output_size=3)) == repr(torch.nn.FractionalMaxPool2d(2, output_size=3))
+    for make in [lambda nn: nn.FractionalMaxPool2d(2), lambda nn: nn.FractionalMaxPool2d(2, 3, 0.5), lambda nn: nn.FractionalMaxPool2d(2, output_ratio=1.5)]:
+        assert_same_error(lambda lib: make(lib.nn))
+    x = np.random.default_rng(0).standard_normal((2, 3, 7, 8)).astype(np.float32)
+    for call in [
+        lambda lib: lib.nn.functional.fractional_max_pool2d(lib.tensor(x), 2),
+        lambda lib: lib.nn.functional.fractional_max_pool2d(lib.tensor(x), 2, output_ratio=(0.5, 0.5, 0.5)),
+        lambda lib: lib.nn.functional.fractional_max_pool2d(lib.tensor(x), 5, output_size=5),
+        lambda lib: lib.nn.functional.fractional_max_pool2d(lib.tensor(x), 2, output_size=3, _random_samples=lib.rand(1, 3, 2)),
+        lambda lib: lib.nn.functional.fractional_max_pool2d(lib.tensor(x), 2, output_size=3, _random_samples=lib.rand(2, 3, 2, dtype=lib.float64)),
+        lambda lib: lib.nn.functional.fractional_max_pool2d(lib.tensor(x).long(), 2, output_size=3),
+    ]:
+        assert_same_error(call)

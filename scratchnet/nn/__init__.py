@@ -45,3 +45,4 @@ from .extra import (  # noqa: E402
     TripletMarginWithDistanceLoss,
 )
 from .extra import CTCLoss  # noqa: E402
+from .extra import FractionalMaxPool2d  # noqa: E402

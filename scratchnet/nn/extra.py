@@ -14,7 +14,7 @@ scratchnet.Size([5, 4])
 import math
 import warnings
 
-from ..ops import activation_inplace, ctc, nn_extra, pool_extra
+from ..ops import activation_inplace, ctc, nn_extra, pool_extra, pool_fractional
 from .loss import NLLLoss, PairwiseDistance, _Loss
 from .module import Module, Parameter
 
@@ -236,3 +236,32 @@ class CTCLoss(_Loss):
 
     def forward(self, log_probs, targets, input_lengths, target_lengths):
         return ctc.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction, self.zero_infinity)
+
+
+class FractionalMaxPool2d(Module):
+    """Fractional max pooling (:func:`~scratchnet.nn.functional.fractional_max_pool2d`): windows
+    at pseudo-random positions (drawn per call, as torch's, unless ``_random_samples`` is given).
+
+    >>> import scratchnet as sn
+    >>> FractionalMaxPool2d(3, output_ratio=0.5)(sn.randn(2, 4, 10, 10)).shape
+    scratchnet.Size([2, 4, 5, 5])
+    """
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None):
+        super().__init__()
+        self.kernel_size = _tuple(kernel_size, 2)
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = _tuple(output_size, 2) if output_size is not None else None
+        self.output_ratio = _tuple(output_ratio, 2) if output_ratio is not None else None
+        if output_size is None and output_ratio is None:
+            raise ValueError("FractionalMaxPool2d requires specifying either an output size, or a pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if self.output_ratio is not None and not (0 < self.output_ratio[0] < 1 and 0 < self.output_ratio[1] < 1):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+
+    def forward(self, input):
+        return pool_fractional.fractional_max_pool2d(
+            input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices, _random_samples=self._random_samples
+        )

@@ -89,3 +89,6 @@ __all__ += ["affine_grid", "grid_sample"]
 from ..ops.ctc import ctc_loss  # noqa: E402
 
 __all__ += ["ctc_loss"]
+from ..ops.pool_fractional import fractional_max_pool2d, fractional_max_pool2d_with_indices  # noqa: E402
+
+__all__ += ["fractional_max_pool2d", "fractional_max_pool2d_with_indices"]

@@ -126,6 +126,15 @@ def _ctc(lib, x, targets, **kw):
     return F(lib).ctc_loss(x.log_softmax(-1), lib.tensor(targets), **kw)
 
 
+@st.composite
+def fractional_example(draw):
+    k = draw(st.integers(1, 3))
+    h, w = draw(st.integers(k, 7)), draw(st.integers(k, 7))
+    size = (draw(st.integers(1, h - k + 1)), draw(st.integers(1, w - k + 1)))
+    lead = draw(st.sampled_from([(1, 2), (2, 1), (3,)]))
+    return Example([lead + (h, w)], {"kernel_size": k, "output_size": size}, draw(seeds))
+
+
 def _inplace(name, *args):
     return lambda lib, a: getattr(F(lib), name)(a * 1, *args)
 
@@ -159,6 +168,7 @@ CASES += [
     # the gradient is torch's (exp(lp) - occupation): through the log_softmax it is the true one;
     # like torch's it has no second derivative, so finite differences run in the twin tests
     Case("ctc_loss", _ctc, ctc_example(), fd=False),
+    Case("fractional_max_pool2d", lambda lib, x, **kw: _seeded(lib, lambda: F(lib).fractional_max_pool2d(x, return_indices=True, **kw)), fractional_example(), domain=distinct),
     Case("affine_grid", lambda lib, t, **kw: F(lib).affine_grid(t, **kw), affine_example()),
 ]
 
@@ -166,4 +176,5 @@ COVERED_BY = {
     "max_pool1d_with_indices": "max_pool1d-indices", "max_pool2d_with_indices": "max_pool2d",
     "adaptive_max_pool1d_with_indices": "adaptive_max_pool1d-indices",
     "adaptive_max_pool2d_with_indices": "adaptive_max_pool2d-indices",
+    "fractional_max_pool2d_with_indices": "fractional_max_pool2d",
 }
