@@ -337,3 +337,32 @@ def test_fractional_module_and_errors():
         lambda lib: lib.nn.functional.fractional_max_pool2d(lib.tensor(x).long(), 2, output_size=3),
     ]:
         assert_same_error(call)
+
+
+# ---- finite differences the registry leaves out (slow or straight-through cases) -----------------------
+
+
+@pytest.mark.parametrize("mode,padding_mode,align_corners", [("bilinear", "zeros", False), ("bilinear", "reflection", True), ("bilinear", "border", False),
+                                                             ("bicubic", "zeros", True), ("bicubic", "reflection", False), ("nearest", "border", True)])
+def test_grid_sample_finite_differences(mode, padding_mode, align_corners):
+    rng = np.random.default_rng(8)
+    x = scratchnet.tensor(rng.standard_normal((1, 1, 3, 3)), requires_grad=True)
+    g = scratchnet.tensor(np.tanh(rng.standard_normal((1, 2, 2, 2))) * 1.3, requires_grad=True)
+
+    def fn(x, g):
+        return scratchnet.nn.functional.grid_sample(x, g, mode=mode, padding_mode=padding_mode, align_corners=align_corners)
+
+    assert scratchnet.gradcheck(fn, [x, g])
+    if mode == "bilinear":
+        assert scratchnet.gradgradcheck(fn, [x, g])
+
+
+def test_gumbel_softmax_soft_finite_differences():
+    x = scratchnet.tensor(np.random.default_rng(9).standard_normal((2, 4)), requires_grad=True)
+
+    def fn(x):
+        scratchnet.manual_seed(3)
+        return scratchnet.nn.functional.gumbel_softmax(x, tau=0.7)
+
+    assert scratchnet.gradcheck(fn, [x])
+    assert scratchnet.gradgradcheck(fn, [x])
