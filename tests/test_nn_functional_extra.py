@@ -366,3 +366,43 @@ def test_gumbel_softmax_soft_finite_differences():
 
     assert scratchnet.gradcheck(fn, [x])
     assert scratchnet.gradgradcheck(fn, [x])
+
+
+# ---- AdaptiveLogSoftmaxWithLoss --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("targets", [[0, 3, 4, 6, 9, 9, 5], [0, 1, 2, 3, 0, 1, 2], [7, 8, 9, 7, 8, 9, 9]])
+def test_adaptive_log_softmax_matches_torch(targets):
+    x0 = np.random.default_rng(0).standard_normal((7, 8))
+    got = []
+    for lib in (scratchnet, torch):
+        lib.manual_seed(3)
+        m = lib.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4, 7], div_value=2.0, head_bias=True).double()
+        x = lib.tensor(x0, requires_grad=True)
+        out = m(x, lib.tensor(targets))
+        out.loss.backward()
+        single = m(lib.tensor(x0[0]), lib.tensor(targets[0]))
+        got.append([out.output.detach().numpy(), out.loss.detach().numpy(), x.grad.numpy(), m.head.weight.grad.numpy(),
+                    None if m.tail[1][0].weight.grad is None else m.tail[1][0].weight.grad.numpy(), m.log_prob(lib.tensor(x0)).detach().numpy(), m.predict(lib.tensor(x0)).numpy(),
+                    single.output.detach().numpy(), single.loss.detach().numpy(),
+                    repr(m), [n for n, _ in m.named_parameters()], out.output.grad_fn.name(), out.loss.grad_fn.name()])
+    for ours, theirs in zip(*got):
+        if isinstance(ours, np.ndarray):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
+        else:
+            assert ours == theirs
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, []),
+    lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [5, 3]),
+    lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3, 10]),
+    lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3])(lib.ones(2, 4), lib.tensor([1, 10])),
+    lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3])(lib.ones(2, 4), lib.tensor([1])),
+    lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3])(lib.ones(2, 4), lib.tensor([[1]])),
+    lambda lib: lib.nn.AdaptiveLogSoftmaxWithLoss(4, 10, [3])(lib.ones(2, 4), lib.tensor(1)),
+], ids=lambda f: "")
+def test_adaptive_log_softmax_errors_match_torch(call):
+    ours, theirs = _both(call)
+    assert isinstance(theirs, Exception) and type(ours) is type(theirs), (ours, theirs)
+    assert str(ours).replace("scratchnet", "torch") == str(theirs)

@@ -46,3 +46,4 @@ from .extra import (  # noqa: E402
 )
 from .extra import CTCLoss  # noqa: E402
 from .extra import FractionalMaxPool2d  # noqa: E402
+from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402

@@ -108,7 +108,11 @@ def threshold_(input, threshold_value=None, value=None, **kwargs):
         raise TypeError(f"threshold_() got an unexpected keyword argument '{next(iter(kwargs))}'")
     if threshold_value is None or value is None:
         raise TypeError("threshold_() missing required arguments: 'threshold' and 'value'")
-    return threshold(input, threshold_value, value, inplace=True)
+    out = threshold(input, threshold_value, value, inplace=True)
+    node = out.grad_fn
+    if getattr(node, "node_name", None) == "ThresholdBackward0":  # torch's in-place node (it saves the result)
+        node.node_name = "ThresholdBackward1"
+    return out
 
 
 # ---- rrelu -------------------------------------------------------------------------------------
