@@ -33,8 +33,8 @@ def _pairs(n):
 
 def _norms(diff, p):
     a = xp.abs(diff)
-    if p == 0:
-        return (a != 0).sum(-1).astype(diff.dtype)
+    if p == 0:  # torch counts min(ceil(|d|), 1): a NaN stays NaN
+        return xp.minimum(xp.ceil(a), 1).sum(-1).astype(diff.dtype)
     if p == 1:
         return a.sum(-1)
     if p == 2:
@@ -59,25 +59,28 @@ class Pdist(Function):
         i, j = (Tensor._make(a) for a in _pairs(n))
         diff = x.index_select(0, i) - x.index_select(0, j)
         g = grad.unsqueeze(-1)
-        zero = diff * 0
+        zero = Tensor._make(xp.zeros(diff.shape, diff.array.dtype))
         if p == 0 or diff.numel() == 0:
             coeff = zero
+        elif p == 1:  # sign(diff), NaN kept
+            coeff = diff.sign().where(Tensor._make(~xp.isnan(diff.array)), diff) * g
         else:
             dist = Pdist.apply(x, p=p).unsqueeze(-1)
-            # torch's per-norm derivatives (Distance.cpp), 0 where the distance is 0
-            live = Tensor._make(xp.broadcast_to(dist.array != 0, diff.shape))
-            safe = dist.where(live, dist * 0 + 1)
-            if p == 1:
-                coeff = diff.sign() * g
-            elif p == 2:
-                coeff = (g * diff / safe).where(live, zero)
-            elif math.isinf(p):
-                coeff = (g * diff.sign()).where(Tensor._make(xp.abs(diff.array) == dist.array), zero)
+            if math.isinf(p):  # the coordinates where |diff| reaches the distance (NaN where either is)
+                with xp.errstate(invalid="ignore"):
+                    hit = 1 - xp.minimum(1, xp.ceil(xp.abs(xp.abs(diff.array) - dist.array)))
+                coeff = g * diff.sign() * Tensor._make(hit.astype(diff.array.dtype))
             else:
-                keep = live if p >= 1 else Tensor._make(live.array & (diff.array != 0))
-                absd = diff.abs().where(keep, zero + 1)
-                coeff = (diff.sign() * absd.pow(p - 1) * g / safe.pow(p - 1)).where(keep, zero)
-        out = (x * 0).index_add(0, i, coeff)
+                # torch's per-norm derivatives (Distance.cpp), 0 where the distance is 0
+                live = Tensor._make(xp.broadcast_to(dist.array != 0, diff.shape))
+                safe = dist.where(live, dist * 0 + 1)
+                if p == 2:
+                    coeff = (g * diff / safe).where(live, zero)
+                else:
+                    keep = live if p >= 1 else Tensor._make(live.array & (diff.array != 0))
+                    absd = diff.abs().where(keep, zero + 1)
+                    coeff = (diff.sign() * absd.pow(p - 1) * g / safe.pow(p - 1)).where(keep, zero)
+        out = Tensor._make(xp.zeros(x.shape, x.array.dtype)).index_add(0, i, coeff)
         return out.index_add(0, j, -coeff)
 
 
