@@ -406,3 +406,26 @@ def test_adaptive_log_softmax_errors_match_torch(call):
     ours, theirs = _both(call)
     assert isinstance(theirs, Exception) and type(ours) is type(theirs), (ours, theirs)
     assert str(ours).replace("scratchnet", "torch") == str(theirs)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**31), mode=st.sampled_from(["bilinear", "nearest", "bicubic"]),
+       padding_mode=st.sampled_from(["zeros", "border", "reflection"]), align_corners=st.booleans())
+def test_grid_sample_special_input_values(seed, mode, padding_mode, align_corners):
+    """NaN, inf, huge and denormal pixels (the grid finite: torch's kernel reads out of bounds,
+    and may crash, at non-finite grid points, which is why the registry case draws no special values):
+    the samples and the input's gradient are torch's, NaN and inf placement included."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((1, 2, 3, 4))
+    specials = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e30, -1e30, 3e38, -3e38, 1e-40, -1e-40, 1e-310])
+    mask = rng.random(a.shape) < 0.3
+    a[mask] = rng.choice(specials, a.shape)[mask]
+    g = np.tanh(rng.standard_normal((1, 3, 2, 2))) * 1.3
+    got = []
+    for lib in (scratchnet, torch):
+        x = lib.tensor(a, requires_grad=True)
+        out = lib.nn.functional.grid_sample(x, lib.tensor(g), mode=mode, padding_mode=padding_mode, align_corners=align_corners)
+        (gx,) = lib.autograd.grad(out, x, lib.ones_like(out))
+        got.append((out.detach().numpy(), gx.numpy()))
+    for ours, theirs in zip(*got):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12, equal_nan=True)

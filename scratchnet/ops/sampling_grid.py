@@ -50,7 +50,13 @@ def _unnormalize(coord, size, align_corners):
 
 
 def _clip(x, size):
-    return x.clamp(0, size - 1)
+    """``x`` clipped to ``[0, size - 1]``; its gradient is the upstream one times 1 strictly inside,
+    0 elsewhere (a product, as torch's kernel: a NaN gradient stays NaN)."""
+    a = x.array
+    with xp.errstate(invalid="ignore"):
+        inside = (a > 0) & (a < size - 1)
+        rest = xp.where(inside, 0, xp.clip(a, 0, size - 1)).astype(a.dtype)
+    return x * _const(inside.astype(a.dtype)) + _const(rest)
 
 
 def _reflect(x, twice_low, twice_high):
@@ -92,7 +98,8 @@ def _tap(flat, xs, ys, h, w):
     index = xp.where(inside, ys * w + xs, 0).astype(xp.int64)
     n, c = flat.shape[:2]
     values = flat.gather(2, _const(xp.broadcast_to(index[:, None, :], (n, c, index.shape[1]))))
-    return values * _const(inside[:, None, :].astype(flat.array.dtype))
+    # a tap outside reads 0 by selection, so no gradient reaches pixel 0 through it (even times a NaN weight)
+    return values.where(_const(xp.broadcast_to(inside[:, None, :], values.shape)), _const(xp.zeros((), flat.array.dtype)))
 
 
 def _cubic_weights(t):
