@@ -87,7 +87,8 @@ def test_inplace_activations(name, args):
 
 
 def test_top_level_names():
-    for name in ["relu_", "selu_", "celu_", "threshold_", "rrelu", "rrelu_", "pdist", "bilinear", "channel_shuffle", "native_channel_shuffle", "max_pool1d_with_indices"]:
+    for name in ["relu_", "selu_", "celu_", "threshold_", "rrelu", "rrelu_", "pdist", "bilinear", "channel_shuffle", "native_channel_shuffle", "max_pool1d_with_indices", "ctc_loss",
+                 "grid_sampler", "affine_grid_generator"]:
         assert hasattr(torch, name) and callable(getattr(scratchnet, name)), name
 
 
@@ -199,6 +200,15 @@ def test_spatial_transformer_path_matches_torch():
     assert got[0][3:] == got[1][3:]
     for ours, theirs in zip(got[0][:3], got[1][:3]):
         np.testing.assert_allclose(ours, theirs, rtol=2e-4, atol=1e-3)  # float32 sums of ~100 terms of size ~50
+
+
+def test_low_level_grid_names():
+    x0, g0 = np.random.default_rng(4).standard_normal((1, 2, 3, 3)), np.random.default_rng(5).uniform(-1, 1, (1, 2, 2, 2))
+    th0 = np.random.default_rng(6).standard_normal((1, 2, 3))
+    outs = [(lib.grid_sampler(lib.tensor(x0), lib.tensor(g0), 2, 1, True).numpy(), lib.affine_grid_generator(lib.tensor(th0), (1, 1, 2, 3), False).numpy())
+            for lib in (scratchnet, torch)]
+    for ours, theirs in zip(*outs):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
 
 
 def test_align_corners_default_warns():

@@ -304,4 +304,28 @@ class AffineGrid(Function):
         return flat.transpose(1, 2).bmm(_const(ctx.base))
 
 
-__all__ = []  # F's names only (torch's top-level grid_sampler / affine_grid_generator take enums)
+_MODES, _PADDINGS = ("bilinear", "nearest", "bicubic"), ("zeros", "border", "reflection")
+
+
+def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
+    """torch's low-level :func:`grid_sample`, the modes as numbers (bilinear 0, nearest 1, bicubic
+    2; zeros 0, border 1, reflection 2), no default for ``align_corners``.
+
+    >>> import scratchnet as sn
+    >>> grid_sampler(sn.ones(1, 1, 2, 2), sn.zeros(1, 1, 1, 2), 0, 0, False).item()
+    1.0
+    """
+    return grid_sample(input, grid, _MODES[interpolation_mode], _PADDINGS[padding_mode], bool(align_corners))
+
+
+def affine_grid_generator(theta, size, align_corners):
+    """torch's low-level :func:`affine_grid` (no default for ``align_corners``).
+
+    >>> import scratchnet as sn
+    >>> affine_grid_generator(sn.tensor([[[1.0, 0, 0], [0, 1.0, 0]]]), (1, 1, 1, 1), False).tolist()
+    [[[[0.0, 0.0]]]]
+    """
+    return affine_grid(theta, size, bool(align_corners))
+
+
+__all__ = ["grid_sampler", "affine_grid_generator"]

@@ -185,6 +185,7 @@ CASES += [
 ]
 
 COVERED_BY = {
+    "grid_sampler": "grid_sample", "affine_grid_generator": "affine_grid",
     **{name: "activations_" for name in _INPLACE}, "rrelu_": "rrelu", "max_unpool1d": "max_unpool2d",
     "lp_pool1d": "lp_pool2d", "native_channel_shuffle": "channel_shuffle",
     "max_pool1d_with_indices": "max_pool1d-indices", "max_pool2d_with_indices": "max_pool2d",
