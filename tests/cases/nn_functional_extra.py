@@ -179,7 +179,7 @@ CASES += [
     Case("grid_sample", lambda lib, x, g, **kw: F(lib).grid_sample(x, g, **kw), grid_sample_example(), domain=[gaussian, points], edge=False, fd=False),  # no special values: torch reads out of bounds (and may crash) at non-finite grid points; special pixel values are compared in the twin tests
     # the gradient is torch's (exp(lp) - occupation): through the log_softmax it is the true one;
     # like torch's it has no second derivative, so finite differences run in the twin tests
-    Case("ctc_loss", _ctc, ctc_example(), fd=False),
+    Case("ctc_loss", _ctc, ctc_example(), fd=False, specials=NO_LARGE),  # +-1e30, +-3e38 logits: log-probabilities near -3e38 make exp(lcab + nll - lp) overflow or cancel by the order of the float ops
     Case("fractional_max_pool2d", lambda lib, x, **kw: _seeded(lib, lambda: F(lib).fractional_max_pool2d(x, return_indices=True, **kw)), fractional_example(), domain=distinct),
     Case("affine_grid", lambda lib, t, **kw: F(lib).affine_grid(t, **kw), affine_example()),
 ]
