@@ -50,3 +50,10 @@ from .lazy import (  # noqa: E402
     LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d, LazyInstanceNorm1d,
     LazyInstanceNorm2d, LazyInstanceNorm3d, LazyLinear,
 )
+from .extra import (  # noqa: E402
+    Bilinear, ChannelShuffle, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, NLLLoss2d, RReLU,
+    TripletMarginWithDistanceLoss,
+)
+from .extra import CTCLoss  # noqa: E402
+from .extra import FractionalMaxPool2d  # noqa: E402
+from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402

@@ -82,3 +82,25 @@ __all__ += [
     "adaptive_avg_pool3d", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "avg_pool3d", "max_pool3d",
     "max_pool3d_with_indices",
 ]
+from ..ops.activation_inplace import celu_, elu_, hardtanh_, leaky_relu_, relu_, rrelu, rrelu_, selu_, threshold_  # noqa: E402
+from ..ops.pool_extra import (  # noqa: E402
+    adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices, lp_pool1d, lp_pool2d,
+    max_pool1d_with_indices, max_pool2d_with_indices, max_unpool1d, max_unpool2d,
+)
+from ..ops.nn_extra import bilinear, channel_shuffle, gumbel_softmax, native_channel_shuffle, pdist, triplet_margin_with_distance_loss  # noqa: E402
+
+__all__ += [
+    "celu_", "elu_", "hardtanh_", "leaky_relu_", "relu_", "rrelu", "rrelu_", "selu_", "threshold_",
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "lp_pool1d", "lp_pool2d",
+    "max_pool1d_with_indices", "max_pool2d_with_indices", "max_unpool1d", "max_unpool2d",
+    "bilinear", "channel_shuffle", "gumbel_softmax", "native_channel_shuffle", "pdist", "triplet_margin_with_distance_loss",
+]
+from ..ops.sampling_grid import affine_grid, grid_sample  # noqa: E402
+
+__all__ += ["affine_grid", "grid_sample"]
+from ..ops.ctc import ctc_loss  # noqa: E402
+
+__all__ += ["ctc_loss"]
+from ..ops.pool_fractional import fractional_max_pool2d, fractional_max_pool2d_with_indices  # noqa: E402
+
+__all__ += ["fractional_max_pool2d", "fractional_max_pool2d_with_indices"]

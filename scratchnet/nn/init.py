@@ -248,6 +248,11 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """U(-bound, bound) with ``bound = gain * sqrt(3 / fan)`` (He et al., 2015); torch's Linear
     and Conv layers use ``a = sqrt(5)``."""
+    if 0 in tuple(tensor.shape):  # torch: nothing to fill, with a warning (e.g. a Linear with no inputs)
+        import warnings
+
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     bound = math.sqrt(3.0) * std
     return uniform_(tensor, -bound, bound, generator=generator)
@@ -255,6 +260,11 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """N(0, std²) with ``std = gain / sqrt(fan)``."""
+    if 0 in tuple(tensor.shape):  # torch: nothing to fill, with a warning
+        import warnings
+
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode)), generator=generator)
 
 
