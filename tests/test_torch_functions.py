@@ -1,0 +1,145 @@
+"""Twins against torch for the top-level functions and Tensor methods of ops/shape_extra.py,
+ops/signal_windows.py, ops/pointwise_extra.py, ops/stats_extra.py and ops/scatter_extra.py that
+the parity registry cannot express: shape arithmetic without tensors, errors, in-place
+metadata edits (version counters, leaves, views), torch's own backward quirks.
+"""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import scratchnet as sn
+
+
+def outcome(fn, lib):
+    """``fn(lib)``'s value as nested lists (a tuple of tensors as a list of them), or the type of
+    the exception it raised."""
+    try:
+        out = fn(lib)
+    except Exception as e:  # noqa: BLE001 (the type is what is compared)
+        return type(e).__name__
+    if isinstance(out, tuple):
+        return [o.tolist() if hasattr(o, "tolist") else o for o in out]
+    return out.tolist() if hasattr(out, "tolist") else out
+
+
+def same(fn):
+    ours, theirs = outcome(fn, sn), outcome(fn, torch)
+    assert ours == theirs, (ours, theirs)
+    return ours
+
+
+# --- shape_extra -------------------------------------------------------------------------------
+
+sizes = st.lists(st.integers(0, 3), max_size=3).map(tuple)
+
+
+@settings(max_examples=40)
+@given(shapes=st.lists(st.one_of(sizes, st.integers(0, 3)), max_size=3))
+def test_broadcast_shapes(shapes):
+    out = same(lambda lib: tuple(lib.broadcast_shapes(*shapes)))
+    if not isinstance(out, str):
+        assert type(sn.broadcast_shapes(*shapes)).__name__ == "Size"
+
+
+@settings(max_examples=40)
+@given(shape=st.lists(st.integers(0, 4), max_size=3).map(tuple), flat=st.lists(st.integers(-30, 30), max_size=4),
+       dtype=st.sampled_from(["int64", "int32", "float32"]), zero_d=st.booleans())
+def test_unravel_index(shape, flat, dtype, zero_d):
+    values = np.array(flat[:1] if zero_d and flat else flat, dtype=dtype)
+    if zero_d and flat:
+        values = values.reshape(())
+    same(lambda lib: lib.unravel_index(lib.tensor(values), shape))
+
+
+def test_unravel_index_refuses_negative_shapes_and_non_tensors():
+    same(lambda lib: lib.unravel_index(lib.tensor([1]), (2, -4)))
+    with pytest.raises(TypeError):
+        sn.unravel_index(5, (3, 3))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.rot90(lib.ones(3), 1),
+    lambda lib: lib.rot90(lib.ones(2, 3), 1, [0]),
+    lambda lib: lib.rot90(lib.ones(2, 3), 1, [1, -1]),
+    lambda lib: lib.rot90(lib.ones(2, 3), 1, [0, 2]),
+    lambda lib: lib.block_diag(lib.ones(2, 2, 2)),
+    lambda lib: lib.block_diag(),
+    lambda lib: lib.cartesian_prod(lib.ones(2, 2)),
+    lambda lib: lib.combinations(lib.ones(2, 2)),
+    lambda lib: lib.combinations(lib.arange(3), 5),
+    lambda lib: lib.vander(lib.ones(2, 2)),
+    lambda lib: lib.vander(lib.ones(2), N=-1),
+    lambda lib: lib.vander(lib.tensor([True, False])),
+    lambda lib: lib.trapezoid(lib.ones(2, 3), lib.ones(3), dim=0),
+    lambda lib: lib.trapezoid(lib.tensor([True, False])),
+    lambda lib: lib.cumulative_trapezoid(lib.ones(0, dtype=lib.bool)),
+    lambda lib: lib.ones(2, 3).sum_to_size(2),
+    lambda lib: lib.ones(2, 3).t_().transpose_(0, 1).unsqueeze_(-1).squeeze_(),
+    lambda lib: lib.ones(2, 3, 4).t_(),
+    lambda lib: lib.ones(2, 3).unsqueeze_(3),
+])
+def test_shape_functions_values_and_errors(call):
+    same(call)
+
+
+def test_vander_backward_refuses_as_torch():
+    for lib in (sn, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        v = lib.vander(x)
+        assert v.requires_grad
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            v.sum().backward()
+        assert not lib.vander(x, N=1).requires_grad
+
+
+def test_block_diag_backward_reads_past_an_empty_vector_as_torch():
+    grads = []
+    for lib in (sn, torch):
+        blocks = [lib.ones(2, requires_grad=True), lib.ones(0, requires_grad=True), lib.tensor(3.0, requires_grad=True)]
+        out = lib.block_diag(*blocks)
+        g = lib.arange(out.numel(), dtype=lib.float32).reshape(out.shape)
+        grads.append([x.tolist() for x in lib.autograd.grad(out, blocks, g)])
+    assert grads[0] == grads[1]
+
+
+def test_in_place_shape_edits_bump_the_version_and_keep_the_graph():
+    for lib in (sn, torch):
+        x = lib.ones(2, 3, requires_grad=True)
+        y = x * 2
+        before = y._version
+        assert y.t_() is y and y.shape == (3, 2) and y._version == before + 1
+        y.unsqueeze_(0).squeeze_(0).transpose_(0, 1)
+        (y * lib.arange(3.0)).sum().backward()
+        assert x.grad.tolist() == [[0.0, 2.0, 4.0], [0.0, 2.0, 4.0]]
+        with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+            lib.ones(2, 1, requires_grad=True).squeeze_()
+        with lib.no_grad():
+            lib.ones(2, 1, requires_grad=True).squeeze_()  # allowed outside the graph
+
+
+def test_in_place_shape_edit_of_a_view_stays_a_view():
+    for lib in (sn, torch):
+        base = lib.zeros(2, 3)
+        v = base[0]
+        v.unsqueeze_(0)
+        assert v.shape == (1, 3) and v._base is base
+        v.mul_(0).add_(5)
+        assert base.tolist() == [[5.0, 5.0, 5.0], [0.0, 0.0, 0.0]]
+        b = lib.ones(2, 3, requires_grad=True) * 1
+        w = b.view(6)
+        w.unsqueeze_(0)
+        w.mul_(lib.arange(6.0).reshape(1, 6))
+        assert b.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+
+
+@pytest.mark.parametrize("name", ["hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window"])
+def test_window_errors_and_flags(name):
+    same(lambda lib: getattr(lib, name)(3, dtype=lib.int64))
+    same(lambda lib: getattr(lib, name)(-1))
+    for lib in (sn, torch):
+        w = getattr(lib, name)(3, requires_grad=True)
+        assert w.requires_grad and w.is_leaf and w.dtype == lib.float32
