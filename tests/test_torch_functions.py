@@ -143,3 +143,80 @@ def test_window_errors_and_flags(name):
     for lib in (sn, torch):
         w = getattr(lib, name)(3, requires_grad=True)
         assert w.requires_grad and w.is_leaf and w.dtype == lib.float32
+
+
+# --- pointwise_extra ---------------------------------------------------------------------------
+
+from scratchnet.ops.pointwise_extra import _TOP_LEVEL_INPLACE  # noqa: E402
+
+_INPLACE_ARGS = {  # the arguments after the tensor, as functions of the library
+    "clamp_": lambda lib: (-0.5, 0.5), "clamp_max_": lambda lib: (0.25,), "clamp_min_": lambda lib: (0.25,),
+    "clip_": lambda lib: (-0.5, 0.5), "fill_": lambda lib: (2.5,), "xlogy_": lambda lib: (lib.tensor([2.0, 3.0, 0.5]),),
+    "addmv_": lambda lib: (lib.ones(3, 2), lib.tensor([1.0, -2.0])),
+    "index_put_": lambda lib: ((lib.tensor([0, 2]),), lib.tensor([7.0, 8.0])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TOP_LEVEL_INPLACE))
+def test_top_level_in_place_functions(name):
+    assert callable(getattr(torch, name))  # each is a torch function
+    results = []
+    for lib in (sn, torch):
+        x = lib.tensor([0.25, 0.5, 0.75])
+        args = _INPLACE_ARGS.get(name, lambda lib: ())(lib)
+        out = getattr(lib, name)(x, *args)
+        assert out is x
+        results.append(x.tolist())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)
+
+
+def test_in_place_forms_of_the_new_ops():
+    for name, a, b in [("gcd_", [4, 6], [6, 9]), ("lcm_", [4, 6], [6, 9]), ("ldexp_", [1.0, 3.0], [2.0, -1.0]),
+                       ("nextafter_", [1.0, 2.0], [2.0, 2.0]), ("heaviside_", [-1.0, 0.0], [0.5, 0.5])]:
+        got = []
+        for lib in (sn, torch):
+            x = lib.tensor(a)
+            assert getattr(x, name)(lib.tensor(b)) is x
+            got.append(x.tolist())
+        assert got[0] == got[1], name
+    same(lambda lib: lib.tensor([1, 2]).ldexp_(lib.tensor([1, 1])))  # an int result can't go back in
+
+
+def test_conjugation_no_ops_and_detach():
+    for lib in (sn, torch):
+        x = lib.ones(2, requires_grad=True) * 2
+        for name in ("conj", "resolve_conj", "resolve_neg", "conj_physical"):
+            assert getattr(lib, name)(x) is x and getattr(x, name)() is x
+        assert not x.is_conj() and not x.is_neg() and not lib.is_conj(x) and not lib.is_neg(x)
+        d = lib.detach(x)
+        assert not d.requires_grad and d._version == x._version
+        y = x.detach()
+        lib.detach_(y)
+
+
+def test_heaviside_refuses_backward_and_mixed_dtypes():
+    for lib in (sn, torch):
+        x = lib.tensor([1.0, -1.0], requires_grad=True)
+        out = lib.heaviside(x, lib.tensor([0.5]))
+        assert out.requires_grad
+        with pytest.raises(RuntimeError, match="heaviside"):
+            out.sum().backward()
+    same(lambda lib: lib.heaviside(lib.tensor([1.0]), lib.tensor([1.0], dtype=lib.float64)))
+    same(lambda lib: lib.heaviside(lib.tensor([1.0]), 0.5))
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.isin(3, lib.tensor([3, 4])),
+    lambda lib: lib.isin(lib.tensor([3.0, float("nan")]), 3),
+    lambda lib: lib.isin(lib.tensor([1, 300]), lib.tensor([44], dtype=lib.uint8)),
+    lambda lib: lib.isin(lib.tensor([True]), lib.tensor([1])),
+    lambda lib: lib.isin(lib.tensor([1.0, float("nan")]), lib.tensor([float("nan")])),
+    lambda lib: lib.isin(3, 3),
+    lambda lib: lib.frexp(lib.tensor([1, 2])),
+    lambda lib: lib.logaddexp(lib.tensor([1.0]), 2.0),
+    lambda lib: lib.gcd(lib.tensor([2.0]), lib.tensor([4.0])),
+    lambda lib: lib.lcm(lib.tensor([2 ** 40]), lib.tensor([2 ** 40 + 1])),
+    lambda lib: lib.lcm(lib.tensor([200], dtype=lib.uint8), lib.tensor([3], dtype=lib.uint8)),
+])
+def test_pointwise_values_and_errors(call):
+    same(call)
