@@ -81,7 +81,7 @@ def logaddexp(input, other, *, out=None):
 
     >>> import scratchnet as sn
     >>> sn.logaddexp(sn.tensor([1000.0]), sn.tensor([1000.0]))
-    tensor([1000.6931])
+    tensor([1000.6932])
     """
     return Logaddexp.apply(input, other, dtype=_two("logaddexp", input, other, True)[0].dtype)
 
