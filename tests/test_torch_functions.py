@@ -4,6 +4,8 @@ the parity registry cannot express: shape arithmetic without tensors, errors, in
 metadata edits (version counters, leaves, views), torch's own backward quirks.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -220,3 +222,103 @@ def test_heaviside_refuses_backward_and_mixed_dtypes():
 ])
 def test_pointwise_values_and_errors(call):
     same(call)
+
+
+# --- stats_extra, scatter_extra, tensor_extra ----------------------------------------------------
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.quantile(lib.ones(0), 0.5),
+    lambda lib: lib.quantile(lib.ones(3, dtype=lib.int64), 0.5),
+    lambda lib: lib.quantile(lib.ones(3), 1.5),
+    lambda lib: lib.nanquantile(lib.ones(3), -0.5),
+    lambda lib: lib.quantile(lib.ones(3), lib.tensor([0.5], dtype=lib.float64)),
+    lambda lib: lib.quantile(lib.ones(3), lib.tensor([[0.5]])),
+    lambda lib: lib.quantile(lib.ones(3), lib.tensor([0.5, 2.0])),
+    lambda lib: lib.quantile(lib.ones(3), 0.5, interpolation="foo"),
+    lambda lib: lib.nanquantile(lib.full((2, 3), float("nan")), 0.5, dim=1),
+    lambda lib: lib.quantile(lib.tensor(3.0), lib.tensor([0.5]), dim=0, keepdim=True),
+    lambda lib: lib.cov(lib.ones(2, 2, 2)),
+    lambda lib: lib.cov(lib.tensor([True, False])),
+    lambda lib: lib.cov(lib.tensor([1.0, 2.0]), fweights=lib.tensor([1.0, 2.0])),
+    lambda lib: lib.cov(lib.tensor([1.0, 2.0]), fweights=lib.tensor([1, -2])),
+    lambda lib: lib.cov(lib.tensor([1.0, 2.0]), aweights=lib.tensor([1, 2])),
+    lambda lib: lib.cov(lib.tensor([1.0, 2.0]), aweights=lib.tensor([1.0])),
+    lambda lib: lib.cov(lib.tensor([1, 2, 4]), aweights=lib.tensor([0.5, 1.0, 2.0], dtype=lib.float64)),
+    lambda lib: lib.corrcoef(lib.tensor([1.0, 2.0, 4.0])),
+    lambda lib: lib.histogram(lib.tensor([1, 2]), 3),
+    lambda lib: lib.histogram(lib.tensor([1.0, float("nan")]), 3),
+    lambda lib: lib.histogram(lib.tensor([1.0, float("inf")]), 3),
+    lambda lib: lib.histogram(lib.tensor([1.0, 2.0]), 2, weight=lib.tensor([2.0, 3.0])),
+    lambda lib: lib.histogram(lib.tensor([1.0]), lib.tensor([0.0], dtype=lib.float64)),
+    lambda lib: lib.histogram(lib.ones(0), 3),
+    lambda lib: lib.dist(lib.tensor([1, 2]), lib.tensor([3, 5])),
+    lambda lib: lib.dist(lib.ones(0), lib.ones(0), float("inf")),
+    lambda lib: lib.select_scatter(lib.zeros(2, 2), lib.ones(2), 0, 5),
+    lambda lib: lib.select_scatter(lib.zeros(2, 2), lib.ones(3), 0, 0),
+    lambda lib: lib.slice_scatter(lib.zeros(3, 3), lib.ones(3, 1), 1, 0, 3, 2),
+    lambda lib: lib.diagonal_scatter(lib.zeros(3, 3), lib.ones(2)),
+    lambda lib: lib.diagonal_scatter(lib.zeros(3), lib.ones(2)),
+    lambda lib: lib.put(lib.zeros(2), lib.tensor([0]), lib.tensor([1.0], dtype=lib.float64)),
+    lambda lib: lib.put(lib.zeros(2), lib.tensor([0], dtype=lib.int32), lib.tensor([1.0])),
+    lambda lib: lib.put(lib.zeros(2), lib.tensor([0, 1]), lib.tensor([1.0])),
+    lambda lib: lib.zeros(2, 2).put_(lib.tensor([4]), lib.tensor([1.0])),
+    lambda lib: lib.zeros(5, 2).fill_diagonal_(1, wrap=True),
+    lambda lib: lib.zeros(2, 3, 2).fill_diagonal_(1),
+    lambda lib: lib.zeros(3).fill_diagonal_(1),
+    lambda lib: lib.renorm(lib.ones(3), 2, 0, 1.0),
+    lambda lib: lib.renorm(lib.ones(2, 2), -1, 0, 1.0),
+    lambda lib: lib.renorm(lib.ones(2, 2), 2, 0, -1.0),
+    lambda lib: lib.renorm(lib.tensor([[1, 2]]), 2, 0, 1.0),
+    lambda lib: lib.ones(5, 2).index_reduce(0, lib.tensor([0, 7]), lib.ones(2, 2), "prod"),
+    lambda lib: lib.ones(5, 2).index_reduce(0, lib.tensor([-1]), lib.ones(1, 2), "prod"),
+    lambda lib: lib.ones(5, 2).index_reduce(0, lib.tensor([0]), lib.ones(1, 2), "sum"),
+    lambda lib: lib.ones(5, 2, dtype=lib.int64).index_reduce(0, lib.tensor([0, 0, 2]), lib.tensor([[2, 3], [4, 5], [6, 7]]), "mean"),
+    lambda lib: lib.ones(5, 2).index_reduce(0, lib.tensor([0, 0]), lib.tensor([[2.0, 3], [4, 5]]), "amin", include_self=False),
+])
+@pytest.mark.filterwarnings("ignore")
+def test_stats_and_scatter_values_and_errors(call):
+    ours, theirs = outcome(call, sn), outcome(call, torch)
+    if isinstance(ours, list) and isinstance(theirs, list):
+        if isinstance(call(torch), tuple):  # (hist, bin_edges): each compared
+            assert len(ours) == len(theirs)
+            pairs = zip(ours, theirs)
+        else:
+            pairs = [(ours, theirs)]
+        for o, t in pairs:
+            np.testing.assert_allclose(np.asarray(o, dtype=float), np.asarray(t, dtype=float), rtol=1e-5, equal_nan=True)
+    else:
+        assert ours == theirs
+
+
+def test_dist_p0_and_histogram_refuse_backward():
+    for lib in (sn, torch):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        with pytest.raises(RuntimeError):
+            lib.autograd.grad(lib.dist(a * 1, lib.zeros(2), 0), a)
+        h = lib.histogram(a, 2).hist
+        assert h.requires_grad
+        with pytest.raises(RuntimeError):
+            h.sum().backward()
+
+
+def test_index_reduce_in_place_writes_and_warns():
+    for lib in (sn, torch):
+        x = lib.ones(3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's "index_reduce() is in beta"
+            assert x.index_reduce_(0, lib.tensor([1, 1]), lib.tensor([5.0, 2.0]), "amax") is x
+        assert x.tolist() == [1.0, 5.0, 1.0]
+
+
+def test_tensor_queries():
+    for lib in (sn, torch):
+        t = lib.ones(2, 3)
+        assert t.is_same_size(lib.zeros(2, 3)) and not t.is_same_size(lib.zeros(3, 2))
+        assert t.nbytes == 24 and t.itemsize == 4 and t.is_cpu and not t.is_meta
+        assert lib.ones(0).nbytes == 0 and lib.ones(3).expand(2, 3).nbytes == 24 and lib.ones(1, dtype=lib.bool).itemsize == 1
+        e = t.new_empty_strided((2, 2), (2, 1), dtype=lib.int64)
+        assert e.shape == (2, 2) and e.dtype == lib.int64 and t.new_empty_strided((1,), (1,)).dtype == lib.float32
+        assert lib.tensor([2.0]).is_nonzero() and not lib.tensor(0.0).is_nonzero()
+    same(lambda lib: lib.ones(2).is_nonzero())
+    same(lambda lib: lib.ones(0).is_nonzero())
