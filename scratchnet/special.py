@@ -196,3 +196,7 @@ def xlog1py(input, other, *, out=None):
     from .ops.pointwise import _pair
 
     return Xlog1py.apply(*_pair(input, other, floating=True))
+
+from .ops.bessel import i0, special_i0e as i0e, special_i1 as i1, special_i1e as i1e  # noqa: E402  (ops/bessel.py)
+
+__all__ += ["i0", "i0e", "i1", "i1e"]

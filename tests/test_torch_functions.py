@@ -322,3 +322,11 @@ def test_tensor_queries():
         assert lib.tensor([2.0]).is_nonzero() and not lib.tensor(0.0).is_nonzero()
     same(lambda lib: lib.ones(2).is_nonzero())
     same(lambda lib: lib.ones(0).is_nonzero())
+
+
+def test_i0_in_place_and_special_names():
+    for lib in (sn, torch):
+        x = lib.tensor([0.0, 1.0])
+        assert lib.i0_(x) is x and x.i0_() is x
+        assert lib.special.i0(lib.tensor([1.0])).item() == pytest.approx(1.2660658)
+    np.testing.assert_allclose(sn.tensor([0.0, 1.0]).i0_().i0_().tolist(), torch.tensor([0.0, 1.0]).i0_().i0_().tolist(), rtol=1e-6)
