@@ -29,7 +29,7 @@ from .pointwise import _need_tensor, _pair, _refuse
 __all__ = [
     "logaddexp", "logaddexp2", "fmax", "fmin", "heaviside", "gcd", "lcm", "gcd_", "lcm_", "ldexp",
     "ldexp_", "frexp", "nextafter", "sinc", "sinc_", "isin", "isreal", "detach", "conj",
-    "resolve_conj", "resolve_neg", "is_conj", "is_neg", "conj_physical",
+    "resolve_conj", "resolve_neg", "is_conj", "is_neg", "conj_physical", "conj_physical_",
 ]
 
 
@@ -444,6 +444,17 @@ def conj_physical(input, *, out=None):
     return input
 
 
+def conj_physical_(input):
+    """In place :func:`conj_physical`: nothing to change in a real tensor; ``input`` is returned.
+
+    >>> import scratchnet as sn
+    >>> x = sn.ones(2)
+    >>> sn.conj_physical_(x) is x
+    True
+    """
+    return input
+
+
 # --- torch's top-level in-place functions: torch.abs_(x) is x.abs_() ----------------------------
 
 _TOP_LEVEL_INPLACE = {  # name: arguments of the doctest example (after the tensor)
@@ -485,6 +496,7 @@ METHODS = {
     "gcd": gcd, "lcm": lcm, "ldexp": ldexp, "frexp": frexp, "nextafter": nextafter, "sinc": sinc,
     "isreal": isreal, "conj": conj, "resolve_conj": resolve_conj, "resolve_neg": resolve_neg,
     "is_conj": is_conj, "is_neg": is_neg, "conj_physical": conj_physical,
+    "conj_physical_": conj_physical_,
 }
 
 

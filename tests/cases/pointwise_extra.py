@@ -33,5 +33,5 @@ CASES = [
 
 COVERED_BY = {name: "tests/test_torch_functions.py" for name in _TOP_LEVEL_INPLACE}
 COVERED_BY.update({name: "tests/test_torch_functions.py" for name in [
-    "conj", "resolve_conj", "resolve_neg", "is_conj", "is_neg", "conj_physical", "gcd_", "lcm_", "ldexp_", "sinc_",
+    "conj", "resolve_conj", "resolve_neg", "is_conj", "is_neg", "conj_physical", "conj_physical_", "gcd_", "lcm_", "ldexp_", "sinc_",
     "nextafter_", "xlogy_"]})
