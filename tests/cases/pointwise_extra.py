@@ -31,7 +31,9 @@ CASES = [
     Case("detach", lambda lib, a: lib.detach(a * 2), unary(), grad=False),
 ]
 
-COVERED_BY = {name: "tests/test_torch_functions.py" for name in _TOP_LEVEL_INPLACE}
+# (the Tensor method of each is the in-place table's, tested in tests/test_inplace.py; the
+# top-level spelling is compared with torch's in tests/test_torch_functions.py)
+COVERED_BY = {name: "tests/test_inplace.py, tests/test_torch_functions.py" for name in _TOP_LEVEL_INPLACE}
 COVERED_BY.update({name: "tests/test_torch_functions.py" for name in [
     "conj", "resolve_conj", "resolve_neg", "is_conj", "is_neg", "conj_physical", "conj_physical_", "gcd_", "lcm_", "ldexp_", "sinc_",
     "nextafter_", "xlogy_"]})
