@@ -212,11 +212,26 @@ def corrcoef(input):
 class Histogram(Function):
     backward_name = "NotImplemented"
 
-    def forward(ctx, x, bins, range, weight, density):
-        return xp.histogram(x, bins=bins, range=range, weights=weight, density=density)[0].astype(x.dtype)
+    def forward(ctx, x, edges, weight, density):
+        # each value's bin by comparison with the edges (the last bin holds its right edge too)
+        return xp.histogram(x, bins=edges, weights=weight, density=density)[0].astype(x.dtype)
 
     def backward(ctx, grad):
         raise RuntimeError("the derivative for 'histogram' is not implemented.")
+
+
+def _linspace(lo, hi, n, dtype):
+    """torch's linspace in ``dtype``: the first half from ``lo`` up, the second from ``hi`` down
+    (its edges, to the last bit: a value on an inner edge falls where torch's comparison puts it).
+    A one-value range is widened by 1/2 each side, in ``dtype``."""
+    with xp.errstate(over="ignore", invalid="ignore"):
+        if lo == hi:
+            lo, hi = lo - dtype.type(0.5), hi + dtype.type(0.5)
+        step = (hi - lo) / dtype.type(n - 1)
+        i = xp.arange(n)
+        up = lo + step * i.astype(dtype)
+        down = hi - step * (n - 1 - i).astype(dtype)
+    return xp.where(i < n // 2, up, down).astype(dtype)
 
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
@@ -254,15 +269,14 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
             if lo > hi:
                 raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {lo} max {hi}")
         elif x.size:
-            lo, hi = float(x.min()), float(x.max())
+            lo, hi = x.min(), x.max()  # (in the input's dtype, as torch widens them)
         else:
             lo, hi = 0.0, 1.0
+        lo, hi = input.dtype.type(lo), input.dtype.type(hi)
         if not (xp.isfinite(lo) and xp.isfinite(hi)):
             fmt = lambda v: "nan" if v != v else ("inf" if v > 0 else "-inf") if abs(v) == float("inf") else f"{v:g}"
             raise RuntimeError(f"torch.histogramdd: dimension 0's range [{fmt(lo)}, {fmt(hi)}] is not finite")
-        if lo == hi:
-            lo, hi = lo - 0.5, hi + 0.5  # (as torch and NumPy: a one-value range widens by 1)
-        edges = xp.linspace(lo, hi, bins + 1).astype(input.dtype)
+        edges = _linspace(lo, hi, bins + 1, input.dtype)
     w = None
     if weight is not None:
         if weight.shape != input.shape:
@@ -272,7 +286,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         w = weight.array.reshape(-1)
     with xp.errstate(invalid="ignore", divide="ignore"):
         hist = Histogram.apply(Tensor._make(x) if not input.requires_grad else input.reshape(-1),
-                               bins=edges.astype(xp.float64), range=None, weight=w, density=density)
+                               edges=edges, weight=w, density=density)
     return return_types.histogram(hist, Tensor._make(edges.copy()))
 
 

@@ -111,8 +111,8 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
     if source.dtype != input.dtype:
         raise RuntimeError("index_reduce_(): self and source expected to have the same dtype but got "
                            f"self.dtype = {torch_name(input.dtype)} and source.dtype = {torch_name(source.dtype)}")
-    if input.dtype == xp.bool_:
-        raise NotImplementedError(f'"{"index_reduce_func_cpu_" if include_self else "index_reduce_func_exclude_input_init"}" not implemented for \'Bool\'')
+    if input.dtype == xp.bool_ and not include_self:
+        raise NotImplementedError(f'"index_reduce_func_exclude_input_init" not implemented for \'Bool\'')
     if input.ndim == 0:
         raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = _wrap_dim(dim, input.ndim)
