@@ -66,14 +66,14 @@ def _index_reduce_forward(self_array, dim, index, source_array, reduce, include_
     src = xp.moveaxis(source_array, dim, 0)
     hit = xp.zeros(moved.shape[0], dtype=bool)
     hit[index] = True
-    if reduce in ("prod", "mean"):
-        start = 1 if reduce == "prod" else 0
-    else:
-        start = xp.inf if reduce == "amin" else -xp.inf
-        if moved.dtype.kind != "f":
+    if not include_self:  # each picked row starts from the reduce's identity
+        if reduce in ("prod", "mean"):
+            start = 1 if reduce == "prod" else 0
+        elif moved.dtype.kind == "f":
+            start = xp.inf if reduce == "amin" else -xp.inf
+        else:
             info = xp.iinfo(moved.dtype)
             start = info.max if reduce == "amin" else info.min
-    if not include_self:
         moved[hit] = start
     with xp.errstate(all="ignore"):
         if reduce == "prod":
@@ -111,17 +111,20 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
     if source.dtype != input.dtype:
         raise RuntimeError("index_reduce_(): self and source expected to have the same dtype but got "
                            f"self.dtype = {torch_name(input.dtype)} and source.dtype = {torch_name(source.dtype)}")
-    if input.dtype == xp.bool_ and not include_self:
-        raise NotImplementedError(f'"index_reduce_func_exclude_input_init" not implemented for \'Bool\'')
-    if input.ndim == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-    d = _wrap_dim(dim, input.ndim)
+    d = _wrap_dim(dim, max(input.ndim, 1))
     idx = index.array.reshape(-1).astype(xp.int64)
-    n = input.shape[d]
+    if input.ndim == 0 and idx.size != 1:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    if input.dtype == xp.bool_:
+        kernel = "index_func_" if include_self else "index_reduce_func_exclude_input_init"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+    n = input.shape[d] if input.ndim else 1
+    sources = source.shape[d] if source.ndim else 1
+    if sources != idx.size:
+        raise RuntimeError(f"index_reduce_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+                           f"({sources}), for dim: {d}")
     if idx.size and ((idx < 0) | (idx >= n)).any():  # (no negative indices here, as torch)
         raise IndexError("index out of range in self")
-    if (source.shape[d] if source.ndim else 1) != idx.size:
-        raise RuntimeError("index_reduce_(): Number of indices should be equal to source.size(dim)")
     return _index_reduce(input, d, Tensor._make(idx), source, reduce, include_self)
 
 
