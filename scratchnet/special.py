@@ -215,3 +215,6 @@ def multigammaln(input, p, *, out=None):
 
 
 __all__ += ["gammaln", "digamma", "psi", "polygamma", "multigammaln"]
+from .ops.bessel import i0, special_i0e as i0e, special_i1 as i1, special_i1e as i1e  # noqa: E402  (ops/bessel.py)
+
+__all__ += ["i0", "i0e", "i1", "i1e"]
