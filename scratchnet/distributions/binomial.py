@@ -4,7 +4,7 @@ import scratchnet as sn
 
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import BinaryProbsLogits, broadcast_all
 
 __all__ = ["Binomial"]
 
@@ -14,7 +14,7 @@ def _symmetric_relu(x):
     return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
 
 
-class Binomial(Distribution):
+class Binomial(BinaryProbsLogits, Distribution):
     """Binomial(total_count=n, probs=p) or (n, logits=l): ``P(k) = C(n, k) p^k (1 - p)^(n - k)``.
 
     ``sample`` is ``torch.binomial(total_count, probs)``'s algorithm (inversion or BTRS) on the same
@@ -61,14 +61,6 @@ class Binomial(Distribution):
     @property
     def variance(self):
         return self.total_count * self.probs * (1 - self.probs)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def param_shape(self):

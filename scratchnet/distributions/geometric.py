@@ -6,12 +6,12 @@ import scratchnet as sn
 
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import BinaryProbsLogits, broadcast_all
 
 __all__ = ["Geometric"]
 
 
-class Geometric(Distribution):
+class Geometric(BinaryProbsLogits, Distribution):
     """Geometric(probs=p) or (logits=l): ``P(k) = (1 - p)^k p``, k = 0, 1, 2, ...
 
     ``sample``: ``u = empty(shape).uniform_(tiny, 1)``, ``floor(log(u) / log1p(-p))`` (torch's draws).
@@ -57,14 +57,6 @@ class Geometric(Distribution):
     @property
     def variance(self):
         return (1.0 / self.probs - 1.0) / self.probs
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     def sample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

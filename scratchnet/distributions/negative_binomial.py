@@ -5,12 +5,12 @@ import scratchnet as sn
 from . import constraints
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import BinaryProbsLogits, broadcast_all, lazy_property
 
 __all__ = ["NegativeBinomial"]
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(BinaryProbsLogits, Distribution):
     """NegativeBinomial(total_count r, probs=p | logits=l):
     ``P(k) = Gamma(k + r) / (k! Gamma(r)) p^k (1 - p)^r``.
 
@@ -54,14 +54,6 @@ class NegativeBinomial(Distribution):
     @property
     def variance(self):
         return self.mean / sn.sigmoid(-self.logits)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def param_shape(self):

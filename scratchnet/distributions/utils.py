@@ -107,6 +107,25 @@ class lazy_property:
         return value
 
 
+class BinaryProbsLogits:
+    """``probs`` and ``logits`` of a binary event, each computed from the other on first use
+    (the distributions with one success chance share them: Bernoulli, Binomial, Geometric, ...).
+
+    >>> import scratchnet as sn
+    >>> from scratchnet.distributions import Bernoulli
+    >>> round(Bernoulli(logits=sn.tensor(0.0)).probs.item(), 2)
+    0.5
+    """
+
+    @lazy_property
+    def logits(self):
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        return logits_to_probs(self.logits, is_binary=True)
+
+
 def tril_matrix_to_vec(mat, diag=0):
     """The lower triangle (below diagonal ``diag``) of the last two dims, row by row, as a vector.
 
