@@ -153,7 +153,7 @@ def _compare(name, spec):
 
 
 @pytest.mark.parametrize("name", CALLS)
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(data=st.data())
 def test_out_matches_torch(name, data):
     _compare(name, data.draw(out_tensors(name)))
