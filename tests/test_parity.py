@@ -157,7 +157,7 @@ def test_every_function_is_exercised(monkeypatch):
         for case in CASES:
             quiet = 0  # draws in a row that ran no Function not seen before
             for _ in range(40):  # enough draws to reach every branch (dim=None and dim=int, ...)
-                if quiet >= 10:
+                if quiet >= 15:
                     break  # (this case's branches are reached; the rest would repeat them)
                 seen = len(used)
                 example = case.draw.example()
