@@ -1,6 +1,5 @@
 """The Bernoulli distribution (0/1 outcomes), by ``probs`` or ``logits``."""
 
-from numbers import Number
 
 import scratchnet as sn
 
@@ -31,21 +30,11 @@ class Bernoulli(BinaryProbsLogits, ExponentialFamily):
     _mean_carrier_measure = 0
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            is_scalar = isinstance(probs, Number)
-            (self.probs,) = broadcast_all(probs)
-        else:
-            is_scalar = isinstance(logits, Number)
-            (self.logits,) = broadcast_all(logits)
-        self._param = self.probs if probs is not None else self.logits
-        super().__init__(sn.Size() if is_scalar else self._param.size(), validate_args=validate_args)
+        super().__init__(self._take_chance(probs, logits), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         new = self._expand_params(Bernoulli, batch_shape, ("probs", "logits"), _instance)
-        new._param = new.probs if "probs" in self.__dict__ else new.logits
-        return new
+        return self._expand_chance(new)
 
     @property
     def mean(self):

@@ -5,7 +5,7 @@ import scratchnet as sn
 from . import constraints
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import BinaryProbsLogits, broadcast_all, lazy_property
+from .utils import BinaryProbsLogits, lazy_property
 
 __all__ = ["NegativeBinomial"]
 
@@ -27,21 +27,11 @@ class NegativeBinomial(BinaryProbsLogits, Distribution):
     support = constraints.nonnegative_integer
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            self.total_count = self.total_count.to(self.probs.dtype)
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            self.total_count = self.total_count.to(self.logits.dtype)
-        self._param = self.probs if probs is not None else self.logits
-        super().__init__(self._param.size(), validate_args=validate_args)
+        super().__init__(self._take_chance(probs, logits, total_count), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         new = self._expand_params(NegativeBinomial, batch_shape, ("total_count", "probs", "logits"), _instance)
-        new._param = new.probs if "probs" in self.__dict__ else new.logits
-        return new
+        return self._expand_chance(new)
 
     @property
     def mean(self):

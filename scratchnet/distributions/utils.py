@@ -125,6 +125,28 @@ class BinaryProbsLogits:
     def probs(self):
         return logits_to_probs(self.logits, is_binary=True)
 
+    def _take_chance(self, probs, logits, total_count=None):
+        """Keep ``probs`` or ``logits`` (exactly one, else torch's ValueError), broadcast with
+        ``total_count`` when there is one (cast to their dtype), as ``_param``; the batch shape."""
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        name, given = ("probs", probs) if probs is not None else ("logits", logits)
+        if total_count is None:
+            (param,) = broadcast_all(given)
+            shape = sn.Size() if isinstance(given, Number) else param.size()
+        else:
+            count, param = broadcast_all(total_count, given)
+            self.total_count = count.to(param.dtype)
+            shape = param.size()
+        setattr(self, name, param)  # (an instance attribute: the other one is computed from it)
+        self._param = param
+        return shape
+
+    def _expand_chance(self, new):
+        """``new._param`` after :meth:`Distribution._expand_params`: whichever of probs/logits was given."""
+        new._param = new.probs if "probs" in self.__dict__ else new.logits
+        return new
+
 
 def tril_matrix_to_vec(mat, diag=0):
     """The lower triangle (below diagonal ``diag``) of the last two dims, row by row, as a vector.

@@ -23,7 +23,7 @@ from ..backend import FLOAT_DTYPES, xp
 from ..dtypes import torch_name
 from .. import return_types
 from ..tensor import Function, Tensor, bool_, broadcast_shapes, int32, result_type
-from .math import _tie_split, where
+from .math import Maximum, Minimum, where
 from .pointwise import _need_tensor, _pair, _refuse
 
 __all__ = [
@@ -99,24 +99,20 @@ def logaddexp2(input, other, *, out=None):
 # --- NaN-ignoring max and min -----------------------------------------------------------------
 
 
-class Fmax(Function):
+class Fmax(Maximum):
+    """maximum's node with NaN ignored in the forward (its gradient is maximum's, as torch's)."""
+
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         return xp.fmax(a, b)
 
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        return _tie_split(grad, a.array, b.array, a.array < b.array, a.array > b.array)
 
+class Fmin(Minimum):
+    """minimum's node with NaN ignored in the forward (its gradient is minimum's, as torch's)."""
 
-class Fmin(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         return xp.fmin(a, b)
-
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        return _tie_split(grad, a.array, b.array, a.array > b.array, a.array < b.array)
 
 
 def fmax(input, other, *, out=None):
