@@ -247,14 +247,13 @@ def _softmax_array(x, dim, log=False):
     A row of -inf gives NaN (as torch); a 0-d array is its own row; an empty one stays empty."""
     if x.size == 0:
         return x.copy()
-    axis = dim if x.ndim else None
-    with xp.errstate(invalid="ignore", divide="ignore"):
-        shifted = xp.asarray(x - x.max(axis=axis, keepdims=True))  # (a 0-d x gives a NumPy scalar)
-        if log:
-            return shifted - xp.log(_sum_along(xp.exp(shifted), axis))
-        e = xp.exp(shifted, out=shifted)  # (shifted is new: exp in place, computed once)
-        e /= _sum_along(e, axis)
-        return e
+    axis = dim if x.ndim else None  # (Function.apply has NumPy's floating-point warnings off)
+    shifted = xp.asarray(x - x.max(axis=axis, keepdims=True))  # (a 0-d x gives a NumPy scalar)
+    if log:
+        return shifted - xp.log(_sum_along(xp.exp(shifted), axis))
+    e = xp.exp(shifted, out=shifted)  # (shifted is new: exp in place, computed once)
+    e /= _sum_along(e, axis)
+    return e
 
 
 def _softmax_dim(input, dim, name):

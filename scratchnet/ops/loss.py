@@ -453,9 +453,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _weight_is_constant(weight, input)
     labels, keep = _targets(input, target, ignore_index, "nll_loss")
     classes = input.shape[1] if input.ndim > 1 else input.shape[0]
-    w = xp.ones(classes, input.dtype) if weight is None else weight.array
-    picked = w[labels] if classes else xp.zeros(labels.shape, input.dtype)  # (no classes: every target is ignored)
-    weights = fast_where(keep, picked, 0.0).astype(input.dtype, copy=False)  # w[y] per element, 0 if ignored
+    if weight is None:  # w[y] per element is 1, or 0 where ignored
+        weights = keep.astype(input.dtype)
+    else:
+        picked = weight.array[labels] if classes else xp.zeros(labels.shape, input.dtype)  # (no classes: every target is ignored)
+        weights = fast_where(keep, picked, 0.0).astype(input.dtype, copy=False)  # w[y] per element, 0 if ignored
     return NllLoss.apply(input, labels=labels, keep=keep, weights=weights, reduction=reduction)
 
 
@@ -474,11 +476,12 @@ def _targets(input, target, ignore_index, name):
     classes = input.shape[1] if input.ndim > 1 else input.shape[0]
     labels = target.array.astype(xp.int64)
     keep = labels != ignore_index
-    used = labels[keep]
+    every = bool(keep.all())  # the common case: nothing ignored, no copies to make
+    used = labels if every else labels[keep]
     if used.size and (used.min() < 0 or used.max() >= classes):
         culprit = int(used.max() if used.max() >= classes else used.min())
         raise IndexError(f"Target {culprit} is out of bounds. ({name}: classes 0..{classes - 1})")
-    return fast_where(keep, labels, 0), keep
+    return (labels if every else fast_where(keep, labels, 0)), keep
 
 
 class NllLoss(Function):
@@ -492,26 +495,30 @@ class NllLoss(Function):
 
     def forward(ctx, x, labels, keep, weights, reduction):
         ctx.labels, ctx.keep, ctx.weights, ctx.reduction, ctx.shape = labels, keep, weights, reduction, x.shape
-        with xp.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            loss = fast_where(keep, -(_at_targets(x, labels) * weights), 0.0).astype(x.dtype, copy=False)
-            if reduction == "none":
-                return loss
-            ctx.total = weights.sum(dtype=x.dtype)
-            return xp.asarray(loss.sum(dtype=x.dtype) / ctx.total if reduction == "mean" else loss.sum(dtype=x.dtype))
+        loss = -(_at_targets(x, labels) * weights)
+        if not keep.all():  # 0 where ignored, even where x is NaN or infinite there
+            loss = fast_where(keep, loss, 0.0).astype(x.dtype, copy=False)
+        if reduction == "none":
+            return loss
+        ctx.total = weights.sum(dtype=x.dtype)
+        return xp.asarray(loss.sum(dtype=x.dtype) / ctx.total if reduction == "mean" else loss.sum(dtype=x.dtype))
 
     def backward(ctx, grad):
-        scale = -grad / Tensor._make(ctx.total) if ctx.reduction == "mean" else -grad  # torch's -g / total
-        factor = where(Tensor._make(ctx.keep), scale * Tensor._make(ctx.weights), 0.0)  # per element
         dim = 1 if len(ctx.shape) > 1 else 0
         if is_grad_enabled():  # create_graph: the one-hot product, differentiable in grad
+            scale = -grad / Tensor._make(ctx.total) if ctx.reduction == "mean" else -grad  # torch's -g / total
+            factor = where(Tensor._make(ctx.keep), scale * Tensor._make(ctx.weights), 0.0)  # per element
             onehot = xp.moveaxis(ctx.labels[..., None] == xp.arange(ctx.shape[dim]), -1, dim) if ctx.shape else None
             return Tensor._make(onehot.astype(grad.dtype)) * factor.unsqueeze(dim)
-        out = xp.zeros(ctx.shape, grad.dtype)
+        g = grad.array  # the same on arrays: -g (/ total) * w[y] at each target, 0 where ignored
+        scale = -g / ctx.total if ctx.reduction == "mean" else -g
+        factor = fast_where(ctx.keep, scale * ctx.weights, 0.0).astype(g.dtype, copy=False)
+        out = xp.zeros(ctx.shape, g.dtype)
         if out.size:
             if out.ndim == 1:
-                out[ctx.labels] = factor.array
+                out[ctx.labels] = factor
             else:
-                xp.put_along_axis(out, ctx.labels[:, None], factor.array[:, None], axis=1)
+                xp.put_along_axis(out, ctx.labels[:, None], factor[:, None], axis=1)
         return Tensor._make(out)
 
 
@@ -521,6 +528,8 @@ def _at_targets(x, labels):
         return xp.zeros(labels.shape, x.dtype)
     if x.ndim == 1:
         return x[labels]
+    if x.ndim == 2:  # (N, C): one gather, without take_along_axis's index building
+        return x[xp.arange(x.shape[0]), labels]
     return xp.take_along_axis(x, labels[:, None], axis=1)[:, 0]
 
 

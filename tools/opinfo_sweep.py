@@ -1,0 +1,277 @@
+"""Run PyTorch's own per-op sample inputs (its OpInfo database) through scratchnet and torch.
+
+    python tools/opinfo_sweep.py [--ops REGEX] [--dtypes float32 float64 int64 bool ...] [--no-grad]
+                                 [--variants function method inplace] [--show N]
+
+A developer's tool, not part of the test suite: ``torch.testing._internal`` is torch's private
+test machinery (it wants the ``expecttest`` package, stubbed here), and its samples change from
+release to release. For every op whose name matches, every dtype scratchnet holds and every sample
+input, it compares, against torch:
+
+- which of the two raises (scratchnet must raise the same exception type where torch raises);
+- the result's structure, shapes, dtypes and values (NaN where torch has NaN; tolerances by dtype);
+- for floating samples, the gradient of ``sum(out * cotangent)`` with respect to every input.
+
+It prints one line per op with a failure and the first distinct failures of each, so a mismatch
+names the op, the dtype, the sample and what differed.
+"""
+
+import argparse
+import re
+import sys
+import types
+import unittest
+import warnings
+
+import numpy as np
+
+sys.modules.setdefault("expecttest", types.SimpleNamespace(TestCase=unittest.TestCase))
+warnings.simplefilter("ignore")
+
+import torch  # noqa: E402
+
+import scratchnet as sn  # noqa: E402
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "int32": torch.int32,
+          "int16": torch.int16, "int8": torch.int8, "uint8": torch.uint8, "bool": torch.bool}
+HELD = {torch.float32, torch.float64, torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8, torch.bool}
+
+
+class Unheld(Exception):
+    """A sample scratchnet cannot be given (a complex tensor, a dtype it does not hold)."""
+
+
+def to_sn(x):
+    """A torch sample argument, as a scratchnet program would have written it."""
+    if isinstance(x, torch.Tensor):
+        if x.dtype not in HELD or x.layout != torch.strided:
+            raise Unheld(str(x.dtype))
+        t = sn.tensor(x.detach().numpy().copy())
+        return t.requires_grad_(True) if x.requires_grad else t
+    if isinstance(x, torch.dtype):
+        if x not in HELD and x.is_complex:
+            raise Unheld(str(x))
+        return getattr(sn, str(x).replace("torch.", ""))
+    if isinstance(x, torch.Size):
+        return sn.Size(x)
+    if isinstance(x, torch.device):
+        return sn.device(str(x))
+    if isinstance(x, torch.memory_format):
+        return getattr(sn, str(x).replace("torch.", ""))
+    if isinstance(x, torch.Generator):
+        raise Unheld("generator")
+    if isinstance(x, complex):
+        raise Unheld("complex")
+    if isinstance(x, (list, tuple)):
+        return type(x)(to_sn(v) for v in x)
+    if isinstance(x, dict):
+        return {k: to_sn(v) for k, v in x.items()}
+    return x
+
+
+def resolve(name):
+    """scratchnet's function for an OpInfo name ("nn.functional.relu", "linalg.det", "add")."""
+    obj = sn
+    for part in name.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def port(fn):
+    """A sample's Python wrapper (OpInfo's lambdas reorder arguments: ``where`` takes the condition
+    second) rebuilt to call scratchnet: the same code with ``torch`` in its globals bound to it."""
+    if not isinstance(fn, types.FunctionType) or not fn.__module__.startswith("torch.testing"):
+        return None
+    names = {"torch": sn, "F": sn.nn.functional, "wrapper_set_seed": seeded}
+    return types.FunctionType(fn.__code__, {**fn.__globals__, **names}, fn.__name__, fn.__defaults__, fn.__closure__)
+
+
+def seeded(op, *args, **kwargs):
+    """OpInfo's ``wrapper_set_seed`` for scratchnet: random ops run from seed 42, as torch's do."""
+    sn.manual_seed(42)
+    return op(*args, **kwargs)
+
+
+def counterpart(op, variant, t_fn):
+    """scratchnet's callable for one variant of an op, or a "missing: ..." string."""
+    ported = port(t_fn)
+    if ported is not None:
+        return ported
+    if variant == "function" and not op.name.startswith("__"):
+        return resolve(op.name) or "missing: scratchnet has no " + op.name
+    name = getattr(t_fn, "__name__", op.name)
+    return getattr(sn.Tensor, name, None) or f"missing: scratchnet.Tensor has no {name}"
+
+
+def leaves(out):
+    if isinstance(out, (tuple, list)):
+        return [leaf for o in out for leaf in leaves(o)]
+    return [out]
+
+
+def tolerance(dtype):
+    return {"float32": (1.3e-5, 1e-5), "float64": (1e-7, 1e-7)}.get(dtype, (0, 0))
+
+
+def compare(ours, theirs):
+    """None when the results agree, else what differs."""
+    ours, theirs = leaves(ours), leaves(theirs)
+    if len(ours) != len(theirs):
+        return f"{len(ours)} outputs vs torch's {len(theirs)}"
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        if isinstance(b, torch.Tensor):
+            if not isinstance(a, sn.Tensor):
+                return f"output {i}: {type(a).__name__} vs torch's Tensor"
+            if b.dtype not in HELD:
+                continue
+            an, bn = a.detach().numpy(), b.detach().numpy()
+            if tuple(an.shape) != tuple(bn.shape):
+                return f"output {i}: shape {list(an.shape)} vs torch's {list(bn.shape)}"
+            if str(an.dtype) != str(b.dtype).replace("torch.", ""):
+                return f"output {i}: dtype {an.dtype} vs torch's {b.dtype}"
+            rtol, atol = tolerance(str(an.dtype))
+            if an.dtype.kind == "f":
+                ok = np.allclose(an, bn, rtol=rtol, atol=atol, equal_nan=True)
+            else:
+                ok = np.array_equal(an, bn)
+            if not ok:
+                return f"output {i}: values {np.array2string(an.ravel()[:6], precision=6)} vs torch's {np.array2string(bn.ravel()[:6], precision=6)}"
+        elif isinstance(b, (int, float, bool)) and not isinstance(a, sn.Tensor):
+            if not (a == b or (isinstance(b, float) and np.isnan(b) and np.isnan(a))):
+                return f"output {i}: {a!r} vs torch's {b!r}"
+    return None
+
+
+def grads(lib, out, inputs, seed):
+    """d sum(out * cotangent) / d inputs, for the floating outputs that carry a graph."""
+    rng = np.random.default_rng(seed)
+    total, outs = None, [o for o in leaves(out) if isinstance(o, lib.Tensor) and o.requires_grad and o.dtype.is_floating_point]
+    for o in outs:
+        cot = lib.tensor(rng.standard_normal(tuple(o.shape)).astype(str(o.dtype).replace("torch.", "")))
+        term = (o * cot).sum()
+        total = term if total is None else total + term
+    if total is None:
+        return None
+    return lib.autograd.grad(total, inputs, allow_unused=True)
+
+
+def run_sample(op, variant, sample, dtype, want_grad):
+    """None (agreement), "skip" or a description of the difference."""
+    t_fn = {"function": op.op, "method": op.method_variant, "inplace": op.inplace_variant}[variant]
+    if t_fn is None:
+        return "skip"
+    t_args = (sample.input, *sample.args)
+    try:
+        s_args, s_kwargs = to_sn(t_args), to_sn(sample.kwargs)
+    except Unheld:
+        return "skip"
+    s_fn = counterpart(op, variant, t_fn)
+    if isinstance(s_fn, str):
+        return s_fn
+    if variant == "inplace" and isinstance(t_args[0], torch.Tensor):  # in place on leaves that want grad is an error in both: act on copies
+        t_args = (t_args[0].detach().clone(), *t_args[1:])
+        s_args = (s_args[0].detach().clone(), *s_args[1:])
+    try:
+        theirs = t_fn(*t_args, **sample.kwargs)
+    except Exception as e:  # torch refuses: scratchnet must refuse with the same type
+        try:
+            s_fn(*s_args, **s_kwargs)
+        except Exception as ours:
+            if not isinstance(ours, type(e)) and not isinstance(e, NotImplementedError):
+                return f"raises {type(ours).__name__} ({str(ours)[:80]}) where torch raises {type(e).__name__} ({str(e)[:80]})"
+            return None
+        return f"returns where torch raises {type(e).__name__}: {str(e)[:120]}"
+    try:
+        ours = s_fn(*s_args, **s_kwargs)
+    except Exception as e:
+        return f"raises {type(e).__name__}: {str(e)[:160]}"
+    diff = compare(ours, theirs)
+    if diff or not want_grad or variant != "function":
+        return diff
+    t_in = [a for a in leaves(list(t_args) + list(sample.kwargs.values())) if isinstance(a, torch.Tensor) and a.requires_grad]
+    s_in = [a for a in leaves(list(s_args) + list(s_kwargs.values())) if isinstance(a, sn.Tensor) and a.requires_grad]
+    try:
+        tg = grads(torch, theirs, t_in, 0)
+    except Exception:
+        return None  # torch has no derivative here
+    if tg is None:
+        return None
+    try:
+        sg = grads(sn, ours, s_in, 0)
+    except Exception as e:
+        return f"backward raises {type(e).__name__}: {str(e)[:160]}"
+    tg = [g if g is not None else torch.zeros_like(i) for g, i in zip(tg, t_in)]
+    sg = [g if g is not None else sn.zeros_like(i) for g, i in zip(sg or [], s_in)]
+    diff = compare(sg, tg)
+    return diff and "gradient " + diff
+
+
+def describe(sample):
+    def short(x):
+        if isinstance(x, torch.Tensor):
+            return f"T{list(x.shape)}{str(x.dtype).replace('torch.', '')}"
+        if isinstance(x, (list, tuple)):
+            return type(x)(short(v) for v in x)
+        return x
+    return f"input={short(sample.input)} args={short(tuple(sample.args))} kwargs={short(sample.kwargs)}"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--ops", default=".*", help="regular expression on OpInfo names (full match)")
+    p.add_argument("--dtypes", nargs="+", default=["float32", "float64", "int64", "int32", "uint8", "bool"])
+    p.add_argument("--variants", nargs="+", default=["function", "method", "inplace"])
+    p.add_argument("--no-grad", action="store_true", help="skip the gradient comparison")
+    p.add_argument("--show", type=int, default=3, help="distinct failures printed per op")
+    a = p.parse_args(argv)
+    from torch.testing._internal.common_methods_invocations import op_db
+
+    pattern, total, failed = re.compile(a.ops), [0, 0], {}
+    for op in op_db:
+        if not pattern.fullmatch(op.name):
+            continue
+        key = op.name + (f" ({op.variant_test_name})" if op.variant_test_name else "")
+        for dname in a.dtypes:
+            dtype = DTYPES[dname]
+            if dtype not in op.supported_dtypes("cpu"):
+                continue
+            want_grad = dtype.is_floating_point and op.supports_autograd and not a.no_grad
+            try:
+                samples = list(op.sample_inputs("cpu", dtype, requires_grad=want_grad))
+            except Exception:
+                continue
+            for sample in samples:
+                for variant in a.variants:
+                    torch.manual_seed(0)
+                    sn.manual_seed(0)
+                    try:
+                        result = run_sample(op, variant, sample, dtype, want_grad)
+                    except Exception as e:  # the sweep itself must not stop
+                        result = f"sweep error {type(e).__name__}: {str(e)[:120]}"
+                    if result == "skip":
+                        continue
+                    total[0] += 1
+                    if result is None:
+                        total[1] += 1
+                        continue
+                    failed.setdefault(key, []).append((variant, dname, result, describe(sample)))
+                    if result.startswith("missing"):
+                        break
+    for key, fails in sorted(failed.items()):
+        print(f"{key}: {len(fails)} failing")
+        seen = set()
+        for variant, dname, result, desc in fails:
+            kind = result[:40]
+            if kind in seen:
+                continue
+            seen.add(kind)
+            print(f"    [{variant} {dname}] {result}\n        {desc[:300]}")
+            if len(seen) >= a.show:
+                break
+    print(f"agree: {total[1]} / {total[0]} samples; {len(failed)} ops with a difference")
+
+
+if __name__ == "__main__":
+    main()
