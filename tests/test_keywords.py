@@ -216,3 +216,23 @@ def test_default_values_match_torch(label):
         numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (theirs, mine))
         same = mine == theirs if numbers else repr(mine) == repr(theirs)  # (0 and 0.0 mean the same)
         assert same, f"{label}: default {p.name}={mine!r}, torch's {theirs!r}"
+
+
+def _module_forwards():
+    for name in sorted(dir(torch.nn)):
+        theirs, ours = getattr(torch.nn, name), getattr(scratchnet.nn, name, None)
+        if isinstance(theirs, type) and issubclass(theirs, torch.nn.Module) and ours is not None and _forward_names(theirs):
+            yield name  # (not torch's abstract bases, whose forward takes nothing)
+
+
+def _forward_names(cls):
+    import inspect
+
+    params = inspect.signature(cls.forward).parameters.values()
+    return [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)][1:]
+
+
+@pytest.mark.parametrize("name", list(_module_forwards()))
+def test_module_forward_takes_torchs_argument_names(name):
+    """``module(input=x)`` works where it works in torch: forward's parameters, as torch names them."""
+    assert _forward_names(getattr(scratchnet.nn, name)) == _forward_names(getattr(torch.nn, name))

@@ -111,8 +111,12 @@ def test_batchnorm_errors():
         nn.BatchNorm1d(3)(sn.ones(1, 3))
     with pytest.raises(ValueError, match=r"expected 4D input \(got 2D input\)"):
         nn.BatchNorm2d(3)(sn.ones(2, 3))
-    with pytest.raises(ValueError, match="got an input with 4 channels"):
-        nn.BatchNorm1d(3)(sn.ones(2, 4))
+    # another channel count: torch's module does not check it, F.batch_norm's shape check does
+    for kwargs in ({}, {"track_running_stats": False}):
+        with pytest.raises(RuntimeError) as theirs:
+            torch.nn.BatchNorm1d(3, **kwargs)(torch.ones(2, 4))
+        with pytest.raises(RuntimeError, match=str(theirs.value)):
+            nn.BatchNorm1d(3, **kwargs)(sn.ones(2, 4))
 
 
 # --- init: distributions, not values ---------------------------------------------------------------
