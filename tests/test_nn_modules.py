@@ -47,6 +47,9 @@ TWINS = [
     ("Upsample", (), {"scale_factor": 2, "mode": "bilinear"}, (1, 2, 3, 4), 1), ("Upsample", (7,), {"mode": "linear", "align_corners": True}, (2, 3, 4), 1),
     ("Upsample", (), {"scale_factor": (1.5, 2.0)}, (1, 2, 3, 4), 1), ("UpsamplingBilinear2d", (), {"scale_factor": 2}, (1, 2, 3, 4), 1),
     ("UpsamplingNearest2d", ((5, 3),), {}, (1, 2, 3, 4), 1),
+    # one process: SyncBatchNorm is BatchNorm over any (N, C, ...)
+    ("SyncBatchNorm", (3,), {}, (4, 3), 2), ("SyncBatchNorm", (2,), {"momentum": None}, (2, 2, 3, 2, 2), 1),
+    ("SyncBatchNorm", (2,), {"affine": False, "track_running_stats": False}, (3, 2, 5), 1),
 ]
 
 
@@ -234,3 +237,14 @@ def test_activations_on_integer_tensors_as_torch(name, kw):
     assert results[0][0] == results[1][0]
     if len(results[0]) > 1:
         np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-6)
+
+
+def test_convert_sync_batchnorm_shares_parameters_as_torch():
+    for lib in (torch, sn):
+        original = lib.nn.BatchNorm2d(2, momentum=0.3).eval()
+        converted = lib.nn.SyncBatchNorm.convert_sync_batchnorm(lib.nn.Sequential(lib.nn.Conv2d(2, 2, 1), original))
+        bn = converted[1]
+        assert type(bn).__name__ == "SyncBatchNorm" and bn.momentum == 0.3 and not bn.training
+        assert bn.weight is original.weight and bn.running_var is original.running_var
+    with pytest.raises(ValueError, match=r"expected at least 2D input \(got 1D input\)"):
+        sn.nn.SyncBatchNorm(3)(sn.ones(3))

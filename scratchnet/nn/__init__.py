@@ -42,7 +42,7 @@ from .padding import (  # noqa: E402
 )
 from .conv import Conv3d, ConvTranspose3d  # noqa: E402
 from .pooling import AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, MaxPool3d  # noqa: E402
-from .layers import BatchNorm3d  # noqa: E402
+from .layers import BatchNorm3d, SyncBatchNorm  # noqa: E402
 from . import parameter  # noqa: E402  (torch.nn.parameter)
 from .parameter import Buffer, UninitializedBuffer, UninitializedParameter  # noqa: E402
 from .lazy import (  # noqa: E402

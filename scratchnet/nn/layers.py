@@ -89,9 +89,12 @@ class _BatchNorm(Module):
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
 
-    def forward(self, input):
+    def _check_input_dim(self, input):
         if input.ndim not in self.expected_dims:
             raise ValueError(f"expected {' or '.join(f'{d}D' for d in self.expected_dims)} input (got {input.ndim}D input)")
+
+    def forward(self, input):
+        self._check_input_dim(input)
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.array += 1
@@ -151,6 +154,53 @@ class BatchNorm3d(_BatchNorm):
     """
 
     expected_dims = (5,)
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch normalization whose training statistics are shared by every process of a group.
+
+    In one process (or with ``torch.distributed`` not initialized) it is BatchNorm over any
+    (N, C, ...) input. torch synchronizes only tensors on an accelerator and refuses a CPU input
+    once a process group is up; scratchnet, CPU-only, refuses it the same way.
+
+    Shape: (N, C, ...)
+
+    >>> import scratchnet as sn
+    >>> sn.nn.SyncBatchNorm(3)(sn.randn(2, 3, 4)).shape
+    scratchnet.Size([2, 3, 4])
+    """
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, process_group=None, device=None,
+                 dtype=None, *, bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self.process_group = process_group
+
+    def _check_input_dim(self, input):
+        if input.ndim < 2:
+            raise ValueError(f"expected at least 2D input (got {input.ndim}D input)")
+        if input.shape[1] == 0:
+            raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+        from .. import distributed
+
+        if self.training and distributed.is_initialized():  # torch synchronizes accelerator tensors only
+            raise ValueError("SyncBatchNorm expected input tensor to be on GPU or XPU or privateuseone")
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module, process_group=None):
+        """``module`` with every BatchNorm*d in it replaced by a SyncBatchNorm that shares its
+        parameters and buffers (a BatchNorm passed itself comes back converted)."""
+        converted = module
+        if isinstance(module, _BatchNorm):
+            converted = cls(module.num_features, module.eps, module.momentum, module.affine, module.track_running_stats, process_group,
+                            bias=module.bias is not None)
+            if module.affine:
+                converted.weight, converted.bias = module.weight, module.bias
+            converted.running_mean, converted.running_var = module.running_mean, module.running_var
+            converted.num_batches_tracked = module.num_batches_tracked
+            converted.training = module.training
+        for name, child in module.named_children():
+            converted.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return converted
 
 
 class Dropout(Module):
