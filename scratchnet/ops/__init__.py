@@ -4,6 +4,8 @@ Each public op here is listed in the test suite's parity registry (tests/registr
 its forward and backward against PyTorch and its gradient against finite differences.
 """
 
+import builtins
+
 from ..backend import xp
 from ..tensor import Tensor
 from . import activation, conv, layers, loss, math, pool, reduce, shape
@@ -90,7 +92,7 @@ def _reversed_dims(self):
                       "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will "
                       "throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
                       "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.", stacklevel=2)
-    return self.permute(tuple(reversed(range(self.ndim))))
+    return self.permute(tuple(reversed(builtins.range(self.ndim))))
 
 
 Tensor.T = property(_reversed_dims)
