@@ -551,6 +551,8 @@ def _walk_backward(outputs, grad_outputs, inputs, retain_graph, create_graph, ho
             continue
         g = g if create_graph else Tensor._make(xp.array(g._array, copy=True))
         t._grad = g if t._grad is None else t._grad + g
+        for hook in list(t.__dict__.get("_post_accumulate_hooks", {}).values()):
+            hook(t)  # register_post_accumulate_grad_hook: the leaf, its .grad now in place
     while POST_BACKWARD_CALLBACKS:  # e.g. DistributedDataParallel averaging the gradients
         POST_BACKWARD_CALLBACKS.pop(0)()
     return None
@@ -826,6 +828,27 @@ class Tensor:
             if node._hooks is None:
                 node._hooks = {}
             hooks = node._hooks
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` on this leaf each time backward has accumulated its ``.grad``
+        (an optimizer step per parameter during backward, as torch's tutorial does). Returns a
+        handle whose ``.remove()`` unregisters it.
+
+        >>> import scratchnet as sn
+        >>> w = sn.ones(2, requires_grad=True)
+        >>> seen = []
+        >>> h = w.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.tolist()))
+        >>> (w * 3).sum().backward(); seen
+        [[3.0, 3.0]]
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        hooks = self.__dict__.setdefault("_post_accumulate_hooks", {})
         handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
         return handle

@@ -225,3 +225,42 @@ def test_variable_is_a_detached_alias_as_in_torch():
     assert x[0].item() == 5.0 and isinstance(x, sn.autograd.Variable)  # the same memory
     with pytest.raises(TypeError, match="Variable data has to be a tensor"):
         sn.autograd.Variable([1.0])
+
+
+def test_post_accumulate_grad_hooks_as_torch():
+    """The hook sees the leaf after its .grad is in place, on every backward (not autograd.grad);
+    an optimizer step inside it (torch's 'optimizer in backward' recipe) gives torch's weights."""
+    import torch
+
+    def run(lib):
+        torch.manual_seed(0)
+        w = lib.nn.Parameter(lib.tensor([[1.0, -2.0], [0.5, 3.0]]))
+        b = lib.nn.Parameter(lib.tensor([0.1, -0.1]))
+        log, opts = [], {}
+        for p in (w, b):
+            opts[p] = lib.optim.SGD([p], lr=0.1)
+
+            def step(param):
+                log.append(param.grad.tolist())
+                opts[param].step()
+                opts[param].zero_grad()
+
+            handle = p.register_post_accumulate_grad_hook(step)
+        x = lib.tensor([[1.0, 2.0], [3.0, -1.0]])
+        for _ in range(2):
+            ((x @ w + b) ** 2).sum().backward()
+        lib.autograd.grad((w * 2).sum(), [w])  # no accumulation: no hook
+        handle.remove()  # b's hook: b's grad stays after this backward
+        ((x @ w + b) ** 2).sum().backward()
+        errors = []
+        for bad in (lib.ones(2), lib.ones(2, requires_grad=True) * 2):
+            try:
+                bad.register_post_accumulate_grad_hook(print)
+            except RuntimeError as e:
+                errors.append(str(e))
+        return log, w.tolist(), b.tolist(), b.grad.tolist(), errors
+
+    ours, theirs = run(sn), run(torch)
+    assert ours[4] == theirs[4] and len(ours[0]) == len(theirs[0]) == 5  # 2 params x 2 steps, then w alone
+    for a, t in zip(ours[0] + list(ours[1:4]), theirs[0] + list(theirs[1:4])):
+        assert np.allclose(np.array(a, dtype=float), np.array(t, dtype=float), rtol=1e-6)
