@@ -121,7 +121,7 @@ __all__ = ["Function", "Variable", "backward", "detect_anomaly", "grad", "gradch
            "jacobian", "once_differentiable", "set_detect_anomaly"]
 
 # torch.autograd's other namespaces: grad_mode (no_grad, ...), graph (saved-tensor hooks)
-from . import grad_mode, graph  # noqa: E402,F401
+from . import grad_mode, graph, profiler  # noqa: E402,F401
 from .grad_mode import (  # noqa: E402,F401
     enable_grad, inference_mode, is_multithreading_enabled, no_grad, set_grad_enabled, set_multithreading_enabled,
 )
