@@ -36,6 +36,13 @@ class Linear(Function):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         need = ctx.needs_input_grad
+        if grad.ndim == 2 and x.ndim == 2 and not is_grad_enabled():  # the common case, straight on arrays
+            g = grad.array  # (no graph to record: the same two products, without a node each)
+            grad_x = Tensor._make(matmul_arrays(g, weight.array)) if need[0] else None
+            grad_w = Tensor._make(matmul_arrays(g.T, x.array)) if need[1] else None
+            if len(need) == 3:
+                return grad_x, grad_w, ((grad.sum(dim=0) if ctx.bias_is_row else grad) if need[2] else None)
+            return grad_x, grad_w
         grad_x = grad @ weight if need[0] else None
         rows = 1
         for n in grad.shape[:-1]:
