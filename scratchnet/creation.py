@@ -293,43 +293,54 @@ def _steps(steps, name):
     return _int(steps)
 
 
+def _spaced(start, end, steps, dtype, name):
+    """torch's evenly spaced ``steps`` points (its CPU kernel's arithmetic): the first half counted
+    up from ``start``, the second down from ``end`` (so both ends are exact); an integer dtype
+    truncates ``start``/``end`` first and steps in float64, a floating one computes in itself.
+    Returns the points (float64 for an integer dtype, else ``dtype``) and the dtype."""
+    dtype = get_default_dtype() if dtype is None else _dtype(dtype)
+    if dtype == xp.dtype(bool):
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+    start, end, n = _number(start, name), _number(end, name), _steps(steps, name)
+    work = dtype if dtype in FLOAT_DTYPES else xp.dtype(xp.float64)
+    if dtype not in FLOAT_DTYPES:
+        start, end = math.trunc(start), math.trunc(end)
+    start, end = work.type(start), work.type(end)
+    step = (end - start) / work.type(builtins.max(n - 1, 1))
+    idx = xp.arange(n, dtype=work)
+    up, down = start + step * idx, end - step * (work.type(n - 1) - idx)
+    return xp.where(xp.arange(n) < builtins.max(n // 2, 1), up, down).astype(work, copy=False), dtype  # one point: start
+
+
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (``start``/``end`` may be
+    0-d tensors). An integer ``dtype`` truncates ``start`` and ``end`` first, then each point.
 
     >>> import scratchnet as sn
     >>> sn.linspace(0, 1, 3).tolist()
     [0.0, 0.5, 1.0]
+    >>> sn.linspace(4.3, -3, 4, dtype=sn.int64).tolist()
+    [4, 1, 0, -3]
     """
     _check_device(device)
-    start, end = _number(start, "linspace"), _number(end, "linspace")
-    values = xp.linspace(start, end, _steps(steps, "linspace"), dtype=xp.float64)
-    return _make(values, dtype, requires_grad)
+    values, dtype = _spaced(start, end, steps, dtype, "linspace")
+    with xp.errstate(invalid="ignore", over="ignore"):
+        return _new(values.astype(dtype), requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent.
+    """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent (the
+    exponents as :func:`linspace`'s, so an integer ``dtype`` truncates ``start`` and ``end``).
 
     >>> import scratchnet as sn
     >>> sn.logspace(0, 2, 3, base=2)
     tensor([1., 2., 4.])
     """
     _check_device(device)
-    start, end = _number(start, "logspace"), _number(end, "logspace")
-    values = float(base) ** xp.linspace(start, end, _steps(steps, "logspace"), dtype=xp.float64)
-    return _make(values, dtype, requires_grad)
-
-
-
-
-
-
-
-
-
-
-
-
-
+    exponents, dtype = _spaced(start, end, steps, dtype, "logspace")
+    with xp.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        values = xp.power(exponents.dtype.type(_number(base, "logspace")), exponents)
+        return _new(values.astype(dtype), requires_grad)
 
 
 # --- shaped like another tensor -------------------------------------------------------------------

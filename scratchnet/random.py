@@ -344,34 +344,41 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_gr
             raise TypeError("normal() with float mean and std needs a size")
         out = _new(xp.empty(_sizes((size,)), dtype=_float_dtype(dtype, "normal_kernel_cpu")))
         return out.normal_(mean, std, generator=generator).requires_grad_(requires_grad)
+    from ._random_grad import sampled
+
     like = mean if isinstance(mean, Tensor) else std
     if not isinstance(std, Tensor):
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         out = _new(xp.empty(tuple(mean.shape), dtype=mean.dtype)).normal_(0.0, std, generator=generator)
-        return _new((out.array + mean.array).astype(mean.dtype))
+        return sampled((out.array + mean.array).astype(mean.dtype), (mean,), "NormalBackward1")
     if (std.array < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     shape = tuple(xp.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(std.shape)))
     out = _new(xp.empty(shape, dtype=like.dtype)).normal_(0.0, 1.0, generator=generator)
     m = mean.array if isinstance(mean, Tensor) else mean
-    return _new((out.array * std.array + m).astype(like.dtype))
+    name = "NormalBackward3" if isinstance(mean, Tensor) else "NormalBackward2"
+    return sampled((out.array * std.array + m).astype(like.dtype), (mean, std), name)
 
 
 def bernoulli(input, p=None, generator=None, **kwargs):
-    """0/1 samples with probabilities ``input`` (or the scalar ``p``), as ``torch.bernoulli``.
+    """0/1 samples with probabilities ``input`` (or the scalar ``p``), as ``torch.bernoulli``; the
+    result is in the graph of ``input`` with a zero gradient (none with a scalar ``p``), as torch.
 
     >>> import scratchnet as sn
     >>> sn.bernoulli(sn.tensor([0.0, 1.0])).tolist()
     [0.0, 1.0]
     """
+    from ._random_grad import sampled
+
     if p is not None:
-        return _new(xp.empty(tuple(input.shape), dtype=input.dtype)).bernoulli_(p, generator=generator)
+        out = _new(xp.empty(tuple(input.shape), dtype=input.dtype)).bernoulli_(p, generator=generator)
+        return sampled(out, (input,), "NotImplemented")
     probs = input.array
     if ((probs < 0) | (probs > 1) | xp.isnan(probs)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
     draws = _sampling.bernoulli(generator_or_default(generator), probs)
-    return _new(draws.astype(input.dtype))
+    return sampled(draws.astype(input.dtype), (input,), "BernoulliBackward0")
 
 
 def multinomial(input, num_samples, replacement=False, generator=None, **kwargs):

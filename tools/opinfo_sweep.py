@@ -17,6 +17,7 @@ names the op, the dtype, the sample and what differed.
 """
 
 import argparse
+import os
 import re
 import sys
 import types
@@ -29,6 +30,10 @@ sys.modules.setdefault("expecttest", types.SimpleNamespace(TestCase=unittest.Tes
 warnings.simplefilter("ignore")
 
 import torch  # noqa: E402
+
+# run as ``python tools/opinfo_sweep.py``, Python puts tools/ (not the working tree) first on the
+# path, and an installed scratchnet would be imported instead of this tree's: put the tree first
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import scratchnet as sn  # noqa: E402
 
@@ -46,7 +51,12 @@ def to_sn(x):
     if isinstance(x, torch.Tensor):
         if x.dtype not in HELD or x.layout != torch.strided:
             raise Unheld(str(x.dtype))
-        t = sn.tensor(x.detach().numpy().copy())
+        if x._base is not None and x._base.numel() != x.numel() and x.layout == torch.strided:
+            # a view into a larger block (as_strided's partial views reach outside it): the same
+            # block in scratchnet, and the same sizes, strides and offset over it
+            t = sn.tensor(x._base.detach().numpy().copy()).as_strided(tuple(x.shape), x.stride(), x.storage_offset())
+        else:
+            t = sn.tensor(x.detach().numpy().copy())
         return t.requires_grad_(True) if x.requires_grad else t
     if isinstance(x, torch.dtype):
         if x not in HELD and x.is_complex:
@@ -115,8 +125,13 @@ def tolerance(dtype):
     return {"float32": (1.3e-5, 1e-5), "float64": (1e-7, 1e-7)}.get(dtype, (0, 0))
 
 
-def compare(ours, theirs):
-    """None when the results agree, else what differs."""
+#: ops whose values are uninitialised memory: only the shapes, dtypes and strides can be compared
+UNINITIALISED = {"empty", "empty_like", "empty_strided", "empty_permuted", "new_empty", "new_empty_strided"}
+
+
+def compare(ours, theirs, values=True):
+    """None when the results agree, else what differs (``values=False``: shapes, dtypes and
+    strides only)."""
     ours, theirs = leaves(ours), leaves(theirs)
     if len(ours) != len(theirs):
         return f"{len(ours)} outputs vs torch's {len(theirs)}"
@@ -131,6 +146,10 @@ def compare(ours, theirs):
                 return f"output {i}: shape {list(an.shape)} vs torch's {list(bn.shape)}"
             if str(an.dtype) != str(b.dtype).replace("torch.", ""):
                 return f"output {i}: dtype {an.dtype} vs torch's {b.dtype}"
+            if not values:
+                if a.stride() != b.stride():
+                    return f"output {i}: stride {a.stride()} vs torch's {b.stride()}"
+                continue
             rtol, atol = tolerance(str(an.dtype))
             if an.dtype.kind == "f":
                 ok = np.allclose(an, bn, rtol=rtol, atol=atol, equal_nan=True)
@@ -187,7 +206,7 @@ def run_sample(op, variant, sample, dtype, want_grad):
         ours = s_fn(*s_args, **s_kwargs)
     except Exception as e:
         return f"raises {type(e).__name__}: {str(e)[:160]}"
-    diff = compare(ours, theirs)
+    diff = compare(ours, theirs, values=op.name not in UNINITIALISED)
     if diff or not want_grad or variant != "function":
         return diff
     t_in = [a for a in leaves(list(t_args) + list(sample.kwargs.values())) if isinstance(a, torch.Tensor) and a.requires_grad]

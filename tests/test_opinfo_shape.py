@@ -1,0 +1,194 @@
+"""Pinned examples from torch's own OpInfo samples (views, copies, creation, randomness) that
+scratchnet once got wrong, and the ``*_copy`` functions the registry covers by one case per path:
+each is run in both engines here and compared (values, dtype, shape, contiguity, node names,
+gradients).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import scratchnet as sn
+
+
+def _run(fn, lib, grad=False):
+    """``fn(lib)`` on a fixed input (``lib.x``: a 3x4 float64 matrix, requires grad if ``grad``)."""
+    x = lib.tensor(np.arange(12.0).reshape(3, 4) - 4.5, dtype=lib.float64).requires_grad_(grad)
+    return x, fn(lib, x)
+
+
+def _pieces(out):
+    return list(out) if isinstance(out, (tuple, list)) else [out]
+
+
+# --- linspace/logspace with an integer dtype: torch truncates start and end first ----------------
+
+SPACED = [
+    ("linspace", (4.3, -3, 50), {"dtype": "int64"}), ("linspace", (4.3, 50, 50), {"dtype": "int64"}),
+    ("linspace", (-3.7, 50, 7), {"dtype": "int64"}), ("linspace", (0, 10, 7), {"dtype": "uint8"}),
+    ("linspace", (-2.0, 4, 1), {"dtype": "float32"}), ("linspace", (1.5, 3.1, 7), {"dtype": "float32"}),
+    ("logspace", (0, 1.2, 4), {"dtype": "int64"}), ("logspace", (0.5, 3.9, 4, 2.5), {"dtype": "int64"}),
+    ("logspace", (0, -3, 1), {"dtype": "float32"}), ("logspace", (0, 1.2, 4, 5.0), {"dtype": "int32"}),
+]
+
+
+@pytest.mark.parametrize("name,args,kwargs", SPACED, ids=[f"{n}{a}{k['dtype']}" for n, a, k in SPACED])
+def test_spaced_points_match_torch(name, args, kwargs):
+    ours = getattr(sn, name)(*args, dtype=getattr(sn, kwargs["dtype"]))
+    theirs = getattr(torch, name)(*args, dtype=getattr(torch, kwargs["dtype"]))
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_spaced_points_take_0d_tensors_and_refuse_bool():
+    ours = sn.linspace(sn.tensor(4.3), sn.tensor(-3), 9, dtype=sn.int64)
+    np.testing.assert_array_equal(ours.numpy(), torch.linspace(torch.tensor(4.3), torch.tensor(-3), 9, dtype=torch.int64).numpy())
+    with pytest.raises(NotImplementedError):
+        torch.linspace(0, 1, 3, dtype=torch.bool)
+    with pytest.raises(NotImplementedError):
+        sn.linspace(0, 1, 3, dtype=sn.bool)
+
+
+# --- random ops in the graph: zero gradients, torch's node names ---------------------------------
+
+RANDOM = {
+    "normal(T, T)": lambda lib, m, s: lib.normal(m, s),
+    "normal(T, float)": lambda lib, m, s: lib.normal(m, 1.1),
+    "normal(float, T)": lambda lib, m, s: lib.normal(2.7, s),
+    "bernoulli(T)": lambda lib, m, s: lib.bernoulli(s / 4),
+}
+
+
+@pytest.mark.parametrize("name", list(RANDOM))
+def test_random_ops_record_a_zero_gradient(name):
+    results = []
+    for lib in (sn, torch):
+        lib.manual_seed(42)
+        m = lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        s = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64, requires_grad=True)
+        y = RANDOM[name](lib, m, s)
+        grads = lib.autograd.grad((y * lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)).sum(), [m, s], allow_unused=True)
+        results.append((y.detach().numpy(), y.grad_fn.name(), [None if g is None else g.numpy().tolist() for g in grads]))
+    (ours, our_name, our_grads), (theirs, their_name, their_grads) = results
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    assert our_name == their_name
+    assert [g or [0.0] * 3 for g in our_grads] == [g or [0.0] * 3 for g in their_grads]
+
+
+def test_bernoulli_with_a_scalar_p_has_no_derivative():
+    for lib in (sn, torch):
+        y = lib.bernoulli(lib.tensor([0.2, 0.4], requires_grad=True), 0.5)
+        assert y.requires_grad
+        with pytest.raises(RuntimeError, match="not implemented"):
+            y.sum().backward()
+
+
+# --- the *_copy functions: the view's values, fresh row-major memory, torch's node name ----------
+
+COPIES = {
+    "alias_copy": lambda lib, x: lib.alias_copy(x),
+    "as_strided_copy": lambda lib, x: lib.as_strided_copy(x, (2, 3), (1, 4), 1),
+    "detach_copy": lambda lib, x: lib.detach_copy(x),
+    "diagonal_copy": lambda lib, x: lib.diagonal_copy(x, 1),
+    "expand_copy": lambda lib, x: lib.expand_copy(x[:1], (2, 3, 4)),
+    "narrow_copy": lambda lib, x: lib.narrow_copy(x, 1, 1, 2),
+    "Tensor.narrow_copy": lambda lib, x: x.narrow_copy(0, 1, 2),
+    "permute_copy": lambda lib, x: lib.permute_copy(x, (1, 0)),
+    "select_copy": lambda lib, x: lib.select_copy(x, 1, -1),
+    "slice_copy": lambda lib, x: lib.slice_copy(x, 1, 1, None, 2),
+    "split_copy": lambda lib, x: lib.split_copy(x, 3, 1),
+    "split_with_sizes_copy": lambda lib, x: lib.split_with_sizes_copy(x, [1, 2], 0),
+    "squeeze_copy": lambda lib, x: lib.squeeze_copy(x[:1], 0),
+    "squeeze_copy()": lambda lib, x: lib.squeeze_copy(x[:1]),
+    "squeeze_copy(dims)": lambda lib, x: lib.squeeze_copy(x[:1, None], (0, 1)),
+    "t_copy": lambda lib, x: lib.t_copy(x),
+    "transpose_copy": lambda lib, x: lib.transpose_copy(x, 0, -1),
+    "unbind_copy": lambda lib, x: lib.unbind_copy(x, 1),
+    "unfold_copy": lambda lib, x: lib.unfold_copy(x, 1, 2, 1),
+    "unsqueeze_copy": lambda lib, x: lib.unsqueeze_copy(x, 1),
+    "view_copy": lambda lib, x: lib.view_copy(x, (6, 2)),
+    "unsafe_chunk": lambda lib, x: lib.unsafe_chunk(x, 2, 1),
+    "unsafe_split": lambda lib, x: lib.unsafe_split(x, 2, 0),
+    "unsafe_split_with_sizes": lambda lib, x: lib.unsafe_split_with_sizes(x, [3, 1], 1),
+    "Tensor.unsafe_split": lambda lib, x: x.unsafe_split(3, 1),
+    "as_strided": lambda lib, x: lib.as_strided(x, (3, 2), (2, 3), 2),
+    "H": lambda lib, x: x.H,
+    "mH": lambda lib, x: x.reshape(2, 3, 2).mH,
+}
+
+
+@pytest.mark.parametrize("name", list(COPIES))
+def test_copies_and_views_match_torch(name):
+    (sx, ours), (tx, theirs) = _run(COPIES[name], sn, grad=True), _run(COPIES[name], torch, grad=True)
+    ours, theirs = _pieces(ours), _pieces(theirs)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+        assert a.stride() == b.stride() and a.requires_grad == b.requires_grad
+        if name.endswith("_copy"):
+            # (torch names its node without a derivative "torch::autograd::NotImplemented")
+            assert a.grad_fn is None or a.grad_fn.name() == b.grad_fn.name().replace("torch::autograd::", "")
+            assert a.data_ptr() != sx.data_ptr()
+    wanted = [i for i, b in enumerate(theirs) if b.requires_grad and not b.grad_fn.name().endswith("NotImplemented")]
+    if wanted:
+        cot = [np.linspace(-1, 1, theirs[i].numel()).reshape(tuple(theirs[i].shape)) for i in wanted]
+        (tg,) = torch.autograd.grad(sum((theirs[i] * torch.tensor(c)).sum() for i, c in zip(wanted, cot)), [tx])
+        (sg,) = sn.autograd.grad(sum((ours[i] * sn.tensor(c)).sum() for i, c in zip(wanted, cot)), [sx])
+        np.testing.assert_allclose(sg.numpy(), tg.numpy(), rtol=1e-12)
+
+
+def test_as_strided_reads_its_base_memory_and_checks_bounds():
+    """A view of a larger block: as_strided's offset counts from the block's start (OpInfo's
+    partial views), and a view past the block's end is torch's RuntimeError."""
+    base_t, base_s = torch.arange(20.0), sn.arange(20.0)
+    for size, stride, offset in [((2, 2), (1, 2), None), ((2, 2), (1, 2), 0), ((2, 2), (1, 2), 10)]:
+        theirs = base_t[5:15].as_strided(size, stride, offset)
+        ours = base_s[5:15].as_strided(size, stride, offset)
+        assert ours.tolist() == theirs.tolist()
+    for lib, base in ((torch, base_t), (sn, base_s)):
+        with pytest.raises(RuntimeError):
+            base[5:15].as_strided((2, 2), (1, 2), 18)
+
+
+def test_as_strided_in_place_and_its_writes_share_memory():
+    for lib in (sn, torch):
+        x = lib.zeros(6)
+        y = x.as_strided((2, 2), (1, 2))
+        y[1, 1] = 5.0
+        assert x.tolist() == [0.0, 0.0, 0.0, 5.0, 0.0, 0.0]
+        z = lib.arange(6.0)
+        assert z.as_strided_((3,), (2,)) is z and z.tolist() == [0.0, 2.0, 4.0]
+
+
+def test_as_strided_scatter_gradient_is_the_true_one():
+    """torch's backward of as_strided_scatter is wrong (its own gradcheck fails on OpInfo's
+    samples); ours agrees with finite differences, and the forward with torch's."""
+    x = sn.tensor(np.linspace(-1, 1, 9).reshape(3, 3), requires_grad=True)
+    src = sn.tensor(np.linspace(2, 3, 4).reshape(2, 2), requires_grad=True)
+    assert sn.autograd.gradcheck(lambda a, b: sn.as_strided_scatter(a, b, (2, 2), (1, 2), 1), (x, src))
+    theirs = torch.as_strided_scatter(torch.tensor(x.detach().numpy()), torch.tensor(src.detach().numpy()), (2, 2), (1, 2), 1)
+    np.testing.assert_array_equal(sn.as_strided_scatter(x, src, (2, 2), (1, 2), 1).detach().numpy(), theirs.numpy())
+    np.testing.assert_array_equal(x.as_strided_scatter(src, (2, 2), (1, 2), 1).detach().numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("attr", ["H", "mH", "mT"])
+def test_conjugate_transposes_refuse_vectors_and_pass_0d(attr):
+    for lib in (sn, torch):
+        with pytest.raises(RuntimeError, match=f"tensor.{attr} is only supported"):
+            getattr(lib.ones(3), attr)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert getattr(lib.tensor(2.0), attr).tolist() == 2.0
+
+
+def test_fill_refuses_a_tensor_value_with_dims_and_keeps_the_dtype():
+    for lib in (sn, torch):
+        with pytest.raises(RuntimeError):
+            lib.fill(lib.zeros(2), lib.ones(2))
+    ours, theirs = sn.fill(sn.zeros(3, dtype=sn.int64), 2.7), torch.fill(torch.zeros(3, dtype=torch.int64), 2.7)
+    assert ours.tolist() == theirs.tolist() and str(ours.dtype).endswith("int64")
+    v = sn.tensor(1.5, requires_grad=True)
+    (g,) = sn.autograd.grad(sn.fill(sn.zeros(2, 3), v).sum(), [v])
+    assert g.item() == 6.0
