@@ -91,3 +91,4 @@ from . import _out  # noqa: E402  (torch's out= keyword on every function that t
 _out.wrap_namespace(globals(), "torch")
 _out.wrap_namespace(vars(linalg), "linalg")
 _out.wrap_namespace(vars(special), "special")
+import scratchnet.signal as signal  # noqa: E402,F401  (torch.signal: the window functions)

@@ -192,3 +192,39 @@ def test_fill_refuses_a_tensor_value_with_dims_and_keeps_the_dtype():
     v = sn.tensor(1.5, requires_grad=True)
     (g,) = sn.autograd.grad(sn.fill(sn.zeros(2, 3), v).sum(), [v])
     assert g.item() == 6.0
+
+
+# --- torch.signal.windows ------------------------------------------------------------------------
+
+WINDOWS = {
+    "bartlett": {}, "blackman": {}, "cosine": {}, "hamming": {}, "hann": {}, "nuttall": {},
+    "exponential": {"tau": 2.78}, "gaussian": {"std": 1.92}, "general_cosine": {"a": [0.46, 0.23, 0.31]},
+    "general_hamming": {"alpha": 0.6}, "kaiser": {"beta": 7.5},
+}
+
+
+@pytest.mark.parametrize("name", list(WINDOWS))
+def test_signal_windows_match_torch(name):
+    for M in range(0, 6):
+        for sym in (True, False):
+            for dtype in ("float32", "float64"):
+                ours = getattr(sn.signal.windows, name)(M, sym=sym, dtype=getattr(sn, dtype), **WINDOWS[name])
+                theirs = getattr(torch.signal.windows, name)(M, sym=sym, dtype=getattr(torch, dtype), **WINDOWS[name])
+                assert str(ours.dtype).endswith(dtype)
+                np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=2e-6 if dtype == "float32" else 1e-12, atol=1e-7)
+    ours, theirs = getattr(sn.signal.windows, name)(4, requires_grad=True, **WINDOWS[name]), getattr(torch.signal.windows, name)(4, requires_grad=True, **WINDOWS[name])
+    assert ours.requires_grad == theirs.requires_grad and ours.grad_fn.name() == theirs.grad_fn.name()
+
+
+@pytest.mark.parametrize("call", [
+    lambda w, lib: w.hann(3, dtype=lib.int64), lambda w, lib: w.bartlett(-1), lambda w, lib: w.kaiser(4, beta=-1.0),
+    lambda w, lib: w.gaussian(4, std=0.0), lambda w, lib: w.exponential(4, tau=-1.0), lambda w, lib: w.exponential(4, center=1.0),
+    lambda w, lib: w.general_cosine(3, a=[]), lambda w, lib: w.general_cosine(3, a=1.0),
+])
+def test_signal_windows_refuse_as_torch(call):
+    errors = []
+    for lib in (sn, torch):
+        with pytest.raises(Exception) as info:
+            call(lib.signal.windows, lib)
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1]
