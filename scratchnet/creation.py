@@ -206,15 +206,73 @@ def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requ
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
     """An uninitialised tensor (here: zeros, so nothing depends on leftover memory)."""
     _check_device(device)
-    return _filled(xp.zeros, _sizes(size_argument(sizes, size, "empty"), "empty"), dtype, requires_grad)
+    size = _sizes(size_argument(sizes, size, "empty"), "empty")
+    return _new(_strided_zeros(size, _contiguous_strides(size), dtype, "empty"), requires_grad)
+
+
+def _strided_zeros(size, stride, dtype, name):
+    """A zero tensor of ``size`` laid out with ``stride`` (in elements) over a fresh block just
+    large enough, as torch's strided factories lay theirs."""
+    size = _sizes((size,), name)
+    stride = tuple(int(s) for s in stride)
+    if len(stride) != len(size):
+        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of strides ({len(stride)})")
+    if builtins.any(s < 0 for s in stride):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and strides={list(stride)}")
+    dtype = get_default_dtype() if dtype is None else _dtype(dtype)
+    span = 0 if 0 in size else 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride))
+    block = xp.zeros(builtins.max(span, 1), dtype=dtype)
+    return xp.lib.stride_tricks.as_strided(block, size, tuple(s * block.itemsize for s in stride))
+
+
+def _contiguous_strides(size):
+    """torch's row-major strides of ``size`` (a 0-length dim counts as 1)."""
+    strides, step = [], 1
+    for n in reversed(size):
+        strides.append(step)
+        step *= builtins.max(n, 1)
+    return tuple(reversed(strides))
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    """An uninitialised tensor of ``size`` (NumPy chooses the strides; ``stride`` is accepted)."""
+    """An uninitialised (here: zero) tensor of ``size`` with the given ``stride`` (in elements).
+
+    >>> import scratchnet as sn
+    >>> sn.empty_strided((2, 3), (1, 2)).stride()
+    (1, 2)
+    """
     _check_device(device)
-    if len(tuple(stride)) != len(tuple(size)):
-        raise RuntimeError(f"mismatch in length of strides and shape")
-    return _filled(xp.zeros, _sizes((size,), "empty_strided"), dtype, requires_grad)
+    return _new(_strided_zeros(size, stride, dtype, "empty_strided"), requires_grad)
+
+
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """An uninitialised (here: zero) tensor of ``size`` whose memory holds its dims in the order
+    ``physical_layout`` (outermost first): ``empty_permuted((2, 3, 4), (2, 0, 1))`` is laid out
+    as a row-major ``(4, 2, 3)`` block.
+
+    >>> import scratchnet as sn
+    >>> sn.empty_permuted((2, 3, 4), (2, 0, 1)).stride()
+    (3, 1, 6)
+    """
+    _check_device(device)
+    size = _sizes((size,), "empty_permuted")
+    layout_ = tuple(int(d) for d in physical_layout)
+    if len(layout_) != len(size):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the physical_layout; i.e. "
+                           f"len(size) = {len(size)} is not equal to len(physical_layout) = {len(layout_)}")
+    seen = set()
+    for i, d in enumerate(layout_):
+        if not 0 <= d < len(size):
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and {len(size) - 1}, but got {d} at "
+                               f"index {i}).  NB: negative dims not currently supported; file an issue if you want it.")
+        if d in seen:
+            raise RuntimeError("Duplicate dim not allowed")
+        seen.add(d)
+    physical = _contiguous_strides(tuple(size[d] for d in layout_))
+    stride = [0] * len(size)
+    for position, d in enumerate(layout_):
+        stride[d] = physical[position]
+    return _new(_strided_zeros(size, stride, dtype, "empty_permuted"), requires_grad)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
@@ -365,7 +423,8 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialised (here: zero) tensor of ``input``'s shape, in its dtype unless given."""
-    return _filled(xp.zeros, input.shape, _like(input, dtype, device), requires_grad)
+    dtype = _like(input, dtype, device)
+    return _new(_strided_zeros(tuple(input.shape), _contiguous_strides(tuple(input.shape)), dtype, "empty_like"), requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):

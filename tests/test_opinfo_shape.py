@@ -228,3 +228,38 @@ def test_signal_windows_refuse_as_torch(call):
             call(lib.signal.windows, lib)
         errors.append((type(info.value), str(info.value)))
     assert errors[0] == errors[1]
+
+
+# --- uninitialised factories: shape, dtype and strides as torch's (values are not compared) ------
+
+EMPTIES = {
+    "empty((1, 0, 5, 1))": lambda lib: lib.empty((1, 0, 5, 1)),
+    "empty(0)": lambda lib: lib.empty(0, dtype=lib.int64),
+    "empty_like(0x5x0)": lambda lib: lib.empty_like(lib.zeros(0, 5, 0)),
+    "empty_strided((5,), (4,))": lambda lib: lib.empty_strided((5,), (4,)),
+    "empty_strided((5, 5, 5), (2, 0, 1))": lambda lib: lib.empty_strided((5, 5, 5), (2, 0, 1)),
+    "new_empty_strided((2, 3), (7, 8))": lambda lib: lib.ones(5).new_empty_strided((2, 3), (7, 8), dtype=lib.float64),
+    "new_empty((2, 0))": lambda lib: lib.ones(5, 5).new_empty((2, 0)),
+    "empty_permuted((2, 3, 4), (2, 0, 1))": lambda lib: lib.empty_permuted((2, 3, 4), (2, 0, 1)),
+    "empty_permuted((2, 0, 4), (2, 0, 1))": lambda lib: lib.empty_permuted((2, 0, 4), (2, 0, 1), dtype=lib.int64),
+    "empty_permuted((), ())": lambda lib: lib.empty_permuted((), ()),
+    "zeros((3, 0, 2))": lambda lib: lib.zeros(3, 0, 2),
+}
+
+
+@pytest.mark.parametrize("name", list(EMPTIES))
+def test_uninitialised_factories_lay_out_as_torch(name):
+    ours, theirs = EMPTIES[name](sn), EMPTIES[name](torch)
+    assert tuple(ours.shape) == tuple(theirs.shape) and ours.stride() == theirs.stride()
+    assert str(ours.dtype).split(".")[-1] == str(theirs.dtype).split(".")[-1]
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.empty_permuted((2, 3), (0,)), lambda lib: lib.empty_permuted((2, 3), (0, 0)),
+    lambda lib: lib.empty_permuted((2, 3), (0, 2)), lambda lib: lib.empty_strided((2, 3), (1,)),
+    lambda lib: lib.empty_strided((2, -3), (1, 1)), lambda lib: lib.empty_strided((2, 3), (1, -1)),
+])
+def test_strided_factories_refuse_as_torch(call):
+    for lib in (sn, torch):
+        with pytest.raises(RuntimeError):
+            call(lib)

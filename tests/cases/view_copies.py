@@ -71,6 +71,6 @@ COVERED_BY = {
         "alias_copy", "as_strided_copy", "detach_copy", "diagonal_copy", "expand_copy", "narrow_copy", "permute_copy",
         "select_copy", "slice_copy", "split_copy", "split_with_sizes_copy", "squeeze_copy", "transpose_copy",
         "unfold_copy", "unsqueeze_copy", "view_copy", "as_strided_", "unsafe_chunk", "unsafe_split",
-        "unsafe_split_with_sizes", "H", "mH",
+        "unsafe_split_with_sizes", "H", "mH", "empty_permuted",
     ]
 }
