@@ -108,6 +108,37 @@ def _number(value, name):
     return value
 
 
+def writes_out(fn):
+    """``fn`` (a factory) with torch's ``out=``: the values are made in ``out``'s dtype (a
+    ``dtype=`` other than out's is refused), then ``out`` is resized to them (silently, as torch's
+    factories do) and filled; ``out`` is returned."""
+    import functools
+
+    @functools.wraps(fn)
+    def factory(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        from .dtypes import torch_name
+        from .tensor import is_grad_enabled, no_grad
+
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{fn.__name__}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        given = _dtype(kwargs.get("dtype"))
+        if given is not None and given != out.dtype:
+            raise RuntimeError(f"dtype {torch_name(given)} does not match dtype of out parameter ({torch_name(out.dtype)})")
+        if out.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"{fn.__name__}(): functions with out=... arguments don't support automatic differentiation, "
+                               "but one of the arguments requires grad.")
+        result = fn(*args, **{**kwargs, "dtype": out.dtype})
+        with no_grad():
+            if tuple(out.shape) != tuple(result.shape):
+                out.resize_(tuple(result.shape))
+            out.copy_(result)
+        return out
+
+    return factory
+
+
 # --- from data -------------------------------------------------------------------------------------
 
 
@@ -186,6 +217,7 @@ def size_argument(sizes, size, name):
     return (size,)
 
 
+@writes_out
 def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
     """A tensor of zeros: ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(x.shape)``.
 
@@ -197,12 +229,14 @@ def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, req
     return _filled(xp.zeros, _sizes(size_argument(sizes, size, "zeros"), "zeros"), dtype, requires_grad)
 
 
+@writes_out
 def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
     """A tensor of ones, sizes as for :func:`zeros`."""
     _check_device(device)
     return _filled(xp.ones, _sizes(size_argument(sizes, size, "ones"), "ones"), dtype, requires_grad)
 
 
+@writes_out
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
     """An uninitialised tensor (here: zeros, so nothing depends on leftover memory)."""
     _check_device(device)
@@ -275,6 +309,7 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     return _new(_strided_zeros(size, stride, dtype, "empty_permuted"), requires_grad)
 
 
+@writes_out
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of ``size`` filled with ``fill_value``; its dtype follows the value as torch's: a
     bool gives bool, an int int64, a float the default float (a 0-d tensor counts as its number).
@@ -293,6 +328,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     return _new(xp.full(_sizes((size,), "full"), fill_scalar(fill_value, dtype)), requires_grad)  # checked as fill_
 
 
+@writes_out
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """The ``n x m`` identity (``m = n`` unless given).
 
@@ -311,6 +347,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 # --- ranges -------------------------------------------------------------------------------------------
 
 
+@writes_out
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """``start, start + step, ...`` up to (not including) ``end``; int64 when start, end and step
     are all integers, else the default float dtype.
@@ -370,6 +407,7 @@ def _spaced(start, end, steps, dtype, name):
     return xp.where(xp.arange(n) < builtins.max(n // 2, 1), up, down).astype(work, copy=False), dtype  # one point: start
 
 
+@writes_out
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (``start``/``end`` may be
     0-d tensors). An integer ``dtype`` truncates ``start`` and ``end`` first, then each point.
@@ -386,6 +424,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         return _new(values.astype(dtype), requires_grad)
 
 
+@writes_out
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent (the
     exponents as :func:`linspace`'s, so an integer ``dtype`` truncates ``start`` and ``end``).

@@ -231,11 +231,41 @@ def _new(array, requires_grad=False):
     return Tensor._wrap(array, requires_grad=requires_grad)
 
 
+_CPP_INTEGER_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short",
+                      "int32": "int", "int64": "long int"}
+
+
+def _check_bounds(low, high, dtype):
+    """torch's check of a discrete range ``[low, high)`` against an integer ``dtype``'s values."""
+    name = _CPP_INTEGER_NAMES.get(str(xp.dtype(dtype)))
+    if name is None:
+        return
+    lo, hi = (0, 1) if name == "bool" else (int(xp.iinfo(dtype).min), int(xp.iinfo(dtype).max))
+    if not lo <= low <= hi:
+        raise RuntimeError(f"from is out of bounds for {name}")
+    if not lo <= high - 1 <= hi:
+        raise RuntimeError(f"to - 1 is out of bounds for {name}")
+
+
+def _writes_out(fn):
+    """torch's ``out=`` of a random factory (:func:`scratchnet.creation.writes_out`), imported late."""
+    import functools
+
+    @functools.wraps(fn)
+    def factory(*args, out=None, **kwargs):
+        from .creation import writes_out
+
+        return writes_out(fn)(*args, out=out, **kwargs)
+
+    return factory
+
+
 def _check_device(device):
     if device is not None and str(device).split(":")[0] != "cpu":
         raise RuntimeError(f"scratchnet runs on the CPU (NumPy); cannot create a tensor on {str(device)!r}")
 
 
+@_writes_out
 def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Uniform samples on ``[0, 1)``, bit-for-bit ``torch.rand`` after the same seed.
 
@@ -254,6 +284,7 @@ def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_gr
     return _new(_sampling.uniform(generator_or_default(generator), n, dtype).reshape(shape), requires_grad)
 
 
+@_writes_out
 def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Standard normal samples, bit-for-bit ``torch.randn`` after the same seed (both of torch's
     paths: the vectorised one for 16 or more elements, the cached Box–Muller one below).
@@ -270,6 +301,7 @@ def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_g
     return _new(_sampling.normal(generator_or_default(generator), n, dtype).reshape(shape), requires_grad)
 
 
+@_writes_out
 def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Integers on ``[low, high)``: ``randint(high, size)`` or ``randint(low, high, size)``, as torch
     (``word % (high - low) + low``).
@@ -292,11 +324,15 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
         low, high = args
     else:
         raise TypeError(f"randint() takes 2 or 3 positional arguments (low, high, size), got {len(args) + 1}")
+    for bound in (low, high):
+        if isinstance(bound, float) or (hasattr(bound, "dtype") and bound.dtype.kind == "f"):
+            raise TypeError(f"randint() received an invalid combination of arguments: the bounds must be ints, got {type(bound).__name__}")
     low, high = int(low), int(high)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     shape = _sizes((size,))
     dtype = int64 if dtype is None else check_dtype(dtype)
+    _check_bounds(low, high, dtype)
     values = _sampling.random_from_to(generator_or_default(generator), _numel(shape), low, high, dtype)
     return _new(values.reshape(shape), requires_grad)
 
@@ -486,6 +522,7 @@ def random_(self, from_=None, to=None, generator=None, **kwargs):
         from_, to = 0, from_
     if from_ >= to:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}")
+    _check_bounds(from_, to, self.dtype)
     return _fill(self, _sampling.random_from_to(gen, self.numel(), from_, to, self.dtype))
 
 

@@ -263,3 +263,67 @@ def test_strided_factories_refuse_as_torch(call):
     for lib in (sn, torch):
         with pytest.raises(RuntimeError):
             call(lib)
+
+
+# --- the factories' out=: made in out's dtype, out resized and returned (it was ignored) --------
+
+FACTORIES_OUT = {
+    "zeros": lambda lib, out: lib.zeros(3, out=out), "ones": lambda lib, out: lib.ones(2, 2, out=out),
+    "full": lambda lib, out: lib.full((2,), 1.5, out=out), "eye": lambda lib, out: lib.eye(2, out=out),
+    "arange": lambda lib, out: lib.arange(3, out=out), "linspace": lambda lib, out: lib.linspace(0, 1, 3, out=out),
+    "logspace": lambda lib, out: lib.logspace(0, 1, 2, out=out), "empty": lambda lib, out: lib.empty(0, 2, out=out),
+    "rand": lambda lib, out: (lib.manual_seed(0), lib.rand(3, out=out))[1],
+    "randn": lambda lib, out: (lib.manual_seed(0), lib.randn(3, out=out))[1],
+    "randint": lambda lib, out: (lib.manual_seed(0), lib.randint(5, (3,), out=out))[1],
+}
+
+
+@pytest.mark.filterwarnings("ignore:The number of elements in the out tensor")  # (torch's arange on a non-empty out)
+@pytest.mark.parametrize("name", list(FACTORIES_OUT))
+@pytest.mark.parametrize("dtype", ["float64", "int64", "bool"])
+def test_factories_write_out_as_torch(name, dtype):
+    results = []
+    for lib in (sn, torch):
+        out = lib.ones(1, dtype=getattr(lib, dtype))
+        try:
+            r = FACTORIES_OUT[name](lib, out)
+        except Exception as e:  # noqa: BLE001 (the type is what is compared)
+            results.append(type(e).__name__)
+            continue
+        assert r is out
+        results.append((str(out.dtype).split(".")[-1], tuple(out.shape), out.stride(), out.tolist() if name != "empty" else None))
+    assert results[0] == results[1]
+
+
+def test_factories_refuse_a_dtype_other_than_outs():
+    for lib in (sn, torch):
+        with pytest.raises(RuntimeError, match="does not match dtype of out parameter"):
+            lib.zeros(3, out=lib.empty(0, dtype=lib.float64), dtype=lib.int64)
+
+
+# --- discrete ranges checked against the dtype (they once wrapped silently) ----------------------
+
+RANGES = {
+    "randint(5, bool)": lambda lib: lib.randint(5, (3,), dtype=lib.bool),
+    "randint(2, bool)": lambda lib: lib.randint(2, (3,), dtype=lib.bool),
+    "randint(-1, 300, uint8)": lambda lib: lib.randint(-1, 300, (3,), dtype=lib.uint8),
+    "randint(0, 300, uint8)": lambda lib: lib.randint(0, 300, (3,), dtype=lib.uint8),
+    "randint(0, 3.5)": lambda lib: lib.randint(0, 3.5, (3,)),
+    "randint_like(bool, 5)": lambda lib: lib.randint_like(lib.ones(2, dtype=lib.bool), 5),
+    "uint8.random_(0, 300)": lambda lib: lib.ones(3, dtype=lib.uint8).random_(0, 300),
+    "uint8.random_(0, 256)": lambda lib: lib.ones(3, dtype=lib.uint8).random_(0, 256),
+    "int32.random_(-2**31 - 1, 5)": lambda lib: lib.ones(3, dtype=lib.int32).random_(-2**31 - 1, 5),
+    "randint(int64 extremes)": lambda lib: lib.randint(-2**63, 2**63 - 1, (2,)),
+}
+
+
+@pytest.mark.parametrize("name", list(RANGES))
+def test_discrete_ranges_are_checked_against_the_dtype(name):
+    results = []
+    for lib in (sn, torch):
+        lib.manual_seed(0)
+        try:
+            results.append(RANGES[name](lib).tolist())
+        except Exception as e:  # noqa: BLE001 (the type and message are what is compared)
+            results.append((type(e).__name__, str(e)[:30]))
+    assert results[0] == results[1]
