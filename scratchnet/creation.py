@@ -450,32 +450,64 @@ def _like(input, dtype, device):
     return input.dtype if dtype is None else _dtype(dtype)
 
 
+def _like_order(input, memory_format):
+    """The order of dims (outermost first) that a ``*_like`` result lays its memory in: torch's
+    ``preserve_format`` (the default) keeps the layout of a dense input (a transposed one stays
+    transposed), ``contiguous_format`` is row-major; None means row-major."""
+    name = str(memory_format).replace("torch.", "") if memory_format is not None else "preserve_format"
+    if name == "channels_last" and input.ndim == 4:
+        return (0, 2, 3, 1)
+    if name == "channels_last_3d" and input.ndim == 5:
+        return (0, 2, 3, 4, 1)
+    a = input.array
+    if name != "preserve_format" or a.ndim < 2 or a.flags.c_contiguous or a.size == 0:
+        return None
+    order = tuple(sorted(range(a.ndim), key=lambda d: -a.strides[d] if a.shape[d] > 1 else 0))
+    return order if a.transpose(order).flags.c_contiguous else None
+
+
+def like_array(input, memory_format, make):
+    """``make(shape)`` (a fresh row-major array) laid out as :func:`_like_order` says, in
+    ``input``'s shape."""
+    shape = tuple(input.shape)
+    order = _like_order(input, memory_format)
+    if order is None:
+        return make(shape)
+    physical = make(tuple(shape[d] for d in order))
+    return physical.transpose(tuple(int(i) for i in xp.argsort(order)))
+
+
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    """Zeros of ``input``'s shape, in its dtype unless given."""
-    return _filled(xp.zeros, input.shape, _like(input, dtype, device), requires_grad)
+    """Zeros of ``input``'s shape, in its dtype unless given (laid out as ``input`` is, unless
+    ``memory_format=contiguous_format``)."""
+    dtype = _like(input, dtype, device)
+    return _new(like_array(input, memory_format, lambda s: xp.zeros(s, dtype=dtype)), requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    """Ones of ``input``'s shape, in its dtype unless given."""
-    return _filled(xp.ones, input.shape, _like(input, dtype, device), requires_grad)
+    """Ones of ``input``'s shape, in its dtype unless given (laid out as ``input`` is)."""
+    dtype = _like(input, dtype, device)
+    return _new(like_array(input, memory_format, lambda s: xp.ones(s, dtype=dtype)), requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    """An uninitialised (here: zero) tensor of ``input``'s shape, in its dtype unless given."""
+    """An uninitialised (here: zero) tensor of ``input``'s shape, in its dtype unless given (laid
+    out as ``input`` is, unless ``memory_format=contiguous_format``).
+
+    >>> import scratchnet as sn
+    >>> sn.empty_like(sn.zeros(2, 3).t()).stride()
+    (1, 3)
+    """
     dtype = _like(input, dtype, device)
-    return _new(_strided_zeros(tuple(input.shape), _contiguous_strides(tuple(input.shape)), dtype, "empty_like"), requires_grad)
+    make = lambda s: _strided_zeros(s, _contiguous_strides(s), dtype, "empty_like")  # noqa: E731
+    return _new(like_array(input, memory_format, make), requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """``fill_value`` in ``input``'s shape and (unless given) dtype: ``full_like(ints, 2.5)`` is 2s."""
     dtype = _like(input, dtype, device)
-    return _new(xp.full(input.shape, fill_scalar(_number(fill_value, "full_like"), dtype)), requires_grad)
-
-
-
-
-
-
+    value = fill_scalar(_number(fill_value, "full_like"), dtype)
+    return _new(like_array(input, memory_format, lambda s: xp.full(s, value, dtype=dtype)), requires_grad)
 
 
 # --- the legacy constructors: FloatTensor(2, 3), LongTensor([1, 2]), Tensor(2, 3) ---------------------

@@ -353,21 +353,34 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False, **
     return _new(_sampling.randperm(generator_or_default(generator), int(n)).astype(dtype), requires_grad)
 
 
-def rand_like(input, dtype=None, generator=None, requires_grad=False, **kwargs):
-    """``rand`` with ``input``'s shape (and dtype unless given)."""
-    return rand(tuple(input.shape), generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def _empty_like(input, dtype, memory_format):
+    from .creation import empty_like
+
+    return empty_like(input, dtype=dtype or input.dtype, memory_format=memory_format)
 
 
-def randn_like(input, dtype=None, generator=None, requires_grad=False, **kwargs):
-    """``randn`` with ``input``'s shape (and dtype unless given)."""
-    return randn(tuple(input.shape), generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def rand_like(input, dtype=None, generator=None, requires_grad=False, memory_format=None, **kwargs):
+    """``rand`` with ``input``'s shape (and dtype unless given); the draws fill memory laid out as
+    ``input``'s (a transposed input gets transposed draws, as torch's ``preserve_format``)."""
+    out = _empty_like(input, dtype, memory_format)
+    return out.uniform_(generator=generator).requires_grad_(requires_grad)
 
 
-def randint_like(input, low=0, high=None, dtype=None, generator=None, requires_grad=False, **kwargs):
-    """``randint`` with ``input``'s shape and dtype: ``randint_like(x, high)`` or ``(x, low, high)``."""
+def randn_like(input, dtype=None, generator=None, requires_grad=False, memory_format=None, **kwargs):
+    """``randn`` with ``input``'s shape (and dtype unless given), drawn into memory laid out as ``input``'s."""
+    out = _empty_like(input, dtype, memory_format)
+    return out.normal_(generator=generator).requires_grad_(requires_grad)
+
+
+def randint_like(input, low=0, high=None, dtype=None, generator=None, requires_grad=False, memory_format=None, **kwargs):
+    """``randint`` with ``input``'s shape and dtype: ``randint_like(x, high)`` or ``(x, low, high)``,
+    drawn into memory laid out as ``input``'s."""
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    if isinstance(low, float) or isinstance(high, float):
+        raise TypeError("randint_like(): the bounds must be ints")
+    out = _empty_like(input, dtype, memory_format)
+    return out.random_(int(low), int(high), generator=generator).requires_grad_(requires_grad)
 
 
 def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_grad=False, **kwargs):

@@ -327,3 +327,26 @@ def test_discrete_ranges_are_checked_against_the_dtype(name):
         except Exception as e:  # noqa: BLE001 (the type and message are what is compared)
             results.append((type(e).__name__, str(e)[:30]))
     assert results[0] == results[1]
+
+
+# --- *_like results keep a dense input's layout (preserve_format), so the draws land as torch's --
+
+LIKES = {
+    "rand_like": lambda lib, x: lib.rand_like(x), "randn_like": lambda lib, x: lib.randn_like(x),
+    "randint_like": lambda lib, x: lib.randint_like(x, 3, 10), "empty_like": lambda lib, x: lib.empty_like(x),
+    "zeros_like": lambda lib, x: lib.zeros_like(x), "ones_like": lambda lib, x: lib.ones_like(x),
+    "full_like": lambda lib, x: lib.full_like(x, 2.5),
+}
+
+
+@pytest.mark.parametrize("name", list(LIKES))
+@pytest.mark.parametrize("layout", ["transposed", "permuted", "sliced"])
+def test_like_factories_keep_the_layout_as_torch(name, layout):
+    results = []
+    for lib in (sn, torch):
+        base = lib.zeros(4, 5, 6)
+        x = {"transposed": base[0].t(), "permuted": base.permute(2, 0, 1), "sliced": base[:, ::2]}[layout]
+        lib.manual_seed(0)
+        out = LIKES[name](lib, x)
+        results.append((out.stride(), None if name == "empty_like" else out.tolist()))
+    assert results[0] == results[1]
