@@ -394,6 +394,9 @@ def _spaced(start, end, steps, dtype, name):
     truncates ``start``/``end`` first and steps in float64, a floating one computes in itself.
     Returns the points (float64 for an integer dtype, else ``dtype``) and the dtype."""
     dtype = get_default_dtype() if dtype is None else _dtype(dtype)
+    dims = [f"{which} with {v.ndim} dimension(s)" for which, v in (("start", start), ("end", end)) if isinstance(v, Tensor)]
+    if dims and builtins.any(isinstance(v, Tensor) and v.ndim for v in (start, end)):
+        raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got {' and '.join(dims)}.")
     if dtype == xp.dtype(bool):
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
     start, end, n = _number(start, name), _number(end, name), _steps(steps, name)

@@ -565,6 +565,8 @@ def log_normal_(self, mean=1.0, std=2.0, generator=None):
 def cauchy_(self, median=0.0, sigma=1.0, generator=None):
     """Fill with Cauchy samples ``median + sigma * tan(pi * (u - 1/2))``."""
     _require_float(self, "cauchy_cpu")
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
     return _fill(self, _sampling.cauchy(generator_or_default(generator), self.numel(), median, sigma))
 
 

@@ -350,3 +350,27 @@ def test_like_factories_keep_the_layout_as_torch(name, layout):
         out = LIKES[name](lib, x)
         results.append((out.stride(), None if name == "empty_like" else out.tolist()))
     assert results[0] == results[1]
+
+
+# --- OpInfo's error inputs: torch's exception type and message -----------------------------------
+
+ERRORS = {
+    "linspace(1-D, 1-D)": lambda lib: lib.linspace(lib.ones(2), lib.ones(2), 3),
+    "linspace(0-D, 1-D)": lambda lib: lib.linspace(lib.ones(()), lib.ones(2), 3),
+    "logspace(1-D, 1)": lambda lib: lib.logspace(lib.ones(2), 1, 3),
+    "narrow_copy(dim=ndim)": lambda lib: lib.narrow_copy(lib.ones(2, 3), 2, 0, 1),
+    "cauchy_(sigma=-1)": lambda lib: lib.ones(3).cauchy_(0, -1),
+    "cauchy_(sigma=0)": lambda lib: lib.ones(3).cauchy_(0, 0),
+    "multinomial(out=float)": lambda lib: lib.multinomial(lib.ones(1, 2), 2, out=lib.empty(1, 2)),
+    "as_strided_scatter(out of bounds)": lambda lib: lib.as_strided_scatter(lib.ones(4, 4), lib.ones(2, 2), [2, 2], [200, 200]),
+}
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_error_inputs_raise_as_torch(name):
+    errors = []
+    for lib in (sn, torch):
+        with pytest.raises(Exception) as info:
+            ERRORS[name](lib)
+        errors.append((type(info.value).__name__, str(info.value).split("  (Could this")[0]))
+    assert errors[0] == errors[1]

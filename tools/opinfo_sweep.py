@@ -1,7 +1,7 @@
 """Run PyTorch's own per-op sample inputs (its OpInfo database) through scratchnet and torch.
 
     python tools/opinfo_sweep.py [--ops REGEX] [--dtypes float32 float64 int64 bool ...] [--no-grad]
-                                 [--variants function method inplace] [--show N]
+                                 [--variants function method inplace] [--show N] [--errors]
 
 A developer's tool, not part of the test suite: ``torch.testing._internal`` is torch's private
 test machinery (it wants the ``expecttest`` package, stubbed here), and its samples change from
@@ -10,7 +10,12 @@ input, it compares, against torch:
 
 - which of the two raises (scratchnet must raise the same exception type where torch raises);
 - the result's structure, shapes, dtypes and values (NaN where torch has NaN; tolerances by dtype);
-- for floating samples, the gradient of ``sum(out * cotangent)`` with respect to every input.
+- for floating samples, the gradient of ``sum(out * cotangent)`` with respect to every input;
+- with ``--errors``, OpInfo's error inputs: scratchnet must raise torch's exception type.
+
+Ops whose values are uninitialised memory (``empty``, ``new_empty_strided``, ...) are compared by
+shape, dtype and strides only; an input that is a view into a larger block (as_strided's partial
+views) is rebuilt as the same view of the same block.
 
 It prints one line per op with a failure and the first distinct failures of each, so a mismatch
 names the op, the dtype, the sample and what differed.
@@ -227,6 +232,26 @@ def run_sample(op, variant, sample, dtype, want_grad):
     return diff and "gradient " + diff
 
 
+def run_error_input(op, error_input):
+    """None when scratchnet refuses OpInfo's error input with torch's exception type, else what
+    happened ("skip" when the input cannot be given to scratchnet)."""
+    sample = error_input.sample_input
+    try:
+        s_args, s_kwargs = to_sn((sample.input, *sample.args)), to_sn(sample.kwargs)
+    except Unheld:
+        return "skip"
+    s_fn = counterpart(op, "function", op.op)
+    if isinstance(s_fn, str):
+        return s_fn
+    try:
+        s_fn(*s_args, **s_kwargs)
+    except Exception as e:
+        if isinstance(e, error_input.error_type):
+            return None
+        return f"raises {type(e).__name__} ({str(e)[:80]}) where torch raises {error_input.error_type.__name__} ({error_input.error_regex[:80]})"
+    return f"returns where torch raises {error_input.error_type.__name__}: {error_input.error_regex[:120]}"
+
+
 def describe(sample):
     def short(x):
         if isinstance(x, torch.Tensor):
@@ -244,6 +269,7 @@ def main(argv=None):
     p.add_argument("--variants", nargs="+", default=["function", "method", "inplace"])
     p.add_argument("--no-grad", action="store_true", help="skip the gradient comparison")
     p.add_argument("--show", type=int, default=3, help="distinct failures printed per op")
+    p.add_argument("--errors", action="store_true", help="also OpInfo's error inputs: scratchnet must raise torch's exception type")
     a = p.parse_args(argv)
     from torch.testing._internal.common_methods_invocations import op_db
 
@@ -252,6 +278,23 @@ def main(argv=None):
         if not pattern.fullmatch(op.name):
             continue
         key = op.name + (f" ({op.variant_test_name})" if op.variant_test_name else "")
+        if a.errors and op.error_inputs_func is not None:
+            try:
+                error_inputs = list(op.error_inputs("cpu"))
+            except Exception:
+                error_inputs = []
+            for error_input in error_inputs:
+                try:
+                    result = run_error_input(op, error_input)
+                except Exception as e:  # the sweep itself must not stop
+                    result = f"sweep error {type(e).__name__}: {str(e)[:120]}"
+                if result == "skip":
+                    continue
+                total[0] += 1
+                if result is None:
+                    total[1] += 1
+                    continue
+                failed.setdefault(key, []).append(("error input", "-", result, describe(error_input.sample_input)))
         for dname in a.dtypes:
             dtype = DTYPES[dname]
             if dtype not in op.supported_dtypes("cpu"):

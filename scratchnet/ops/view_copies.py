@@ -72,6 +72,8 @@ def expand_copy(input, size, *, implicit=False, out=None):
 
 def narrow_copy(input, dim, start, length, *, out=None):
     """A copy of ``input.narrow(dim, start, length)``."""
+    if isinstance(dim, int) and dim >= input.ndim:  # (torch's own check for this op, before narrow's)
+        raise RuntimeError("Expected dim < static_cast<int64_t>(self_sizes.size()) to be true, but got false.")
     return _copied(input.narrow(dim, start, length), "NarrowCopyBackward0")
 
 
@@ -278,9 +280,11 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     if tuple(src.shape) != size:
         raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
                            f"slice size = {list(size)}")
-    if _span(size, stride, offset) > input.numel():
-        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset} are out of "
-                           f"bounds for storage of size {input.numel()}")
+    need, item = _span(size, stride, offset), input.array.itemsize
+    if need > input.numel():
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and itemsize "
+                           f"{item} requiring a storage size of {need * item} are out of bounds for storage of size "
+                           f"{input.numel() * item}")
     return AsStridedScatter.apply(input, src.to(input.dtype), size=size, stride=stride, offset=offset)
 
 
