@@ -453,44 +453,84 @@ def _like(input, dtype, device):
     return input.dtype if dtype is None else _dtype(dtype)
 
 
-def _like_order(input, memory_format):
-    """The order of dims (outermost first) that a ``*_like`` result lays its memory in: torch's
-    ``preserve_format`` (the default) keeps the layout of a dense input (a transposed one stays
-    transposed), ``contiguous_format`` is row-major; None means row-major."""
+def _dense_and_apart(size, stride):
+    """torch's "non-overlapping and dense": no elements, or the dims of length 2+, by increasing
+    stride, step exactly over one another (1, then the product of the lengths before)."""
+    if 0 in size:  # no elements: nothing overlaps
+        return True
+    dims = sorted((d for d in range(len(size)) if size[d] >= 2), key=lambda d: stride[d])
+    need = 1
+    for d in dims:
+        if stride[d] != need:
+            return False
+        need *= size[d]
+    return True
+
+
+def _dense_strides(size, stride):
+    """torch's strides of a dense tensor with the dims in the order of ``stride`` (ties and
+    stride-0 dims keep their place; equal strides put the longer dim outside)."""
+    perm = list(reversed(range(len(size))))  # innermost first
+
+    def swap(a, b):
+        if stride[a] == 0 or stride[b] == 0:
+            return 0
+        if stride[a] != stride[b]:
+            return -1 if stride[a] < stride[b] else 1
+        return 1 if size[a] > size[b] else 0
+
+    for i in range(1, len(perm)):
+        j = i
+        for k in range(i - 1, -1, -1):
+            c = swap(perm[k], perm[j])
+            if c > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif c < 0:
+                break
+    out, step = [0] * len(size), 1
+    for d in perm:
+        out[d] = step
+        step *= builtins.max(size[d], 1)
+    return tuple(out)
+
+
+def like_strides(input, memory_format):
+    """The strides of a ``*_like`` result, as torch's ``empty_like``: ``preserve_format`` (the
+    default) keeps a dense input's strides exactly and lays any other in its dims' order,
+    ``contiguous_format`` is row-major, channels-last as named."""
+    size = tuple(input.shape)
     name = str(memory_format).replace("torch.", "") if memory_format is not None else "preserve_format"
-    if name == "channels_last" and input.ndim == 4:
-        return (0, 2, 3, 1)
-    if name == "channels_last_3d" and input.ndim == 5:
-        return (0, 2, 3, 4, 1)
-    a = input.array
-    if name != "preserve_format" or a.ndim < 2 or a.flags.c_contiguous or a.size == 0:
-        return None
-    order = tuple(sorted(range(a.ndim), key=lambda d: -a.strides[d] if a.shape[d] > 1 else 0))
-    return order if a.transpose(order).flags.c_contiguous else None
+    if name in ("channels_last", "channels_last_3d") and input.ndim in (4, 5):
+        order = (0, 2, 3, 1) if input.ndim == 4 else (0, 2, 3, 4, 1)
+        physical = _contiguous_strides(tuple(size[d] for d in order))
+        return tuple(physical[order.index(d)] for d in range(input.ndim))
+    if name != "preserve_format":
+        return _contiguous_strides(size)
+    stride = input.stride()
+    return stride if _dense_and_apart(size, stride) else _dense_strides(size, stride)
 
 
-def like_array(input, memory_format, make):
-    """``make(shape)`` (a fresh row-major array) laid out as :func:`_like_order` says, in
-    ``input``'s shape."""
-    shape = tuple(input.shape)
-    order = _like_order(input, memory_format)
-    if order is None:
-        return make(shape)
-    physical = make(tuple(shape[d] for d in order))
-    return physical.transpose(tuple(int(i) for i in xp.argsort(order)))
+def like_array(input, memory_format, dtype, fill=None):
+    """A fresh array of ``input``'s shape laid out as :func:`like_strides` says, all ``fill``
+    (zeros when None)."""
+    array = _strided_zeros(tuple(input.shape), like_strides(input, memory_format), dtype, "like")
+    if fill is not None:
+        array[...] = fill
+    return array
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """Zeros of ``input``'s shape, in its dtype unless given (laid out as ``input`` is, unless
     ``memory_format=contiguous_format``)."""
     dtype = _like(input, dtype, device)
-    return _new(like_array(input, memory_format, lambda s: xp.zeros(s, dtype=dtype)), requires_grad)
+    return _new(like_array(input, memory_format, dtype), requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """Ones of ``input``'s shape, in its dtype unless given (laid out as ``input`` is)."""
     dtype = _like(input, dtype, device)
-    return _new(like_array(input, memory_format, lambda s: xp.ones(s, dtype=dtype)), requires_grad)
+    return _new(like_array(input, memory_format, dtype, 1), requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -502,15 +542,14 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     (1, 3)
     """
     dtype = _like(input, dtype, device)
-    make = lambda s: _strided_zeros(s, _contiguous_strides(s), dtype, "empty_like")  # noqa: E731
-    return _new(like_array(input, memory_format, make), requires_grad)
+    return _new(like_array(input, memory_format, dtype), requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """``fill_value`` in ``input``'s shape and (unless given) dtype: ``full_like(ints, 2.5)`` is 2s."""
     dtype = _like(input, dtype, device)
     value = fill_scalar(_number(fill_value, "full_like"), dtype)
-    return _new(like_array(input, memory_format, lambda s: xp.full(s, value, dtype=dtype)), requires_grad)
+    return _new(like_array(input, memory_format, dtype, value), requires_grad)
 
 
 # --- the legacy constructors: FloatTensor(2, 3), LongTensor([1, 2]), Tensor(2, 3) ---------------------

@@ -340,12 +340,14 @@ LIKES = {
 
 
 @pytest.mark.parametrize("name", list(LIKES))
-@pytest.mark.parametrize("layout", ["transposed", "permuted", "sliced"])
+@pytest.mark.parametrize("layout", ["transposed", "permuted", "sliced", "size-1 dims", "sliced and permuted", "expanded", "empty"])
 def test_like_factories_keep_the_layout_as_torch(name, layout):
     results = []
     for lib in (sn, torch):
         base = lib.zeros(4, 5, 6)
-        x = {"transposed": base[0].t(), "permuted": base.permute(2, 0, 1), "sliced": base[:, ::2]}[layout]
+        x = {"transposed": base[0].t(), "permuted": base.permute(2, 0, 1), "sliced": base[:, ::2],
+             "size-1 dims": base[:, :1].permute(2, 1, 0), "sliced and permuted": base.permute(1, 2, 0)[::2],
+             "expanded": base[:1].expand(3, 5, 6), "empty": base[:, :0].permute(2, 0, 1)}[layout]
         lib.manual_seed(0)
         out = LIKES[name](lib, x)
         results.append((out.stride(), None if name == "empty_like" else out.tolist()))

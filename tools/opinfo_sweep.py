@@ -269,6 +269,7 @@ def main(argv=None):
     p.add_argument("--variants", nargs="+", default=["function", "method", "inplace"])
     p.add_argument("--no-grad", action="store_true", help="skip the gradient comparison")
     p.add_argument("--show", type=int, default=3, help="distinct failures printed per op")
+    p.add_argument("--reference", action="store_true", help="OpInfo's reference inputs (a superset of the samples) instead")
     p.add_argument("--errors", action="store_true", help="also OpInfo's error inputs: scratchnet must raise torch's exception type")
     a = p.parse_args(argv)
     from torch.testing._internal.common_methods_invocations import op_db
@@ -301,7 +302,8 @@ def main(argv=None):
                 continue
             want_grad = dtype.is_floating_point and op.supports_autograd and not a.no_grad
             try:
-                samples = list(op.sample_inputs("cpu", dtype, requires_grad=want_grad))
+                inputs = op.reference_inputs if a.reference else op.sample_inputs
+                samples = list(inputs("cpu", dtype, requires_grad=want_grad))
             except Exception:
                 continue
             for sample in samples:
