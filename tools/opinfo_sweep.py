@@ -60,6 +60,12 @@ def to_sn(x):
             # a view into a larger block (as_strided's partial views reach outside it): the same
             # block in scratchnet, and the same sizes, strides and offset over it
             t = sn.tensor(x._base.detach().numpy().copy()).as_strided(tuple(x.shape), x.stride(), x.storage_offset())
+        elif x.stride() != torch.empty(x.shape).stride():
+            # a non-contiguous sample (OpInfo's noncontiguous and reference inputs): the same
+            # strides in scratchnet, over a copy of the memory cells it spans
+            span = 0 if x.numel() == 0 else 1 + sum((n - 1) * st for n, st in zip(x.shape, x.stride()))
+            cells = x.detach().as_strided((span,), (1,), x.storage_offset()).numpy().copy()
+            t = sn.tensor(cells).as_strided(tuple(x.shape), x.stride(), 0)
         else:
             t = sn.tensor(x.detach().numpy().copy())
         return t.requires_grad_(True) if x.requires_grad else t
