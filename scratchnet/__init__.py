@@ -94,3 +94,5 @@ from . import _out  # noqa: E402  (torch's out= keyword on every function that t
 _out.wrap_namespace(globals(), "torch")
 _out.wrap_namespace(vars(linalg), "linalg")
 _out.wrap_namespace(vars(special), "special")
+import scratchnet.signal as signal  # noqa: E402,F401  (torch.signal: the window functions)
+from .creation import empty_permuted  # noqa: E402,F401  (torch.empty_permuted)

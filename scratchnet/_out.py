@@ -77,6 +77,7 @@ WRITES_OUT_ITSELF = frozenset(
 _EXPECTED = "Expected out tensor to have dtype {r}, but got {o} instead"
 _FOUND = "Found dtype {O} but expected {R}"
 EXACT_DTYPE = {
+    "multinomial": "multinomial expects Long tensor out, got: {O}",
     **dict.fromkeys("addmm addmv baddbmm bmm cross diag gather inverse matmul matrix_power mm msort mv norm renorm "
                     "softmax log_softmax tril triu".split(), _EXPECTED),
     **dict.fromkeys("abs absolute ceil clamp clip fix floor frac neg negative round sgn sign trunc".split(), _FOUND),

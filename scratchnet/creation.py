@@ -108,6 +108,37 @@ def _number(value, name):
     return value
 
 
+def writes_out(fn):
+    """``fn`` (a factory) with torch's ``out=``: the values are made in ``out``'s dtype (a
+    ``dtype=`` other than out's is refused), then ``out`` is resized to them (silently, as torch's
+    factories do) and filled; ``out`` is returned."""
+    import functools
+
+    @functools.wraps(fn)
+    def factory(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        from .dtypes import torch_name
+        from .tensor import is_grad_enabled, no_grad
+
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{fn.__name__}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        given = _dtype(kwargs.get("dtype"))
+        if given is not None and given != out.dtype:
+            raise RuntimeError(f"dtype {torch_name(given)} does not match dtype of out parameter ({torch_name(out.dtype)})")
+        if out.requires_grad and is_grad_enabled():
+            raise RuntimeError(f"{fn.__name__}(): functions with out=... arguments don't support automatic differentiation, "
+                               "but one of the arguments requires grad.")
+        result = fn(*args, **{**kwargs, "dtype": out.dtype})
+        with no_grad():
+            if tuple(out.shape) != tuple(result.shape):
+                out.resize_(tuple(result.shape))
+            out.copy_(result)
+        return out
+
+    return factory
+
+
 # --- from data -------------------------------------------------------------------------------------
 
 
@@ -186,6 +217,7 @@ def size_argument(sizes, size, name):
     return (size,)
 
 
+@writes_out
 def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
     """A tensor of zeros: ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(x.shape)``.
 
@@ -197,26 +229,87 @@ def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, req
     return _filled(xp.zeros, _sizes(size_argument(sizes, size, "zeros"), "zeros"), dtype, requires_grad)
 
 
+@writes_out
 def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
     """A tensor of ones, sizes as for :func:`zeros`."""
     _check_device(device)
     return _filled(xp.ones, _sizes(size_argument(sizes, size, "ones"), "ones"), dtype, requires_grad)
 
 
+@writes_out
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
     """An uninitialised tensor (here: zeros, so nothing depends on leftover memory)."""
     _check_device(device)
-    return _filled(xp.zeros, _sizes(size_argument(sizes, size, "empty"), "empty"), dtype, requires_grad)
+    size = _sizes(size_argument(sizes, size, "empty"), "empty")
+    return _new(_strided_zeros(size, _contiguous_strides(size), dtype, "empty"), requires_grad)
+
+
+def _strided_zeros(size, stride, dtype, name):
+    """A zero tensor of ``size`` laid out with ``stride`` (in elements) over a fresh block just
+    large enough, as torch's strided factories lay theirs."""
+    size = _sizes((size,), name)
+    stride = tuple(int(s) for s in stride)
+    if len(stride) != len(size):
+        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of strides ({len(stride)})")
+    if builtins.any(s < 0 for s in stride):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and strides={list(stride)}")
+    dtype = get_default_dtype() if dtype is None else _dtype(dtype)
+    span = 0 if 0 in size else 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride))
+    block = xp.zeros(builtins.max(span, 1), dtype=dtype)
+    return xp.lib.stride_tricks.as_strided(block, size, tuple(s * block.itemsize for s in stride))
+
+
+def _contiguous_strides(size):
+    """torch's row-major strides of ``size`` (a 0-length dim counts as 1)."""
+    strides, step = [], 1
+    for n in reversed(size):
+        strides.append(step)
+        step *= builtins.max(n, 1)
+    return tuple(reversed(strides))
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    """An uninitialised tensor of ``size`` (NumPy chooses the strides; ``stride`` is accepted)."""
+    """An uninitialised (here: zero) tensor of ``size`` with the given ``stride`` (in elements).
+
+    >>> import scratchnet as sn
+    >>> sn.empty_strided((2, 3), (1, 2)).stride()
+    (1, 2)
+    """
     _check_device(device)
-    if len(tuple(stride)) != len(tuple(size)):
-        raise RuntimeError(f"mismatch in length of strides and shape")
-    return _filled(xp.zeros, _sizes((size,), "empty_strided"), dtype, requires_grad)
+    return _new(_strided_zeros(size, stride, dtype, "empty_strided"), requires_grad)
 
 
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """An uninitialised (here: zero) tensor of ``size`` whose memory holds its dims in the order
+    ``physical_layout`` (outermost first): ``empty_permuted((2, 3, 4), (2, 0, 1))`` is laid out
+    as a row-major ``(4, 2, 3)`` block.
+
+    >>> import scratchnet as sn
+    >>> sn.empty_permuted((2, 3, 4), (2, 0, 1)).stride()
+    (3, 1, 6)
+    """
+    _check_device(device)
+    size = _sizes((size,), "empty_permuted")
+    layout_ = tuple(int(d) for d in physical_layout)
+    if len(layout_) != len(size):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the physical_layout; i.e. "
+                           f"len(size) = {len(size)} is not equal to len(physical_layout) = {len(layout_)}")
+    seen = set()
+    for i, d in enumerate(layout_):
+        if not 0 <= d < len(size):
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and {len(size) - 1}, but got {d} at "
+                               f"index {i}).  NB: negative dims not currently supported; file an issue if you want it.")
+        if d in seen:
+            raise RuntimeError("Duplicate dim not allowed")
+        seen.add(d)
+    physical = _contiguous_strides(tuple(size[d] for d in layout_))
+    stride = [0] * len(size)
+    for position, d in enumerate(layout_):
+        stride[d] = physical[position]
+    return _new(_strided_zeros(size, stride, dtype, "empty_permuted"), requires_grad)
+
+
+@writes_out
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of ``size`` filled with ``fill_value``; its dtype follows the value as torch's: a
     bool gives bool, an int int64, a float the default float (a 0-d tensor counts as its number).
@@ -235,6 +328,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     return _new(xp.full(_sizes((size,), "full"), fill_scalar(fill_value, dtype)), requires_grad)  # checked as fill_
 
 
+@writes_out
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """The ``n x m`` identity (``m = n`` unless given).
 
@@ -253,6 +347,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 # --- ranges -------------------------------------------------------------------------------------------
 
 
+@writes_out
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """``start, start + step, ...`` up to (not including) ``end``; int64 when start, end and step
     are all integers, else the default float dtype.
@@ -293,43 +388,59 @@ def _steps(steps, name):
     return _int(steps)
 
 
+def _spaced(start, end, steps, dtype, name):
+    """torch's evenly spaced ``steps`` points (its CPU kernel's arithmetic): the first half counted
+    up from ``start``, the second down from ``end`` (so both ends are exact); an integer dtype
+    truncates ``start``/``end`` first and steps in float64, a floating one computes in itself.
+    Returns the points (float64 for an integer dtype, else ``dtype``) and the dtype."""
+    dtype = get_default_dtype() if dtype is None else _dtype(dtype)
+    dims = [f"{which} with {v.ndim} dimension(s)" for which, v in (("start", start), ("end", end)) if isinstance(v, Tensor)]
+    if dims and builtins.any(isinstance(v, Tensor) and v.ndim for v in (start, end)):
+        raise RuntimeError(f"{name} only supports 0-dimensional start and end tensors, but got {' and '.join(dims)}.")
+    if dtype == xp.dtype(bool):
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
+    start, end, n = _number(start, name), _number(end, name), _steps(steps, name)
+    work = dtype if dtype in FLOAT_DTYPES else xp.dtype(xp.float64)
+    if dtype not in FLOAT_DTYPES:
+        start, end = math.trunc(start), math.trunc(end)
+    start, end = work.type(start), work.type(end)
+    step = (end - start) / work.type(builtins.max(n - 1, 1))
+    idx = xp.arange(n, dtype=work)
+    up, down = start + step * idx, end - step * (work.type(n - 1) - idx)
+    return xp.where(xp.arange(n) < builtins.max(n // 2, 1), up, down).astype(work, copy=False), dtype  # one point: start
+
+
+@writes_out
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (``start``/``end`` may be
+    0-d tensors). An integer ``dtype`` truncates ``start`` and ``end`` first, then each point.
 
     >>> import scratchnet as sn
     >>> sn.linspace(0, 1, 3).tolist()
     [0.0, 0.5, 1.0]
+    >>> sn.linspace(4.3, -3, 4, dtype=sn.int64).tolist()
+    [4, 1, 0, -3]
     """
     _check_device(device)
-    start, end = _number(start, "linspace"), _number(end, "linspace")
-    values = xp.linspace(start, end, _steps(steps, "linspace"), dtype=xp.float64)
-    return _make(values, dtype, requires_grad)
+    values, dtype = _spaced(start, end, steps, dtype, "linspace")
+    with xp.errstate(invalid="ignore", over="ignore"):
+        return _new(values.astype(dtype), requires_grad)
 
 
+@writes_out
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent.
+    """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent (the
+    exponents as :func:`linspace`'s, so an integer ``dtype`` truncates ``start`` and ``end``).
 
     >>> import scratchnet as sn
     >>> sn.logspace(0, 2, 3, base=2)
     tensor([1., 2., 4.])
     """
     _check_device(device)
-    start, end = _number(start, "logspace"), _number(end, "logspace")
-    values = float(base) ** xp.linspace(start, end, _steps(steps, "logspace"), dtype=xp.float64)
-    return _make(values, dtype, requires_grad)
-
-
-
-
-
-
-
-
-
-
-
-
-
+    exponents, dtype = _spaced(start, end, steps, dtype, "logspace")
+    with xp.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        values = xp.power(exponents.dtype.type(_number(base, "logspace")), exponents)
+        return _new(values.astype(dtype), requires_grad)
 
 
 # --- shaped like another tensor -------------------------------------------------------------------
@@ -342,31 +453,103 @@ def _like(input, dtype, device):
     return input.dtype if dtype is None else _dtype(dtype)
 
 
+def _dense_and_apart(size, stride):
+    """torch's "non-overlapping and dense": no elements, or the dims of length 2+, by increasing
+    stride, step exactly over one another (1, then the product of the lengths before)."""
+    if 0 in size:  # no elements: nothing overlaps
+        return True
+    dims = sorted((d for d in range(len(size)) if size[d] >= 2), key=lambda d: stride[d])
+    need = 1
+    for d in dims:
+        if stride[d] != need:
+            return False
+        need *= size[d]
+    return True
+
+
+def _dense_strides(size, stride):
+    """torch's strides of a dense tensor with the dims in the order of ``stride`` (ties and
+    stride-0 dims keep their place; equal strides put the longer dim outside)."""
+    perm = list(reversed(range(len(size))))  # innermost first
+
+    def swap(a, b):
+        if stride[a] == 0 or stride[b] == 0:
+            return 0
+        if stride[a] != stride[b]:
+            return -1 if stride[a] < stride[b] else 1
+        return 1 if size[a] > size[b] else 0
+
+    for i in range(1, len(perm)):
+        j = i
+        for k in range(i - 1, -1, -1):
+            c = swap(perm[k], perm[j])
+            if c > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif c < 0:
+                break
+    out, step = [0] * len(size), 1
+    for d in perm:
+        out[d] = step
+        step *= builtins.max(size[d], 1)
+    return tuple(out)
+
+
+def like_strides(input, memory_format):
+    """The strides of a ``*_like`` result, as torch's ``empty_like``: ``preserve_format`` (the
+    default) keeps a dense input's strides exactly and lays any other in its dims' order,
+    ``contiguous_format`` is row-major, channels-last as named."""
+    size = tuple(input.shape)
+    name = str(memory_format).replace("torch.", "") if memory_format is not None else "preserve_format"
+    if name in ("channels_last", "channels_last_3d") and input.ndim in (4, 5):
+        order = (0, 2, 3, 1) if input.ndim == 4 else (0, 2, 3, 4, 1)
+        physical = _contiguous_strides(tuple(size[d] for d in order))
+        return tuple(physical[order.index(d)] for d in range(input.ndim))
+    if name != "preserve_format":
+        return _contiguous_strides(size)
+    stride = input.stride()
+    return stride if _dense_and_apart(size, stride) else _dense_strides(size, stride)
+
+
+def like_array(input, memory_format, dtype, fill=None):
+    """A fresh array of ``input``'s shape laid out as :func:`like_strides` says, all ``fill``
+    (zeros when None)."""
+    array = _strided_zeros(tuple(input.shape), like_strides(input, memory_format), dtype, "like")
+    if fill is not None:
+        array[...] = fill
+    return array
+
+
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    """Zeros of ``input``'s shape, in its dtype unless given."""
-    return _filled(xp.zeros, input.shape, _like(input, dtype, device), requires_grad)
+    """Zeros of ``input``'s shape, in its dtype unless given (laid out as ``input`` is, unless
+    ``memory_format=contiguous_format``)."""
+    dtype = _like(input, dtype, device)
+    return _new(like_array(input, memory_format, dtype), requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    """Ones of ``input``'s shape, in its dtype unless given."""
-    return _filled(xp.ones, input.shape, _like(input, dtype, device), requires_grad)
+    """Ones of ``input``'s shape, in its dtype unless given (laid out as ``input`` is)."""
+    dtype = _like(input, dtype, device)
+    return _new(like_array(input, memory_format, dtype, 1), requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    """An uninitialised (here: zero) tensor of ``input``'s shape, in its dtype unless given."""
-    return _filled(xp.zeros, input.shape, _like(input, dtype, device), requires_grad)
+    """An uninitialised (here: zero) tensor of ``input``'s shape, in its dtype unless given (laid
+    out as ``input`` is, unless ``memory_format=contiguous_format``).
+
+    >>> import scratchnet as sn
+    >>> sn.empty_like(sn.zeros(2, 3).t()).stride()
+    (1, 3)
+    """
+    dtype = _like(input, dtype, device)
+    return _new(like_array(input, memory_format, dtype), requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """``fill_value`` in ``input``'s shape and (unless given) dtype: ``full_like(ints, 2.5)`` is 2s."""
     dtype = _like(input, dtype, device)
-    return _new(xp.full(input.shape, fill_scalar(_number(fill_value, "full_like"), dtype)), requires_grad)
-
-
-
-
-
-
+    value = fill_scalar(_number(fill_value, "full_like"), dtype)
+    return _new(like_array(input, memory_format, dtype, value), requires_grad)
 
 
 # --- the legacy constructors: FloatTensor(2, 3), LongTensor([1, 2]), Tensor(2, 3) ---------------------

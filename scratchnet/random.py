@@ -231,11 +231,41 @@ def _new(array, requires_grad=False):
     return Tensor._wrap(array, requires_grad=requires_grad)
 
 
+_CPP_INTEGER_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short",
+                      "int32": "int", "int64": "long int"}
+
+
+def _check_bounds(low, high, dtype):
+    """torch's check of a discrete range ``[low, high)`` against an integer ``dtype``'s values."""
+    name = _CPP_INTEGER_NAMES.get(str(xp.dtype(dtype)))
+    if name is None:
+        return
+    lo, hi = (0, 1) if name == "bool" else (int(xp.iinfo(dtype).min), int(xp.iinfo(dtype).max))
+    if not lo <= low <= hi:
+        raise RuntimeError(f"from is out of bounds for {name}")
+    if not lo <= high - 1 <= hi:
+        raise RuntimeError(f"to - 1 is out of bounds for {name}")
+
+
+def _writes_out(fn):
+    """torch's ``out=`` of a random factory (:func:`scratchnet.creation.writes_out`), imported late."""
+    import functools
+
+    @functools.wraps(fn)
+    def factory(*args, out=None, **kwargs):
+        from .creation import writes_out
+
+        return writes_out(fn)(*args, out=out, **kwargs)
+
+    return factory
+
+
 def _check_device(device):
     if device is not None and str(device).split(":")[0] != "cpu":
         raise RuntimeError(f"scratchnet runs on the CPU (NumPy); cannot create a tensor on {str(device)!r}")
 
 
+@_writes_out
 def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Uniform samples on ``[0, 1)``, bit-for-bit ``torch.rand`` after the same seed.
 
@@ -254,6 +284,7 @@ def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_gr
     return _new(_sampling.uniform(generator_or_default(generator), n, dtype).reshape(shape), requires_grad)
 
 
+@_writes_out
 def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Standard normal samples, bit-for-bit ``torch.randn`` after the same seed (both of torch's
     paths: the vectorised one for 16 or more elements, the cached Box–Muller one below).
@@ -270,6 +301,7 @@ def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_g
     return _new(_sampling.normal(generator_or_default(generator), n, dtype).reshape(shape), requires_grad)
 
 
+@_writes_out
 def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, **kwargs):
     """Integers on ``[low, high)``: ``randint(high, size)`` or ``randint(low, high, size)``, as torch
     (``word % (high - low) + low``).
@@ -292,11 +324,15 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
         low, high = args
     else:
         raise TypeError(f"randint() takes 2 or 3 positional arguments (low, high, size), got {len(args) + 1}")
+    for bound in (low, high):
+        if isinstance(bound, float) or (hasattr(bound, "dtype") and bound.dtype.kind == "f"):
+            raise TypeError(f"randint() received an invalid combination of arguments: the bounds must be ints, got {type(bound).__name__}")
     low, high = int(low), int(high)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     shape = _sizes((size,))
     dtype = int64 if dtype is None else check_dtype(dtype)
+    _check_bounds(low, high, dtype)
     values = _sampling.random_from_to(generator_or_default(generator), _numel(shape), low, high, dtype)
     return _new(values.reshape(shape), requires_grad)
 
@@ -317,21 +353,34 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False, **
     return _new(_sampling.randperm(generator_or_default(generator), int(n)).astype(dtype), requires_grad)
 
 
-def rand_like(input, dtype=None, generator=None, requires_grad=False, **kwargs):
-    """``rand`` with ``input``'s shape (and dtype unless given)."""
-    return rand(tuple(input.shape), generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def _empty_like(input, dtype, memory_format):
+    from .creation import empty_like
+
+    return empty_like(input, dtype=dtype or input.dtype, memory_format=memory_format)
 
 
-def randn_like(input, dtype=None, generator=None, requires_grad=False, **kwargs):
-    """``randn`` with ``input``'s shape (and dtype unless given)."""
-    return randn(tuple(input.shape), generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def rand_like(input, dtype=None, generator=None, requires_grad=False, memory_format=None, **kwargs):
+    """``rand`` with ``input``'s shape (and dtype unless given); the draws fill memory laid out as
+    ``input``'s (a transposed input gets transposed draws, as torch's ``preserve_format``)."""
+    out = _empty_like(input, dtype, memory_format)
+    return out.uniform_(generator=generator).requires_grad_(requires_grad)
 
 
-def randint_like(input, low=0, high=None, dtype=None, generator=None, requires_grad=False, **kwargs):
-    """``randint`` with ``input``'s shape and dtype: ``randint_like(x, high)`` or ``(x, low, high)``."""
+def randn_like(input, dtype=None, generator=None, requires_grad=False, memory_format=None, **kwargs):
+    """``randn`` with ``input``'s shape (and dtype unless given), drawn into memory laid out as ``input``'s."""
+    out = _empty_like(input, dtype, memory_format)
+    return out.normal_(generator=generator).requires_grad_(requires_grad)
+
+
+def randint_like(input, low=0, high=None, dtype=None, generator=None, requires_grad=False, memory_format=None, **kwargs):
+    """``randint`` with ``input``'s shape and dtype: ``randint_like(x, high)`` or ``(x, low, high)``,
+    drawn into memory laid out as ``input``'s."""
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    if isinstance(low, float) or isinstance(high, float):
+        raise TypeError("randint_like(): the bounds must be ints")
+    out = _empty_like(input, dtype, memory_format)
+    return out.random_(int(low), int(high), generator=generator).requires_grad_(requires_grad)
 
 
 def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_grad=False, **kwargs):
@@ -344,34 +393,41 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_gr
             raise TypeError("normal() with float mean and std needs a size")
         out = _new(xp.empty(_sizes((size,)), dtype=_float_dtype(dtype, "normal_kernel_cpu")))
         return out.normal_(mean, std, generator=generator).requires_grad_(requires_grad)
+    from ._random_grad import sampled
+
     like = mean if isinstance(mean, Tensor) else std
     if not isinstance(std, Tensor):
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         out = _new(xp.empty(tuple(mean.shape), dtype=mean.dtype)).normal_(0.0, std, generator=generator)
-        return _new((out.array + mean.array).astype(mean.dtype))
+        return sampled((out.array + mean.array).astype(mean.dtype), (mean,), "NormalBackward1")
     if (std.array < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     shape = tuple(xp.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(std.shape)))
     out = _new(xp.empty(shape, dtype=like.dtype)).normal_(0.0, 1.0, generator=generator)
     m = mean.array if isinstance(mean, Tensor) else mean
-    return _new((out.array * std.array + m).astype(like.dtype))
+    name = "NormalBackward3" if isinstance(mean, Tensor) else "NormalBackward2"
+    return sampled((out.array * std.array + m).astype(like.dtype), (mean, std), name)
 
 
 def bernoulli(input, p=None, generator=None, **kwargs):
-    """0/1 samples with probabilities ``input`` (or the scalar ``p``), as ``torch.bernoulli``.
+    """0/1 samples with probabilities ``input`` (or the scalar ``p``), as ``torch.bernoulli``; the
+    result is in the graph of ``input`` with a zero gradient (none with a scalar ``p``), as torch.
 
     >>> import scratchnet as sn
     >>> sn.bernoulli(sn.tensor([0.0, 1.0])).tolist()
     [0.0, 1.0]
     """
+    from ._random_grad import sampled
+
     if p is not None:
-        return _new(xp.empty(tuple(input.shape), dtype=input.dtype)).bernoulli_(p, generator=generator)
+        out = _new(xp.empty(tuple(input.shape), dtype=input.dtype)).bernoulli_(p, generator=generator)
+        return sampled(out, (input,), "NotImplemented")
     probs = input.array
     if ((probs < 0) | (probs > 1) | xp.isnan(probs)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
     draws = _sampling.bernoulli(generator_or_default(generator), probs)
-    return _new(draws.astype(input.dtype))
+    return sampled(draws.astype(input.dtype), (input,), "BernoulliBackward0")
 
 
 def multinomial(input, num_samples, replacement=False, generator=None, **kwargs):
@@ -479,6 +535,7 @@ def random_(self, from_=None, to=None, generator=None, **kwargs):
         from_, to = 0, from_
     if from_ >= to:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}")
+    _check_bounds(from_, to, self.dtype)
     return _fill(self, _sampling.random_from_to(gen, self.numel(), from_, to, self.dtype))
 
 
@@ -508,6 +565,8 @@ def log_normal_(self, mean=1.0, std=2.0, generator=None):
 def cauchy_(self, median=0.0, sigma=1.0, generator=None):
     """Fill with Cauchy samples ``median + sigma * tan(pi * (u - 1/2))``."""
     _require_float(self, "cauchy_cpu")
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
     return _fill(self, _sampling.cauchy(generator_or_default(generator), self.numel(), median, sigma))
 
 

@@ -1092,6 +1092,11 @@ class Tensor:
         """Steps in elements between neighbours along each dim, as torch's ``stride()``."""
         strides = [s // self._array.itemsize for s in self._array.strides]
         shape = self._array.shape
+        if self._array.size == 0 and not builtins.any(strides):  # NumPy zeroes an empty array's strides; torch's are row-major
+            strides, step = [], 1
+            for n in reversed(shape):
+                strides.insert(0, step)
+                step *= builtins.max(n, 1)
         for d in reversed(range(len(shape))):  # a new size-1 dim: torch's stride, NumPy's is 0
             if shape[d] == 1 and strides[d] == 0:
                 strides[d] = strides[d + 1] * builtins.max(shape[d + 1], 1) if d + 1 < len(shape) else 1

@@ -1,7 +1,7 @@
 """Run PyTorch's own per-op sample inputs (its OpInfo database) through scratchnet and torch.
 
     python tools/opinfo_sweep.py [--ops REGEX] [--dtypes float32 float64 int64 bool ...] [--no-grad]
-                                 [--variants function method inplace] [--show N]
+                                 [--variants function method inplace] [--show N] [--errors]
 
 A developer's tool, not part of the test suite: ``torch.testing._internal`` is torch's private
 test machinery (it wants the ``expecttest`` package, stubbed here), and its samples change from
@@ -10,13 +10,19 @@ input, it compares, against torch:
 
 - which of the two raises (scratchnet must raise the same exception type where torch raises);
 - the result's structure, shapes, dtypes and values (NaN where torch has NaN; tolerances by dtype);
-- for floating samples, the gradient of ``sum(out * cotangent)`` with respect to every input.
+- for floating samples, the gradient of ``sum(out * cotangent)`` with respect to every input;
+- with ``--errors``, OpInfo's error inputs: scratchnet must raise torch's exception type.
+
+Ops whose values are uninitialised memory (``empty``, ``new_empty_strided``, ...) are compared by
+shape, dtype and strides only; an input that is a view into a larger block (as_strided's partial
+views) is rebuilt as the same view of the same block.
 
 It prints one line per op with a failure and the first distinct failures of each, so a mismatch
 names the op, the dtype, the sample and what differed.
 """
 
 import argparse
+import os
 import re
 import sys
 import types
@@ -29,6 +35,10 @@ sys.modules.setdefault("expecttest", types.SimpleNamespace(TestCase=unittest.Tes
 warnings.simplefilter("ignore")
 
 import torch  # noqa: E402
+
+# run as ``python tools/opinfo_sweep.py``, Python puts tools/ (not the working tree) first on the
+# path, and an installed scratchnet would be imported instead of this tree's: put the tree first
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import scratchnet as sn  # noqa: E402
 
@@ -46,7 +56,18 @@ def to_sn(x):
     if isinstance(x, torch.Tensor):
         if x.dtype not in HELD or x.layout != torch.strided:
             raise Unheld(str(x.dtype))
-        t = sn.tensor(x.detach().numpy().copy())
+        if x._base is not None and x._base.numel() != x.numel() and x.layout == torch.strided:
+            # a view into a larger block (as_strided's partial views reach outside it): the same
+            # block in scratchnet, and the same sizes, strides and offset over it
+            t = sn.tensor(x._base.detach().numpy().copy()).as_strided(tuple(x.shape), x.stride(), x.storage_offset())
+        elif x.stride() != torch.empty(x.shape).stride():
+            # a non-contiguous sample (OpInfo's noncontiguous and reference inputs): the same
+            # strides in scratchnet, over a copy of the memory cells it spans
+            span = 0 if x.numel() == 0 else 1 + sum((n - 1) * st for n, st in zip(x.shape, x.stride()))
+            cells = x.detach().as_strided((span,), (1,), x.storage_offset()).numpy().copy()
+            t = sn.tensor(cells).as_strided(tuple(x.shape), x.stride(), 0)
+        else:
+            t = sn.tensor(x.detach().numpy().copy())
         return t.requires_grad_(True) if x.requires_grad else t
     if isinstance(x, torch.dtype):
         if x not in HELD and x.is_complex:
@@ -115,8 +136,13 @@ def tolerance(dtype):
     return {"float32": (1.3e-5, 1e-5), "float64": (1e-7, 1e-7)}.get(dtype, (0, 0))
 
 
-def compare(ours, theirs):
-    """None when the results agree, else what differs."""
+#: ops whose values are uninitialised memory: only the shapes, dtypes and strides can be compared
+UNINITIALISED = {"empty", "empty_like", "empty_strided", "empty_permuted", "new_empty", "new_empty_strided"}
+
+
+def compare(ours, theirs, values=True):
+    """None when the results agree, else what differs (``values=False``: shapes, dtypes and
+    strides only)."""
     ours, theirs = leaves(ours), leaves(theirs)
     if len(ours) != len(theirs):
         return f"{len(ours)} outputs vs torch's {len(theirs)}"
@@ -131,6 +157,10 @@ def compare(ours, theirs):
                 return f"output {i}: shape {list(an.shape)} vs torch's {list(bn.shape)}"
             if str(an.dtype) != str(b.dtype).replace("torch.", ""):
                 return f"output {i}: dtype {an.dtype} vs torch's {b.dtype}"
+            if not values:
+                if a.stride() != b.stride():
+                    return f"output {i}: stride {a.stride()} vs torch's {b.stride()}"
+                continue
             rtol, atol = tolerance(str(an.dtype))
             if an.dtype.kind == "f":
                 ok = np.allclose(an, bn, rtol=rtol, atol=atol, equal_nan=True)
@@ -187,7 +217,7 @@ def run_sample(op, variant, sample, dtype, want_grad):
         ours = s_fn(*s_args, **s_kwargs)
     except Exception as e:
         return f"raises {type(e).__name__}: {str(e)[:160]}"
-    diff = compare(ours, theirs)
+    diff = compare(ours, theirs, values=op.name not in UNINITIALISED)
     if diff or not want_grad or variant != "function":
         return diff
     t_in = [a for a in leaves(list(t_args) + list(sample.kwargs.values())) if isinstance(a, torch.Tensor) and a.requires_grad]
@@ -208,6 +238,26 @@ def run_sample(op, variant, sample, dtype, want_grad):
     return diff and "gradient " + diff
 
 
+def run_error_input(op, error_input):
+    """None when scratchnet refuses OpInfo's error input with torch's exception type, else what
+    happened ("skip" when the input cannot be given to scratchnet)."""
+    sample = error_input.sample_input
+    try:
+        s_args, s_kwargs = to_sn((sample.input, *sample.args)), to_sn(sample.kwargs)
+    except Unheld:
+        return "skip"
+    s_fn = counterpart(op, "function", op.op)
+    if isinstance(s_fn, str):
+        return s_fn
+    try:
+        s_fn(*s_args, **s_kwargs)
+    except Exception as e:
+        if isinstance(e, error_input.error_type):
+            return None
+        return f"raises {type(e).__name__} ({str(e)[:80]}) where torch raises {error_input.error_type.__name__} ({error_input.error_regex[:80]})"
+    return f"returns where torch raises {error_input.error_type.__name__}: {error_input.error_regex[:120]}"
+
+
 def describe(sample):
     def short(x):
         if isinstance(x, torch.Tensor):
@@ -225,6 +275,8 @@ def main(argv=None):
     p.add_argument("--variants", nargs="+", default=["function", "method", "inplace"])
     p.add_argument("--no-grad", action="store_true", help="skip the gradient comparison")
     p.add_argument("--show", type=int, default=3, help="distinct failures printed per op")
+    p.add_argument("--reference", action="store_true", help="OpInfo's reference inputs (a superset of the samples) instead")
+    p.add_argument("--errors", action="store_true", help="also OpInfo's error inputs: scratchnet must raise torch's exception type")
     a = p.parse_args(argv)
     from torch.testing._internal.common_methods_invocations import op_db
 
@@ -233,13 +285,31 @@ def main(argv=None):
         if not pattern.fullmatch(op.name):
             continue
         key = op.name + (f" ({op.variant_test_name})" if op.variant_test_name else "")
+        if a.errors and op.error_inputs_func is not None:
+            try:
+                error_inputs = list(op.error_inputs("cpu"))
+            except Exception:
+                error_inputs = []
+            for error_input in error_inputs:
+                try:
+                    result = run_error_input(op, error_input)
+                except Exception as e:  # the sweep itself must not stop
+                    result = f"sweep error {type(e).__name__}: {str(e)[:120]}"
+                if result == "skip":
+                    continue
+                total[0] += 1
+                if result is None:
+                    total[1] += 1
+                    continue
+                failed.setdefault(key, []).append(("error input", "-", result, describe(error_input.sample_input)))
         for dname in a.dtypes:
             dtype = DTYPES[dname]
             if dtype not in op.supported_dtypes("cpu"):
                 continue
             want_grad = dtype.is_floating_point and op.supports_autograd and not a.no_grad
             try:
-                samples = list(op.sample_inputs("cpu", dtype, requires_grad=want_grad))
+                inputs = op.reference_inputs if a.reference else op.sample_inputs
+                samples = list(inputs("cpu", dtype, requires_grad=want_grad))
             except Exception:
                 continue
             for sample in samples:
