@@ -17,11 +17,15 @@ names the op, the dtype, the sample and what differed.
 """
 
 import argparse
+import os
 import re
 import sys
 import types
 import unittest
 import warnings
+
+# this tree's scratchnet, not an installed one (a script's sys.path starts at tools/, not the root)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np
 
@@ -126,7 +130,7 @@ def compare(ours, theirs):
                 return f"output {i}: {type(a).__name__} vs torch's Tensor"
             if b.dtype not in HELD:
                 continue
-            an, bn = a.detach().numpy(), b.detach().numpy()
+            an, bn = a.detach().numpy(), b.detach().numpy(force=True)  # (force: torch's gradients may be ZeroTensors)
             if tuple(an.shape) != tuple(bn.shape):
                 return f"output {i}: shape {list(an.shape)} vs torch's {list(bn.shape)}"
             if str(an.dtype) != str(b.dtype).replace("torch.", ""):
