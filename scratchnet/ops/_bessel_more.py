@@ -5,14 +5,14 @@ kind), ``modified_bessel_i0/i1/k0/k1``, ``scaled_modified_bessel_k0/k1`` (``exp(
 How each is computed (in float64, or NumPy's extended ``longdouble`` for the series whose terms
 cancel, then cast to the input's float dtype; integers and bools give the default float):
 
-- ``J_n, Y_n`` for ``|x| <= 20``: their power series,
+- ``J_n, Y_n`` for ``|x| <= 17``: their power series,
   ``J_n(x) = sum_k (-1)^k (x/2)^(2k+n) / (k! (k+n)!)``, and ``Y_n`` from ``J_n log(x/2)`` plus
-  the harmonic-number series; past 20, Hankel's expansion
+  the harmonic-number series; past 17, Hankel's expansion
   ``sqrt(2 / (pi x)) (P cos(x - phase) - Q sin(x - phase))``.
 - ``K_n`` for ``x <= 2``: its series (``-log(x/2) I_n`` plus digamma-weighted terms); up to 25
   the integral ``exp(x) K_nu(x) = int_0^inf exp(-x (cosh t - 1)) cosh(nu t) dt`` by the
   trapezoidal rule (which converges geometrically for it); past that the asymptotic expansion.
-- ``Ai`` from its Maclaurin series on [-9, 5], ``sqrt(x / 3) K_{1/3}(2/3 x^1.5) / pi`` above,
+- ``Ai`` from its Maclaurin series on [-9, 2.5], ``sqrt(x / 3) K_{1/3}(2/3 x^1.5) / pi`` above,
   and the Hankel expansion with ``nu = 1/3`` below -9.
 
 torch gives these no derivative: the results never require grad.
@@ -36,7 +36,8 @@ __all__ = [
     "spherical_bessel_j0", "airy_ai",
 ]
 
-_EULER = 0.57721566490153286060651209008240243
+_EULER_DIGITS = "0.57721566490153286060651209008240243"
+_EULER = float(_EULER_DIGITS)
 _LD = xp.longdouble
 
 
@@ -55,8 +56,8 @@ def _unary(fn, input, compute):
 
 def _psi_pair(k, order):
     """``psi(k + 1) + psi(k + n + 1)`` (n = 0, 1) from harmonic numbers: ``psi(m + 1) = H_m - gamma``."""
-    harmonic = sum(1.0 / j for j in range(1, k + 1))
-    return 2 * (harmonic - _EULER) + (1.0 / (k + 1) if order else 0.0)
+    harmonic = sum((_LD(1) / j for j in range(1, k + 1)), _LD(0))  # (in longdouble: Y's terms reach 1e7)
+    return 2 * (harmonic - _LD(_EULER_DIGITS)) + (_LD(1) / (k + 1) if order else 0)
 
 
 def _jy_series(x, order, terms=56):
@@ -92,11 +93,14 @@ def _hankel(x, mu, terms=40):
     return p, q
 
 
+_SWITCH = 17.0  # series up to here (terms up to ~1e6: longdouble keeps 1e-13), Hankel past it (error ~e^-2x)
+
+
 def _jy(x, order, which):
     """J_n or Y_n on float64 ``x`` (J's parity for negative x; Y: NaN there, -inf at 0)."""
     ax = xp.abs(x)
-    near_j, near_y = _jy_series(xp.where(ax <= 20, ax, 1.0), order)
-    big = xp.where(ax > 20, ax, 21.0)
+    near_j, near_y = _jy_series(xp.where(ax <= _SWITCH, ax, 1.0), order)
+    big = xp.where(ax > _SWITCH, ax, _SWITCH + 1)
     p, q = _hankel(big, 4.0 * order * order)
     c, s = xp.cos(big), xp.sin(big)
     # cos and sin of x - (n/2 + 1/4) pi, from cos x and sin x (no rounding of a shifted argument)
@@ -104,11 +108,11 @@ def _jy(x, order, which):
     scale = xp.sqrt(2 / (math.pi * big)) / math.sqrt(2)
     if which == "j":
         far = scale * (p * cos_chi - q * sin_chi)
-        out = xp.where(ax <= 20, near_j, far)
+        out = xp.where(ax <= _SWITCH, near_j, far)
         out = xp.where(xp.isinf(x), xp.nan, out)
         return out * xp.sign(x) if order == 1 else out
     far = scale * (p * sin_chi + q * cos_chi)
-    out = xp.where(ax <= 20, near_y, far)
+    out = xp.where(ax <= _SWITCH, near_y, far)
     return xp.where(x == 0, -xp.inf, xp.where((x < 0) | xp.isinf(x), xp.nan, out))
 
 
@@ -290,8 +294,8 @@ def spherical_bessel_j0(input, *, out=None):
 
 # ---- Airy ------------------------------------------------------------------------------------
 
-_AI0 = 0.355028053887817239260063186004183176  # Ai(0) = 1 / (3^(2/3) Gamma(2/3))
-_AI1 = 0.258819403792806798405183560189203963  # -Ai'(0) = 1 / (3^(1/3) Gamma(1/3))
+_AI0 = _LD("0.355028053887817239260063186004183176")  # Ai(0) = 1 / (3^(2/3) Gamma(2/3))
+_AI1 = _LD("0.258819403792806798405183560189203963")  # -Ai'(0) = 1 / (3^(1/3) Gamma(1/3))
 
 
 def _airy_series(x, terms=70):
@@ -304,14 +308,14 @@ def _airy_series(x, terms=70):
         f_term = f_term * cube / ((3 * k - 1) * (3 * k))
         g_term = g_term * cube / ((3 * k) * (3 * k + 1))
         f, g = f + f_term, g + g_term
-    return (_LD(_AI0) * f - _LD(_AI1) * g).astype(xp.float64)
+    return (_AI0 * f - _AI1 * g).astype(xp.float64)
 
 
 def _airy(x):
     out = xp.full(x.shape, xp.nan)
-    middle = (x >= -9) & (x <= 5)
+    middle = (x >= -9) & (x <= 2.5)  # (above, the series' terms cancel: K_{1/3} instead)
     out = xp.where(middle, _airy_series(xp.where(middle, x, 0.0)), out)
-    above = xp.isfinite(x) & (x > 5)
+    above = xp.isfinite(x) & (x > 2.5)
     if above.any():
         z = (2 / 3) * x[above] ** 1.5
         out[above] = xp.sqrt(x[above] / 3) / math.pi * _scaled_k(z, 1 / 3) * xp.exp(-z)
