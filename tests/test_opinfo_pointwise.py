@@ -52,7 +52,7 @@ def test_integer_alpha_is_a_checked_cast(dtype, alpha, op):
 FORMATS = ["contiguous_format", "preserve_format", "channels_last", "channels_last_3d", "legacy_contiguous_format"]
 
 
-@pytest.mark.parametrize("method", ["bool", "byte", "double", "float", "int", "long"])
+@pytest.mark.parametrize("method", ["bool", "byte", "double", "float", "int", "long", "to"])
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("shape", [(), (2, 3, 2, 2), (1, 2, 1, 2, 2)])
 def test_conversions_take_memory_format(method, fmt, shape):

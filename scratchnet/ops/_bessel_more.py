@@ -199,10 +199,11 @@ def _k_series(x, order, terms=30):
 def _k_integral(x, nu, step=0.1, top=5.0):
     """``exp(x) K_nu(x)`` for moderate x by the trapezoidal rule on ``t`` in [0, top]."""
     t = xp.arange(0.0, top + step / 2, step)
-    weights = xp.full(t.shape, step)
-    weights[0] = step / 2
-    kernel = xp.exp(-x[..., None] * (xp.cosh(t) - 1)) * xp.cosh(nu * t)
-    return kernel @ weights
+    weights = xp.full(t.shape, step) * xp.cosh(nu * t)
+    weights[0] /= 2
+    rise = xp.cosh(t) - 1
+    chunk = 1 << 15  # (elements at a time: the nodes-by-elements table stays small)
+    return xp.concatenate([xp.exp(-x[i:i + chunk, None] * rise) @ weights for i in range(0, x.size, chunk)] or [x[:0]])
 
 
 def _k_asymptotic(x, nu, terms=40):
