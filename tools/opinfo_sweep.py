@@ -29,6 +29,9 @@ import types
 import unittest
 import warnings
 
+# this tree's scratchnet, not an installed one (a script's sys.path starts at tools/, not the root)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 import numpy as np
 
 sys.modules.setdefault("expecttest", types.SimpleNamespace(TestCase=unittest.TestCase))
@@ -152,7 +155,7 @@ def compare(ours, theirs, values=True):
                 return f"output {i}: {type(a).__name__} vs torch's Tensor"
             if b.dtype not in HELD:
                 continue
-            an, bn = a.detach().numpy(), b.detach().numpy()
+            an, bn = a.detach().numpy(), b.detach().numpy(force=True)  # (force: torch's gradients may be ZeroTensors)
             if tuple(an.shape) != tuple(bn.shape):
                 return f"output {i}: shape {list(an.shape)} vs torch's {list(bn.shape)}"
             if str(an.dtype) != str(b.dtype).replace("torch.", ""):

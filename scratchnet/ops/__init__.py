@@ -99,8 +99,12 @@ Tensor.T = property(_reversed_dims)
 Tensor.mT = property(shape.matrix_transpose)
 
 
+from .formats import check_memory_format as _check_memory_format  # noqa: E402
+
+
 def _cast_method(name, dtype):
     def cast(self, memory_format=None):
+        _check_memory_format(self, memory_format, name)  # (ops/formats.py)
         return self.to(dtype)
 
     cast.__name__ = cast.__qualname__ = name
@@ -116,6 +120,7 @@ for _name, _dtype in [("float", "float32"), ("double", "float64"), ("long", "int
 
 def _refused_cast(name, dtype):
     def cast(self, memory_format=None):
+        _check_memory_format(self, memory_format, name)  # (ops/formats.py)
         return self.to(dtype=dtype)  # scratchnet.dtypes.check_dtype raises the refusal, with its reason
 
     cast.__name__ = cast.__qualname__ = name

@@ -110,6 +110,9 @@ def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, me
     non_blocking = args[0] if len(args) > 0 else non_blocking
     copy = args[1] if len(args) > 1 else copy
     _check_device(device)
+    from .formats import check_memory_format
+
+    check_memory_format(input, memory_format, "to")  # (a channels-last format wants a 4-D / 5-D tensor)
     dtype = input.dtype if dtype is None else _dtype(dtype)
     return cast(input, dtype, copy=bool(copy))
 

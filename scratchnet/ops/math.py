@@ -134,7 +134,16 @@ def _power(a, b):
     return fast_where(b < 0, negative_power, out).astype(a.dtype, copy=False)
 
 
-def _alpha(b, alpha, dtype):
+def _integer_alpha(alpha, dtype, negated=False):
+    """An integer alpha as a 0-d array of ``dtype``, through torch's checked cast: -3 wraps to 253
+    in uint8, 300 is refused. Subtraction checks ``-alpha`` (torch adds ``-alpha * other``)."""
+    if not negated:
+        return fill_scalar(alpha, dtype)
+    with xp.errstate(over="ignore"):
+        return xp.zeros((), dtype) - fill_scalar(-alpha, dtype)
+
+
+def _alpha(b, alpha, dtype, negated=False):
     """``b * alpha`` with torch's checks of alpha against the result dtype."""
     if alpha == 1 and not isinstance(alpha, bool):
         return b
@@ -144,6 +153,8 @@ def _alpha(b, alpha, dtype):
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if dtype == bool_:  # a bool result stays bool: alpha only says whether b counts
         return b if alpha else b & False
+    if dtype.kind in "iu":  # alpha converted as torch's checked cast: -3 wraps in uint8, 300 is refused
+        return b * Tensor._make(_integer_alpha(alpha, dtype, negated))
     return b * alpha
 
 
@@ -193,7 +204,7 @@ def sub(input, other, alpha=1):
     other, alpha = _deprecated_alpha_first("sub", other, alpha)
     _no_bool_subtraction(input, other)
     a, b = operands(input, other, name="sub")
-    return Sub.apply(a, _alpha(b, alpha, a.dtype))
+    return Sub.apply(a, _alpha(b, alpha, a.dtype, negated=True))
 
 
 def mul(input, other):

@@ -17,7 +17,7 @@ from ..dtypes import torch_name
 from ..tensor import Function, Tensor, bool_, broadcast_shapes, float64, result_type
 from ._pointwise_torch import nan_as, vector_part
 from .activation import sigmoid
-from .math import div, pow, where
+from .math import _integer_alpha, div, pow, where
 from .pointwise import _cast, _float, _need_tensor, _pair, _refuse, _zeros
 
 __all__ = [
@@ -38,7 +38,9 @@ class Logit(Function):
     def forward(ctx, a, eps):
         ctx.save_for_backward(a)
         ctx.eps = eps
-        z = a if eps is None else xp.clip(a, eps, 1 - eps)
+        # torch's clamp, ``x < eps ? eps : (x > 1 - eps ? 1 - eps : x)``: for eps > 0.5 (bounds
+        # crossed) it differs from clip's max-then-min
+        z = a if eps is None else xp.where(a < eps, eps, xp.where(a > 1 - eps, 1 - eps, a)).astype(a.dtype)
         with xp.errstate(all="ignore"):
             return xp.log(z / (1 - z))
 
@@ -352,6 +354,8 @@ class Rsub(Function):
 
     def forward(ctx, a, b, alpha):
         ctx.alpha = alpha
+        if a.dtype.kind in "iu" and alpha != 1:  # alpha in the integer dtype, as torch's checked cast (-3 -> 253 in uint8)
+            alpha = _integer_alpha(alpha, a.dtype, negated=True)
         with xp.errstate(all="ignore"):
             return b - alpha * a if alpha != 1 else b - a
 
@@ -382,6 +386,8 @@ def rsub(input, other, alpha=1):
     a, b = _pair(input, other)
     if a.dtype.kind in "iu" and isinstance(alpha, float):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if a.dtype.kind in "iu":
+        _integer_alpha(alpha, a.dtype, negated=True)  # (refuses an alpha the dtype cannot hold, as torch)
     cls = Rsub if isinstance(other, Tensor) else RsubScalar
     return cls.apply(a, b, alpha=alpha)
 
