@@ -22,9 +22,11 @@ import sys
 import types
 import unittest
 import warnings
+from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree's scratchnet, not the installed one
 sys.modules.setdefault("expecttest", types.SimpleNamespace(TestCase=unittest.TestCase))
 warnings.simplefilter("ignore")
 
