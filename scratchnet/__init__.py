@@ -84,6 +84,7 @@ from . import onnx  # noqa: E402  (torch.onnx: importable; export raises NotImpl
 from .sparse_coo import sparse_coo, sparse_coo_tensor, spmm, strided  # noqa: E402  (sparse COO tensors over dense storage)
 import scratchnet.distributions as distributions  # noqa: E402  (torch.distributions' mirror)
 from . import func  # noqa: E402,F401  (torch.func: grad, vjp, jacrev, jacfwd, hessian, vmap by a loop, functional_call)
+from . import masked  # noqa: E402,F401  (torch.masked: reductions and normalizations under a mask)
 
 # --- keep this last: it wraps the functions imported above ---------------------------------------
 from . import _out  # noqa: E402  (torch's out= keyword on every function that takes it: scratchnet/_out.py)

@@ -150,3 +150,22 @@ def test_addbmm_inplace_resizes_a_broadcastable_input(shape):
     ours = xs.addbmm_(to_sn(b1), to_sn(b2), alpha=0.5)
     assert ours is xs
     assert_same(xs, x)
+
+
+@pytest.mark.parametrize("name", sn.masked.__all__)
+def test_masked_signatures_match_torch(name):
+    """torch.masked's functions: the same parameters, kinds and defaults (by keyword or position)."""
+    import inspect
+
+    import torch.masked
+
+    theirs = inspect.signature(getattr(torch.masked, name)).parameters.values()
+    ours = inspect.signature(getattr(sn.masked, name)).parameters.values()
+    assert [(p.name, p.kind, p.default) for p in ours] == [(p.name, p.kind, p.default) for p in theirs]
+
+
+def test_masked_namespace_is_torchs():
+    import torch.masked
+
+    absent = {"MaskedTensor", "as_masked_tensor", "is_masked_tensor", "masked_tensor"}  # (not implemented)
+    assert set(sn.masked.__all__) == set(torch.masked.__all__) - absent

@@ -71,6 +71,8 @@ def cumsum(input, dim, *, dtype=None):
             [3, 7]])
     """
     input = accumulation_dtype(input, dtype)
+    if input.dtype == xp.bool_:  # (dtype=bool: torch has no bool kernel)
+        raise NotImplementedError("\"cumsum_out_cpu\" not implemented for 'Bool'")
     return Cumsum.apply(input, dim=_scan_dim(input, dim))
 
 
@@ -120,6 +122,8 @@ def cumprod(input, dim, *, dtype=None):
     tensor([2., 6., 0., 0.])
     """
     input = accumulation_dtype(input, dtype)
+    if input.dtype == xp.bool_:  # (dtype=bool: torch has no bool kernel)
+        raise NotImplementedError("\"cumprod_out_cpu\" not implemented for 'Bool'")
     return Cumprod.apply(input, dim=_scan_dim(input, dim))
 
 
