@@ -169,3 +169,22 @@ def test_masked_namespace_is_torchs():
 
     absent = {"MaskedTensor", "as_masked_tensor", "is_masked_tensor", "masked_tensor"}  # (not implemented)
     assert set(sn.masked.__all__) == set(torch.masked.__all__) - absent
+
+
+@pytest.mark.parametrize("op", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("x", [torch.tensor([True, False]), torch.tensor([1, 2])])
+def test_scan_refuses_a_bool_dtype(op, x):
+    run_both(lambda t: getattr(torch, op)(t, 0, dtype=torch.bool), lambda t: getattr(sn, op)(t, 0, dtype=sn.bool), (x,))
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"spacing": None}, {"spacing": torch.tensor(2.0)}, {"spacing": torch.tensor([1.0, 2.0])}, {"edge_order": 3},
+    {"spacing": [1.0, 2.0, 3.0]}, {"dim": (0, 0)}, {"spacing": [torch.tensor([[1.0, 2.0]])], "dim": 0},
+])
+def test_gradient_arguments_as_torch(kwargs):
+    run_both(torch.gradient, sn.gradient, (torch.tensor([[1.0, 2.0, 4.0], [3.0, 5.0, 9.0]]),), kwargs)
+
+
+def test_gradient_refuses_uint8_and_returns_nothing_for_0d():
+    run_both(torch.gradient, sn.gradient, (torch.tensor([1, 2, 3], dtype=torch.uint8),))
+    assert sn.gradient(sn.tensor(3.0)) == torch.gradient(torch.tensor(3.0)) == ()
