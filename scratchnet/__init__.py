@@ -87,6 +87,7 @@ from . import func  # noqa: E402,F401  (torch.func: grad, vjp, jacrev, jacfwd, h
 from .func import vmap  # noqa: E402  (torch.vmap is torch.func.vmap)
 from ._higher_order import cond, while_loop  # noqa: E402  (torch.cond / torch.while_loop, run eagerly)
 from . import profiler  # noqa: E402,F401  (torch.profiler: time per op, key_averages tables, Chrome traces)
+from . import masked  # noqa: E402,F401  (torch.masked: reductions and normalizations under a mask)
 
 # --- keep this last: it wraps the functions imported above ---------------------------------------
 from . import _out  # noqa: E402  (torch's out= keyword on every function that takes it: scratchnet/_out.py)

@@ -50,10 +50,12 @@ linalg_lu_factor = _named("linalg_lu_factor", ("LU", "pivots"))
 linalg_lu = _named("linalg_lu", ("P", "L", "U"))
 frexp = _named("frexp", ("mantissa", "exponent"))
 histogram = _named("histogram", ("hist", "bin_edges"))
+histogramdd = _named("histogramdd", ("hist", "bin_edges"))
 
 __all__ = [
     "max", "min", "sort", "topk", "kthvalue", "median", "nanmedian", "mode", "cummax", "cummin", "aminmax",
     "linalg_slogdet", "slogdet", "linalg_qr", "linalg_eigh", "linalg_eig", "linalg_svd", "svd",
     "linalg_cholesky_ex", "linalg_inv_ex", "linalg_solve_ex", "linalg_lstsq", "linalg_lu_factor", "linalg_lu",
     "frexp", "histogram",
+    "histogramdd",
 ]

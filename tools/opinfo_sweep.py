@@ -28,12 +28,14 @@ import sys
 import types
 import unittest
 import warnings
+from pathlib import Path
 
 # this tree's scratchnet, not an installed one (a script's sys.path starts at tools/, not the root)
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this tree's scratchnet, not the installed one
 sys.modules.setdefault("expecttest", types.SimpleNamespace(TestCase=unittest.TestCase))
 warnings.simplefilter("ignore")
 

@@ -25,7 +25,7 @@ from .shape import IndexAdd
 
 __all__ = [
     "index_select", "index_add", "index_copy", "index_fill", "index_put", "masked_fill",
-    "masked_select", "masked_scatter", "take", "nonzero", "argwhere", "where",
+    "masked_select", "masked_scatter", "take", "nonzero", "argwhere", "where", "nonzero_static",
 ]
 
 # --- index_select, index_add, index_copy, index_fill ---------------------------------------------------
@@ -423,6 +423,26 @@ def nonzero(input, *, as_tuple=False):
     return Tensor._make(xp.argwhere(input.array).astype(xp.int64))
 
 
+def nonzero_static(input, *, size, fill_value=-1):
+    """:func:`nonzero` with a fixed number of rows: the first ``size`` rows of indices, padded
+    with rows of ``fill_value`` when there are fewer nonzero elements.
+
+    >>> import scratchnet as sn
+    >>> sn.nonzero_static(sn.tensor([0, 5, 0]), size=2)
+    tensor([[ 1],
+            [-1]])
+    """
+    for name, value in (("size", size), ("fill_value", fill_value)):
+        if not isinstance(value, (int, xp.integer)) or isinstance(value, bool):
+            raise TypeError(f"nonzero_static(): argument '{name}' must be int, not {type(value).__name__}")
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    found = xp.argwhere(input.array)[:size].astype(xp.int64)
+    out = xp.full((size, input.ndim), fill_value, dtype=xp.int64)
+    out[:len(found)] = found
+    return Tensor._make(out)
+
+
 def argwhere(input):
     """The same as ``nonzero(input)``: one row of indices per nonzero element.
 
@@ -456,5 +476,5 @@ for _op in __all__:
 METHODS = {
     "index_select": index_select, "index_add": index_add, "index_copy": index_copy, "index_fill": index_fill,
     "index_put": index_put, "masked_fill": masked_fill, "masked_select": masked_select,
-    "masked_scatter": masked_scatter, "take": take, "nonzero": nonzero, "argwhere": argwhere,
+    "masked_scatter": masked_scatter, "take": take, "nonzero": nonzero, "argwhere": argwhere, "nonzero_static": nonzero_static,
 }

@@ -242,3 +242,24 @@ def chain_matmul(*matrices, out=None):
 
 
 METHODS = {"kron": kron, "cross": cross}
+
+
+def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    """In place ``addbmm``. As torch's, an input that only broadcasts to the ``(n, p)`` result (a
+    ``[1]`` or ``[p]`` one) is resized to it: ``self`` then holds the whole result.
+
+    >>> import scratchnet as sn
+    >>> sn.zeros(1).addbmm_(sn.ones(3, 2, 2), sn.ones(3, 2, 2)).shape
+    scratchnet.Size([2, 2])
+    """
+    from .inplace import _inplace_of
+    from .products import addbmm
+    from .shape_extra import _take_layout
+
+    shape = (batch1.shape[1], batch2.shape[2]) if batch1.ndim == 3 and batch2.ndim == 3 else None
+    if shape is None or tuple(self.shape) == shape or self._base is not None:
+        return _inplace_of("addbmm")(self, batch1, batch2, beta=beta, alpha=alpha)
+    return _take_layout(self, lambda old: addbmm(old, batch1, batch2, beta=beta, alpha=alpha))
+
+
+METHODS["addbmm_"] = addbmm_

@@ -96,6 +96,8 @@ def _check_scatter(input, dim, index, src, op):
     """torch's checks for gather/scatter: same ndim, index no larger than self (and src), in range."""
     nd = builtins.max(input.ndim, 1)
     d = _wrap_dim(dim, input.ndim)
+    if isinstance(index, Tensor) and index.numel() == 0:  # torch takes an empty index of any dtype
+        return d, index.array.astype(xp.int64)
     idx = _index(index, op)
     if idx.size == 0:  # torch checks nothing more for an empty index: the op reads/writes nothing
         return d, idx
@@ -367,6 +369,8 @@ def take_along_dim(input, indices, dim=None):
     d = _wrap_dim(dim, input.ndim)
     if input.ndim == 0:
         return gather(input, 0, indices)
+    if input.shape[d]:  # along a dim torch reads every index modulo its size (-1 is the last)
+        indices = Tensor._make(indices.array % input.shape[d])
     rest = broadcast_shapes(input.shape[:d] + (1,) + input.shape[d + 1:], indices.shape[:d] + (1,) + indices.shape[d + 1:])
     input = input.expand(rest[:d] + (input.shape[d],) + rest[d + 1:])
     indices = indices.expand(rest[:d] + (indices.shape[d],) + rest[d + 1:])

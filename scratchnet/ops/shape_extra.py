@@ -283,13 +283,12 @@ def unravel_index(indices, shape):
 # --- the trapezoid rule -----------------------------------------------------------------------
 
 
-def _float_y(y, name="trapezoid", x=None):
-    from ..tensor import get_default_dtype
-
+def _no_bool(y, name="trapezoid", x=None):
+    """torch refuses bool samples; integer ones are summed in their own dtype (wrapping, as torch)."""
     if y.dtype == xp.bool_ or (x is not None and x.dtype == xp.bool_):
         which = "`x` or `y`" if x is not None else "`y`"
         raise NotImplementedError(f"{name}: received a bool input for {which}, but bool is not supported")
-    return y if y.dtype.kind == "f" else y.to(get_default_dtype())
+    return y
 
 
 def _empty_integral(y, d):
@@ -310,7 +309,8 @@ def _along(x, y, d):
 
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     """The integral of ``y`` along ``dim`` by the trapezoid rule: sample points ``x`` (a tensor),
-    or a constant spacing ``dx`` (default 1). Integer ``y`` gives the default float dtype.
+    or a constant spacing ``dx`` (default 1). Integer ``y`` gives the default float dtype (its
+    sums of neighbours wrap in ``y``'s own dtype, as torch's).
 
     >>> import scratchnet as sn
     >>> sn.trapezoid(sn.tensor([1.0, 2.0, 3.0]))
@@ -325,12 +325,12 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
         if y.shape[d] == 0:  # (before the bool check, as torch)
             return _empty_integral(y, d)
         n = y.shape[d]
-        y = _float_y(y, x=x)
+        y = _no_bool(y, x=x)
         return (diff(_along(x, y, d), dim=dim) * (y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1))).sum(d) / 2
     dx = (1 if dx is None else dx) if x is None else x  # a number passed positionally is the spacing
     if y.shape[d] == 0:
         return _empty_integral(y, d)
-    y = _float_y(y)
+    y = _no_bool(y)
     return (y.sum(d) - (y.select(d, 0) + y.select(d, -1)) * 0.5) * dx
 
 
@@ -356,13 +356,13 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     from .scan import cumsum
 
     d = _wrap_dim(dim, y.ndim)
-    y = _float_y(y, "cumulative_trapezoid", x if isinstance(x, Tensor) else None)
+    y = _no_bool(y, "cumulative_trapezoid", x if isinstance(x, Tensor) else None)
     n = y.shape[d]
     if n == 0:
-        return y.narrow(d, 0, 0) * 1
+        return y.narrow(d, 0, 0) * 1.0
     pairs = y.narrow(d, 1, n - 1) + y.narrow(d, 0, n - 1)
     if isinstance(x, Tensor):
-        return cumsum(diff(_along(x, y, d), dim=dim) * pairs / 2, dim=d)
+        return cumsum(diff(_along(x, y, d), dim=dim) * pairs, dim=d) / 2
     spacing = (1 if dx is None else dx) if x is None else x
     return cumsum(pairs * (spacing / 2), dim=d)
 

@@ -70,12 +70,13 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     q_flat = qs.reshape(-1)
     with xp.errstate(invalid="ignore"):
         if ignore_nan:
-            counts = (~nan).sum(-1, keepdims=True).astype(qs.dtype)
-            ranks = q_flat * (counts - 1)  # (..., Q)
-            ranks = xp.where(ranks < 0, n - 1, ranks)  # a row of NaN only: its last (NaN) value
+            slope = (~nan).sum(-1, keepdims=True).astype(qs.dtype) - 1  # d rank / d q
+            fixed = q_flat * slope < 0  # a row of NaN only: its first (NaN) value
+            ranks = xp.where(fixed, 0, q_flat * slope)  # (..., Q)
         else:
-            ranks = xp.broadcast_to(q_flat * (n - 1), lead + (q_flat.size,))
-            ranks = xp.where(nan.any(-1, keepdims=True), n - 1, ranks)
+            slope = xp.full(lead + (1,), n - 1, dtype=qs.dtype)
+            fixed = xp.broadcast_to(nan.any(-1, keepdims=True), lead + (q_flat.size,))  # its last (NaN) value
+            ranks = xp.where(fixed, n - 1, q_flat * slope)
     if interpolation == "lower":
         ranks = xp.floor(ranks)
     elif interpolation == "higher":
@@ -87,7 +88,14 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     if interpolation in ("linear", "midpoint"):
         above = xp.ceil(ranks).astype(xp.int64)
         weights = xp.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
-        out = lerp(out, ordered.gather(-1, Tensor._make(above)), Tensor._make(weights.astype(qs.dtype)))
+        weights = Tensor._make(weights.astype(qs.dtype))
+        if interpolation == "linear" and isinstance(q, Tensor) and q.requires_grad:  # q's gradient too
+            from .math import where
+
+            slope = Tensor._make(slope)
+            moving = q.reshape(-1) * slope + (weights - q.detach().reshape(-1) * slope)
+            weights = where(Tensor._make(fixed), weights, moving)  # a fixed rank passes no gradient to q
+        out = lerp(out, ordered.gather(-1, Tensor._make(above)), weights)
     out = out.movedim(-1, 0)  # (Q, ...)
     if keepdim:
         out = out.reshape((q_flat.size,) + tuple(kept_shape))
@@ -167,8 +175,6 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         w = aweights if w is None else w * aweights
     if x.dtype not in FLOAT_DTYPES:
         x = x.to(get_default_dtype() if w is None or w.dtype not in FLOAT_DTYPES else w.dtype)
-    elif w is not None and w.dtype in FLOAT_DTYPES and w.dtype != x.dtype:  # torch's mm refuses the mix
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_c_name(x.dtype)} != {_c_name(w.dtype)}")
     w_sum = w.sum() if w is not None else observations
     avg = (x * w if w is not None else x).sum(1) / w_sum
     if w is not None and aweights is not None and correction != 0:
@@ -183,10 +189,6 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     c = centred.matmul((centred * w if w is not None else centred).t())
     with xp.errstate(divide="ignore", invalid="ignore"):
         return (c / norm).squeeze()
-
-
-def _c_name(dtype):
-    return "float" if dtype == xp.float32 else "double"
 
 
 def corrcoef(input):
