@@ -48,6 +48,14 @@ def _check(fn, *arrays, grad=True):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-8, atol=1e-9)
 
 
+def _seeded_product(lib, fn, *args, **kwargs):
+    """A randomized factorization from seed 0 (both engines draw the same numbers): its singular
+    values and the approximation ``U diag(S) V^T``, which do not depend on the factors' signs."""
+    lib.manual_seed(0)
+    U, S, V = fn(*args, **kwargs)
+    return S, (U * S.unsqueeze(-2)) @ V.mT
+
+
 def _lu_solve(lib, a, b, left, adjoint):
     LU, pivots = lib.linalg.lu_factor(a)
     return lib.linalg.lu_solve(LU, pivots, b, left=left, adjoint=adjoint)
@@ -71,7 +79,10 @@ CASES = {
     "lu_solve-adjoint": (lambda lib, a, b: _lu_solve(lib, a, b, True, True), [SQUARE, SQUARE[:, :, :2]]),
     "lu_solve-right-adjoint": (lambda lib, a, b: _lu_solve(lib, a, b, False, True), [SQUARE, SQUARE[:, :2, :]]),
     "torch.lu_solve": (lambda lib, a, b: lib.lu_solve(b, *lib.linalg.lu_factor(a)), [SQUARE, SQUARE[:, :, :1]]),
-    # the Householder family and the matrix functions were missing
+    # the Householder family, the matrix functions, the randomized low-rank SVD/PCA and mH were missing
+    "svd_lowrank-M": (lambda lib, a, m: _seeded_product(lib, lib.svd_lowrank, a, q=2, M=m), [WIDE, WIDE[:1]]),
+    "pca_lowrank": (lambda lib, a: _seeded_product(lib, lib.pca_lowrank, a, q=2), [TALL]),
+    "mH-adjoint": (lambda lib, a: (a.mH, lib.adjoint(a), a[0].H), [SQUARE]),
     "geqrf-tall": (lambda lib, a: tuple(lib.geqrf(a.detach())), [TALL]),
     "householder_product": (lambda lib, a: lib.linalg.householder_product(a, lib.geqrf(a.detach()).tau), [TALL]),
     "orgqr": (lambda lib, a: lib.orgqr(a, lib.geqrf(a.detach()).tau), [TALL]),

@@ -15,8 +15,9 @@ from collections import namedtuple
 from .decompositions import eigh, linalg_svd_fn
 from .linalg import check_matrices
 from .math import matmul
+from .shape import transpose
 
-__all__ = []
+__all__ = ["adjoint"]
 
 linalg_polar = namedtuple("linalg_polar", ["U", "H"])
 
@@ -84,3 +85,38 @@ def eigvals(A, *, out=None):
     """
     check_matrices("linalg.eigvals", A)
     _complex_only("linalg.eigvals")
+
+
+def _matrices_only(x, what):
+    if x.ndim == 1:  # (a 0-d tensor is returned as is, as by mT)
+        raise RuntimeError(f"tensor.{what} is only supported on matrices or batches of matrices. Got {x.ndim}-D tensor.")
+
+
+def adjoint(input):
+    """The conjugate transpose of the last two dims (for real tensors, ``input.mT``): a view.
+
+    >>> import scratchnet as sn
+    >>> sn.adjoint(sn.ones(2, 3)).shape
+    scratchnet.Size([3, 2])
+    """
+    _matrices_only(input, "adjoint()")
+    return input if input.ndim == 0 else transpose(input, -2, -1)
+
+
+def _mH(self):
+    """``x.mH``: the conjugate transpose of the last two dims (real tensors: ``x.mT``), a view."""
+    _matrices_only(self, "mH")
+    return self if self.ndim == 0 else transpose(self, -2, -1)
+
+
+def _H(self):
+    """``x.H``: the conjugate transpose of a matrix (2-D only; real tensors: ``x.T``), a view."""
+    if self.ndim != 2:
+        raise RuntimeError(
+            f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor."
+            + (" For batches of matrices, consider using tensor.mH" if self.ndim > 2 else "")
+        )
+    return transpose(self, 0, 1)
+
+
+METHODS = {"adjoint": adjoint, "mH": property(_mH), "H": property(_H)}

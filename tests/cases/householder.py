@@ -31,10 +31,15 @@ CASES = [
     Case("linalg.householder_product", lambda lib, a, t: lib.linalg.householder_product(a, t), reflectors(), tol32=1e-4, fd=False, edge=False),
     Case("ormqr", lambda lib, a, t, c, left, transpose: lib.ormqr(a, t, c, left=left, transpose=transpose), reflectors(other=True), tol32=1e-4, fd=False, edge=False),
     Case("linalg.matrix_sqrth", lambda lib, a: lib.linalg.matrix_sqrth(sym(a)), square(), domain=symmetric_spread, tol32=1e-4, fd=False, edge=False),
+    Case("adjoint", lambda lib, a: lib.adjoint(a), rectangular()),
     Case("linalg.polar", lambda lib, a: tuple(lib.linalg.polar(a)), rectangular().filter(lambda e: e.shapes[0][-2] >= e.shapes[0][-1]), domain=spread_singular, tol32=1e-4, fd=False, edge=False),
 ]
 
-COVERED_BY = {"orgqr": "linalg.householder_product"}
+COVERED_BY = {
+    "orgqr": "linalg.householder_product",
+    "mH": "tests/test_opinfo_linalg.py", "H": "tests/test_opinfo_linalg.py",  # the adjoint's attribute forms
+    "svd_lowrank": "tests/test_opinfo_linalg.py", "pca_lowrank": "tests/test_opinfo_linalg.py",  # random: seeded there
+}
 
 NOT_OPS = {
     "linalg.eig": "complex results (scratchnet has no complex dtypes): raises NotImplementedError; tests/test_opinfo_linalg.py",
