@@ -67,8 +67,12 @@ def geqrf(input, *, out=None):
         raise RuntimeError(f"torch.geqrf: input must have at least 2 dimensions.")
     if input.dtype not in FLOAT_DTYPES:
         raise not_implemented("geqrf_cpu", input.dtype)
+    from .ldl import NoDerivative
+
     a, tau = _geqrf_arrays(input.array)
-    return geqrf_result(Tensor._make(a), Tensor._make(tau))
+    a, tau = (NoDerivative.apply(input, result=r, message="the derivative for 'geqrf' is not implemented.", name="GeqrfBackward0")
+              for r in (a, tau))
+    return geqrf_result(a, tau)
 
 
 def _reflector(A, i):
