@@ -22,6 +22,12 @@ from .ops.linalg import linalg_det as det
 from .ops.linalg import linalg_cholesky as cholesky
 from .ops.linalg import linalg_slogdet_fn as slogdet
 from .ops.math import matmul
+from .ops.lu import linalg_lu as lu
+from .ops.lu import linalg_lu_solve as lu_solve
+from .ops.lu import lu_factor, lu_factor_ex
+from .ops.householder import householder_product
+from .ops.ldl import ldl_factor, ldl_factor_ex, ldl_solve
+from .ops.matrix_functions import eig, eigvals, matrix_sqrth, polar
 from .ops.products import _linalg_cross, _multi_dot
 from .backend import xp
 from .tensor import Tensor
@@ -30,7 +36,8 @@ __all__ = [
     "LinAlgError", "inv", "det", "slogdet", "solve", "solve_triangular", "cholesky", "qr", "eigh", "eigvalsh",
     "svd", "svdvals", "pinv", "matrix_power", "matrix_rank", "lstsq", "multi_dot", "cross", "matmul", "norm",
     "vector_norm", "matrix_norm", "vecdot", "inv_ex", "cholesky_ex", "solve_ex", "tensorinv", "tensorsolve", "vander",
-    "cond", "diagonal", "matrix_exp",
+    "cond", "diagonal", "matrix_exp", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+    "householder_product", "matrix_sqrth", "polar", "eig", "eigvals", "ldl_factor", "ldl_factor_ex", "ldl_solve",
 ]
 
 

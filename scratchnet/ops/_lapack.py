@@ -4,7 +4,7 @@ torch's answers where NumPy's own routines differ or refuse: the info codes of t
 functions, the inf/NaN-filled results of singular solves, partial Cholesky factors, the sign of a
 NaN determinant.
 
-- :func:`lu_factor`: LU with partial pivoting (``getrf``): the pivot is the first largest
+- :func:`getrf` (and :func:`lu_factor`, its square form): LU with partial pivoting: the pivot is the first largest
   ``|a|`` of the column (a NaN is never chosen unless it comes first, as ``idamax``); a zero pivot
   leaves its column unscaled and sets ``info`` to its 1-based index (the first one);
 - :func:`lu_solve`: ``A X = B`` from those factors (``getrs``);
@@ -30,14 +30,26 @@ def _flat(a):
 def lu_factor(a):
     """``(lu, perm, sign, info)`` of a batch ``(*, n, n)``: L (unit, below the diagonal) and U in
     ``lu``; ``perm[i]`` the row of ``a`` in row ``i`` of ``P A``; ``sign`` the permutation's sign."""
+    lu, pivots, perm, info = getrf(a)
+    swaps = (pivots != xp.arange(1, pivots.shape[-1] + 1)).sum(-1)
+    sign = xp.where(swaps % 2 == 1, -1, 1).astype(a.dtype)
+    return lu, perm, sign, info
+
+
+def getrf(a):
+    """``(lu, pivots, perm, info)`` of a batch ``(*, m, n)``, LAPACK's ``getrf``: with
+    ``k = min(m, n)``, L (``m x k``, unit, below the diagonal) and U (``k x n``) in ``lu``;
+    ``pivots`` LAPACK's 1-based int32 row swaps (row ``i`` was swapped with row ``pivots[i] - 1``,
+    in order); ``perm[i]`` the row of ``a`` that ends in row ``i`` (``a[perm] = L U``)."""
     u = xp.array(_flat(a), copy=True)
-    batch, n = u.shape[0], u.shape[-1]
+    batch, m, n = u.shape
+    k_max = min(m, n)
     rows = xp.arange(batch)
-    perm = xp.broadcast_to(xp.arange(n), (batch, n)).copy()
-    sign = xp.ones(batch, dtype=a.dtype)
+    perm = xp.broadcast_to(xp.arange(m), (batch, m)).copy()
+    pivots = xp.broadcast_to(xp.arange(1, k_max + 1, dtype=xp.int32), (batch, k_max)).copy()
     info = xp.zeros(batch, dtype=xp.int32)
     with xp.errstate(all="ignore"):
-        for k in range(n):
+        for k in range(k_max if u.size else 0):  # (an empty batch of any dtype: nothing to do)
             col = xp.abs(u[:, k:, k])
             p = k + xp.argmax(xp.where(xp.isnan(col), -1, col), axis=1)
             p = xp.where(xp.isnan(col[:, 0]), k, p)
@@ -45,7 +57,7 @@ def lu_factor(a):
             p = xp.where(pivot_value == 0, k, p)  # getf2 swaps only for a nonzero pivot
             u[rows, k], u[rows, p] = u[rows, p], u[rows, k].copy()
             perm[rows, k], perm[rows, p] = perm[rows, p], perm[rows, k].copy()
-            sign = xp.where(p != k, -sign, sign)
+            pivots[:, k] = p + 1
             pivot = u[:, k, k]
             info = xp.where((info == 0) & (pivot == 0), k + 1, info).astype(xp.int32)
             safe = xp.where(pivot == 0, 1, pivot)[:, None]
@@ -56,7 +68,7 @@ def lu_factor(a):
             u[:, k + 1 :, k] = factors
             u[:, k + 1 :, k + 1 :] -= factors[:, :, None] * u[:, k, None, k + 1 :]
     shape = a.shape[:-2]
-    return u.reshape(a.shape), perm.reshape(shape + (n,)), sign.reshape(shape), info.reshape(shape)
+    return u.reshape(a.shape), pivots.reshape(shape + (k_max,)), perm.reshape(shape + (m,)), info.reshape(shape)
 
 
 def triangular_solve(t, b, upper, unit=False, reciprocal=False):

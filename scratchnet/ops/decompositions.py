@@ -302,9 +302,16 @@ def _cutoff(s, m, n, atol, rtol, dtype):
 
 
 class LinalgPinv(Function):
-    def forward(ctx, a, atol, rtol):
-        u, s, vh = _lapack.svd(a, full_matrices=False)
-        keep = s > _cutoff(s, a.shape[-2], a.shape[-1], atol, rtol, a.dtype)
+    def forward(ctx, a, atol, rtol, hermitian=False):
+        if hermitian:  # torch: the eigendecomposition of the lower triangle, |w| as singular values
+            w, v = _lapack.eigh(a, "L")
+            u, vh = v * xp.sign(xp.where(w == 0, 1, w))[..., None, :], xp.swapaxes(v, -1, -2)
+            s = xp.abs(w)
+            top = xp.sort(s, axis=-1)[..., ::-1]
+            keep = s > _cutoff(top, a.shape[-2], a.shape[-1], atol, rtol, a.dtype)
+        else:
+            u, s, vh = _lapack.svd(a, full_matrices=False)
+            keep = s > _cutoff(s, a.shape[-2], a.shape[-1], atol, rtol, a.dtype)
         s_inv = xp.where(keep, 1 / xp.where(keep, s, 1), 0)
         out = xp.swapaxes(vh, -1, -2) @ (s_inv[..., :, None] * xp.swapaxes(u, -1, -2))
         ctx.save_for_backward(a, out)
@@ -333,7 +340,9 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, rcond=None, out=None):
     check_matrices("linalg.pinv", A, square=False)
     if rcond is not None:
         rtol = rcond
-    return LinalgPinv.apply(A, atol=atol, rtol=rtol)
+    if hermitian:
+        check_matrices("linalg.pinv", A)
+    return LinalgPinv.apply(A, atol=atol, rtol=rtol, hermitian=bool(hermitian))
 
 
 def pinverse(input, rcond=1e-15):
@@ -383,9 +392,11 @@ def lstsq(A, B, rcond=None, *, driver=None):
     rank = matrix_rank(A, rtol=rtol)
     empty = Tensor._make(xp.zeros((0,), A.dtype))
     driver = driver or "gelsy"
+    if driver == "gels":  # torch: 'gels' assumes full rank and reports no rank
+        rank = Tensor._make(xp.zeros((0,), xp.int64))
     singular = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty
     residuals = empty
-    if driver != "gelsy" and m > n and bool((rank.array == n).all()):
+    if driver != "gelsy" and m > n and (driver == "gels" or bool((rank.array == n).all())):
         residuals = ((matmul(A, x) - b) ** 2).sum(-2)
     return linalg_lstsq(x.squeeze(-1) if vector else x, residuals, rank, singular)
 

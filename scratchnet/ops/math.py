@@ -554,13 +554,14 @@ class MatMul(Function):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b if ctx.needs_input_grad[0] else None)
+        ctx.b_ndim = b.ndim  # (b itself is not saved when only b needs a gradient)
         return matmul_arrays(a, b)
 
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         grad_b = None
-        if need_b and a.ndim > 2 and b.ndim == 2:  # b met every matrix of a's stack: one product sums them
+        if need_b and a.ndim > 2 and ctx.b_ndim == 2:  # b met every matrix of a's stack: one product sums them
             rows = math.prod(a.shape[:-1])
             grad_b = a.reshape(rows, a.shape[-1]).mT @ grad.reshape(rows, grad.shape[-1])
         elif need_b:
