@@ -17,7 +17,7 @@ from .linalg import check_matrices
 from .math import matmul
 from .shape import transpose
 
-__all__ = ["adjoint"]
+__all__ = []  # (torch.adjoint itself: scratchnet/ops/aten_level.py)
 
 linalg_polar = namedtuple("linalg_polar", ["U", "H"])
 
@@ -92,17 +92,6 @@ def _matrices_only(x, what):
         raise RuntimeError(f"tensor.{what} is only supported on matrices or batches of matrices. Got {x.ndim}-D tensor.")
 
 
-def adjoint(input):
-    """The conjugate transpose of the last two dims (for real tensors, ``input.mT``): a view.
-
-    >>> import scratchnet as sn
-    >>> sn.adjoint(sn.ones(2, 3)).shape
-    scratchnet.Size([3, 2])
-    """
-    _matrices_only(input, "adjoint()")
-    return input if input.ndim == 0 else transpose(input, -2, -1)
-
-
 def _mH(self):
     """``x.mH``: the conjugate transpose of the last two dims (real tensors: ``x.mT``), a view."""
     _matrices_only(self, "mH")
@@ -119,4 +108,4 @@ def _H(self):
     return transpose(self, 0, 1)
 
 
-METHODS = {"adjoint": adjoint, "mH": property(_mH), "H": property(_H)}
+METHODS = {"mH": property(_mH), "H": property(_H)}

@@ -30,7 +30,6 @@ CASES = [
     Case("geqrf", lambda lib, a: tuple(lib.geqrf(a)), rectangular(), grad=False, tol32=1e-4),
     Case("ormqr", lambda lib, a, t, c, left, transpose: lib.ormqr(a, t, c, left=left, transpose=transpose), reflectors(other=True), tol32=1e-4, fd=False, edge=False),
     Case("linalg.matrix_sqrth", lambda lib, a: lib.linalg.matrix_sqrth(sym(a)), square(), domain=symmetric_spread, tol32=1e-4, fd=False, edge=False),
-    Case("adjoint", lambda lib, a: lib.adjoint(a), rectangular()),
     Case("linalg.polar", lambda lib, a: tuple(lib.linalg.polar(a)), rectangular().filter(lambda e: e.shapes[0][-2] >= e.shapes[0][-1]), domain=spread_singular, tol32=1e-4, fd=False, edge=False),
 ]
 
