@@ -42,3 +42,37 @@ def test_softmin_with_dtype_negates_in_the_input_dtype():
     # torch takes -x in uint8 (wrapping) before the cast to dtype
     x = np.array([[8, 2, 0, 4, 9], [1, 0, 7, 3, 3]], dtype=np.uint8)
     check(lambda lib, t: lib.nn.functional.softmin(t, 1, dtype=lib.float64), [x], grad=False)
+
+
+def same_outcome(fn):
+    """fn(lib) on both engines: the same exception type, or results of one shape and dtype."""
+    results = []
+    for lib in (scratchnet, torch):
+        try:
+            results.append(fn(lib))
+        except Exception as e:  # noqa: BLE001  (compared below)
+            results.append(e)
+    ours, theirs = results
+    if isinstance(theirs, Exception):
+        assert type(ours) is type(theirs), (ours, theirs)
+    else:
+        assert not isinstance(ours, Exception), ours
+        assert tuple(ours.shape) == tuple(theirs.shape)
+
+
+@pytest.mark.parametrize("shape, stats", [((), 0), ((0,), 0), ((0,), 3), ((3,), 0), ((3,), 3)])
+def test_batch_norm_one_d_and_empty_inputs(shape, stats):
+    # torch returns an empty input as is, and reads a 1-D input's channel count as 0
+    x, m, v = _rand(shape), _rand((stats,)), _rand((stats,), low=0.5)
+    same_outcome(lambda lib: lib.nn.functional.batch_norm(lib.tensor(x), lib.tensor(m), lib.tensor(v), training=True))
+
+
+@pytest.mark.parametrize("shape", [(), (2, 3)])
+def test_binary_cross_entropy_differentiates_the_target(shape):
+    x, y = _rand(shape, 1, low=0.05, high=0.95), _rand(shape, 2, low=0.0, high=1.0)
+    check(lambda lib, a, b: lib.nn.functional.binary_cross_entropy(a, b), [x, y])
+    # and the target's gradient differentiated once more (log(1 - x) - log(x))
+    def second(lib, a, b):
+        loss = lib.nn.functional.binary_cross_entropy(a, b, reduction="sum")
+        return lib.autograd.grad(loss, b, create_graph=True)[0]
+    check(second, [x, y])
