@@ -104,3 +104,6 @@ __all__ += ["ctc_loss"]
 from ..ops.pool_fractional import fractional_max_pool2d, fractional_max_pool2d_with_indices  # noqa: E402
 
 __all__ += ["fractional_max_pool2d", "fractional_max_pool2d_with_indices"]
+from ..ops.loss_linear import linear_cross_entropy  # noqa: E402
+
+__all__ += ["linear_cross_entropy"]
