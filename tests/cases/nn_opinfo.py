@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tests.registry import FLOATS, Case, Example, F, seeds
+from tests.cases.norm_attention import NO_SQUARE_OVERFLOW
+from tests.registry import FLOATS, SPECIAL_VALUES, Case, Example, F, seeds
 
 
 @st.composite
@@ -30,6 +31,46 @@ def _linear_ce(lib, x, w, b=None, target=None, weight=None, **params):
     return F(lib).linear_cross_entropy(x, w, lib.tensor(target), linear_bias=b, weight=weight, **params)
 
 
+@st.composite
+def native_norm_example(draw, kind):
+    n, c, rest = draw(st.integers(1, 3)), draw(st.sampled_from([1, 2, 4])), draw(st.sampled_from([(), (3,), (2, 2)]))
+    shape = (n, c, *rest)
+    affine = draw(st.booleans())
+    if kind == "layer":
+        k = draw(st.integers(1, len(shape)))
+        shapes = [shape] + [shape[len(shape) - k:]] * 2 * affine
+        return Example(shapes, {"k": k, "eps": draw(st.sampled_from([1e-5, 0.1]))}, draw(seeds))
+    shapes = [shape] + [(c,)] * 2 * affine
+    params = {"eps": draw(st.sampled_from([1e-5, 0.1]))}
+    if kind == "batch":
+        params.update(training=draw(st.booleans()), momentum=draw(st.sampled_from([0.1, 0.5])))
+    else:
+        params["group"] = draw(st.sampled_from([g for g in (1, 2, 4) if c % g == 0]))
+    return Example(shapes, params, draw(seeds))
+
+
+def _native_batch_norm(lib, x, w=None, b=None, training=True, momentum=0.1, eps=1e-5):
+    c = x.shape[1] if x.ndim > 1 else 0
+    mean, var = lib.zeros(c, dtype=x.dtype) + 0.25, lib.ones(c, dtype=x.dtype) * 1.5
+    out = lib.native_batch_norm(x, w, b, mean, var, training, momentum, eps)
+    return (*out, mean, var)  # and the running estimates it moved
+
+
+def _native_group_norm(lib, x, w=None, b=None, group=1, eps=1e-5):
+    hxw = int(np.prod(x.shape[2:]))
+    return lib.native_group_norm(x, w, b, x.shape[0], x.shape[1] if x.ndim > 1 else 1, hxw, group, eps)
+
+
+#: No infinities in the layer/group-norm statistics' rows: torch's mean there is NaN or +-inf by the lane
+#: layout of its vectorised running-mean kernel (inf - inf in some lanes only); scratchnet gives NaN.
+NO_INF = tuple(v for v in NO_SQUARE_OVERFLOW if not np.isinf(v))
+
 CASES = [
+    # fd=False: the batch- and layer-norm statistics carry no gradient in torch (finite differences see them move)
+    Case("native_batch_norm", _native_batch_norm, native_norm_example("batch"), tol32=1e-4, dtypes=FLOATS, fd=False,
+         specials=tuple(v for v in SPECIAL_VALUES if v != v or abs(v) < 1e-30)),  # as batch_norm's NARROWED entry
+    Case("native_layer_norm", lambda lib, x, w=None, b=None, k=1, eps=1e-5: lib.native_layer_norm(x, x.shape[x.ndim - k:], w, b, eps),
+         native_norm_example("layer"), tol32=1e-4, dtypes=FLOATS, fd=False, specials=NO_INF),
+    Case("native_group_norm", _native_group_norm, native_norm_example("group"), tol32=1e-4, dtypes=FLOATS, specials=NO_INF),
     Case("linear_cross_entropy", _linear_ce, linear_ce_example(), tol32=1e-4, dtypes=FLOATS),
 ]
