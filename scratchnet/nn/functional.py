@@ -107,3 +107,6 @@ __all__ += ["fractional_max_pool2d", "fractional_max_pool2d_with_indices"]
 from ..ops.loss_linear import linear_cross_entropy  # noqa: E402
 
 __all__ += ["linear_cross_entropy"]
+from ..ops.pool_extra import max_unpool3d  # noqa: E402
+
+__all__ += ["max_unpool3d"]

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tests.cases.norm_attention import NO_SQUARE_OVERFLOW
-from tests.registry import FLOATS, SPECIAL_VALUES, Case, Example, F, seeds
+from tests.registry import FLOATS, SPECIAL_VALUES, Case, Example, F, distinct, seeds
 
 
 @st.composite
@@ -61,6 +61,20 @@ def _native_group_norm(lib, x, w=None, b=None, group=1, eps=1e-5):
     return lib.native_group_norm(x, w, b, x.shape[0], x.shape[1] if x.ndim > 1 else 1, hxw, group, eps)
 
 
+@st.composite
+def unpool3d_example(draw):
+    k = draw(st.integers(1, 2))
+    stride = draw(st.sampled_from([None, k + 1]))  # windows apart: no index twice
+    spatial = tuple(draw(st.integers(k, 3)) for _ in range(3))
+    lead = draw(st.sampled_from([(1, 2), (2,)]))
+    return Example([lead + spatial], {"k": k, "stride": stride}, draw(seeds))
+
+
+def _unpool3d(lib, x, k, stride):
+    out, idx = F(lib).max_pool3d(x, k, stride, return_indices=True)
+    return F(lib).max_unpool3d(out, idx, k, stride, output_size=x.shape[-3:])
+
+
 #: No infinities in the layer/group-norm statistics' rows: torch's mean there is NaN or +-inf by the lane
 #: layout of its vectorised running-mean kernel (inf - inf in some lanes only); scratchnet gives NaN.
 NO_INF = tuple(v for v in NO_SQUARE_OVERFLOW if not np.isinf(v))
@@ -72,5 +86,6 @@ CASES = [
     Case("native_layer_norm", lambda lib, x, w=None, b=None, k=1, eps=1e-5: lib.native_layer_norm(x, x.shape[x.ndim - k:], w, b, eps),
          native_norm_example("layer"), tol32=1e-4, dtypes=FLOATS, fd=False, specials=NO_INF),
     Case("native_group_norm", _native_group_norm, native_norm_example("group"), tol32=1e-4, dtypes=FLOATS, specials=NO_INF),
+    Case("max_unpool3d", _unpool3d, unpool3d_example(), domain=distinct),
     Case("linear_cross_entropy", _linear_ce, linear_ce_example(), tol32=1e-4, dtypes=FLOATS),
 ]
