@@ -1,6 +1,6 @@
 """Registry cases for the nn.functional ops added from PyTorch's OpInfo sweep (tools/opinfo_sweep.py):
 F.linear_cross_entropy, torch.native_batch_norm / native_layer_norm / native_group_norm and
-F.max_unpool3d."""
+F.max_unpool3d and F.fractional_max_pool3d."""
 
 import numpy as np
 from hypothesis import strategies as st
@@ -75,6 +75,20 @@ def _unpool3d(lib, x, k, stride):
     return F(lib).max_unpool3d(out, idx, k, stride, output_size=x.shape[-3:])
 
 
+@st.composite
+def fractional3d_example(draw):
+    k = draw(st.integers(1, 2))
+    spatial = tuple(draw(st.integers(k + 1, 4)) for _ in range(3))
+    size = tuple(draw(st.integers(1, n - k)) for n in spatial)  # torch wants out + k - 1 < in
+    lead = draw(st.sampled_from([(1, 2), (2,)]))
+    return Example([lead + spatial], {"kernel_size": k, "output_size": size}, draw(seeds))
+
+
+def _fractional3d(lib, x, **kw):
+    lib.manual_seed(4321)  # the window positions are drawn: the same seed, the same draws as torch's
+    return F(lib).fractional_max_pool3d(x, return_indices=True, **kw)
+
+
 #: No infinities in the layer/group-norm statistics' rows: torch's mean there is NaN or +-inf by the lane
 #: layout of its vectorised running-mean kernel (inf - inf in some lanes only); scratchnet gives NaN.
 NO_INF = tuple(v for v in NO_SQUARE_OVERFLOW if not np.isinf(v))
@@ -87,5 +101,8 @@ CASES = [
          native_norm_example("layer"), tol32=1e-4, dtypes=FLOATS, fd=False, specials=NO_INF),
     Case("native_group_norm", _native_group_norm, native_norm_example("group"), tol32=1e-4, dtypes=FLOATS, specials=NO_INF),
     Case("max_unpool3d", _unpool3d, unpool3d_example(), domain=distinct),
+    Case("fractional_max_pool3d", _fractional3d, fractional3d_example(), domain=distinct),
     Case("linear_cross_entropy", _linear_ce, linear_ce_example(), tol32=1e-4, dtypes=FLOATS),
 ]
+
+COVERED_BY = {"fractional_max_pool3d_with_indices": "fractional_max_pool3d"}
