@@ -76,3 +76,12 @@ def test_binary_cross_entropy_differentiates_the_target(shape):
         loss = lib.nn.functional.binary_cross_entropy(a, b, reduction="sum")
         return lib.autograd.grad(loss, b, create_graph=True)[0]
     check(second, [x, y])
+
+
+@pytest.mark.parametrize("p", [0.0, 0.3, 1.0])
+def test_native_dropout_train_none_drops_but_backward_only_masks(p):
+    # torch: train=None trains in the forward, but its gradient is the mask, unscaled
+    def fn(lib, x):
+        lib.manual_seed(7)
+        return lib.native_dropout(x, p, None)
+    check(fn, [_rand((3, 4), 3)])

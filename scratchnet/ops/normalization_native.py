@@ -17,7 +17,8 @@ layer-norm statistics carry no gradient; the group-norm ones do.
 """
 
 from ..backend import FLOAT_DTYPES, xp
-from ..tensor import Tensor, no_grad
+from ..tensor import Function, Tensor, no_grad
+from ..dtypes import torch_name
 from ._promote import not_implemented
 from .layers import BatchNorm
 from .normalization import group_norm, layer_norm
@@ -125,5 +126,52 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     return out, mean, rstd
 
 
-__all__ = ["native_batch_norm", "native_layer_norm", "native_group_norm"]
+class NativeDropout(Function):
+    """``x * noise``; backward ``grad * back`` (torch scales the gradient by 1 / (1 - p) only when
+    ``train`` is True: with ``train=None`` its forward drops and scales, its backward only masks)."""
+
+    backward_name = "NativeDropoutBackward0"
+
+    def forward(ctx, x, noise, back):
+        ctx.back = back
+        return x * noise
+
+    def backward(ctx, grad):
+        return grad * Tensor._make(ctx.back)
+
+
+def native_dropout(input, p, train):
+    """Dropout returning ``(out, mask)``: ``mask`` (bool) marks the kept elements, ``out`` is
+    ``input * mask / (1 - p)``. The mask is drawn as torch draws it (also for p = 0 and 1, which
+    still consume the generator); ``train=False`` keeps everything (``train=None`` trains, as torch,
+    but its gradient is the mask alone, unscaled, as torch's). An empty input's mask is an empty
+    tensor of the input's dtype, as torch's.
+
+    >>> import scratchnet as sn
+    >>> out, mask = native_dropout(sn.ones(3), 0.0, True)
+    >>> out.tolist(), mask.tolist()
+    ([1.0, 1.0, 1.0], [True, True, True])
+    """
+    from ..random import dropout_noise
+
+    shape = tuple(input.shape)
+    if input.numel() == 0:
+        return NativeDropout.apply(input, noise=input.array, back=input.array), Tensor._make(xp.zeros(shape, dtype=input.dtype))
+    if train is not None and not train:
+        ones = xp.ones(shape, dtype=input.dtype)
+        return NativeDropout.apply(input, noise=ones, back=ones), Tensor._make(xp.ones(shape, dtype=bool))
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={1 - p}")
+    if input.dtype not in FLOAT_DTYPES:
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {torch_name(input.dtype).capitalize()}")
+    if p == 1:  # nothing kept; torch still draws its mask
+        noise = dropout_noise(shape, 0.5, input.dtype, like=input.array) * 0
+    else:
+        noise = dropout_noise(shape, p, input.dtype, like=input.array)
+    mask = noise != 0
+    back = noise if train else mask.astype(input.dtype)
+    return NativeDropout.apply(input, noise=noise, back=back), Tensor._make(mask)
+
+
+__all__ = ["native_batch_norm", "native_layer_norm", "native_group_norm", "native_dropout"]
 METHODS = {}

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tests.cases.norm_attention import NO_SQUARE_OVERFLOW
-from tests.registry import FLOATS, SPECIAL_VALUES, Case, Example, F, distinct, seeds
+from tests.registry import FLOATS, SPECIAL_VALUES, Case, Example, F, distinct, seeds, unary
 
 
 @st.composite
@@ -89,6 +89,11 @@ def _fractional3d(lib, x, **kw):
     return F(lib).fractional_max_pool3d(x, return_indices=True, **kw)
 
 
+def _native_dropout(lib, x, p, train):
+    lib.manual_seed(1234)  # the mask is drawn: the same seed, the same mask as torch's
+    return lib.native_dropout(x, p, train)
+
+
 #: No infinities in the layer/group-norm statistics' rows: torch's mean there is NaN or +-inf by the lane
 #: layout of its vectorised running-mean kernel (inf - inf in some lanes only); scratchnet gives NaN.
 NO_INF = tuple(v for v in NO_SQUARE_OVERFLOW if not np.isinf(v))
@@ -102,6 +107,7 @@ CASES = [
     Case("native_group_norm", _native_group_norm, native_norm_example("group"), tol32=1e-4, dtypes=FLOATS, specials=NO_INF),
     Case("max_unpool3d", _unpool3d, unpool3d_example(), domain=distinct),
     Case("fractional_max_pool3d", _fractional3d, fractional3d_example(), domain=distinct),
+    Case("native_dropout", _native_dropout, unary(p=st.sampled_from([0.0, 0.3, 0.5, 1.0]), train=st.booleans()), dtypes=FLOATS),
     Case("linear_cross_entropy", _linear_ce, linear_ce_example(), tol32=1e-4, dtypes=FLOATS),
 ]
 
