@@ -33,7 +33,7 @@ def _linear_ce(lib, x, w, b=None, target=None, weight=None, **params):
 
 @st.composite
 def native_norm_example(draw, kind):
-    n, c, rest = draw(st.integers(1, 3)), draw(st.sampled_from([1, 2, 4])), draw(st.sampled_from([(), (3,), (2, 2)]))
+    n, c, rest = draw(st.integers(1, 2)), draw(st.sampled_from([1, 2, 4])), draw(st.sampled_from([(), (3,), (2, 1)]))
     shape = (n, c, *rest)
     affine = draw(st.booleans())
     if kind == "layer":
@@ -65,8 +65,8 @@ def _native_group_norm(lib, x, w=None, b=None, group=1, eps=1e-5):
 def unpool3d_example(draw):
     k = draw(st.integers(1, 2))
     stride = draw(st.sampled_from([None, k + 1]))  # windows apart: no index twice
-    spatial = tuple(draw(st.integers(k, 3)) for _ in range(3))
-    lead = draw(st.sampled_from([(1, 2), (2,)]))
+    spatial = tuple(draw(st.integers(k, k + 1)) for _ in range(3))  # small volumes: finite differences per element
+    lead = draw(st.sampled_from([(1, 2), (1,)]))
     return Example([lead + spatial], {"k": k, "stride": stride}, draw(seeds))
 
 
@@ -78,9 +78,9 @@ def _unpool3d(lib, x, k, stride):
 @st.composite
 def fractional3d_example(draw):
     k = draw(st.integers(1, 2))
-    spatial = tuple(draw(st.integers(k + 1, 4)) for _ in range(3))
+    spatial = tuple(draw(st.integers(k + 1, 3)) for _ in range(3))
     size = tuple(draw(st.integers(1, n - k)) for n in spatial)  # torch wants out + k - 1 < in
-    lead = draw(st.sampled_from([(1, 2), (2,)]))
+    lead = draw(st.sampled_from([(1, 2), (1,)]))
     return Example([lead + spatial], {"kernel_size": k, "output_size": size}, draw(seeds))
 
 
@@ -98,17 +98,20 @@ def _native_dropout(lib, x, p, train):
 #: layout of its vectorised running-mean kernel (inf - inf in some lanes only); scratchnet gives NaN.
 NO_INF = tuple(v for v in NO_SQUARE_OVERFLOW if not np.isinf(v))
 
+# fd=False below (CI budget): each op is a composition of ops whose own cases check finite differences
+# (group_norm, mean, rsqrt; linear, cross_entropy; the 2-D unpool and fractional-pool gathers on the same
+# nodes); gradients and second derivatives are still compared with torch's.
 CASES = [
     # fd=False: the batch- and layer-norm statistics carry no gradient in torch (finite differences see them move)
     Case("native_batch_norm", _native_batch_norm, native_norm_example("batch"), tol32=1e-4, dtypes=FLOATS, fd=False,
          specials=tuple(v for v in SPECIAL_VALUES if v != v or abs(v) < 1e-30)),  # as batch_norm's NARROWED entry
     Case("native_layer_norm", lambda lib, x, w=None, b=None, k=1, eps=1e-5: lib.native_layer_norm(x, x.shape[x.ndim - k:], w, b, eps),
          native_norm_example("layer"), tol32=1e-4, dtypes=FLOATS, fd=False, specials=NO_INF),
-    Case("native_group_norm", _native_group_norm, native_norm_example("group"), tol32=1e-4, dtypes=FLOATS, specials=NO_INF),
-    Case("max_unpool3d", _unpool3d, unpool3d_example(), domain=distinct),
-    Case("fractional_max_pool3d", _fractional3d, fractional3d_example(), domain=distinct),
+    Case("native_group_norm", _native_group_norm, native_norm_example("group"), tol32=1e-4, dtypes=FLOATS, specials=NO_INF, fd=False),
+    Case("max_unpool3d", _unpool3d, unpool3d_example(), domain=distinct, fd=False),
+    Case("fractional_max_pool3d", _fractional3d, fractional3d_example(), domain=distinct, fd=False),
     Case("native_dropout", _native_dropout, unary(p=st.sampled_from([0.0, 0.3, 0.5, 1.0]), train=st.booleans()), dtypes=FLOATS),
-    Case("linear_cross_entropy", _linear_ce, linear_ce_example(), tol32=1e-4, dtypes=FLOATS),
+    Case("linear_cross_entropy", _linear_ce, linear_ce_example(), tol32=1e-4, dtypes=FLOATS, fd=False),
 ]
 
 COVERED_BY = {"fractional_max_pool3d_with_indices": "fractional_max_pool3d"}
