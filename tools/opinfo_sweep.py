@@ -22,6 +22,7 @@ names the op, the dtype, the sample and what differed.
 """
 
 import argparse
+import functools
 import os
 import re
 import sys
@@ -78,6 +79,15 @@ def to_sn(x):
         return sn.device(str(x))
     if isinstance(x, torch.memory_format):
         return getattr(sn, str(x).replace("torch.", ""))
+    if isinstance(x, torch.nn.Module):  # a parameterless module (distance_function=PairwiseDistance())
+        cls = getattr(sn.nn, type(x).__name__, None)
+        if cls is None or list(x.parameters()):
+            raise Unheld(type(x).__name__)
+        keep = {k: v for k, v in vars(x).items() if not k.startswith("_") and k != "training"}
+        ours = cls.__new__(cls)
+        cls.__init__(ours)
+        vars(ours).update(keep)
+        return ours
     if isinstance(x, torch.Generator):
         raise Unheld("generator")
     if isinstance(x, complex):
@@ -102,10 +112,22 @@ def resolve(name):
 def port(fn):
     """A sample's Python wrapper (OpInfo's lambdas reorder arguments: ``where`` takes the condition
     second) rebuilt to call scratchnet: the same code with ``torch`` in its globals bound to it."""
+    if isinstance(fn, functools.partial):  # partial(torch.nn.functional.mish, inplace=True)
+        inner = port(fn.func) or mirror(fn.func)
+        return inner and functools.partial(inner, *fn.args, **fn.keywords)
     if not isinstance(fn, types.FunctionType) or not fn.__module__.startswith("torch.testing"):
         return None
     names = {"torch": sn, "F": sn.nn.functional, "wrapper_set_seed": seeded}
     return types.FunctionType(fn.__code__, {**fn.__globals__, **names}, fn.__name__, fn.__defaults__, fn.__closure__)
+
+
+def mirror(fn):
+    """scratchnet's function of the same module and name as a torch function, or None."""
+    module, name = getattr(fn, "__module__", None) or "", getattr(fn, "__name__", "")
+    if not module.startswith("torch"):
+        return None
+    obj = resolve(".".join(module.split(".")[1:] + [name]).lstrip("."))
+    return obj if callable(obj) else None
 
 
 def seeded(op, *args, **kwargs):

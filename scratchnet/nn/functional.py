@@ -104,3 +104,12 @@ __all__ += ["ctc_loss"]
 from ..ops.pool_fractional import fractional_max_pool2d, fractional_max_pool2d_with_indices  # noqa: E402
 
 __all__ += ["fractional_max_pool2d", "fractional_max_pool2d_with_indices"]
+from ..ops.loss_linear import linear_cross_entropy  # noqa: E402
+
+__all__ += ["linear_cross_entropy"]
+from ..ops.pool_extra import max_unpool3d  # noqa: E402
+
+__all__ += ["max_unpool3d"]
+from ..ops.pool_fractional import fractional_max_pool3d, fractional_max_pool3d_with_indices  # noqa: E402
+
+__all__ += ["fractional_max_pool3d", "fractional_max_pool3d_with_indices"]

@@ -178,13 +178,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     Training normalises with the batch's mean and biased variance and updates the running
     estimates in place with the unbiased variance (n / (n - 1)), as torch; eval uses them.
     """
-    if input.ndim < 2:
-        raise ValueError(f"batch_norm expects a (N, C) or (N, C, ...) input, got {input.ndim}-D")
     if input.numel() == 0:  # torch's shortcut: the empty input scaled by the first weight and bias
         out = input * 1
         if weight is not None:
             out = out * weight[0]
         return out + bias[0] if bias is not None else out
+    if input.ndim < 2:  # torch reads the channel count as 0 here (no dim 1)
+        given = [t for t in (running_mean, running_var, weight, bias) if t is not None and t.numel()]
+        if given:
+            raise RuntimeError(f"running_mean should contain 0 elements not {given[0].numel() if given else 0}")
+        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
     if input.dtype.kind != "f":
         raise not_implemented("batch_norm", input.dtype)
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):

@@ -273,7 +273,8 @@ _BCE_EPSILON = float(xp.float32(1e-12))
 
 class BinaryCrossEntropy(Function):
     """-(y log x + (1 - y) log(1 - x)), each log clamped at -100 as torch does, so x = 0 or 1
-    gives a finite loss; the gradient (x - y) / max(x (1 - x), 1e-12) likewise stays finite."""
+    gives a finite loss; the gradient (x - y) / max(x (1 - x), 1e-12) likewise stays finite. The
+    target's gradient, log(1 - x) - log(x), is not clamped (infinite at x = 0 or 1), as torch's."""
 
     backward_name = "BinaryCrossEntropyBackward0"
 
@@ -285,9 +286,8 @@ class BinaryCrossEntropy(Function):
 
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        if ctx.needs_input_grad[1]:
-            raise RuntimeError("binary_cross_entropy: the derivative with respect to the target is not implemented")
-        return grad * (x - y) / clamp((1 - x) * x, min=_BCE_EPSILON), None
+        grad_y = grad * (log1p(-x) - log(x)) if ctx.needs_input_grad[1] else None  # unclamped, as torch's
+        return grad * (x - y) / clamp((1 - x) * x, min=_BCE_EPSILON), grad_y
 
 
 def _check_weight(weight, input, name, what="weight"):

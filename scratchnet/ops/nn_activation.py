@@ -380,11 +380,13 @@ def hardshrink(input, lambd=0.5):
 
 
 def softmin(input, dim=None, dtype=None):
-    """softmax(-x) along ``dim``."""
+    """softmax(-x) along ``dim``. As torch, ``-x`` is taken in ``input``'s own dtype before the cast
+    to ``dtype`` (an unsigned input wraps: ``-1`` of uint8 is 255)."""
+    negated = -input
     if dtype is not None:
-        input = input.to(dtype)
-    float_only(input, "softmax_lastdim_kernel_impl")
-    return softmax(-input, dim=dim)
+        negated = negated.to(dtype)
+    float_only(negated, "softmax_lastdim_kernel_impl")
+    return softmax(negated, dim=dim)
 
 
 __all__ = ["selu", "celu", "prelu", "threshold", "hardshrink"]

@@ -162,6 +162,42 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
     return _unpool2d(input.unsqueeze(-1), indices.unsqueeze(-1), (length, 1)).squeeze(-1)
 
 
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    r"""The partial inverse of :func:`max_pool3d`: :math:`(N, C, D_{in}, H_{in}, W_{in})` or
+    :math:`(C, D_{in}, H_{in}, W_{in})` to :math:`D_{out} = (D_{in} - 1) \times \text{stride} - 2
+    \times \text{padding} + \text{kernel\_size}` (likewise H, W; or ``output_size``), each value at
+    the flat position ``indices`` gives in its output volume, zeros elsewhere.
+
+    >>> import scratchnet as sn
+    >>> max_unpool3d(sn.tensor([[[[[5.0]]]]]), sn.tensor([[[[[7]]]]]), 2).flatten().tolist()
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0]
+    """
+    from .conv import triple
+
+    kernel = triple(kernel_size, "kernel_size")
+    stride = kernel if stride is None or stride == () or stride == [] else triple(stride, "stride")
+    padding = triple(padding, "padding")
+    if isinstance(input, Tensor) and input.ndim not in (4, 5):
+        raise RuntimeError(f"Input to max_unpooling3d should be a 4d or 5d Tensor, but got a tensor with {input.ndim} dimensions.")
+    od, oh, ow = _unpool_size(input, kernel, stride, padding, output_size)
+    if not isinstance(indices, Tensor) or indices.dtype != xp.int64:
+        kind = torch_name(indices.dtype) if isinstance(indices, Tensor) else type(indices).__name__
+        raise RuntimeError(f"elements in indices should be type int64 but got: {kind}")
+    if input.dtype.kind != "f":
+        raise NotImplementedError(f"\"max_unpooling3d_forward_out\" not implemented for '{torch_name(input.dtype)}'")
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(
+            f"Expected shape of indices to be same as that of the input tensor ({list(input.shape)}) but got indices tensor with shape: {list(indices.shape)}")
+    idx = indices.array
+    if idx.size and (idx.min() < 0 or idx.max() >= od * oh * ow):
+        bad = idx[(idx < 0) | (idx >= od * oh * ow)].flat[0]
+        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size {od}x{oh}x{ow})")
+    lead, (d, h, w) = tuple(input.shape[:-3]), tuple(input.shape[-3:])
+    planes = input.reshape(*lead, d * h, w)  # a volume as one plane of d*h rows: the flat positions are the same
+    out = MaxUnpool.apply(planes, idx=idx.reshape(lead + (d * h, w)), size=(od * oh, ow))
+    return out.reshape(*lead, od, oh, ow)
+
+
 # ---- power-average pooling ---------------------------------------------------------------------
 
 

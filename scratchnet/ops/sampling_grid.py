@@ -150,6 +150,44 @@ def _sample(input, grid, mode, padding_mode, align_corners):
     return out.reshape(n, c, ho, wo)
 
 
+def _tap3d(flat, xs, ys, zs, size):
+    """``input[n, :, zs, ys, xs]`` for integer-valued (N, P) arrays, zero outside: (N, C, P)."""
+    d, h, w = size
+    inside = (xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1) & (zs >= 0) & (zs <= d - 1)
+    index = xp.where(inside, (zs * h + ys) * w + xs, 0).astype(xp.int64)
+    n, c = flat.shape[:2]
+    values = flat.gather(2, _const(xp.broadcast_to(index[:, None, :], (n, c, index.shape[1]))))
+    return values.where(_const(xp.broadcast_to(inside[:, None, :], values.shape)), _const(xp.zeros((), flat.array.dtype)))
+
+
+def _sample3d(input, grid, mode, padding_mode, align_corners):
+    """Trilinear (torch's 'bilinear' of a 5-D input) or nearest sampling of (N, C, D, H, W) at the
+    (x, y, z) points of an (N, D', H', W', 3) grid: the eight corners of the cell, each weighted by
+    the opposite sub-volume."""
+    n, c, d, h, w = input.shape
+    out_shape = tuple(grid.shape[1:4])
+    p = out_shape[0] * out_shape[1] * out_shape[2]
+    flat = input.reshape(n, c, d * h * w)
+    coords = [_pad(_unnormalize(grid[..., k].reshape(n, p), size, align_corners), size, padding_mode, align_corners)
+              for k, size in enumerate((w, h, d))]
+    if mode == "nearest":  # the grid gets a zero gradient (torch's), through a term that is exactly 0
+        ix, iy, iz = coords
+        link = (ix + iy + iz).where(_const(xp.zeros(ix.shape, bool)), _const(xp.zeros((), ix.array.dtype)))
+        out = _tap3d(flat, *(_finite(xp.rint(t.array)) for t in coords), (d, h, w)) + link.unsqueeze(1)
+        return out.reshape(n, c, *out_shape)
+    low = [xp.floor(t.array) for t in coords]
+    out = 0
+    for corner in range(8):
+        picks = [(corner >> k) & 1 for k in range(3)]  # 0: the low side of axis k, 1: the high one
+        taps = [lo + b for lo, b in zip(low, picks)]
+        weight = None
+        for t, lo, b in zip(coords, low, picks):
+            part = (t - _const(lo)) if b else (_const(lo + 1) - t)
+            weight = part if weight is None else weight * part
+        out = out + _tap3d(flat, *(_finite(v) for v in taps), (d, h, w)) * weight.unsqueeze(1)
+    return out.reshape(n, c, *out_shape)
+
+
 def _finite(x):
     """Integer-valued coordinates, NaN and +-inf sent far outside (their taps read zero)."""
     return xp.where(xp.isfinite(x), x, -(2.0**40))
@@ -188,7 +226,9 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         align_corners = False
     _check_grid_sampler(input, grid)
     if input.ndim == 5:
-        raise NotImplementedError("grid_sample of a 5-D (volumetric) input is not implemented in scratchnet yet")
+        if mode == "bicubic":
+            raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+        return composite("GridSampler3DBackward0", lambda x, g: _sample3d(x, g, mode, padding_mode, bool(align_corners)), input, grid)
     return composite("GridSampler2DBackward0", lambda x, g: _sample(x, g, mode, padding_mode, bool(align_corners)), input, grid)
 
 

@@ -1,4 +1,4 @@
-"""``F.interpolate``: resizing by nearest neighbour, (bi/tri)linear interpolation or area averaging.
+"""``F.interpolate``: resizing by nearest neighbour, (bi/tri)linear or bicubic interpolation, or area averaging.
 
 Every mode is separable: each spatial dim is resampled in turn. Nearest reads one source position
 per output position; linear mixes two, w0 * x[i0] + w1 * x[i1], with the source coordinate torch
@@ -25,7 +25,7 @@ from .layers import IndexPad
 from .pool_adaptive import adaptive_avg_pool1d, adaptive_avg_pool2d
 
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area", "bicubic")
-_NEEDS = {"linear": 3, "bilinear": 4, "trilinear": 5}
+_NEEDS = {"linear": 3, "bilinear": 4, "trilinear": 5, "bicubic": 4}
 
 
 def _scale(in_size, out_size, align_corners, scale_factor):
@@ -60,6 +60,8 @@ def _resample(x, dim, out_size, mode, align_corners, scale_factor, nearest_short
         w0 = Tensor._make(xp.ones((), x.dtype))
         return x * w0 + x * (w0 * 0)
     scale = _scale(n, out_size, align_corners, scale_factor)
+    if mode == "bicubic":
+        return _cubic(x, dim, dst * scale if align_corners else (dst + 0.5) * scale - 0.5)
     src = dst * scale if align_corners else xp.maximum((dst + 0.5) * scale - 0.5, 0.0)
     i0 = xp.minimum(xp.floor(src).astype(xp.int64), n - 1)
     i1 = xp.minimum(i0 + 1, n - 1)
@@ -68,6 +70,24 @@ def _resample(x, dim, out_size, mode, align_corners, scale_factor, nearest_short
     shape[dim] = out_size
     w1 = Tensor._make(w1.reshape(shape))
     return _take(x, dim, i0) * (1 - w1) + _take(x, dim, i1) * w1
+
+
+def _cubic(x, dim, src):
+    """Cubic convolution (Keys, A = -0.75) along ``dim`` at source coordinates ``src`` (not clamped):
+    four taps floor(src) - 1 .. floor(src) + 2, each index clamped to the input (torch's bicubic)."""
+    n, a = x.shape[dim], -0.75
+    base = xp.floor(src)
+    t = src - base
+    far, near = lambda d: ((a * d - 5 * a) * d + 8 * a) * d - 4 * a, lambda d: ((a + 2) * d - (a + 3)) * d * d + 1
+    weights = (far(t + 1), near(t), near(1 - t), far(2 - t))
+    shape = [1] * x.ndim
+    shape[dim] = len(src)
+    out = None
+    for k, w in enumerate(weights):
+        idx = xp.clip(base.astype(xp.int64) + (k - 1), 0, n - 1)
+        term = _take(x, dim, idx) * Tensor._make(w.astype(x.dtype).reshape(shape))
+        out = term if out is None else out + term
+    return out
 
 
 def _output_sizes(input, size, scale_factor, dims, recompute):
@@ -99,11 +119,12 @@ def _output_sizes(input, size, scale_factor, dims, recompute):
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None, antialias=False):
     """``F.interpolate`` of a (N, C, d1, ..., dK) input (K = 1, 2 or 3) to ``size`` or by
     ``scale_factor``; modes 'nearest', 'nearest-exact', 'linear' (3-D input), 'bilinear' (4-D),
-    'trilinear' (5-D), 'area'."""
+    'trilinear' (5-D), 'bicubic' (4-D; cubic convolution with A = -0.75, taps clamped to the
+    input, so values may overshoot the input's range as torch's), 'area' (adaptive average pooling)."""
     if mode not in _MODES:
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})")
-    if mode == "bicubic" or antialias:
-        raise NotImplementedError("scratchnet's interpolate has no bicubic mode or antialias")
+    if antialias:
+        raise NotImplementedError("scratchnet's interpolate has no antialias")
     if align_corners is not None and mode not in ("linear", "bilinear", "trilinear", "bicubic"):
         raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
     if input.ndim not in (3, 4, 5):
@@ -124,7 +145,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise NotImplementedError(f'"compute_indices_weights_nearest" not implemented for \'{torch_name(input.dtype)}\'')
     if mode == "area":
         if dims == 3:
-            raise NotImplementedError("scratchnet's interpolate: area mode for 5-D input is not implemented")
+            from .pool3d import adaptive_avg_pool3d
+
+            return adaptive_avg_pool3d(input, sizes)
         return adaptive_avg_pool1d(input, sizes) if dims == 1 else adaptive_avg_pool2d(input, sizes)
     align = bool(align_corners)
 
@@ -133,7 +156,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             x = _resample(x, 2 + i, out_size, mode, align, scale, dims == 2)
         return x
 
-    kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear", "trilinear": "Trilinear"}[mode]
+    kind = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear", "trilinear": "Trilinear", "bicubic": "Bicubic"}[mode]
     return composite(f"Upsample{kind}{dims}DBackward0", fn, input)
 
 

@@ -94,6 +94,9 @@ def grid_sample_example(draw):
     h, w, ho, wo = (draw(st.integers(1, 4)) for _ in range(4))
     params = {"mode": draw(st.sampled_from(["bilinear", "nearest", "bicubic"])),
               "padding_mode": draw(st.sampled_from(["zeros", "border", "reflection"])), "align_corners": draw(st.booleans())}
+    if params["mode"] != "bicubic" and draw(st.integers(0, 2)) == 0:  # a volume: (N, C, D, H, W) at (N, D', H', W', 3) points
+        d, do = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+        return Example([(n, c, d, h, w), (n, do, ho, wo, 3)], params, draw(seeds))
     return Example([(n, c, h, w), (n, ho, wo, 2)], params, draw(seeds))
 
 

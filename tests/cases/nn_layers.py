@@ -85,8 +85,8 @@ INTERPOLATE_SPECIALS = tuple(v for v in SPECIAL_VALUES if v != v or abs(v) < 1e-
 
 @st.composite
 def interpolate_example(draw):
-    mode = draw(st.sampled_from(["nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area", "nearest"]))
-    dims = {"linear": 1, "bilinear": 2, "trilinear": 3}.get(mode) or draw(st.integers(1, 3 if mode != "area" else 2))
+    mode = draw(st.sampled_from(["nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area", "nearest", "bicubic"]))
+    dims = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}.get(mode) or draw(st.integers(1, 3))
     spatial = tuple(draw(st.integers(1, 4)) for _ in range(dims))
     shape = (draw(st.sampled_from([1, 2, 0])), draw(st.integers(1, 2))) + spatial
     params = {"mode": mode}
@@ -99,7 +99,7 @@ def interpolate_example(draw):
             params["scale_factor"] = 2.0
         if mode in ("linear", "bilinear", "trilinear", "nearest") and draw(st.booleans()):
             params["recompute_scale_factor"] = True
-    if mode in ("linear", "bilinear", "trilinear"):
+    if mode in ("linear", "bilinear", "trilinear", "bicubic"):
         params["align_corners"] = draw(st.sampled_from([None, True, False]))
     return Example([shape], params, draw(seeds))
 
