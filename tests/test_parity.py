@@ -162,7 +162,10 @@ def test_every_function_is_exercised(monkeypatch):
                 seen = len(used)
                 example = case.draw.example()
                 arrays = make_inputs(case, example, base_dtypes(case)[-1])
-                inputs, outs = run(case, scratchnet, arrays, example, requires_grad=case.grad)
+                try:
+                    inputs, outs = run(case, scratchnet, arrays, example, requires_grad=case.grad)
+                except (RuntimeError, ValueError, IndexError, TypeError, NotImplementedError):
+                    continue  # a draw the op refuses (whether torch refuses it too is the parity tests' check)
                 outs = [o for o in outs if o.requires_grad]
                 if not outs:
                     continue
