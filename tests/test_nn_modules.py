@@ -47,6 +47,7 @@ TWINS = [
     ("Upsample", (), {"scale_factor": 2, "mode": "bilinear"}, (1, 2, 3, 4), 1), ("Upsample", (7,), {"mode": "linear", "align_corners": True}, (2, 3, 4), 1),
     ("Upsample", (), {"scale_factor": (1.5, 2.0)}, (1, 2, 3, 4), 1), ("UpsamplingBilinear2d", (), {"scale_factor": 2}, (1, 2, 3, 4), 1),
     ("UpsamplingNearest2d", ((5, 3),), {}, (1, 2, 3, 4), 1),
+    ("LPPool3d", (2, 2), {}, (2, 2, 4, 4, 5), 1), ("LPPool3d", (1.5, (2, 1, 2)), {"stride": 1, "ceil_mode": True}, (2, 3, 3, 4), 1),
     # one process: SyncBatchNorm is BatchNorm over any (N, C, ...)
     ("SyncBatchNorm", (3,), {}, (4, 3), 2), ("SyncBatchNorm", (2,), {"momentum": None}, (2, 2, 3, 2, 2), 1),
     ("SyncBatchNorm", (2,), {"affine": False, "track_running_stats": False}, (3, 2, 5), 1),
@@ -248,3 +249,21 @@ def test_convert_sync_batchnorm_shares_parameters_as_torch():
         assert bn.weight is original.weight and bn.running_var is original.running_var
     with pytest.raises(ValueError, match=r"expected at least 2D input \(got 1D input\)"):
         sn.nn.SyncBatchNorm(3)(sn.ones(3))
+
+
+@pytest.mark.parametrize("kwargs", [{"output_size": 3}, {"output_ratio": (0.5, 0.6, 0.7)}, {"output_size": (2, 3, 4), "return_indices": True}])
+def test_fractional_max_pool3d_and_unpool3d_modules_as_torch(kwargs):
+    """torch's windows from the same seed; MaxUnpool3d puts each maximum back where MaxPool3d found it."""
+    x = np.random.default_rng(3).standard_normal((2, 2, 6, 6, 8))
+
+    def run(lib):
+        lib.manual_seed(5)
+        out = lib.nn.FractionalMaxPool3d(2, **kwargs)(lib.tensor(x, requires_grad=True))
+        values, indices = lib.nn.MaxPool3d(2, return_indices=True)(lib.tensor(x))
+        unpooled = lib.nn.MaxUnpool3d(2)(values, indices)
+        outs = out if isinstance(out, tuple) else (out,)
+        outs[0].sum().backward()
+        return [o.detach().numpy() for o in outs] + [unpooled.numpy()]
+
+    for a, b in zip(run(sn), run(torch)):
+        assert a.dtype == b.dtype and np.array_equal(a, b)

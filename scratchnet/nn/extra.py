@@ -63,6 +63,17 @@ class MaxUnpool1d(_MaxUnpoolNd):
     dims, fn = 1, staticmethod(pool_extra.max_unpool1d)
 
 
+class MaxUnpool3d(_MaxUnpoolNd):
+    """The partial inverse of :class:`MaxPool3d` (:func:`~scratchnet.nn.functional.max_unpool3d`).
+
+    >>> import scratchnet as sn
+    >>> MaxUnpool3d(2)(sn.tensor([[[[[5.0]]]]]), sn.tensor([[[[[7]]]]])).flatten().tolist()
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0]
+    """
+
+    dims, fn = 3, staticmethod(pool_extra.max_unpool3d)
+
+
 class _LPPoolNd(Module):
     fn = None
 
@@ -98,6 +109,17 @@ class LPPool1d(_LPPoolNd):
     """
 
     fn = staticmethod(pool_extra.lp_pool1d)
+
+
+class LPPool3d(_LPPoolNd):
+    r"""3-D power-average pooling over :math:`(N, C, D, H, W)` (:func:`~scratchnet.nn.functional.lp_pool3d`).
+
+    >>> import scratchnet as sn
+    >>> LPPool3d(2, 2)(sn.ones(1, 1, 2, 2, 2)).flatten().tolist()
+    [2.8284270763397217]
+    """
+
+    fn = staticmethod(pool_extra.lp_pool3d)
 
 
 class RReLU(Module):
@@ -263,5 +285,34 @@ class FractionalMaxPool2d(Module):
 
     def forward(self, input):
         return pool_fractional.fractional_max_pool2d(
+            input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices, _random_samples=self._random_samples
+        )
+
+
+class FractionalMaxPool3d(FractionalMaxPool2d):
+    """3-D fractional max pooling (:func:`~scratchnet.nn.functional.fractional_max_pool3d`): windows
+    at pseudo-random positions along depth, height and width (torch's draws from the same seed).
+
+    >>> import scratchnet as sn
+    >>> FractionalMaxPool3d(2, output_size=3)(sn.randn(1, 2, 6, 6, 6)).shape
+    scratchnet.Size([1, 2, 3, 3, 3])
+    """
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None):
+        Module.__init__(self)
+        self.kernel_size = _tuple(kernel_size, 3)
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = _tuple(output_size, 3) if output_size is not None else None
+        self.output_ratio = _tuple(output_ratio, 3) if output_ratio is not None else None
+        if output_size is None and output_ratio is None:
+            raise ValueError("FractionalMaxPool3d requires specifying either an output size, or a pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError("only one of output_size and output_ratio may be specified")
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
+
+    def forward(self, input):
+        return pool_fractional.fractional_max_pool3d(
             input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices, _random_samples=self._random_samples
         )

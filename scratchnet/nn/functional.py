@@ -113,3 +113,6 @@ __all__ += ["max_unpool3d"]
 from ..ops.pool_fractional import fractional_max_pool3d, fractional_max_pool3d_with_indices  # noqa: E402
 
 __all__ += ["fractional_max_pool3d", "fractional_max_pool3d_with_indices"]
+from ..ops.pool_extra import lp_pool3d  # noqa: E402
+
+__all__ += ["lp_pool3d"]

@@ -238,6 +238,22 @@ def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     return _lp(out, norm_type, k)
 
 
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    r"""3-D power-average pooling over :math:`(N, C, D, H, W)` or :math:`(C, D, H, W)`: the
+    ``p``-th root of the sum of ``x^p`` over each window.
+
+    >>> import scratchnet as sn
+    >>> lp_pool3d(sn.full((1, 1, 2, 2, 2), 2.0), 1, 2).flatten().tolist()
+    [16.0]
+    """
+    from .conv import triple
+    from .pool3d import avg_pool3d
+
+    kd, kh, kw = triple(kernel_size, "kernel_size")
+    out = avg_pool3d(input.pow(norm_type), (kd, kh, kw), stride, 0, ceil_mode)
+    return _lp(out, norm_type, kd * kh * kw)
+
+
 # ---- the *_with_indices spellings ---------------------------------------------------------------
 
 

@@ -39,9 +39,9 @@ def _unpool(lib, x, k, stride, dims):
 
 @st.composite
 def lp_example(draw):
-    dims = draw(st.sampled_from([1, 2]))
-    k = draw(st.integers(1, 3))
-    spatial = tuple(draw(st.integers(k, 4)) for _ in range(dims))
+    dims = draw(st.sampled_from([1, 2, 2, 3]))
+    k = draw(st.integers(1, 3 if dims < 3 else 2))
+    spatial = tuple(draw(st.integers(k, 4 if dims < 3 else 3)) for _ in range(dims))
     lead = draw(st.sampled_from([(1, 2), (2,), (1,)]))
     params = {"norm_type": draw(st.sampled_from([1.0, 2.0, 3.0, 1.5])), "kernel_size": k,
               "stride": draw(st.one_of(st.none(), st.integers(1, 2))), "ceil_mode": draw(st.booleans()), "dims": dims}
@@ -141,7 +141,7 @@ def fractional_example(draw):
 
 
 def _lp_pool(lib, x, dims, **kw):
-    return (F(lib).lp_pool2d if dims == 2 else F(lib).lp_pool1d)(x, **kw)
+    return {1: F(lib).lp_pool1d, 2: F(lib).lp_pool2d, 3: F(lib).lp_pool3d}[dims](x, **kw)
 
 
 #: The in-place activations of torch.nn.functional and their extra arguments.
@@ -190,7 +190,7 @@ CASES += [
 COVERED_BY = {
     "grid_sampler": "grid_sample", "affine_grid_generator": "affine_grid",
     **{name: "activations_" for name in _INPLACE}, "rrelu_": "rrelu", "max_unpool1d": "max_unpool2d",
-    "lp_pool1d": "lp_pool2d", "native_channel_shuffle": "channel_shuffle",
+    "lp_pool1d": "lp_pool2d", "lp_pool3d": "lp_pool2d", "native_channel_shuffle": "channel_shuffle",
     "max_pool1d_with_indices": "max_pool1d-indices", "max_pool2d_with_indices": "max_pool2d",
     "adaptive_max_pool1d_with_indices": "adaptive_max_pool1d-indices",
     "adaptive_max_pool2d_with_indices": "adaptive_max_pool2d-indices",
