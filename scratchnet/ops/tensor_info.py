@@ -188,6 +188,13 @@ def const_data_ptr(self):
     return self.data_ptr()
 
 
-METHODS = {name: property(_false) for name in _NEVER}
+def _never(name):
+    device = name[3:]
+    doc = (f"False: scratchnet has no {device} tensors; every one is a dense CPU tensor.\n\n"
+           f"    >>> import scratchnet as sn\n    >>> sn.ones(1).{name}\n    False\n    ")
+    return property(_false, doc=doc)
+
+
+METHODS = {name: _never(name) for name in _NEVER}
 METHODS.update(dim_order=dim_order, new=new, is_set_to=is_set_to, set_=set_, map_=map_, map2_=map2_, as_subclass=as_subclass,
                const_data_ptr=const_data_ptr)

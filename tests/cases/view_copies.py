@@ -65,6 +65,15 @@ CASES = [
         lambda s, v, seed: Example([s], {"value": v}, seed), shapes, st.sampled_from([0, 2, -1.5, True]), seeds)),
 ]
 
+def _normal_graph(lib, mean, std):
+    """normal(mean, std) from one seed: torch's draws, and its graph (a zero gradient to each input)."""
+    lib.manual_seed(11)
+    return lib.normal(mean, std.abs() + 0.5)
+
+
+CASES.append(Case("normal-graph", _normal_graph, st.builds(lambda s, seed: Example([s, s], {}, seed), shapes, seeds),
+                  dtypes=("float32", "float64"), mixed=False, edge=False, fd=False))  # fd: a draw moves with its mean; torch's derivative is 0
+
 _PINNED = "tests/test_opinfo_shape.py"
 COVERED_BY = {
     name: _PINNED for name in [
