@@ -102,7 +102,13 @@ def test_backward_matches_torch(case, data):
             assert_close(g, h, *tolerances(case, dtype, backward=True), what=f"{case.name} gradient of input {i} ({dtype})")
 
 
+#: Finite differences are the second opinion on a gradient torch's already checks at every draw
+#: (test_backward_matches_torch): half the draws (10 in CI, 20 in dev).
+FD_DRAWS = settings(max_examples=max(6, settings.default.max_examples // 2))
+
+
 @pytest.mark.parametrize("case", [c for c in DIFFERENTIABLE if c.fd], ids=repr)
+@FD_DRAWS
 @given(data=st.data())
 def test_gradient_matches_finite_differences(case, data):
     example = data.draw(case.draw, label="example")
@@ -230,7 +236,7 @@ def test_second_derivatives_match_torch(case, data):
 
 
 @pytest.mark.parametrize("case", [c for c in DIFFERENTIABLE if c.fd], ids=repr)
-@settings(max_examples=8)
+@settings(max_examples=max(4, settings.default.max_examples // 3))  # (6 in CI: torch checks them at 10 draws above)
 @given(data=st.data())
 def test_second_derivatives_match_finite_differences(case, data):
     example = data.draw(case.draw, label="example")
