@@ -302,3 +302,25 @@ def test_slice_gradients_keep_create_graph_and_hooks():
     assert g.tolist() == [2.0, 4.0, 6.0] and seen == [[1.0, 1.0, 1.0]]
     (gg,) = sn.autograd.grad(g.sum(), x)
     assert gg.tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_blocked_elementwise_paths_match_torch_on_large_inputs(dtype):
+    """GELU's forward and backward run a cache-sized block at a time past backend.BLOCK elements
+    (the registry's small shapes never get there): the same values as torch's, specials included."""
+    import torch
+
+    from scratchnet.backend import BLOCK
+
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(3 * BLOCK + 18) * 4).astype(dtype)
+    x[::997] = np.nan
+    x[5::991], x[7::983] = np.inf, -np.inf
+    x = x.reshape(3, -1)[:, ::-1]  # a non-contiguous view, too
+    g = rng.standard_normal(x.shape).astype(dtype)
+    xs, xt = sn.tensor(x.copy(), requires_grad=True), torch.tensor(x.copy(), requires_grad=True)
+    ys, yt = sn.nn.functional.gelu(xs), torch.nn.functional.gelu(xt)
+    (gs,), (gt,) = sn.autograd.grad(ys, [xs], sn.tensor(g)), torch.autograd.grad(yt, [xt], torch.tensor(g))
+    tol = 2e-6 if dtype == "float32" else 1e-13
+    np.testing.assert_allclose(ys.detach().numpy(), yt.detach().numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(gs.numpy(), gt.numpy(), rtol=tol * 4, atol=tol * 4)

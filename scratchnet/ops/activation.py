@@ -13,7 +13,7 @@ tensor([0., 0., 2.], grad_fn=<ReluBackward0>)
 
 import math
 
-from ..backend import fast_where, sum_last, xp
+from ..backend import blocked, fast_where, sum_last, xp
 from ..tensor import Function, Tensor, _wrap_dim, is_grad_enabled
 from . import _special
 from .math import floating, not_implemented, refuse, where
@@ -143,7 +143,7 @@ class Gelu(Function):
         with xp.errstate(over="ignore", invalid="ignore"):
             if approximate == "tanh":
                 return (0.5 * x * (1 + xp.tanh(_TANH_C * (x + _TANH_K * x**3)))).astype(x.dtype, copy=False)
-            ctx.cdf = _phi(x)  # kept: a first-order backward need not compute erf again
+            ctx.cdf = blocked(_phi, x)  # kept: a first-order backward need not compute erf again
             return x * ctx.cdf
 
     def backward(ctx, grad):
@@ -155,15 +155,19 @@ class Gelu(Function):
             return grad * (Phi.apply(x) + x * (x * x * -0.5).exp() * _PDF_SCALE)
         if grad.dtype != x.dtype:
             return grad * (Tensor._make(ctx.cdf) + x * (x * x * -0.5).exp() * _PDF_SCALE)
-        # the same formula on arrays, in the same order, in one buffer: grad * (cdf + x * pdf(x))
-        d = xp.asarray(x.array * x.array)  # (0-d: an array, not a NumPy scalar, to work in place)
-        d *= -0.5
-        xp.exp(d, out=d)
-        d *= x.array
-        d *= _PDF_SCALE
-        d += ctx.cdf
-        d *= grad.array
-        return Tensor._make(d)
+        # the same formula on arrays, in the same order, a cache-sized block at a time: grad * (cdf + x * pdf(x))
+        return Tensor._make(blocked(_gelu_grad, x.array, ctx.cdf, xp.broadcast_to(grad.array, x.shape)))
+
+
+def _gelu_grad(x, cdf, g):
+    d = xp.asarray(x * x)  # (0-d: an array, not a NumPy scalar, to work in place)
+    d *= -0.5
+    xp.exp(d, out=d)
+    d *= x
+    d *= _PDF_SCALE
+    d += cdf
+    d *= g
+    return d
 
 
 _PDF_SCALE = 1 / math.sqrt(2 * math.pi)  # the standard normal pdf is _PDF_SCALE * exp(-x^2 / 2)
