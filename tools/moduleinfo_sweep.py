@@ -30,7 +30,7 @@ import torch  # noqa: E402
 import scratchnet as sn  # noqa: E402
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from opinfo_sweep import Unheld, compare, leaves, to_sn  # noqa: E402
+from opinfo_sweep import Tally, Unheld, compare, leaves, to_sn  # noqa: E402
 
 
 def to_sn_arg(x):
@@ -153,7 +153,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     from torch.testing._internal.common_modules import module_db
 
-    pattern, total, failed = re.compile(a.modules), [0, 0], {}
+    pattern, tally = re.compile(a.modules), Tally()
     for info in module_db:
         name = info.module_cls.__name__
         if not pattern.fullmatch(name):
@@ -168,31 +168,15 @@ def main(argv=None):
                 for i, sample in enumerate(samples):
                     if sample.forward_input is None:
                         continue
-                    try:
-                        result = check_sample(info, sample, dtype, i, training)
-                    except Exception as e:
-                        result = f"sweep error {type(e).__name__}: {str(e)[:120]}"
-                    if result == "skip":
-                        continue
-                    total[0] += 1
-                    if result is None:
-                        total[1] += 1
-                        continue
-                    desc = f"ctor={sample.constructor_input.args}{sample.constructor_input.kwargs} fwd={[tuple(x.shape) if hasattr(x, 'shape') else x for x in leaves(list(sample.forward_input.args))][:4]}{list(sample.forward_input.kwargs)}"
-                    failed.setdefault(name, []).append((dname, training, result, desc))
-                    if result.startswith("missing"):
+                    result = tally.add(name, f"{dname} training={training}", lambda: check_sample(info, sample, dtype, i, training), lambda: describe(sample))
+                    if result and result.startswith("missing"):
                         break
-    for key, fails in sorted(failed.items()):
-        print(f"{key}: {len(fails)} failing")
-        seen = set()
-        for dname, training, result, desc in fails:
-            if result[:40] in seen:
-                continue
-            seen.add(result[:40])
-            print(f"    [{dname} training={training}] {result}\n        {desc[:300]}")
-            if len(seen) >= a.show:
-                break
-    print(f"agree: {total[1]} / {total[0]} samples; {len(failed)} modules with a difference")
+    tally.report(a.show, "modules")
+
+
+def describe(sample):
+    shapes = [tuple(x.shape) if hasattr(x, "shape") else x for x in leaves(list(sample.forward_input.args))][:4]
+    return f"ctor={sample.constructor_input.args}{sample.constructor_input.kwargs} fwd={shapes}{list(sample.forward_input.kwargs)}"
 
 
 if __name__ == "__main__":

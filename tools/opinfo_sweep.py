@@ -301,6 +301,41 @@ def describe(sample):
     return f"input={short(sample.input)} args={short(tuple(sample.args))} kwargs={short(sample.kwargs)}"
 
 
+class Tally:
+    """The sweep's counts and failures: ``add(key, tags, check)`` runs one comparison (a callable
+    returning None, "skip" or what differs) and files its result; ``report`` prints them."""
+
+    def __init__(self):
+        self.total, self.agree, self.failed = 0, 0, {}
+
+    def add(self, key, tags, check, desc):
+        try:
+            result = check()
+        except Exception as e:  # the sweep itself must not stop
+            result = f"sweep error {type(e).__name__}: {str(e)[:120]}"
+        if result == "skip":
+            return result
+        self.total += 1
+        if result is None:
+            self.agree += 1
+        else:
+            self.failed.setdefault(key, []).append((tags, result, desc()))
+        return result
+
+    def report(self, show, noun="ops"):
+        for key, fails in sorted(self.failed.items()):
+            print(f"{key}: {len(fails)} failing")
+            seen = set()
+            for tags, result, desc in fails:
+                if result[:40] in seen:
+                    continue
+                seen.add(result[:40])
+                print(f"    [{tags}] {result}\n        {desc[:300]}")
+                if len(seen) >= show:
+                    break
+        print(f"agree: {self.agree} / {self.total} samples; {len(self.failed)} {noun} with a difference")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--ops", default=".*", help="regular expression on OpInfo names (full match)")
@@ -313,7 +348,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     from torch.testing._internal.common_methods_invocations import op_db
 
-    pattern, total, failed = re.compile(a.ops), [0, 0], {}
+    pattern, tally = re.compile(a.ops), Tally()
     for op in op_db:
         if not pattern.fullmatch(op.name):
             continue
@@ -324,17 +359,7 @@ def main(argv=None):
             except Exception:
                 error_inputs = []
             for error_input in error_inputs:
-                try:
-                    result = run_error_input(op, error_input)
-                except Exception as e:  # the sweep itself must not stop
-                    result = f"sweep error {type(e).__name__}: {str(e)[:120]}"
-                if result == "skip":
-                    continue
-                total[0] += 1
-                if result is None:
-                    total[1] += 1
-                    continue
-                failed.setdefault(key, []).append(("error input", "-", result, describe(error_input.sample_input)))
+                tally.add(key, "error input", lambda: run_error_input(op, error_input), lambda: describe(error_input.sample_input))
         for dname in a.dtypes:
             dtype = DTYPES[dname]
             if dtype not in op.supported_dtypes("cpu"):
@@ -349,31 +374,10 @@ def main(argv=None):
                 for variant in a.variants:
                     torch.manual_seed(0)
                     sn.manual_seed(0)
-                    try:
-                        result = run_sample(op, variant, sample, dtype, want_grad)
-                    except Exception as e:  # the sweep itself must not stop
-                        result = f"sweep error {type(e).__name__}: {str(e)[:120]}"
-                    if result == "skip":
-                        continue
-                    total[0] += 1
-                    if result is None:
-                        total[1] += 1
-                        continue
-                    failed.setdefault(key, []).append((variant, dname, result, describe(sample)))
-                    if result.startswith("missing"):
+                    result = tally.add(key, f"{variant} {dname}", lambda: run_sample(op, variant, sample, dtype, want_grad), lambda: describe(sample))
+                    if result and result.startswith("missing"):
                         break
-    for key, fails in sorted(failed.items()):
-        print(f"{key}: {len(fails)} failing")
-        seen = set()
-        for variant, dname, result, desc in fails:
-            kind = result[:40]
-            if kind in seen:
-                continue
-            seen.add(kind)
-            print(f"    [{variant} {dname}] {result}\n        {desc[:300]}")
-            if len(seen) >= a.show:
-                break
-    print(f"agree: {total[1]} / {total[0]} samples; {len(failed)} ops with a difference")
+    tally.report(a.show)
 
 
 if __name__ == "__main__":
