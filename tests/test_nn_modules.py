@@ -267,3 +267,28 @@ def test_fractional_max_pool3d_and_unpool3d_modules_as_torch(kwargs):
 
     for a, b in zip(run(sn), run(torch)):
         assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"bias": True, "label_smoothing": 0.1, "reduction": "sum"}, {"out_features": (2,), "bias": True},
+                                    {"weight": "w", "ignore_index": 1, "reduction": "none"}])
+def test_linear_cross_entropy_loss_module_as_torch(kwargs):
+    """The same weights from the same seed (its inner Linear), repr, loss and gradients."""
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
+
+    def run(lib):
+        lib.manual_seed(0)
+        kw = {k: (lib.tensor([1.0, 2.0, 0.5], dtype=lib.float64) if v == "w" else v) for k, v in kwargs.items()}
+        m = lib.nn.LinearCrossEntropyLoss(4, 3, dtype=lib.float64, **kw)
+        xi = lib.tensor(x, requires_grad=True)
+        target = lib.tensor(np.stack([y, y[::-1]], 1) if kwargs.get("out_features") else y)
+        loss = m(xi, target)
+        loss.sum().backward()
+        return loss.detach().numpy(), xi.grad.numpy(), m.linear.weight.detach().numpy(), m.linear.weight.grad.numpy(), repr(m)
+
+    ours, theirs = run(sn), run(torch)
+    assert ours[4] == theirs[4]
+    for a, b in zip(ours[:4], theirs[:4]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    with pytest.raises(RuntimeError, match="expected weight shape"):
+        sn.nn.LinearCrossEntropyLoss(4, 3, weight=sn.ones(2))

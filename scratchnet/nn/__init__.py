@@ -57,4 +57,5 @@ from .extra import (  # noqa: E402
 from .extra import CTCLoss  # noqa: E402
 from .extra import FractionalMaxPool2d  # noqa: E402
 from .extra import FractionalMaxPool3d, LPPool3d, MaxUnpool3d  # noqa: E402
+from .extra import LinearCrossEntropyLoss, LinearCrossEntropyOptions  # noqa: E402
 from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402

@@ -15,7 +15,7 @@ import math
 import warnings
 
 from ..ops import activation_inplace, ctc, nn_extra, pool_extra, pool_fractional
-from .loss import NLLLoss, PairwiseDistance, _Loss
+from .loss import NLLLoss, PairwiseDistance, _Loss, _WeightedLoss
 from .module import Module, Parameter
 
 
@@ -316,3 +316,58 @@ class FractionalMaxPool3d(FractionalMaxPool2d):
         return pool_fractional.fractional_max_pool3d(
             input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices, _random_samples=self._random_samples
         )
+
+
+class LinearCrossEntropyOptions:
+    """How torch may chunk :class:`LinearCrossEntropyLoss`'s batch to save memory. scratchnet
+    computes the loss whole (the same numbers), so these are kept only to be read back.
+
+    >>> LinearCrossEntropyOptions(batch_chunk_size=64).batch_chunk_size
+    64
+    """
+
+    def __init__(self, allow_retain_graph=False, batch_chunk_size=None, chunking_method="auto", acc_policy="auto", acc_dtype=None):
+        self.allow_retain_graph, self.batch_chunk_size, self.chunking_method = allow_retain_graph, batch_chunk_size, chunking_method
+        self.acc_policy, self.acc_dtype = acc_policy, acc_dtype
+
+    def __repr__(self):
+        return (f"LinearCrossEntropyOptions(allow_retain_graph={self.allow_retain_graph}, batch_chunk_size={self.batch_chunk_size}, "
+                f"chunking_method={self.chunking_method!r}, acc_policy={self.acc_policy!r}, acc_dtype={self.acc_dtype})")
+
+
+class LinearCrossEntropyLoss(_WeightedLoss):
+    """Cross entropy of a linear layer's logits, the layer held inside: ``forward(input, target)``
+    is ``F.linear_cross_entropy(input, W, target, ...)`` with ``W`` of shape
+    (num_classes, *out_features, in_features), initialised as torch's ``Linear``.
+
+    >>> import scratchnet as sn
+    >>> loss = LinearCrossEntropyLoss(4, 3)
+    >>> loss(sn.randn(5, 4), sn.tensor([0, 2, 1, 1, 0])).shape
+    scratchnet.Size([])
+    """
+
+    def __init__(self, in_features, num_classes, *, out_features=(), bias=False, device=None, dtype=None, reduction="mean", weight=None,
+                 ignore_index=None, label_smoothing=0.0, options=None):
+        if weight is not None and tuple(weight.shape) != (num_classes,):
+            raise RuntimeError(f"expected weight shape to be {(num_classes,)}, got {tuple(weight.shape)}")
+        if label_smoothing < 0 or label_smoothing > 1.0:
+            raise RuntimeError(f"expected label_smoothing to be in range [0, 1], got {label_smoothing}")
+        super().__init__(weight=weight, reduction=reduction)
+        from .layers import Linear
+
+        self.num_classes, self.out_features, self.ignore_index, self.label_smoothing = num_classes, out_features, ignore_index, label_smoothing
+        self.linear = Linear(in_features, math.prod(out_features, start=num_classes), bias=bias, device=device, dtype=dtype)
+        self.options = options
+
+    def forward(self, input, target):
+        from . import functional as F
+
+        weight = self.linear.weight.reshape((self.num_classes, *self.out_features, self.linear.in_features))
+        bias = self.linear.bias.reshape((self.num_classes, *self.out_features)) if self.linear.bias is not None else None
+        return F.linear_cross_entropy(input, weight, target, linear_bias=bias, weight=self.weight, reduction=self.reduction,
+                                      ignore_index=self.ignore_index, label_smoothing=self.label_smoothing, options=self.options)
+
+    def extra_repr(self):
+        return (f"in_features={self.linear.in_features}, num_classes={self.num_classes}, out_features={self.out_features}, "
+                f"bias={self.linear.bias is not None}, reduction={self.reduction}, ignore_index={self.ignore_index}, "
+                f"label_smoothing={self.label_smoothing}, options={self.options}")
