@@ -111,3 +111,23 @@ def test_predicates_and_names_as_torch():
             "torch.FloatTensor", "torch.DoubleTensor", "torch.LongTensor", "torch.BoolTensor", "float", "str"]
         with pytest.raises(RuntimeError, match="Got 1-D tensor"):
             lib.adjoint(lib.ones(3))
+
+
+@pytest.mark.parametrize("name, args", [
+    ("poisson", ([1, 2],)), ("poisson", ([-1.0, 2.0],)), ("poisson", ([float("nan")],)), ("poisson", (3.0,)), ("poisson", ([],)),
+    ("binomial", ([1, 2], [0.5, 0.5])), ("binomial", ([1.0, 2.0], [1, 0])), ("binomial", ([3.0, 2.0], "float64")),
+    ("binomial", ([1.0, 1.0, 1.0], [0.5, 0.5])), ("binomial", ([[4.0], [2.0]], [0.5, 0.25, 1.0])),
+])
+def test_random_draws_refuse_and_broadcast_as_torch(name, args):
+    """torch's errors (integer inputs, a negative or NaN rate, mixed dtypes, shapes that do not
+    broadcast), and its draws for 0-d, empty and broadcast inputs."""
+    def run(lib):
+        made = [lib.tensor([0.5, 0.5], dtype=lib.float64) if a == "float64" else lib.tensor(a) for a in args]
+        lib.manual_seed(3)
+        try:
+            out = getattr(lib, name)(*made)
+        except Exception as e:
+            return type(e).__name__, str(e)[:70]  # (scratchnet's broadcast error adds the two shapes after torch's words)
+        return out.numpy().tolist(), str(out.dtype).split(".")[-1]
+
+    assert run(sn) == run(torch)

@@ -16,7 +16,8 @@ keeps only to raise an error saying what replaced them, and a few predicates.
 import warnings
 
 from ..backend import xp
-from ..tensor import Tensor
+from ..dtypes import torch_name
+from ..tensor import Tensor, broadcast_shapes
 
 __all__ = [
     "adaptive_max_pool1d", "adjoint", "alpha_dropout", "alpha_dropout_", "avg_pool1d", "binary_cross_entropy_with_logits",
@@ -185,7 +186,9 @@ def poisson(input, generator=None):
     from ..distributions._count_sampling import poisson_array
 
     if input.dtype.kind != "f":
-        raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_TYPENAMES.get(str(input.dtype).split(".")[-1])}\'')
+        raise NotImplementedError(f'"poisson_cpu" not implemented for \'{torch_name(input.dtype)}\'')
+    if not (input.array >= 0).all():  # (NaN too)
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     return Tensor._make(poisson_array(input.array, generator).astype(input.dtype))
 
 
@@ -200,11 +203,14 @@ def binomial(count, prob, generator=None):
     """
     from ..distributions._count_sampling import binomial_array
 
-    if count.dtype.kind != "f" or prob.dtype.kind != "f":
-        raise NotImplementedError(f'"binomial_cpu" not implemented for \'{_TYPENAMES.get(str(count.dtype).split(".")[-1])}\'')
-    if tuple(count.shape) != tuple(prob.shape):
-        raise RuntimeError(f"binomial: count and prob must have the same shape, got {list(count.shape)} and {list(prob.shape)}")
-    return Tensor._make(binomial_array(count.array, prob.array, generator).astype(count.dtype))
+    for name, t in (("count", count), ("prob", prob)):
+        if t.dtype.kind != "f":
+            raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: {torch_name(t.dtype)}")
+    if prob.dtype != count.dtype:
+        raise RuntimeError(f"Found dtype {torch_name(prob.dtype)} but expected {torch_name(count.dtype)}")
+    shape = broadcast_shapes(count.shape, prob.shape)  # (torch's error for shapes that do not broadcast)
+    counts, probs = xp.broadcast_to(count.array, shape), xp.broadcast_to(prob.array, shape)
+    return Tensor._make(binomial_array(counts.copy(), probs.copy(), generator).astype(count.dtype))
 
 
 def adjoint(input):
@@ -267,10 +273,6 @@ def is_distributed(input):
     return False
 
 
-_TYPENAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-              "uint8": "Byte", "bool": "Bool"}
-
-
 def typename(obj):
     """torch's name for an object's type: ``torch.FloatTensor`` for a float32 tensor, else the
     object's module-qualified class name (``float``, ``torch.nn.modules.linear.Linear``...).
@@ -280,7 +282,7 @@ def typename(obj):
     ('torch.FloatTensor', 'float')
     """
     if isinstance(obj, Tensor):
-        return f"torch.{_TYPENAMES.get(str(obj.dtype).split('.')[-1], 'Float')}Tensor"
+        return f"torch.{torch_name(obj.dtype)}Tensor"
     module = type(obj).__module__
     if module.startswith("scratchnet"):
         module = "torch" + module[len("scratchnet"):]
