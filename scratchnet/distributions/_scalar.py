@@ -4,6 +4,7 @@ from numbers import Number
 
 import scratchnet as sn
 
+from . import constraints
 from .distribution import Distribution
 from .utils import broadcast_all
 
@@ -26,3 +27,20 @@ class _Elementwise(Distribution):
     def _empty(self, shape):
         first = getattr(self, self._params[0])
         return sn.empty(tuple(shape), dtype=first.dtype)
+
+
+class _LocScale(_Elementwise):
+    """A real-valued distribution with a location and a positive scale (Cauchy, Laplace): their
+    constraints, ``rsample``, parameter names and mode, declared once."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+    _params = ("loc", "scale")
+
+    def __init__(self, loc, scale, validate_args=None):
+        super().__init__(loc, scale, validate_args=validate_args)
+
+    @property
+    def mode(self):
+        return self.loc

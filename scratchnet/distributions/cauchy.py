@@ -4,13 +4,12 @@ import math
 
 import scratchnet as sn
 
-from . import constraints
-from ._scalar import _Elementwise
+from ._scalar import _LocScale
 
 __all__ = ["Cauchy"]
 
 
-class Cauchy(_Elementwise):
+class Cauchy(_LocScale):
     """Cauchy(loc, scale): density ``1 / (pi scale (1 + ((x - loc) / scale)^2))``; no mean, infinite variance.
 
     ``rsample`` is ``loc + empty(shape).cauchy_() * scale``: torch's draws after the same seed.
@@ -21,21 +20,9 @@ class Cauchy(_Elementwise):
     -1.1447 0.5
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-    _params = ("loc", "scale")
-
-    def __init__(self, loc, scale, validate_args=None):
-        super().__init__(loc, scale, validate_args=validate_args)
-
     @property
     def mean(self):
         return sn.full(tuple(self._extended_shape()), float("nan"), dtype=self.loc.dtype)
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):

@@ -2,13 +2,12 @@
 
 import scratchnet as sn
 
-from . import constraints
-from ._scalar import _Elementwise
+from ._scalar import _LocScale
 
 __all__ = ["Laplace"]
 
 
-class Laplace(_Elementwise):
+class Laplace(_LocScale):
     """Laplace(loc, scale): density ``exp(-|x - loc| / scale) / (2 scale)``.
 
     ``rsample``: ``u = empty(shape).uniform_(eps - 1, 1)``, ``loc - scale sign(u) log1p(-|u|)``
@@ -20,20 +19,8 @@ class Laplace(_Elementwise):
     -0.6931 0.5
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-    _params = ("loc", "scale")
-
-    def __init__(self, loc, scale, validate_args=None):
-        super().__init__(loc, scale, validate_args=validate_args)
-
     @property
     def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
         return self.loc
 
     @property
